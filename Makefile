@@ -1,0 +1,48 @@
+# DVC — the two commands: `make run` (portal with demo data) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup lint lock messages clean
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_admin_units
+	$(PY) manage.py run_portal --addr $${DVC_ADDR:-127.0.0.1:8000}
+
+test: setup
+	bash scripts/test.sh
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "DVC needs Python 3.11 or newer")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# Re-pin dependencies after editing requirements*.in.
+lock: SHELL := /bin/bash
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/pip install --quiet -r requirements.in
+	(echo "# Pinned runtime dependencies (from requirements.in). Regenerate with: make lock"; .lockenv/bin/pip freeze) > requirements.txt
+	.lockenv/bin/pip install --quiet -r requirements-dev.in
+	(echo "# Pinned test and lint tools (from requirements-dev.in), on top of requirements.txt."; echo "-r requirements.txt"; \
+	  .lockenv/bin/pip freeze | grep -vxFf <(grep -v '^#' requirements.txt)) > requirements-dev.txt
+	rm -rf .lockenv
+
+# Update the English catalogue after changing Vietnamese texts (needs GNU gettext), then compile it.
+messages: setup
+	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py compilemessages --locale en
+
+clean:
+	rm -rf $(VENV) var/test.sqlite3

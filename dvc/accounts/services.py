@@ -1,0 +1,440 @@
+"""Every write of the accounts app: registration, OTP, login, password, profile, API tokens.
+
+Input has been validated by ``dvc.accounts.forms`` (shared by pages and API); these functions enforce the
+rules that need the database: uniqueness, OTP limits, lockouts. They raise ``dvc.errors`` exceptions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dvc.accounts import throttle
+from dvc.accounts.models import ApiToken, OtpChallenge, User
+from dvc.agencies.models import AdminUnit
+from dvc.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited
+from dvc.notify.models import Message
+from dvc.notify.services import message_send
+
+OTP_PURPOSE_TEXT = {
+    OtpChallenge.Purpose.REGISTER: "kích hoạt tài khoản",
+    OtpChallenge.Purpose.LOGIN: "đăng nhập",
+    OtpChallenge.Purpose.PASSWORD_RESET: "đặt lại mật khẩu",
+    OtpChallenge.Purpose.PHONE_CHANGE: "đổi số điện thoại",
+}
+_HOUR = dt.timedelta(hours=1)
+
+
+def _otp_hash(challenge_id: uuid.UUID, code: str) -> str:
+    # Keyed with SECRET_KEY: a leaked table cannot be brute-forced over the million possible codes.
+    return salted_hmac("dvc.accounts.otp", f"{challenge_id}:{code}", algorithm="sha256").hexdigest()
+
+
+def _otp_new_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def _local_time(moment: dt.datetime) -> str:
+    return date_format(timezone.localtime(moment), "H:i d/m/Y")
+
+
+def _wait_message(retry_after: int) -> str:
+    minutes = (retry_after + 59) // 60
+    if retry_after < 120:
+        return _("Vui lòng thử lại sau %(seconds)d giây.") % {"seconds": retry_after}
+    return _("Vui lòng thử lại sau %(minutes)d phút.") % {"minutes": minutes}
+
+
+def _otp_check_send_limits(*, phone: str, ip: str) -> None:
+    """Hourly caps on OTP messages per phone and per client address (SMS costs money and can harass)."""
+    for scope, ident, cap in (
+        ("otp-phone", phone, settings.DVC_OTP_MAX_SENDS_PER_HOUR),
+        ("otp-ip", ip, settings.DVC_OTP_MAX_REQUESTS_PER_IP_HOUR),
+    ):
+        window = throttle.hit(throttle.make_key(scope, ident), window=_HOUR)
+        if window.count > cap:
+            retry = window.retry_after()
+            raise RateLimited(
+                _("Đã gửi quá nhiều mã xác thực trong một giờ. %(wait)s") % {"wait": _wait_message(retry)},
+                code="otp_send_limit",
+                retry_after=retry,
+            )
+
+
+def _otp_dispatch(*, challenge: OtpChallenge, code: str) -> None:
+    message_send(
+        channel=Message.Channel.SMS,
+        recipient=challenge.phone,
+        template="otp",
+        context={
+            "code": code,
+            "purpose": OTP_PURPOSE_TEXT[OtpChallenge.Purpose(challenge.purpose)],
+            "minutes": settings.DVC_OTP_TTL_SECONDS // 60,
+        },
+        sensitive=True,
+        expires_at=challenge.expires_at,
+    )
+
+
+def otp_issue(*, user: User, purpose: str, phone: str, ip: str) -> OtpChallenge:
+    """Send a new 6-digit code by SMS; earlier open codes of the same user and purpose stop working."""
+    _otp_check_send_limits(phone=phone, ip=ip)
+    now = timezone.now()
+    code = _otp_new_code()
+    with transaction.atomic():
+        OtpChallenge.objects.filter(user=user, purpose=purpose, verified_at__isnull=True, expires_at__gt=now).update(
+            expires_at=now
+        )
+        challenge = OtpChallenge(
+            id=uuid.uuid4(),
+            user=user,
+            purpose=purpose,
+            phone=phone,
+            expires_at=now + dt.timedelta(seconds=settings.DVC_OTP_TTL_SECONDS),
+            last_sent_at=now,
+        )
+        challenge.code_hash = _otp_hash(challenge.id, code)
+        challenge.save(force_insert=True)
+        _otp_dispatch(challenge=challenge, code=code)
+    return challenge
+
+
+def otp_resend(*, challenge_id: uuid.UUID, ip: str) -> OtpChallenge:
+    """A fresh code for the same challenge, at most once a minute and within the hourly caps."""
+    challenge = OtpChallenge.objects.filter(pk=challenge_id, verified_at__isnull=True).first()
+    if challenge is None:
+        raise NotFound(_("Không tìm thấy yêu cầu xác thực. Vui lòng thực hiện lại từ đầu."), code="otp_not_found")
+    now = timezone.now()
+    ready_at = challenge.last_sent_at + dt.timedelta(seconds=settings.DVC_OTP_RESEND_COOLDOWN_SECONDS)
+    if now < ready_at:
+        retry = max(1, int((ready_at - now).total_seconds() + 0.999))
+        raise RateLimited(
+            _("Mã vừa được gửi. Bạn có thể yêu cầu gửi lại sau %(seconds)d giây.") % {"seconds": retry},
+            code="otp_resend_cooldown",
+            retry_after=retry,
+        )
+    _otp_check_send_limits(phone=challenge.phone, ip=ip)
+    code = _otp_new_code()
+    with transaction.atomic():
+        updated = OtpChallenge.objects.filter(
+            pk=challenge.pk, verified_at__isnull=True, last_sent_at=challenge.last_sent_at
+        ).update(
+            code_hash=_otp_hash(challenge.pk, code),
+            expires_at=now + dt.timedelta(seconds=settings.DVC_OTP_TTL_SECONDS),
+            attempts=0,
+            send_count=F("send_count") + 1,
+            last_sent_at=now,
+        )
+        if not updated:
+            raise Conflict(_("Mã vừa được gửi lại từ một yêu cầu khác. Vui lòng kiểm tra tin nhắn."), code="otp_conflict")
+        challenge.refresh_from_db()
+        _otp_dispatch(challenge=challenge, code=code)
+    return challenge
+
+
+def _otp_consume(*, challenge_id: uuid.UUID, code: str, purpose: str, ip: str) -> OtpChallenge:
+    """Check a code and mark the challenge used. A wrong try is counted (and kept) before comparing.
+
+    Must not run inside an outer transaction: the attempt counter has to survive the exception.
+    """
+    window = throttle.hit(throttle.make_key("otp-verify-ip", ip), window=_HOUR)
+    if window.count > settings.DVC_OTP_MAX_REQUESTS_PER_IP_HOUR * settings.DVC_OTP_MAX_ATTEMPTS:
+        raise RateLimited(_wait_message(window.retry_after()), code="otp_verify_limit", retry_after=window.retry_after())
+    challenge = OtpChallenge.objects.select_related("user").filter(pk=challenge_id, purpose=purpose).first()
+    if challenge is None:
+        raise NotFound(_("Không tìm thấy yêu cầu xác thực. Vui lòng thực hiện lại từ đầu."), code="otp_not_found")
+    dead = DomainError(
+        _("Mã xác thực đã bị khoá do nhập sai quá %(n)d lần. Vui lòng bấm “Gửi lại mã” để nhận mã mới.")
+        % {"n": settings.DVC_OTP_MAX_ATTEMPTS},
+        code="otp_locked",
+        field="otp",
+    )
+    if challenge.verified_at is not None:
+        raise DomainError(_("Mã xác thực này đã được sử dụng."), code="otp_used", field="otp")
+    if challenge.attempts >= settings.DVC_OTP_MAX_ATTEMPTS:
+        raise dead
+    if challenge.expires_at <= timezone.now():
+        raise DomainError(
+            _("Mã xác thực đã hết hạn. Vui lòng bấm “Gửi lại mã” để nhận mã mới."), code="otp_expired", field="otp"
+        )
+    code = "".join(code.split())
+    if len(code) != 6 or not code.isdigit():
+        raise InvalidInput({"otp": [_("Mã xác thực gồm 6 chữ số.")]}, message=_("Mã xác thực gồm 6 chữ số."))
+    counted = OtpChallenge.objects.filter(
+        pk=challenge.pk, verified_at__isnull=True, attempts__lt=settings.DVC_OTP_MAX_ATTEMPTS
+    ).update(attempts=F("attempts") + 1)
+    if not counted:
+        raise dead
+    if not constant_time_compare(_otp_hash(challenge.pk, code), challenge.code_hash):
+        remaining = settings.DVC_OTP_MAX_ATTEMPTS - challenge.attempts - 1
+        if remaining <= 0:
+            raise dead
+        message = _("Mã xác thực không đúng. Bạn còn %(n)d lần thử.") % {"n": remaining}
+        raise InvalidInput({"otp": [message]}, message=message)
+    if not OtpChallenge.objects.filter(pk=challenge.pk, verified_at__isnull=True).update(verified_at=timezone.now()):
+        raise DomainError(_("Mã xác thực này đã được sử dụng."), code="otp_used", field="otp")
+    return challenge
+
+
+def account_register(
+    *,
+    kind: str,
+    id_number: str,
+    full_name: str,
+    phone: str,
+    password: str,
+    ip: str,
+    birth_date: dt.date | None = None,
+    sex: str = "",
+    email: str = "",
+    province: AdminUnit | None = None,
+    commune: AdminUnit | None = None,
+    address_line: str = "",
+    representative_name: str = "",
+    representative_id_number: str = "",
+) -> OtpChallenge:
+    """Create an inactive account and send the activation OTP to its phone (seed 001, Bước 3–4).
+
+    Registering again before confirming the phone replaces the unconfirmed details instead of blocking
+    the person behind a half-made account.
+    """
+    fields = {
+        "kind": kind,
+        "full_name": full_name,
+        "birth_date": birth_date,
+        "sex": sex,
+        "phone": phone,
+        "email": email,
+        "province": province,
+        "commune": commune,
+        "address_line": address_line,
+        "representative_name": representative_name,
+        "representative_id_number": representative_id_number,
+    }
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(id_number=id_number).first()
+        if user is not None and (user.is_active or user.phone_verified_at is not None):
+            raise InvalidInput(
+                {
+                    "id_number": [
+                        _("Số định danh này đã có tài khoản. Vui lòng đăng nhập hoặc dùng chức năng “Quên mật khẩu”.")
+                    ]
+                }
+            )
+        if user is None:
+            user = User(id_number=id_number, is_active=False)
+        for name, value in fields.items():
+            setattr(user, name, value)
+        user.set_password(password)
+        user.save()
+        return otp_issue(user=user, purpose=OtpChallenge.Purpose.REGISTER, phone=phone, ip=ip)
+
+
+def account_activate(*, challenge_id: uuid.UUID, code: str, ip: str) -> User:
+    """Confirm the phone with the registration OTP; the account becomes active."""
+    challenge = _otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.REGISTER, ip=ip)
+    now = timezone.now()
+    with transaction.atomic():
+        User.objects.filter(pk=challenge.user_id, phone_verified_at__isnull=True).update(
+            is_active=True, phone_verified_at=now
+        )
+        user = User.objects.get(pk=challenge.user_id)
+        context = {"id_number": user.id_number, "site_url": settings.SITE_URL}
+        message_send(channel=Message.Channel.SMS, recipient=user.phone, template="account_activated", context=context)
+        if user.email:
+            message_send(
+                channel=Message.Channel.EMAIL, recipient=user.email, template="account_activated", context=context
+            )
+    return user
+
+
+def _locked_error(window: throttle.Window) -> RateLimited:
+    retry = window.retry_after()
+    return RateLimited(
+        _(
+            "Tài khoản tạm thời bị khoá do đăng nhập sai nhiều lần. Vui lòng thử lại sau %(time)s "
+            "(khoảng %(minutes)d phút nữa) hoặc dùng chức năng “Quên mật khẩu”."
+        )
+        % {"time": date_format(timezone.localtime(window.ends_at), "H:i"), "minutes": (retry + 59) // 60},
+        code="login_locked",
+        retry_after=retry,
+    )
+
+
+def login_start(*, id_number: str, password: str, ip: str) -> OtpChallenge:
+    """Check the id number and password, then send a login OTP (seed 000/001: password, then OTP).
+
+    After DVC_LOGIN_MAX_FAILURES wrong passwords the id number is locked for DVC_LOGIN_LOCKOUT_MINUTES,
+    whether or not an account exists (the answer must not reveal which id numbers have accounts).
+    An account whose phone was never confirmed gets an activation code instead.
+    """
+    lockout = dt.timedelta(minutes=settings.DVC_LOGIN_LOCKOUT_MINUTES)
+    id_key = throttle.make_key("login-id", id_number)
+    ip_key = throttle.make_key("login-ip", ip)
+    for key, cap in ((id_key, settings.DVC_LOGIN_MAX_FAILURES), (ip_key, settings.DVC_LOGIN_MAX_FAILURES_PER_IP)):
+        window = throttle.peek(key)
+        if window is not None and window.count >= cap:
+            raise _locked_error(window)
+
+    user = User.objects.filter(id_number=id_number).first()
+    if user is None:
+        User().set_password(password)  # same work as a real check, so timing does not reveal the account
+        valid = False
+    else:
+        valid = user.check_password(password)
+    if user is None or not valid:
+        throttle.hit(ip_key, window=lockout)
+        window = throttle.hit(id_key, window=lockout)
+        if window.count >= settings.DVC_LOGIN_MAX_FAILURES:
+            until = timezone.now() + lockout
+            throttle.extend(id_key, until=until)
+            raise _locked_error(throttle.Window(window.count, until))
+        remaining = settings.DVC_LOGIN_MAX_FAILURES - window.count
+        message = _(
+            "Số định danh hoặc mật khẩu không đúng. Bạn còn %(n)d lần thử trước khi tài khoản bị tạm khoá."
+        ) % {"n": remaining}
+        raise InvalidInput({"password": [message]}, message=message)
+
+    throttle.reset(id_key)
+    if not user.is_active:
+        if user.phone_verified_at is None:
+            return otp_issue(user=user, purpose=OtpChallenge.Purpose.REGISTER, phone=user.phone, ip=ip)
+        raise DomainError(
+            _("Tài khoản đã bị khoá. Vui lòng liên hệ bộ phận một cửa để được hỗ trợ."), code="account_disabled"
+        )
+    return otp_issue(user=user, purpose=OtpChallenge.Purpose.LOGIN, phone=user.phone, ip=ip)
+
+
+def login_confirm(*, challenge_id: uuid.UUID, code: str, ip: str) -> User:
+    """Second step of login: the OTP. Returns the user for the caller to open a session or issue a token."""
+    challenge = _otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.LOGIN, ip=ip)
+    user = challenge.user
+    if not user.is_active:
+        raise DomainError(
+            _("Tài khoản đã bị khoá. Vui lòng liên hệ bộ phận một cửa để được hỗ trợ."), code="account_disabled"
+        )
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    return user
+
+
+def password_reset_start(*, id_number: str, phone: str, ip: str) -> OtpChallenge:
+    """Forgot password: an OTP to the confirmed phone of the account with this id number."""
+    user = User.objects.filter(id_number=id_number, phone=phone, phone_verified_at__isnull=False).first()
+    if user is None:
+        window = throttle.hit(throttle.make_key("reset-miss-ip", ip), window=_HOUR)
+        if window.count > settings.DVC_OTP_MAX_REQUESTS_PER_IP_HOUR:
+            raise RateLimited(_wait_message(window.retry_after()), code="reset_limit", retry_after=window.retry_after())
+        raise InvalidInput(
+            {"phone": [_("Số định danh và số điện thoại không khớp với tài khoản nào đã kích hoạt.")]},
+        )
+    return otp_issue(user=user, purpose=OtpChallenge.Purpose.PASSWORD_RESET, phone=user.phone, ip=ip)
+
+
+def _password_set(*, user: User, new_password: str) -> None:
+    """Set a password, end every API token, and tell the owner (their sessions end by Django's session hash)."""
+    now = timezone.now()
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    context = {"id_number": user.id_number, "changed_at": _local_time(now)}
+    message_send(channel=Message.Channel.SMS, recipient=user.phone, template="password_changed", context=context)
+    if user.email:
+        message_send(channel=Message.Channel.EMAIL, recipient=user.email, template="password_changed", context=context)
+
+
+def password_reset_confirm(*, challenge_id: uuid.UUID, code: str, new_password: str, ip: str) -> User:
+    challenge = _otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.PASSWORD_RESET, ip=ip)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=challenge.user_id)
+        _password_set(user=user, new_password=new_password)
+    throttle.reset(throttle.make_key("login-id", user.id_number))
+    return user
+
+
+def password_change(*, user: User, old_password: str, new_password: str) -> None:
+    if not user.check_password(old_password):
+        raise InvalidInput({"old_password": [_("Mật khẩu hiện tại không đúng.")]})
+    with transaction.atomic():
+        _password_set(user=user, new_password=new_password)
+
+
+def profile_update(
+    *, user: User, email: str, province: AdminUnit | None, commune: AdminUnit | None, address_line: str
+) -> User:
+    """Contact details a person may change themselves; identity (name, id number, birth date) may not."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(
+            email=email, province=province, commune=commune, address_line=address_line
+        )
+        user.refresh_from_db()
+    return user
+
+
+def phone_change_start(*, user: User, new_phone: str, ip: str) -> OtpChallenge:
+    """The login phone changes only once the new number has received and returned an OTP."""
+    if new_phone == user.phone:
+        raise InvalidInput({"phone": [_("Số điện thoại mới trùng với số đang dùng.")]})
+    return otp_issue(user=user, purpose=OtpChallenge.Purpose.PHONE_CHANGE, phone=new_phone, ip=ip)
+
+
+def phone_change_confirm(*, user: User, challenge_id: uuid.UUID, code: str, ip: str) -> User:
+    challenge = _otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.PHONE_CHANGE, ip=ip)
+    if challenge.user_id != user.pk:
+        raise NotFound(_("Không tìm thấy yêu cầu xác thực. Vui lòng thực hiện lại từ đầu."), code="otp_not_found")
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(phone=challenge.phone, phone_verified_at=timezone.now())
+        user.refresh_from_db()
+    return user
+
+
+def _token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def api_token_create(*, user: User) -> str:
+    """A new Bearer token for the API; the raw value is returned once and never stored."""
+    raw = secrets.token_urlsafe(32)
+    now = timezone.now()
+    ApiToken.objects.create(
+        user=user,
+        key_digest=_token_digest(raw),
+        last_used_at=now,
+        expires_at=now + dt.timedelta(hours=settings.DVC_API_TOKEN_MAX_HOURS),
+    )
+    return raw
+
+
+def api_token_use(*, raw: str) -> ApiToken | None:
+    """The live token for ``raw``, its idle clock restarted; None when unknown, revoked, expired or idle."""
+    now = timezone.now()
+    idle_limit = now - dt.timedelta(minutes=settings.DVC_API_TOKEN_IDLE_MINUTES)
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(
+            key_digest=_token_digest(raw),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            last_used_at__gt=idle_limit,
+            user__is_active=True,
+        )
+        .first()
+    )
+    if token is None:
+        return None
+    if now - token.last_used_at > dt.timedelta(seconds=30):  # spare a write on every request
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from dvc.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("dang-ky/", views.register, name="register"),
+    path("dang-nhap/", views.login_view, name="login"),
+    path("dang-xuat/", views.logout_view, name="logout"),
+    path("xac-thuc/<uuid:challenge_id>/", views.otp, name="otp"),
+    path("xac-thuc/<uuid:challenge_id>/gui-lai/", views.otp_resend, name="otp_resend"),
+    path("quen-mat-khau/", views.password_reset, name="password_reset"),
+    path("tai-khoan/", views.profile, name="profile"),
+    path("tai-khoan/doi-mat-khau/", views.password_change, name="password_change"),
+    path("tai-khoan/doi-so-dien-thoai/", views.phone_change, name="phone_change"),
+]

@@ -1,0 +1,156 @@
+"""Validators for the identifiers citizens type: CCCD/CMND, mobile phone, tax code, password.
+
+Each takes the raw text, returns the normalized value, and raises ``ValidationError`` with a Vietnamese
+message a citizen can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum.vn import mst
+
+from dvc.agencies.reference import legacy_province_codes
+
+_DIGITS = re.compile(r"^\d+$")
+
+
+def normalize_text(value: str) -> str:
+    """NFC-normalize and trim user text, so that the same Vietnamese word is always stored the same way."""
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def _compact(value: str) -> str:
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
+def normalize_id_number(value: str) -> str:
+    """An identification number without spaces, dots or dashes, as stored and used to log in."""
+    return _compact(value).upper()
+
+
+def validate_cccd(value: str) -> str:
+    """A 12-digit CCCD (TT 07/2016/TT-BCA Điều 7) or a legacy 9-digit CMND; returns the digits.
+
+    CCCD structure: 3 digits province-of-birth code (one of the 63 pre-2025 provinces), 1 digit century and
+    sex, 2 digits year of birth, 6 random digits.
+    """
+    digits = _compact(value)
+    if not _DIGITS.match(digits) or len(digits) not in (9, 12):
+        raise ValidationError(_("Số định danh phải gồm 12 chữ số (CCCD) hoặc 9 chữ số (CMND cũ)."), code="cccd_format")
+    if len(digits) == 12 and digits[:3] not in legacy_province_codes():
+        raise ValidationError(
+            _("Ba chữ số đầu của số CCCD (%(code)s) không phải mã tỉnh nơi đăng ký khai sinh hợp lệ.")
+            % {"code": digits[:3]},
+            code="cccd_province",
+        )
+    return digits
+
+
+def cccd_birth_facts(cccd: str) -> tuple[int, int, str] | None:
+    """(first year of century, two-digit birth year, sex) encoded in a 12-digit CCCD, or None for a CMND."""
+    if len(cccd) != 12:
+        return None
+    marker = int(cccd[3])
+    century_start = 1900 + (marker // 2) * 100
+    sex = "male" if marker % 2 == 0 else "female"
+    return century_start, int(cccd[4:6]), sex
+
+
+def check_cccd_matches_person(cccd: str, *, birth_date: dt.date | None, sex: str | None) -> list[str]:
+    """Messages for every contradiction between a CCCD's century/sex digit and year and the declared facts."""
+    facts = cccd_birth_facts(cccd)
+    if facts is None:
+        return []
+    century_start, year_in_century, encoded_sex = facts
+    problems = []
+    if birth_date is not None:
+        if not (century_start <= birth_date.year < century_start + 100) or birth_date.year % 100 != year_in_century:
+            problems.append(
+                _("Số CCCD không khớp với năm sinh %(year)s: chữ số thứ 4 (thế kỷ, giới tính) và thứ 5–6 (năm sinh) sai.")
+                % {"year": birth_date.year}
+            )
+    if sex in ("male", "female") and sex != encoded_sex:
+        problems.append(_("Số CCCD không khớp với giới tính đã khai (chữ số thứ 4 mã hoá giới tính)."))
+    return problems
+
+
+def normalize_mobile_phone(value: str) -> str:
+    """A Vietnamese mobile number in E.164 (+849...), from forms like 0912 345 678 or +84 912 345 678."""
+    raw = (value or "").strip()
+    error = ValidationError(
+        _("Số điện thoại di động không hợp lệ. Vui lòng nhập số di động Việt Nam, ví dụ 0912345678."),
+        code="phone_invalid",
+    )
+    if not raw or len(raw) > 20:
+        raise error
+    try:
+        parsed = phonenumbers.parse(raw, "VN")
+    except phonenumbers.NumberParseException as exc:
+        raise error from exc
+    if (
+        parsed.country_code != 84
+        or not phonenumbers.is_valid_number(parsed)
+        or phonenumbers.number_type(parsed) != phonenumbers.PhoneNumberType.MOBILE
+    ):
+        raise error
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str) -> str:
+    """0912345678 for +84912345678: how Vietnamese people write their own number."""
+    if e164.startswith("+84"):
+        return "0" + e164[3:]
+    return e164
+
+
+def mask_phone(e164: str) -> str:
+    """091****678: enough for the owner to recognise, not enough to reuse (seed 001 shows 082****088)."""
+    local = display_phone(e164)
+    if len(local) < 7:
+        return "*" * len(local)
+    return local[:3] + "*" * (len(local) - 6) + local[-3:]
+
+
+def validate_tax_code(value: str) -> str:
+    """A tax code (mã số thuế) of 10 digits, or 13 for a branch (10 + 3), with its check digit."""
+    compact = _compact(value)
+    if not _DIGITS.match(compact) or len(compact) not in (10, 13) or not mst.is_valid(compact):
+        raise ValidationError(
+            _("Mã số thuế không hợp lệ: cần 10 chữ số (hoặc 13 chữ số với đơn vị phụ thuộc) và đúng chữ số kiểm tra."),
+            code="tax_code_invalid",
+        )
+    return compact
+
+
+class PasswordComplexityValidator:
+    """At least 8 characters with lower case, upper case, a digit and a special character (seed 001)."""
+
+    min_length = 8
+
+    def validate(self, password: str, user: Any = None) -> None:
+        missing = []
+        if len(password) < self.min_length:
+            missing.append(_("ít nhất %(n)d ký tự") % {"n": self.min_length})
+        if not any(ch.islower() for ch in password):
+            missing.append(_("chữ thường"))
+        if not any(ch.isupper() for ch in password):
+            missing.append(_("chữ in hoa"))
+        if not any(ch.isdigit() for ch in password):
+            missing.append(_("chữ số"))
+        if not any(not ch.isalnum() and not ch.isspace() for ch in password):
+            missing.append(_("ký tự đặc biệt"))
+        if missing:
+            raise ValidationError(
+                _("Mật khẩu chưa đủ mạnh, còn thiếu: %(missing)s.") % {"missing": ", ".join(missing)},
+                code="password_weak",
+            )
+
+    def get_help_text(self) -> str:
+        return _("Sử dụng 8 ký tự trở lên bao gồm chữ thường, chữ in hoa, số và ký tự đặc biệt.")

@@ -1,0 +1,80 @@
+"""Admin for system admins (everything) and agency admins (their own agencies' hours, calendar and staff)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import ForeignKey, QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+
+from dvc.agencies.models import AdminUnit, Agency, CalendarDay, OfficeHours, StaffRole
+from dvc.agencies.selectors import agencies_administered_by
+
+
+class AgencyScopedAdmin(admin.ModelAdmin):
+    """Rows are limited to the agencies the signed-in agency admin manages; a superuser sees all."""
+
+    agency_path = "agency"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(**{f"{self.agency_path}__in": agencies_administered_by(request.user)})
+
+    def formfield_for_foreignkey(self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any) -> ModelChoiceField:
+        if db_field.name == "agency" and not request.user.is_superuser:
+            kwargs["queryset"] = agencies_administered_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(AdminUnit)
+class AdminUnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "division_type", "parent", "effective_from", "effective_to"]
+    list_filter = ["level", "division_type"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent", "successor"]
+
+
+class OfficeHoursInline(admin.TabularInline):
+    model = OfficeHours
+    extra = 0
+
+
+@admin.register(Agency)
+class AgencyAdmin(AgencyScopedAdmin):
+    agency_path = "pk"
+    list_display = ["code", "name", "kind", "level", "parent", "effective_from", "effective_to"]
+    list_filter = ["level", "kind"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["admin_unit", "parent", "successor"]
+    inlines = [OfficeHoursInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        rows = admin.ModelAdmin.get_queryset(self, request)
+        return rows if request.user.is_superuser else rows.filter(pk__in=agencies_administered_by(request.user))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AgencyScopedAdmin):
+    list_display = ["date", "kind", "agency", "note", "created_by"]
+    list_filter = ["kind", "agency"]
+    date_hierarchy = "date"
+    exclude = ["created_by"]
+
+    def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
+        obj.created_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(StaffRole)
+class StaffRoleAdmin(AgencyScopedAdmin):
+    list_display = ["user", "agency", "role", "is_active", "created_at"]
+    list_filter = ["role", "is_active", "agency"]
+    search_fields = ["user__full_name", "user__id_number", "agency__name"]
+    raw_id_fields = ["user"]

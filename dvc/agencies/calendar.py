@@ -1,0 +1,139 @@
+"""Working calendar and legal deadline arithmetic.
+
+Deadlines for administrative procedures count *working days*: Monday to Friday, minus public holidays
+(BLLĐ 2019 Điều 112, including Tết and the Government's swapped days), plus make-up working Saturdays.
+The national calendar comes from the ``holidays`` package; admins correct it with ``CalendarDay`` rows
+(later years are projections until the Government decides).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+
+from dvc.agencies.models import Agency, CalendarDay, OfficeHours
+
+LOCAL_TZ = ZoneInfo(settings.TIME_ZONE)
+
+# NĐ 45/2020/NĐ-CP and NĐ 118/2025/NĐ-CP practice: a dossier received after 15:00 of a working day, or on a
+# day off, is taken as received on the next working day.
+RECEIPT_CUTOFF = dt.time(15, 0)
+
+# Used when an agency has not entered its own office hours: the common schedule of one-stop counters.
+DEFAULT_OFFICE_HOURS: tuple[tuple[dt.time, dt.time], ...] = (
+    (dt.time(7, 30), dt.time(11, 30)),
+    (dt.time(13, 30), dt.time(17, 0)),
+)
+_LOOKAHEAD_DAYS = 3660  # a deadline never lies ten years ahead; guards against an all-days-off calendar
+
+
+class WorkingCalendar:
+    """The working days and office hours of one agency (or the national calendar when agency is None)."""
+
+    def __init__(self, agency: Agency | None = None) -> None:
+        self.agency = agency
+        self._years: set[int] = set()
+        self._national = holidays.country_holidays("VN")
+        self._overrides: dict[dt.date, str] = {}
+
+    def _load_year(self, year: int) -> None:
+        if year in self._years:
+            return
+        self._years.add(year)
+        self._national.update(holidays.country_holidays("VN", years=year))
+        rows = CalendarDay.objects.filter(date__year=year)
+        if self.agency is None:
+            rows = rows.filter(agency__isnull=True)
+        else:
+            rows = rows.filter(agency__isnull=True) | rows.filter(agency=self.agency)
+        # Agency rows win over national rows for the same day.
+        for row in sorted(rows, key=lambda r: r.agency_id is not None):
+            self._overrides[row.date] = row.kind
+
+    def is_working_day(self, day: dt.date) -> bool:
+        self._load_year(day.year)
+        override = self._overrides.get(day)
+        if override is not None:
+            return override == CalendarDay.Kind.WORKING_DAY
+        return bool(self._national.is_working_day(day))
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """The first working day strictly after ``day``."""
+        candidate = day
+        for _ in range(_LOOKAHEAD_DAYS):
+            candidate += dt.timedelta(days=1)
+            if self.is_working_day(candidate):
+                return candidate
+        raise ValueError("No working day within ten years: the calendar is misconfigured.")
+
+    def add_working_days(self, day: dt.date, count: int) -> dt.date:
+        """The ``count``-th working day after ``day`` (``day`` itself when count is 0)."""
+        if count < 0:
+            raise ValueError("count must not be negative")
+        result = day
+        for _ in range(count):
+            result = self.next_working_day(result)
+        return result
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]; negative when end is before start."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        return sum(1 for offset in range(1, (end - start).days + 1) if self.is_working_day(start + dt.timedelta(offset)))
+
+    @cached_property
+    def _hours_by_weekday(self) -> dict[int, list[tuple[dt.time, dt.time]]]:
+        by_day: dict[int, list[tuple[dt.time, dt.time]]] = {}
+        if self.agency is not None:
+            for row in OfficeHours.objects.filter(agency=self.agency).order_by("weekday", "opens_at"):
+                by_day.setdefault(row.weekday, []).append((row.opens_at, row.closes_at))
+        if not by_day:
+            by_day = {weekday: list(DEFAULT_OFFICE_HOURS) for weekday in range(5)}
+        return by_day
+
+    def office_hours_for_weekday(self, weekday: int) -> list[tuple[dt.time, dt.time]]:
+        """The regular weekly schedule, whatever the calendar says of a particular day."""
+        return list(self._hours_by_weekday.get(weekday, []))
+
+    def office_hours(self, day: dt.date) -> list[tuple[dt.time, dt.time]]:
+        """Opening periods on a working day; a make-up Saturday uses the schedule of a normal weekday."""
+        if not self.is_working_day(day):
+            return []
+        hours = self._hours_by_weekday.get(day.weekday())
+        if hours:
+            return hours
+        return self._hours_by_weekday[min(self._hours_by_weekday)]
+
+    def closing_time(self, day: dt.date) -> dt.time:
+        hours = self.office_hours(day)
+        return max(closes for _opens, closes in hours) if hours else DEFAULT_OFFICE_HOURS[-1][1]
+
+    def counting_start_day(self, received_at: dt.datetime) -> dt.date:
+        """The day from which a deadline counts, for a dossier received at ``received_at``.
+
+        NĐ 45/2020/NĐ-CP, NĐ 118/2025/NĐ-CP: received after 15:00, after the counter closed, or on a day off
+        counts from the next working day.
+        """
+        local = received_at.astimezone(LOCAL_TZ)
+        day, moment = local.date(), local.time()
+        if self.is_working_day(day) and moment < RECEIPT_CUTOFF and moment < self.closing_time(day):
+            return day
+        return self.next_working_day(day)
+
+    def due_moment(self, received_at: dt.datetime, working_days: int) -> dt.datetime:
+        """When a result is due: the close of office on the ``working_days``-th working day of counting.
+
+        A same-day procedure (0 working days) is due at closing time of the counting start day.
+        """
+        start = self.counting_start_day(received_at)
+        due_day = self.add_working_days(start, working_days)
+        return dt.datetime.combine(due_day, self.closing_time(due_day), tzinfo=LOCAL_TZ)
+
+
+def due_moment(*, agency: Agency | None, received_at: dt.datetime, working_days: int) -> dt.datetime:
+    """Due moment for ``working_days`` working days from ``received_at`` under ``agency``'s calendar."""
+    return WorkingCalendar(agency).due_moment(received_at, working_days)

@@ -1,0 +1,251 @@
+"""The one settings module of DVC.
+
+Everything is read from environment variables (see README "Configuration"). ``DVC_ENV`` chooses between
+``development`` (the explicit defaults ``make run`` and the tests use: SQLite, file outboxes, a generated
+secret key) and ``production`` (secrets and hosts are required, cookies are secure, nothing is guessed).
+"""
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from dvc.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("DVC_VAR_DIR", str(BASE_DIR / "var")))
+
+DVC_ENV = env_str("DVC_ENV", "development")
+if DVC_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured("DVC_ENV must be 'development' or 'production'.")
+PRODUCTION = DVC_ENV == "production"
+
+DEBUG = env_bool("DVC_DEBUG", not PRODUCTION)
+
+
+def _development_secret_key() -> str:
+    """A random key kept under var/ so development sessions survive restarts; never used in production."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env_str("DVC_SECRET_KEY") if PRODUCTION else env_str("DVC_SECRET_KEY", "") or _development_secret_key()
+
+ALLOWED_HOSTS = env_list("DVC_ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DVC_ALLOWED_HOSTS is required in production.")
+CSRF_TRUSTED_ORIGINS = env_list("DVC_CSRF_TRUSTED_ORIGINS", [])
+
+# Public address used in messages and printed by `make run`.
+SITE_URL = env_str("DVC_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "dvc.web",
+    "dvc.accounts",
+    "dvc.agencies",
+    "dvc.notify",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "dvc.urls"
+WSGI_APPLICATION = "dvc.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dvc.web.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# Database: SQLite under var/ by default; DATABASE_URL selects PostgreSQL.
+DATABASE_URL = env_str("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DVC_DB_CONN_MAX_AGE", 60))}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "dvc.sqlite3",
+            "OPTIONS": {
+                # Writers queue instead of failing; WAL lets the web server read while the worker writes.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            "TEST": {"NAME": VAR_DIR / "test.sqlite3"} if env_bool("DVC_TEST_SQLITE_FILE", False) else {},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dvc"}}
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "web:home"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "dvc.accounts.validators.PasswordComplexityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Sessions expire after a period without activity (idle expiry) and when the browser closes.
+SESSION_COOKIE_AGE = env_int("DVC_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_COOKIES = env_bool("DVC_SECURE_COOKIES", PRODUCTION)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("DVC_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("DVC_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+if env_bool("DVC_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Number of trusted reverse proxies in front of the app; the client IP is read from X-Forwarded-For only then.
+DVC_TRUSTED_PROXIES = env_int("DVC_TRUSTED_PROXIES", 0)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Files the portal writes in development: the outbox of SMS and e-mails, uploaded files.
+OUTBOX_DIR = Path(env_str("DVC_OUTBOX_DIR", str(VAR_DIR / "outbox")))
+
+# E-mail: Django's file backend into var/outbox/ by default; "smtp" sends through EMAIL_HOST.
+DVC_EMAIL_BACKEND = env_str("DVC_EMAIL_BACKEND", "file")
+EMAIL_BACKEND = {
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "memory": "django.core.mail.backends.locmem.EmailBackend",
+}[DVC_EMAIL_BACKEND]
+EMAIL_FILE_PATH = OUTBOX_DIR
+EMAIL_HOST = env_str("DVC_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DVC_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DVC_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DVC_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DVC_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DVC_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("DVC_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DVC_EMAIL_FROM", "Cổng Dịch vụ công <no-reply@dvc.localhost>")
+
+# SMS: "file" writes one JSON file per message into var/outbox/; "http" posts to an SMS gateway.
+DVC_SMS_BACKEND = env_str("DVC_SMS_BACKEND", "file")
+DVC_SMS_HTTP_URL = env_str("DVC_SMS_HTTP_URL", "")
+DVC_SMS_HTTP_TOKEN = env_str("DVC_SMS_HTTP_TOKEN", "")
+DVC_SMS_HTTP_TIMEOUT = env_int("DVC_SMS_HTTP_TIMEOUT", 10)
+DVC_SMS_SENDER = env_str("DVC_SMS_SENDER", "DVC")
+if DVC_SMS_BACKEND == "http" and not DVC_SMS_HTTP_URL:
+    raise ImproperlyConfigured("DVC_SMS_HTTP_URL is required when DVC_SMS_BACKEND=http.")
+# Delivery attempts before a message is marked failed, and the first retry delay (doubled each time).
+DVC_NOTIFY_MAX_ATTEMPTS = env_int("DVC_NOTIFY_MAX_ATTEMPTS", 5)
+DVC_NOTIFY_RETRY_SECONDS = env_int("DVC_NOTIFY_RETRY_SECONDS", 30)
+
+# One-time passwords and login limits (issue: OTP and login limits).
+DVC_OTP_TTL_SECONDS = 5 * 60
+DVC_OTP_MAX_ATTEMPTS = 5
+DVC_OTP_RESEND_COOLDOWN_SECONDS = 60
+DVC_OTP_MAX_SENDS_PER_HOUR = env_int("DVC_OTP_MAX_SENDS_PER_HOUR", 5)
+DVC_OTP_MAX_REQUESTS_PER_IP_HOUR = env_int("DVC_OTP_MAX_REQUESTS_PER_IP_HOUR", 30)
+DVC_LOGIN_MAX_FAILURES = env_int("DVC_LOGIN_MAX_FAILURES", 5)
+DVC_LOGIN_LOCKOUT_MINUTES = env_int("DVC_LOGIN_LOCKOUT_MINUTES", 15)
+DVC_LOGIN_MAX_FAILURES_PER_IP = env_int("DVC_LOGIN_MAX_FAILURES_PER_IP", 50)
+DVC_API_TOKEN_IDLE_MINUTES = env_int("DVC_API_TOKEN_IDLE_MINUTES", 30)
+DVC_API_TOKEN_MAX_HOURS = env_int("DVC_API_TOKEN_MAX_HOURS", 12)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("DVC_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+CSRF_FAILURE_VIEW = "dvc.web.views.csrf_failure"

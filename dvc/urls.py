@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+
+from dvc.api import api, api_not_found
+
+admin.site.site_header = "Quản trị Cổng Dịch vụ công"
+admin.site.site_title = "Quản trị DVC"
+admin.site.index_title = "Danh mục quản trị"
+
+urlpatterns = [
+    path("", include("dvc.web.urls")),
+    path("", include("dvc.accounts.urls")),
+    path("", include("dvc.agencies.urls")),
+    # Staff sign in through the portal's login, with its OTP step; the admin has no password-only door.
+    path("quan-tri/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True), name="admin_login"),
+    path("quan-tri/", admin.site.urls),
+    path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", api_not_found),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

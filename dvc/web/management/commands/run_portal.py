@@ -1,0 +1,65 @@
+"""Start the web server and the task worker together, and say where to open the portal and how to log in."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from dvc.web.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Run the portal (web server + background worker) for local use, printing the demo logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port for the web server")
+
+    def handle(self, *args: Any, addr: str, **options: Any) -> None:
+        manage = str(Path(settings.BASE_DIR) / "manage.py")
+        logins = load_demo()
+        url = f"http://{addr}/"
+        lines = [
+            "",
+            "=" * 72,
+            f"  Cổng Dịch vụ công đang chạy tại: {url}",
+            f"  Trang quản trị: {url}quan-tri/   API: {url}api/v1/docs",
+            f"  Mật khẩu mọi tài khoản thử nghiệm: {DEMO_PASSWORD}",
+            f"  Mã OTP (SMS) và thư điện tử được ghi vào: {settings.OUTBOX_DIR}/",
+            "",
+            *(f"  {login.id_number}  {login.description}" for login in logins),
+            "",
+            "  Nhấn Ctrl+C để dừng.",
+            "=" * 72,
+            "",
+        ]
+        self.stdout.write("\n".join(lines))
+        processes = [
+            subprocess.Popen([sys.executable, manage, "db_worker", "--no-reload", "--interval", "0.5"]),  # noqa: S603
+            subprocess.Popen([sys.executable, manage, "runserver", addr, "--noreload"]),  # noqa: S603
+        ]
+
+        def stop(*_args: Any) -> None:
+            for process in processes:
+                if process.poll() is None:
+                    process.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(process.poll() is None for process in processes):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for process in processes:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()

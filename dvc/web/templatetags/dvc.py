@@ -1,0 +1,25 @@
+"""Template helpers shared by every app's pages."""
+
+from __future__ import annotations
+
+from django import template
+from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.filter
+def accessible(field: BoundField) -> SafeString:
+    """The widget with aria-describedby pointing at its help and error texts, and aria-invalid on error."""
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_help")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+    attrs: dict[str, str] = {}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)

@@ -1,0 +1,17 @@
+"""The home page and the portal's error pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dvc.agencies import selectors
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context = {"top_agencies": selectors.agencies()[:12]}
+    return render(request, "web/home.html", context)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
