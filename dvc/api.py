@@ -39,7 +39,7 @@ bearer = BearerAuth()
 api = NinjaAPI(
     title="DVC — Cổng Dịch vụ công",
     version="1",
-    description="API của Cổng Dịch vụ công: danh mục, hồ sơ, tài khoản. Lỗi trả về dạng {\"code\", \"message\"}.",
+    description='API của Cổng Dịch vụ công: danh mục, hồ sơ, tài khoản. Lỗi trả về dạng {"code", "message"}.',
     urls_namespace="api",
 )
 
@@ -123,7 +123,8 @@ def current_token(request: HttpRequest) -> ApiToken:
 
 def authed_user(request: HttpRequest) -> User:
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise AuthenticationError()
     return user
 
 

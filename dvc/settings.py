@@ -102,14 +102,13 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "dvc.sqlite3",
+            "NAME": str(VAR_DIR / "dvc.sqlite3"),
             "OPTIONS": {
                 # Writers queue instead of failing; WAL lets the web server read while the worker writes.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
-            "TEST": {"NAME": VAR_DIR / "test.sqlite3"} if env_bool("DVC_TEST_SQLITE_FILE", False) else {},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -158,6 +157,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic fills it in production
 
 # Sessions expire after a period without activity (idle expiry) and when the browser closes.
 SESSION_COOKIE_AGE = env_int("DVC_SESSION_IDLE_MINUTES", 30) * 60

@@ -108,7 +108,9 @@ class MeOut(Schema):
 
 def _valid(form: django_forms.Form) -> dict[str, Any]:
     if not form.is_valid():
-        raise InvalidInput({field: [str(e["message"]) for e in errs] for field, errs in form.errors.get_json_data().items()})
+        raise InvalidInput(
+            {field: [str(e["message"]) for e in errs] for field, errs in form.errors.get_json_data().items()}
+        )
     return form.cleaned_data
 
 
@@ -168,7 +170,7 @@ def verify(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
         services.account_activate(challenge_id=payload.challenge_id, code=payload.otp, ip=ip)
         return VerifyOut(status="activated")
     user = services.login_confirm(challenge_id=payload.challenge_id, code=payload.otp, ip=ip)
-    return VerifyOut(status="logged_in", token=services.api_token_create(user=user), token_type="Bearer")
+    return VerifyOut(status="logged_in", token=services.api_token_create(user=user), token_type="Bearer")  # noqa: S106
 
 
 @router.post("/auth/resend", response={200: ChallengeOut, **_ERRORS}, summary="Gửi lại mã OTP")
@@ -183,9 +185,7 @@ def password_reset(request: HttpRequest, payload: PasswordResetIn) -> ChallengeO
     return _challenge_out(challenge)
 
 
-@router.post(
-    "/auth/password-reset/confirm", response={204: None, **_ERRORS}, summary="Quên mật khẩu: đặt mật khẩu mới"
-)
+@router.post("/auth/password-reset/confirm", response={204: None, **_ERRORS}, summary="Quên mật khẩu: đặt mật khẩu mới")
 def password_reset_confirm(request: HttpRequest, payload: PasswordResetConfirmIn) -> tuple[int, None]:
     challenge = OtpChallenge.objects.select_related("user").filter(pk=payload.challenge_id).first()
     form = forms.PasswordResetConfirmForm(

@@ -20,7 +20,7 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 
 class TrimmedCharField(forms.CharField):
     def to_python(self, value: Any) -> str:
-        return v.normalize_text(super().to_python(value))
+        return v.normalize_text(super().to_python(value) or "")
 
 
 class AddressFieldsMixin(forms.Form):
@@ -44,18 +44,19 @@ class AddressFieldsMixin(forms.Form):
         empty_label=_("— Chọn xã, phường —"),
         error_messages={"invalid_choice": _("Xã, phường không thuộc tỉnh, thành phố đã chọn.")},
     )
-    address_line = TrimmedCharField(
-        label=_("Số nhà, đường, thôn, tổ"), max_length=255, required=False
-    )
+    address_line = TrimmedCharField(label=_("Số nhà, đường, thôn, tổ"), max_length=255, required=False)
 
     def setup_communes(self, initial_province: AdminUnit | None = None) -> None:
-        code = self.data.get(self.add_prefix("province")) if self.is_bound else None
+        if self.is_bound:
+            code = self.data.get(self.add_prefix("province"))
+        else:
+            code = self.initial.get("province")
         if not code and initial_province is not None:
             code = initial_province.code
         communes = AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE, effective_to__isnull=True)
         field = self.fields["commune"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = communes.filter(parent__code=code).order_by("name") if code else communes.none()
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = communes.filter(parent__code=code).order_by("name") if code else communes.none()
 
     @property
     def province_chosen(self) -> bool:
@@ -138,7 +139,9 @@ class RegistrationForm(AddressFieldsMixin, NewPasswordMixin, forms.Form):
 
     def password_owner(self) -> User | None:
         data = self.cleaned_data
-        return User(id_number=data.get("id_number", ""), full_name=data.get("full_name", ""), email=data.get("email", ""))
+        return User(
+            id_number=data.get("id_number", ""), full_name=data.get("full_name", ""), email=data.get("email", "")
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -183,7 +186,10 @@ class LoginForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label=_("Mật khẩu"), strip=False, max_length=128, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Mật khẩu"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def clean_id_number(self) -> str:
@@ -202,7 +208,9 @@ class OtpForm(forms.Form):
 
 class PasswordResetStartForm(forms.Form):
     id_number = forms.CharField(label=_("Số định danh (CCCD) hoặc mã số thuế"), max_length=20)
-    phone = forms.CharField(label=_("Số điện thoại đã đăng ký"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    phone = forms.CharField(
+        label=_("Số điện thoại đã đăng ký"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
 
     def clean_id_number(self) -> str:
         return v.normalize_id_number(self.cleaned_data["id_number"])
@@ -224,7 +232,9 @@ class PasswordResetConfirmForm(NewPasswordMixin, OtpForm):
 
 class PasswordChangeForm(NewPasswordMixin, forms.Form):
     old_password = forms.CharField(
-        label=_("Mật khẩu hiện tại"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Mật khẩu hiện tại"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     field_order = ["old_password", "new_password1", "new_password2"]
 

@@ -69,7 +69,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone_verified_at = models.DateTimeField(_("xác thực điện thoại lúc"), null=True, blank=True)
     date_joined = models.DateTimeField(_("ngày đăng ký"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "id_number"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]

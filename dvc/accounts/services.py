@@ -136,7 +136,9 @@ def otp_resend(*, challenge_id: uuid.UUID, ip: str) -> OtpChallenge:
             last_sent_at=now,
         )
         if not updated:
-            raise Conflict(_("Mã vừa được gửi lại từ một yêu cầu khác. Vui lòng kiểm tra tin nhắn."), code="otp_conflict")
+            raise Conflict(
+                _("Mã vừa được gửi lại từ một yêu cầu khác. Vui lòng kiểm tra tin nhắn."), code="otp_conflict"
+            )
         challenge.refresh_from_db()
         _otp_dispatch(challenge=challenge, code=code)
     return challenge
@@ -149,7 +151,9 @@ def _otp_consume(*, challenge_id: uuid.UUID, code: str, purpose: str, ip: str) -
     """
     window = throttle.hit(throttle.make_key("otp-verify-ip", ip), window=_HOUR)
     if window.count > settings.DVC_OTP_MAX_REQUESTS_PER_IP_HOUR * settings.DVC_OTP_MAX_ATTEMPTS:
-        raise RateLimited(_wait_message(window.retry_after()), code="otp_verify_limit", retry_after=window.retry_after())
+        raise RateLimited(
+            _wait_message(window.retry_after()), code="otp_verify_limit", retry_after=window.retry_after()
+        )
     challenge = OtpChallenge.objects.select_related("user").filter(pk=challenge_id, purpose=purpose).first()
     if challenge is None:
         raise NotFound(_("Không tìm thấy yêu cầu xác thực. Vui lòng thực hiện lại từ đầu."), code="otp_not_found")
@@ -300,9 +304,9 @@ def login_start(*, id_number: str, password: str, ip: str) -> OtpChallenge:
             throttle.extend(id_key, until=until)
             raise _locked_error(throttle.Window(window.count, until))
         remaining = settings.DVC_LOGIN_MAX_FAILURES - window.count
-        message = _(
-            "Số định danh hoặc mật khẩu không đúng. Bạn còn %(n)d lần thử trước khi tài khoản bị tạm khoá."
-        ) % {"n": remaining}
+        message = _("Số định danh hoặc mật khẩu không đúng. Bạn còn %(n)d lần thử trước khi tài khoản bị tạm khoá.") % {
+            "n": remaining
+        }
         raise InvalidInput({"password": [message]}, message=message)
 
     throttle.reset(id_key)

@@ -70,12 +70,12 @@ def check_cccd_matches_person(cccd: str, *, birth_date: dt.date | None, sex: str
         return []
     century_start, year_in_century, encoded_sex = facts
     problems = []
-    if birth_date is not None:
-        if not (century_start <= birth_date.year < century_start + 100) or birth_date.year % 100 != year_in_century:
-            problems.append(
-                _("Số CCCD không khớp với năm sinh %(year)s: chữ số thứ 4 (thế kỷ, giới tính) và thứ 5–6 (năm sinh) sai.")
-                % {"year": birth_date.year}
-            )
+    in_century = birth_date is not None and century_start <= birth_date.year < century_start + 100
+    if birth_date is not None and (not in_century or birth_date.year % 100 != year_in_century):
+        problems.append(
+            _("Số CCCD không khớp với năm sinh %(year)s: chữ số thứ 4 (thế kỷ) hoặc thứ 5–6 (năm sinh) sai.")
+            % {"year": birth_date.year}
+        )
     if sex in ("male", "female") and sex != encoded_sex:
         problems.append(_("Số CCCD không khớp với giới tính đã khai (chữ số thứ 4 mã hoá giới tính)."))
     return problems

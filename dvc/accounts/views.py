@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +27,8 @@ _PASSWORD_FIELDS = {"new_password1", "new_password2", "password", "old_password"
 
 def _authed(request: HttpRequest) -> User:
     """The logged-in user of a view behind ``login_required``."""
-    assert isinstance(request.user, User)
+    if not isinstance(request.user, User):
+        raise PermissionDenied
     return request.user
 
 
@@ -47,7 +49,9 @@ def _remember_challenge(request: HttpRequest, challenge: OtpChallenge, next_url:
 
 def _session_challenge(request: HttpRequest, challenge_id: uuid.UUID) -> tuple[OtpChallenge, dict[str, Any]]:
     state = request.session.get(_SESSION_KEY, {}).get(str(challenge_id))
-    challenge = OtpChallenge.objects.select_related("user").filter(pk=challenge_id).first() if state is not None else None
+    challenge = (
+        OtpChallenge.objects.select_related("user").filter(pk=challenge_id).first() if state is not None else None
+    )
     if challenge is None or state is None:
         raise Http404(_("Yêu cầu xác thực không còn hiệu lực."))
     return challenge, state
@@ -65,7 +69,7 @@ def _status_for(error: DomainError) -> int:
 
 def _refill(request: HttpRequest) -> dict[str, str]:
     """What the person typed, minus passwords, to show the form again (province chosen without JavaScript)."""
-    return {key: value for key, value in request.POST.items() if key not in _PASSWORD_FIELDS}
+    return {key: value for key, value in request.POST.dict().items() if key not in _PASSWORD_FIELDS}
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -123,7 +127,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             status = _status_for(exc)
         else:
             if challenge.purpose == OtpChallenge.Purpose.REGISTER:
-                messages.info(request, _("Tài khoản chưa được kích hoạt. Mã kích hoạt đã được gửi tới điện thoại của bạn."))
+                messages.info(
+                    request, _("Tài khoản chưa được kích hoạt. Mã kích hoạt đã được gửi tới điện thoại của bạn.")
+                )
             return _remember_challenge(request, challenge, next_url)
     return render(request, "accounts/login.html", {"form": form, "next": next_url or ""}, status=status)
 
@@ -249,7 +255,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.password_change(
-                user=user, old_password=form.cleaned_data["old_password"], new_password=form.cleaned_data["new_password1"]
+                user=user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
             )
         except DomainError as exc:
             add_to_form(form, exc)
@@ -267,7 +275,9 @@ def phone_change(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            challenge = services.phone_change_start(user=user, new_phone=form.cleaned_data["phone"], ip=client_ip(request))
+            challenge = services.phone_change_start(
+                user=user, new_phone=form.cleaned_data["phone"], ip=client_ip(request)
+            )
         except DomainError as exc:
             add_to_form(form, exc)
             status = _status_for(exc)

@@ -24,7 +24,9 @@ class AgencyScopedAdmin(admin.ModelAdmin):
             return rows
         return rows.filter(**{f"{self.agency_path}__in": agencies_administered_by(request.user)})
 
-    def formfield_for_foreignkey(self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any) -> ModelChoiceField:
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
         if db_field.name == "agency" and not request.user.is_superuser:
             kwargs["queryset"] = agencies_administered_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -37,6 +37,7 @@ class WorkingCalendar:
     def __init__(self, agency: Agency | None = None) -> None:
         self.agency = agency
         self._years: set[int] = set()
+        # The holidays object fills in each year on first use (Tết, swapped days, make-up Saturdays).
         self._national = holidays.country_holidays("VN")
         self._overrides: dict[dt.date, str] = {}
 
@@ -44,7 +45,6 @@ class WorkingCalendar:
         if year in self._years:
             return
         self._years.add(year)
-        self._national.update(holidays.country_holidays("VN", years=year))
         rows = CalendarDay.objects.filter(date__year=year)
         if self.agency is None:
             rows = rows.filter(agency__isnull=True)
@@ -83,7 +83,9 @@ class WorkingCalendar:
         """Working days in (start, end]; negative when end is before start."""
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(1 for offset in range(1, (end - start).days + 1) if self.is_working_day(start + dt.timedelta(offset)))
+        return sum(
+            1 for offset in range(1, (end - start).days + 1) if self.is_working_day(start + dt.timedelta(offset))
+        )
 
     @cached_property
     def _hours_by_weekday(self) -> dict[int, list[tuple[dt.time, dt.time]]]:

@@ -101,7 +101,12 @@ class Agency(models.Model):
         help_text=_("Tỉnh hoặc xã nơi cơ quan phục vụ; để trống với cơ quan trung ương."),
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
@@ -158,7 +163,9 @@ class OfficeHours(models.Model):
         verbose_name_plural = _("giờ làm việc")
         ordering = ["agency", "weekday", "opens_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(opens_at__lt=models.F("closes_at")), name="office_hours_opens_before_closes")
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=models.F("closes_at")), name="office_hours_opens_before_closes"
+            )
         ]
 
     def __str__(self) -> str:

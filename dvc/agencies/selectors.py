@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -30,7 +31,7 @@ def agencies(*, parent_code: str | None = None, on: dt.date | None = None) -> Qu
     return found.filter(parent__isnull=True).order_by("name")
 
 
-def agencies_administered_by(user: object) -> QuerySet[Agency]:
+def agencies_administered_by(user: Any) -> QuerySet[Agency]:
     """Agencies whose catalogue, staff and calendar ``user`` may manage (every agency for a superuser)."""
     if getattr(user, "is_superuser", False):
         return Agency.objects.all()

@@ -21,7 +21,9 @@ class LoadResult:
     updated: int
 
 
-def _upsert(level: str, code: str, fields: dict[str, Any], existing: dict[str, AdminUnit]) -> tuple[AdminUnit, bool, bool]:
+def _upsert(
+    level: str, code: str, fields: dict[str, Any], existing: dict[str, AdminUnit]
+) -> tuple[AdminUnit, bool, bool]:
     unit = existing.get(code)
     if unit is None:
         return AdminUnit.objects.create(level=level, code=code, **fields), True, False

@@ -27,9 +27,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     upcoming = [today + dt.timedelta(days=offset) for offset in range(0, 60)]
     days_off = [day for day in upcoming if day.weekday() < 5 and not calendar.is_working_day(day)]
     extra_days = [day for day in upcoming if day.weekday() >= 5 and calendar.is_working_day(day)]
-    hours = [
-        (label, calendar.office_hours_for_weekday(weekday)) for weekday, label in OfficeHours.Weekday.choices
-    ]
+    hours = [(label, calendar.office_hours_for_weekday(weekday)) for weekday, label in OfficeHours.Weekday.choices]
     context = {
         "agency": agency,
         "children": selectors.agencies(parent_code=agency.code),

@@ -1,0 +1,96 @@
+import pytest
+from django.urls import reverse
+
+from dvc.accounts.models import OtpChallenge, User
+from dvc.accounts.tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("accounts:login")
+
+
+def test_login_with_password_then_otp_opens_a_session(client, outbox):
+    user = UserFactory(id_number="001085012345")
+    response = client.post(LOGIN, {"id_number": "001 085 012 345", "password": PASSWORD})
+    assert response.status_code == 302
+    otp_url = response.url
+    assert "_auth_user_id" not in client.session
+    response = client.post(otp_url, {"otp": outbox.last_otp(user.phone)}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:profile")
+    assert int(client.session["_auth_user_id"]) == user.pk
+    assert "Đăng nhập thành công" in response.content.decode()
+
+
+def test_login_returns_to_the_page_asked_for_but_never_off_site(client, outbox):
+    user = UserFactory()
+    response = client.post(LOGIN, {"id_number": user.id_number, "password": PASSWORD, "next": "/co-quan/"})
+    response = client.post(response.url, {"otp": outbox.last_otp()})
+    assert response.url == "/co-quan/"
+    client.logout()
+    response = client.post(LOGIN, {"id_number": user.id_number, "password": PASSWORD, "next": "https://evil.example/"})
+    response = client.post(response.url, {"otp": outbox.last_otp()})
+    assert response.url == reverse("accounts:profile")
+
+
+def test_wrong_password_says_how_many_tries_are_left(client):
+    user = UserFactory()
+    response = client.post(LOGIN, {"id_number": user.id_number, "password": "Sai@12345"})
+    assert "còn 4 lần thử" in response.content.decode()
+    assert not OtpChallenge.objects.exists()
+
+
+def test_repeated_failures_lock_the_account_with_a_time_to_come_back(client, outbox):
+    user = UserFactory()
+    for _ in range(4):
+        client.post(LOGIN, {"id_number": user.id_number, "password": "Sai@12345"})
+    response = client.post(LOGIN, {"id_number": user.id_number, "password": "Sai@12345"})
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "tạm thời bị khoá" in html and "phút nữa" in html
+    # The right password is refused while locked, and no OTP is sent.
+    response = client.post(LOGIN, {"id_number": user.id_number, "password": PASSWORD})
+    assert response.status_code == 429
+    assert outbox.sms() == []
+
+
+def test_unknown_id_numbers_lock_the_same_way(client):
+    for _ in range(5):
+        response = client.post(LOGIN, {"id_number": "001099999999", "password": "Sai@12345"})
+    assert response.status_code == 429
+
+
+def test_an_unconfirmed_account_gets_an_activation_code_at_login(client, outbox):
+    user = UserFactory(pending=True)
+    response = client.post(LOGIN, {"id_number": user.id_number, "password": PASSWORD}, follow=True)
+    assert "chưa được kích hoạt" in response.content.decode()
+    challenge = OtpChallenge.objects.get()
+    assert challenge.purpose == OtpChallenge.Purpose.REGISTER
+    client.post(reverse("accounts:otp", args=[challenge.pk]), {"otp": outbox.last_otp()})
+    assert User.objects.get(pk=user.pk).is_active
+
+
+def test_a_disabled_account_cannot_log_in(client):
+    user = UserFactory(disabled=True)
+    response = client.post(LOGIN, {"id_number": user.id_number, "password": PASSWORD})
+    assert "đã bị khoá" in response.content.decode()
+
+
+def test_the_otp_page_belongs_to_the_browser_that_asked(client, outbox):
+    user = UserFactory()
+    response = client.post(LOGIN, {"id_number": user.id_number, "password": PASSWORD})
+    other = client.__class__()
+    assert other.get(response.url).status_code == 404
+
+
+def test_logout_needs_post_and_ends_the_session(client, outbox):
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    response = client.post(reverse("accounts:logout"), follow=True)
+    assert "_auth_user_id" not in client.session
+    assert "Bạn đã đăng xuất" in response.content.decode()
+
+
+def test_sessions_expire_when_idle(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
