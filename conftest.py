@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from dvc.agencies.services import admin_units_load
 
@@ -32,11 +33,6 @@ class Outbox:
             return []
         return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(self.path.glob("sms-*.json"))]
 
-    def emails(self) -> list[str]:
-        if not self.path.exists():
-            return []
-        return [p.read_text(encoding="utf-8") for p in sorted(self.path.glob("*.log"))]
-
     def last_otp(self, phone: str | None = None) -> str:
         """Run pending deliveries, then read the newest code sent (to ``phone`` when given)."""
         run_tasks()
@@ -48,9 +44,28 @@ class Outbox:
         raise AssertionError("no OTP in the outbox")
 
 
-def run_tasks() -> None:
-    """Run every task that is due, as `manage.py db_worker` does, then return."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+def run_tasks(limit: int = 1000) -> None:
+    """Run every task that is due with the real worker's task runner, as `manage.py db_worker --batch` does.
+
+    The command itself closes the database connection between tasks, which would end the test's transaction.
+    """
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="pytest",
+        excluded_queue_names=[],
+    )
+    for _ in range(limit):
+        task = DBTaskResult.objects.ready().filter(backend_name="default").order_by("enqueued_at").first()
+        if task is None:
+            return
+        task.claim(worker.worker_id)
+        worker.run_task(task)
+    raise AssertionError(f"more than {limit} tasks: a task keeps re-enqueueing itself")
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from django import forms as django_forms
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from dvc.accounts import forms, selectors, services
 from dvc.accounts.models import OtpChallenge
@@ -130,7 +130,7 @@ _ERRORS = {400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: Erro
 
 
 @router.post("/auth/register", response={201: ChallengeOut, **_ERRORS}, summary="Đăng ký tài khoản")
-def register(request: HttpRequest, payload: RegisterIn) -> tuple[int, ChallengeOut]:
+def register(request: HttpRequest, payload: RegisterIn) -> Status[ChallengeOut]:
     data = payload.dict()
     data["new_password1"] = data.pop("password")
     data["new_password2"] = data.pop("password_confirm")
@@ -151,7 +151,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> tuple[int, ChallengeO
         password=clean["new_password1"],
         ip=client_ip(request),
     )
-    return 201, _challenge_out(challenge)
+    return Status(201, _challenge_out(challenge))
 
 
 @router.post("/auth/login", response={200: ChallengeOut, **_ERRORS}, summary="Đăng nhập: bước 1, mật khẩu")
@@ -186,7 +186,7 @@ def password_reset(request: HttpRequest, payload: PasswordResetIn) -> ChallengeO
 
 
 @router.post("/auth/password-reset/confirm", response={204: None, **_ERRORS}, summary="Quên mật khẩu: đặt mật khẩu mới")
-def password_reset_confirm(request: HttpRequest, payload: PasswordResetConfirmIn) -> tuple[int, None]:
+def password_reset_confirm(request: HttpRequest, payload: PasswordResetConfirmIn) -> Status[None]:
     challenge = OtpChallenge.objects.select_related("user").filter(pk=payload.challenge_id).first()
     form = forms.PasswordResetConfirmForm(
         {"otp": payload.otp, "new_password1": payload.new_password, "new_password2": payload.new_password_confirm},
@@ -196,13 +196,13 @@ def password_reset_confirm(request: HttpRequest, payload: PasswordResetConfirmIn
     services.password_reset_confirm(
         challenge_id=payload.challenge_id, code=clean["otp"], new_password=clean["new_password1"], ip=client_ip(request)
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/auth/logout", auth=bearer, response={204: None, 401: ErrorOut}, summary="Đăng xuất (thu hồi token)")
-def logout(request: HttpRequest) -> tuple[int, None]:
+def logout(request: HttpRequest) -> Status[None]:
     services.api_token_revoke(token=current_token(request))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", auth=bearer, response={200: MeOut, 401: ErrorOut}, summary="Tài khoản đang đăng nhập")

@@ -47,20 +47,14 @@ class AddressFieldsMixin(forms.Form):
     address_line = TrimmedCharField(label=_("Số nhà, đường, thôn, tổ"), max_length=255, required=False)
 
     def setup_communes(self, initial_province: AdminUnit | None = None) -> None:
-        if self.is_bound:
-            code = self.data.get(self.add_prefix("province"))
-        else:
-            code = self.initial.get("province")
+        source = self.data if self.is_bound else self.initial
+        code = source.get(self.add_prefix("province"))
         if not code and initial_province is not None:
             code = initial_province.code
         communes = AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE, effective_to__isnull=True)
         field = self.fields["commune"]
         if isinstance(field, forms.ModelChoiceField):
             field.queryset = communes.filter(parent__code=code).order_by("name") if code else communes.none()
-
-    @property
-    def province_chosen(self) -> bool:
-        return bool(self.data.get(self.add_prefix("province"))) if self.is_bound else bool(self.initial.get("province"))
 
 
 class NewPasswordMixin(forms.Form):

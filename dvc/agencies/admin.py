@@ -65,7 +65,7 @@ class AgencyAdmin(AgencyScopedAdmin):
 @admin.register(CalendarDay)
 class CalendarDayAdmin(AgencyScopedAdmin):
     list_display = ["date", "kind", "agency", "note", "created_by"]
-    list_filter = ["kind", "agency"]
+    list_filter = ["kind", ("agency", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "date"
     exclude = ["created_by"]
 
@@ -77,6 +77,6 @@ class CalendarDayAdmin(AgencyScopedAdmin):
 @admin.register(StaffRole)
 class StaffRoleAdmin(AgencyScopedAdmin):
     list_display = ["user", "agency", "role", "is_active", "created_at"]
-    list_filter = ["role", "is_active", "agency"]
+    list_filter = ["role", "is_active", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__full_name", "user__id_number", "agency__name"]
     raw_id_fields = ["user"]

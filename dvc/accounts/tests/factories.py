@@ -9,7 +9,7 @@ from dvc.agencies.tests.factories import commune, province
 PASSWORD = "Matkhau@123"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     """An active citizen by default; traits give the other lifecycle states."""
 
     class Meta:

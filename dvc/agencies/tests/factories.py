@@ -11,7 +11,7 @@ def commune(code: str = "00004") -> AdminUnit:
     return AdminUnit.objects.get(level=AdminUnit.Level.COMMUNE, code=code)
 
 
-class AgencyFactory(factory.django.DjangoModelFactory):
+class AgencyFactory(factory.django.DjangoModelFactory[Agency]):
     class Meta:
         model = Agency
         django_get_or_create = ("code",)
@@ -23,7 +23,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     admin_unit = factory.LazyFunction(commune)
 
 
-class StaffRoleFactory(factory.django.DjangoModelFactory):
+class StaffRoleFactory(factory.django.DjangoModelFactory[StaffRole]):
     class Meta:
         model = StaffRole
 

@@ -1,0 +1,70 @@
+import datetime as dt
+
+import pytest
+
+from dvc.accounts.tests.factories import UserFactory
+from dvc.agencies.models import CalendarDay, StaffRole
+from dvc.agencies.services import calendar_day_set, staff_role_grant
+from dvc.agencies.tests.factories import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_has_no_password_only_login(client):
+    response = client.get("/quan-tri/")
+    assert response.status_code == 302
+    response = client.get(response.url)
+    assert response.status_code == 302
+    assert response.url.startswith("/dang-nhap/")
+
+
+def test_a_citizen_cannot_enter_the_admin(client):
+    client.force_login(UserFactory())
+    assert client.get("/quan-tri/").status_code == 302
+
+
+def test_agency_admin_manages_only_their_agency_calendar(client):
+    mine, other = AgencyFactory(name="Trung tâm của tôi"), AgencyFactory(name="Trung tâm khác")
+    admin_user = UserFactory()
+    staff_role_grant(user=admin_user, agency=mine, role=StaffRole.Role.AGENCY_ADMIN)
+    calendar_day_set(agency=mine, date=dt.date(2026, 3, 3), kind=CalendarDay.Kind.DAY_OFF, note="Nghỉ của tôi")
+    calendar_day_set(
+        agency=other, date=dt.date(2026, 3, 4), kind=CalendarDay.Kind.DAY_OFF, note="Nghỉ của cơ quan khác"
+    )
+    client.force_login(admin_user)
+
+    listing = client.get("/quan-tri/agencies/calendarday/").content.decode()
+    assert "Nghỉ của tôi" in listing
+    assert "Nghỉ của cơ quan khác" not in listing
+    assert "Trung tâm khác" not in listing
+
+    form = client.get("/quan-tri/agencies/calendarday/add/").content.decode()
+    assert "Trung tâm của tôi" in form and "Trung tâm khác" not in form
+
+    response = client.post(
+        "/quan-tri/agencies/calendarday/add/",
+        {"agency": other.pk, "date": "2026-03-05", "kind": "day_off", "note": "Chen ngang"},
+    )
+    assert response.status_code == 200  # refused: not one of the choices
+    assert not CalendarDay.objects.filter(note="Chen ngang").exists()
+
+    response = client.post(
+        "/quan-tri/agencies/calendarday/add/",
+        {"agency": mine.pk, "date": "2026-03-06", "kind": "working_day", "note": "Làm bù"},
+    )
+    assert response.status_code == 302
+    day = CalendarDay.objects.get(note="Làm bù")
+    assert day.created_by == admin_user
+
+
+def test_agency_admin_cannot_see_accounts(client):
+    admin_user = UserFactory()
+    staff_role_grant(user=admin_user, agency=AgencyFactory(), role=StaffRole.Role.AGENCY_ADMIN)
+    client.force_login(admin_user)
+    assert client.get("/quan-tri/accounts/user/").status_code == 403
+
+
+def test_admin_pages_are_in_vietnamese(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    html = client.get("/quan-tri/").content.decode()
+    assert "Quản trị Cổng Dịch vụ công" in html and "Lịch làm việc điều chỉnh" in html

@@ -1,0 +1,42 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_offers_register_and_login(client):
+    html = client.get("/").content.decode()
+    assert "Đăng ký tài khoản" in html and reverse("accounts:login") in html
+    assert '<html lang="vi">' in html
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_language_switch_to_english_and_back(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Sign in" in html
+    response = client.post(reverse("set_language"), {"language": "vi", "next": "/"}, follow=True)
+    assert "Đăng nhập" in response.content.decode()
+
+
+def test_forms_need_csrf(client):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("accounts:login"), {"id_number": "1", "password": "x"})
+    assert response.status_code == 403
+    assert "Phiên làm việc đã hết hạn" in response.content.decode()
+
+
+def test_unknown_page_is_a_vietnamese_404(client):
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()

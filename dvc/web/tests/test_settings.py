@@ -1,0 +1,28 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def load_settings(**env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DVC_")} | env
+    code = "import dvc.settings as s; print(s.SESSION_COOKIE_SECURE, s.DEBUG, s.SECURE_HSTS_SECONDS)"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = load_settings(DVC_ENV="production", DVC_ALLOWED_HOSTS="dvc.gov.vn", DVC_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "DVC_SECRET_KEY is required" in result.stderr
+
+
+def test_production_has_secure_cookies_and_hsts(tmp_path):
+    result = load_settings(
+        DVC_ENV="production", DVC_ALLOWED_HOSTS="dvc.gov.vn", DVC_SECRET_KEY="x" * 50, DVC_VAR_DIR=str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False", "31536000"]
