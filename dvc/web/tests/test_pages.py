@@ -40,3 +40,8 @@ def test_unknown_page_is_a_vietnamese_404(client):
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_vietnamese_even_when_the_phone_is_set_to_english(client):
+    html = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="vi">' in html and "Đăng nhập" in html
