@@ -3,13 +3,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from dvc.accounts.models import User
-from dvc.agencies.models import StaffRole
-
-
-class StaffRoleInline(admin.TabularInline):
-    model = StaffRole
-    extra = 0
-    fk_name = "user"
 
 
 @admin.register(User)
@@ -21,8 +14,6 @@ class UserAdmin(admin.ModelAdmin):
     search_fields = ["id_number", "full_name", "phone", "email"]
     raw_id_fields = ["province", "commune"]
     readonly_fields = ["date_joined", "last_login", "phone_verified_at"]
-    exclude = ["password", "user_permissions"]
-    inlines = [StaffRoleInline]
     fieldsets = [
         (None, {"fields": ["kind", "id_number", "full_name", "birth_date", "sex"]}),
         (_("Liên hệ"), {"fields": ["phone", "email", "province", "commune", "address_line"]}),

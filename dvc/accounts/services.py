@@ -12,7 +12,7 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -240,7 +240,11 @@ def account_register(
         for name, value in fields.items():
             setattr(user, name, value)
         user.set_password(password)
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:  # the same id number registered at the same instant
+            raise InvalidInput({"id_number": [_("Số định danh này vừa được đăng ký. Vui lòng đăng nhập.")]}) from exc
         return otp_issue(user=user, purpose=OtpChallenge.Purpose.REGISTER, phone=phone, ip=ip)
 
 

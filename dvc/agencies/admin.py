@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from dvc.agencies.models import AdminUnit, Agency, CalendarDay, OfficeHours, StaffRole
 from dvc.agencies.selectors import agencies_administered_by
+from dvc.agencies.services import staff_role_grant
 
 
 class AgencyScopedAdmin(admin.ModelAdmin):
@@ -80,3 +81,11 @@ class StaffRoleAdmin(AgencyScopedAdmin):
     list_filter = ["role", "is_active", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__full_name", "user__id_number", "agency__name"]
     raw_id_fields = ["user"]
+
+    def save_model(self, request: HttpRequest, obj: StaffRole, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new role goes through the service, which also opens the admin site to a new agency admin.
+        granted = staff_role_grant(user=obj.user, agency=obj.agency, role=obj.role)
+        obj.pk = granted.pk

@@ -58,9 +58,6 @@ class AdminUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_effective(self, on: dt.date) -> bool:
-        return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
-
 
 class AgencyQuerySet(models.QuerySet["Agency"]):
     def effective(self, on: dt.date) -> AgencyQuerySet:
@@ -131,14 +128,6 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def ancestors(self) -> list[Agency]:
-        chain: list[Agency] = []
-        node = self.parent
-        while node is not None and node not in chain:
-            chain.append(node)
-            node = node.parent
-        return chain
 
 
 class OfficeHours(models.Model):

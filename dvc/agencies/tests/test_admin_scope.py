@@ -68,3 +68,23 @@ def test_admin_pages_are_in_vietnamese(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     html = client.get("/quan-tri/").content.decode()
     assert "Quản trị Cổng Dịch vụ công" in html and "Lịch làm việc điều chỉnh" in html
+
+
+def test_system_admin_edits_an_account_without_seeing_its_password(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    citizen = UserFactory(full_name="Nguyễn Văn An")
+    html = client.get(f"/quan-tri/accounts/user/{citizen.pk}/change/").content.decode()
+    assert "Nguyễn Văn An" in html
+    assert "argon2" not in html
+
+
+def test_a_role_added_in_the_admin_opens_the_admin_to_a_new_agency_admin(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    officer, agency = UserFactory(), AgencyFactory()
+    response = client.post(
+        "/quan-tri/agencies/staffrole/add/",
+        {"user": officer.pk, "agency": agency.pk, "role": "agency_admin", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.is_staff and officer.groups.filter(name="Quản trị cơ quan").exists()
