@@ -39,7 +39,8 @@ lock:
 	  .lockenv/bin/pip freeze | grep -vxFf <(grep -v '^#' requirements.txt)) > requirements-dev.txt
 	rm -rf .lockenv
 
-# Update the English catalogue after changing Vietnamese texts (needs GNU gettext), then compile it.
+# Collect texts into the English catalogue and compile it (needs GNU gettext); fill new ones with
+# `python scripts/translations.py missing` and `... set FILE.json`, then run this again.
 messages: setup
 	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*'
 	$(PY) manage.py compilemessages --locale en

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -47,13 +47,22 @@ def _remember_challenge(request: HttpRequest, challenge: OtpChallenge, next_url:
     return redirect("accounts:otp", challenge_id=challenge.pk)
 
 
+class _ChallengeGone(Exception):
+    """The code page was opened in another browser, or after the session ended."""
+
+
+def _challenge_gone(request: HttpRequest) -> HttpResponse:
+    messages.error(request, _("Yêu cầu xác thực không còn hiệu lực. Vui lòng đăng nhập hoặc đăng ký lại."))
+    return redirect("accounts:login")
+
+
 def _session_challenge(request: HttpRequest, challenge_id: uuid.UUID) -> tuple[OtpChallenge, dict[str, Any]]:
     state = request.session.get(_SESSION_KEY, {}).get(str(challenge_id))
     challenge = (
         OtpChallenge.objects.select_related("user").filter(pk=challenge_id).first() if state is not None else None
     )
     if challenge is None or state is None:
-        raise Http404(_("Yêu cầu xác thực không còn hiệu lực."))
+        raise _ChallengeGone
     return challenge, state
 
 
@@ -136,7 +145,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 def otp(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
     """Enter the code received by SMS; what happens next depends on why the code was sent."""
-    challenge, state = _session_challenge(request, challenge_id)
+    try:
+        challenge, state = _session_challenge(request, challenge_id)
+    except _ChallengeGone:
+        return _challenge_gone(request)
     purpose = challenge.purpose
     is_reset = purpose == OtpChallenge.Purpose.PASSWORD_RESET
     if purpose == OtpChallenge.Purpose.PHONE_CHANGE and (
@@ -188,7 +200,10 @@ def otp(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
 
 @require_POST
 def otp_resend(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
-    challenge, _state = _session_challenge(request, challenge_id)
+    try:
+        challenge, _state = _session_challenge(request, challenge_id)
+    except _ChallengeGone:
+        return _challenge_gone(request)
     try:
         services.otp_resend(challenge_id=challenge.pk, ip=client_ip(request))
     except DomainError as exc:

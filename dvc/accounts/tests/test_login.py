@@ -79,7 +79,9 @@ def test_the_otp_page_belongs_to_the_browser_that_asked(client, outbox):
     user = UserFactory()
     response = client.post(LOGIN, {"id_number": user.id_number, "password": PASSWORD})
     other = client.__class__()
-    assert other.get(response.url).status_code == 404
+    page = other.get(response.url, follow=True)
+    assert page.redirect_chain[-1][0] == LOGIN
+    assert "không còn hiệu lực" in page.content.decode()
 
 
 def test_logout_needs_post_and_ends_the_session(client, outbox):

@@ -45,3 +45,23 @@ def test_unknown_page_is_a_vietnamese_404(client):
 def test_vietnamese_even_when_the_phone_is_set_to_english(client):
     html = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
     assert '<html lang="vi">' in html and "Đăng nhập" in html
+
+
+def test_every_text_has_an_english_translation():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "scripts" / "translations.py"
+    spec = importlib.util.spec_from_file_location("translations", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.missing() == []
+    # The committed .mo must be compiled from the current .po (make messages).
+    import gettext
+
+    with (module.PO.parent / "django.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for block in module.blocks()[1:]:
+        _comments, msgid, msgstr = module.parse_block(block)
+        if msgid:
+            assert compiled.gettext(msgid) == msgstr, msgid
