@@ -136,9 +136,11 @@ def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
 def register_routers() -> None:
     from dvc.accounts.api import router as accounts_router
     from dvc.agencies.api import router as agencies_router
+    from dvc.catalog.api import router as catalog_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", agencies_router)
+    api.add_router("/", catalog_router)
 
 
 register_routers()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("dvc.web.urls")),
     path("", include("dvc.accounts.urls")),
     path("", include("dvc.agencies.urls")),
+    path("", include("dvc.catalog.urls")),
     # Staff sign in through the portal's login, with its OTP step; the admin has no password-only door.
     path("quan-tri/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True), name="admin_login"),
     path("quan-tri/", admin.site.urls),

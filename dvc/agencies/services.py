@@ -115,6 +115,19 @@ AGENCY_ADMIN_PERMISSIONS = [
     "view_staffrole",
     "add_staffrole",
     "change_staffrole",
+    "view_procedure",
+    "add_procedure",
+    "change_procedure",
+    "view_fee",
+    "add_fee",
+    "change_fee",
+    "delete_fee",
+    "view_documentrequirement",
+    "add_documentrequirement",
+    "change_documentrequirement",
+    "delete_documentrequirement",
+    "view_sector",
+    "view_lifeevent",
 ]
 
 
@@ -127,7 +140,9 @@ def staff_role_grant(*, user: Any, agency: Agency, role: str) -> StaffRole:
         if role == StaffRole.Role.AGENCY_ADMIN:
             group, _ = Group.objects.get_or_create(name=AGENCY_ADMIN_GROUP)
             group.permissions.set(
-                Permission.objects.filter(content_type__app_label="agencies", codename__in=AGENCY_ADMIN_PERMISSIONS)
+                Permission.objects.filter(
+                    content_type__app_label__in=("agencies", "catalog"), codename__in=AGENCY_ADMIN_PERMISSIONS
+                )
             )
             user.groups.add(group)
             if not user.is_staff:

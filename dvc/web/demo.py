@@ -6,7 +6,9 @@ The agency codes follow the QCVN 102:2016 shape but are examples, not the agenci
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django.utils import timezone
 from dvc.accounts.models import User
 from dvc.agencies.models import AdminUnit, Agency, StaffRole
 from dvc.agencies.services import admin_units_load, office_hours_set, staff_role_grant
+from dvc.catalog.services import catalog_import
 
 DEMO_PASSWORD = "Demo@2026"
 
@@ -78,10 +81,14 @@ def _unit(level: str, code: str) -> AdminUnit:
     return AdminUnit.objects.get(level=level, code=code)
 
 
+DEMO_CATALOG = Path(__file__).resolve().parent.parent / "catalog" / "data" / "demo-catalog.json"
+
+
 def load_demo() -> list[DemoLogin]:
-    """Create or refresh the demo agencies and accounts; returns the logins to print."""
+    """Create or refresh the demo agencies, accounts and catalog; returns the logins to print."""
     if not AdminUnit.objects.exists():
         admin_units_load()
+    catalog_import(data=json.loads(DEMO_CATALOG.read_text(encoding="utf-8")))
     logins = []
     with transaction.atomic():
         for code, name, kind, level, (unit_level, unit_code), parent, address, phone, saturday in _AGENCIES:

@@ -6,10 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dvc.agencies import selectors
+from dvc.catalog import selectors as catalog_selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"top_agencies": selectors.agencies()[:12]}
+    context = {
+        "top_agencies": selectors.agencies()[:12],
+        "life_events": catalog_selectors.life_events(),
+        "filters": None,
+    }
     return render(request, "web/home.html", context)
 
 
