@@ -13,13 +13,16 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from dvc.agencies.services import admin_units_load
+from dvc.catalog.services import catalog_import
+from dvc.web.demo import DEMO_CATALOG
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """Every test database starts with the 34 provinces and 3,321 communes, as a deployed one does."""
+    """Every test database starts with the official administrative units and the demo catalog."""
     with django_db_blocker.unblock():
         admin_units_load()
+        catalog_import(data=json.loads(DEMO_CATALOG.read_text(encoding="utf-8")))
 
 
 class Outbox:
@@ -66,6 +69,14 @@ def run_tasks(limit: int = 1000) -> None:
         task.claim(worker.worker_id)
         worker.run_task(task)
     raise AssertionError(f"more than {limit} tasks: a task keeps re-enqueueing itself")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index() -> None:
+    """Each test's database rolls back; the in-memory catalog index must not outlive it."""
+    from dvc.catalog import search_index
+
+    search_index._index = None
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dvc.catalog import eform
 from dvc.catalog.models import DocumentRequirement, Fee, LifeEvent, Procedure, Sector
-from dvc.catalog.services import catalog_export, procedure_refresh_search
+from dvc.catalog.services import catalog_changed, catalog_export, procedure_refresh_search
 
 
 class ProcedureForm(forms.ModelForm):
@@ -87,6 +87,14 @@ class ProcedureAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         procedure_refresh_search(procedure=form.instance)
+
+    def delete_model(self, request: HttpRequest, obj: Procedure) -> None:
+        super().delete_model(request, obj)
+        catalog_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> None:
+        super().delete_queryset(request, queryset)
+        catalog_changed()
 
     def get_urls(self) -> list[URLPattern]:
         preview = path("preview/", self.admin_site.admin_view(self.preview_view), name="catalog_procedure_preview")

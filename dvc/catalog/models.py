@@ -227,3 +227,35 @@ class DocumentRequirement(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SearchWord(models.Model):
+    """One folded word of a procedure's searchable text: the index behind catalog search.
+
+    Each query word must equal one of a procedure's words; the (word, procedure) index answers that with a
+    range scan on SQLite and PostgreSQL alike, instead of scanning every procedure's text.
+    """
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="search_words")
+    word = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("từ khoá tìm kiếm")
+        verbose_name_plural = _("từ khoá tìm kiếm")
+        constraints = [models.UniqueConstraint(fields=["word", "procedure"], name="search_word_unique")]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class CatalogState(models.Model):
+    """A single row whose version changes with every catalog write, so each process knows when to re-read it."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("phiên bản danh mục")
+        verbose_name_plural = _("phiên bản danh mục")
+
+    def __str__(self) -> str:
+        return str(self.version)

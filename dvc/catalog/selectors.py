@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from dvc.agencies.models import Agency
 from dvc.catalog.models import DocumentRequirement, LifeEvent, Procedure, Sector
-from dvc.catalog.text import fold, tokens
+from dvc.catalog.search_index import Results, ranked_ids
+from dvc.catalog.text import tokens
 
 
 @dataclass(frozen=True)
@@ -33,46 +35,34 @@ def published() -> QuerySet[Procedure]:
     )
 
 
-def search(filters: Filters) -> QuerySet[Procedure]:
+# Only what a result row shows.
+LIST_FIELDS = (
+    "code", "name", "name_folded", "level", "service_level", "processing_days", "sector__code", "sector__name",
+)  # fmt: skip
+
+
+def search(filters: Filters) -> Results:
     """Accent- and case-insensitive, word-order tolerant; exact code first, then name matches, then the rest.
 
-    Every word must appear (in the name, code, sector, result or agencies); the pre-folded columns make
-    SQLite and PostgreSQL return the same rows in the same order.
+    Every word of the query must be a word of the procedure (name, code, sector, result or agencies).
+    Served from the in-memory index (``search_index``), so SQLite and PostgreSQL give the same order.
     """
-    found = published().select_related("sector")
-    words = tokens(filters.q)
-    for word in words:  # each word must start a word of the text: "hon" finds "hôn", not "thông"
-        found = found.filter(search_text__contains=" " + word)
-    if filters.sector:
-        found = found.filter(sector__code=filters.sector)
-    if filters.level:
-        found = found.filter(level=filters.level)
-    if filters.service_level:
-        found = found.filter(service_level=filters.service_level)
-    if filters.life_event:
-        found = found.filter(life_events__code=filters.life_event)
+    agency = None
     if filters.agency:
-        from dvc.agencies.models import Agency
-
-        agency = Agency.objects.filter(code=filters.agency).first()
-        if agency is None:
-            return found.none()
-        found = found.filter(Q(agencies=agency) | Q(agencies__isnull=True, level=agency.level))
-    if not words:
-        return found.distinct().order_by("name_folded", "code")
-    phrase = " " + fold(filters.q)
-    all_in_name = Q()
-    for word in words:
-        all_in_name &= Q(name_folded__contains=" " + word)
-    rank = Case(
-        When(code=filters.q.strip(), then=Value(0)),
-        When(name_folded__startswith=phrase, then=Value(1)),
-        When(name_folded__contains=phrase, then=Value(2)),
-        When(all_in_name, then=Value(3)),
-        default=Value(4),
-        output_field=IntegerField(),
+        found = Agency.objects.filter(code=filters.agency).values_list("code", "level").first()
+        if found is None:
+            return Results([], LIST_FIELDS)
+        agency = (found[0], found[1])
+    ids = ranked_ids(
+        words=tokens(filters.q),
+        query=filters.q,
+        sector=filters.sector,
+        level=filters.level,
+        service_level=filters.service_level,
+        life_event=filters.life_event,
+        agency=agency,
     )
-    return found.distinct().annotate(rank=rank).order_by("rank", "name_folded", "code")
+    return Results(ids, LIST_FIELDS)
 
 
 def procedure_detail(code: str) -> Procedure | None:

@@ -6,6 +6,7 @@ The exchange format is documented in docs/catalog-format.md.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -15,8 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dvc.agencies.models import Agency
 from dvc.catalog.eform import check_schema
-from dvc.catalog.models import DocumentRequirement, Fee, LifeEvent, Procedure, Sector, procedure_code_validator
-from dvc.catalog.text import fold, padded
+from dvc.catalog.models import (
+    CatalogState,
+    DocumentRequirement,
+    Fee,
+    LifeEvent,
+    Procedure,
+    SearchWord,
+    Sector,
+    procedure_code_validator,
+)
+from dvc.catalog.text import fold, padded, words_of
 from dvc.errors import DomainError
 
 FORMAT_NAME = "dvc-catalog"
@@ -215,6 +225,17 @@ def _procedure_fields(item: ProcedureIn) -> dict[str, Any]:
     return item.model_dump(exclude={"sector", "life_events", "agencies", "fees", "requirements", "code"})
 
 
+def catalog_changed() -> None:
+    """Tell every process that the catalog changed, so their search indexes are rebuilt on the next search.
+
+    The version is a fresh random number, not a counter: a rolled-back change can never leave a process
+    holding an index whose version a later, different change would reuse.
+    """
+    version = secrets.randbits(62)
+    if not CatalogState.objects.filter(pk=1).update(version=version):
+        CatalogState.objects.update_or_create(pk=1, defaults={"version": version})
+
+
 def procedure_refresh_search(*, procedure: Procedure) -> None:
     """Recompute the folded name and search text (name, code, sector, result, agencies)."""
     parts = [
@@ -225,9 +246,15 @@ def procedure_refresh_search(*, procedure: Procedure) -> None:
         procedure.implementing_body,
     ]
     parts += [agency.name for agency in procedure.agencies.all()] if procedure.pk else []
+    search_text = fold(" ".join(parts))
     Procedure.objects.filter(pk=procedure.pk).update(
-        name_folded=padded(fold(procedure.name)), search_text=padded(fold(" ".join(parts)))
+        name_folded=padded(fold(procedure.name)), search_text=padded(search_text)
     )
+    SearchWord.objects.filter(procedure=procedure).delete()
+    SearchWord.objects.bulk_create(
+        SearchWord(procedure=procedure, word=word) for word in sorted(words_of(search_text, procedure.code))
+    )
+    catalog_changed()
 
 
 def catalog_import(*, data: Any) -> ImportReport:

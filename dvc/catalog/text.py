@@ -25,6 +25,14 @@ def padded(folded: str) -> str:
     return f" {folded} "
 
 
+def words_of(folded: str, code: str = "") -> set[str]:
+    """The index words of a folded text, plus the code and its number alone (1.001193 and 001193)."""
+    found = {word.strip(".")[:64] for word in folded.split()} - {""}
+    if code:
+        found |= {code.lower(), code.split(".")[1] if "." in code else code}
+    return found
+
+
 def tokens(query: str) -> list[str]:
     """Distinct search words of a query, longest first (the most selective filter runs first)."""
     words = {word.strip(".") for word in fold(query).split()} - {""}

@@ -1,0 +1,78 @@
+import json
+
+import pytest
+
+from dvc.accounts.tests.factories import UserFactory
+from dvc.catalog.models import Procedure
+
+pytestmark = pytest.mark.django_db
+PREVIEW = "/quan-tri/catalog/procedure/preview/"
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_live_preview_renders_a_schema_being_edited(admin_client):
+    schema = {"fields": [{"name": "ho_ten", "type": "text", "label": "Họ và tên", "required": True}]}
+    body = admin_client.post(PREVIEW, {"schema": json.dumps(schema)}).json()
+    assert body["problems"] == [] and 'name="f-ho_ten"' in body["html"]
+    body = admin_client.post(PREVIEW, {"schema": '{"fields": [{"name": "x", "type": "magic", "label": "x"}]}'}).json()
+    assert body["html"] == "" and "không được hỗ trợ" in body["problems"][0]
+    body = admin_client.post(PREVIEW, {"schema": "{oops"}).json()
+    assert "JSON không hợp lệ" in body["problems"][0]
+
+
+def test_preview_is_for_staff_only(client):
+    client.force_login(UserFactory())
+    assert client.post(PREVIEW, {"schema": "{}"}).status_code == 302
+
+
+def test_change_page_shows_the_live_preview(admin_client):
+    procedure = Procedure.objects.get(code="1.004873")
+    url = f"/quan-tri/catalog/procedure/{procedure.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert "data-eform-preview" in page and 'name="f-muc_dich"' in page
+    assert "eform-preview.js" in page
+
+
+def test_export_action_downloads_json(admin_client):
+    ids = list(Procedure.objects.filter(code__in=["1.001193", "1.000894"]).values_list("pk", flat=True))
+    response = admin_client.post("/quan-tri/catalog/procedure/", {"action": "export_json", "_selected_action": ids})
+    data = json.loads(response.content)
+    assert data["format"] == "dvc-catalog"
+    assert [p["code"] for p in data["procedures"]] == ["1.000894", "1.001193"]
+
+
+def test_saving_a_procedure_refreshes_its_search_text(admin_client):
+    from dvc.catalog.selectors import Filters, search
+    from dvc.catalog.services import procedure_refresh_search
+
+    procedure = Procedure.objects.get(code="2.000635")
+    procedure.name = "Cấp bản sao trích lục hộ tịch điện tử"
+    procedure.save()
+    procedure_refresh_search(procedure=procedure)
+    assert [p.code for p in search(Filters(q="trich luc dien tu"))] == ["2.000635"]
+
+
+def test_admin_form_refuses_a_broken_schema_with_the_reason():
+    from django.forms.models import model_to_dict
+
+    from dvc.catalog.admin import ProcedureForm
+
+    procedure = Procedure.objects.get(code="1.004873")
+    data = model_to_dict(procedure)
+    data["life_events"] = [e.pk for e in data["life_events"]]
+    data["agencies"] = []
+    data["submission_channels"] = json.dumps(procedure.submission_channels)
+    data["result_channels"] = json.dumps(procedure.result_channels)
+    data["form_schema"] = json.dumps({"fields": [{"name": "x", "type": "select", "label": "Chọn"}]})
+    form = ProcedureForm(data=data, instance=procedure)
+    assert not form.is_valid()
+    assert "danh sách lựa chọn" in form.errors["form_schema"][0]
+    data["form_schema"] = json.dumps(procedure.form_schema)
+    data["submission_channels"] = json.dumps(["online", "fax"])
+    form = ProcedureForm(data=data, instance=procedure)
+    assert not form.is_valid() and "submission_channels" in form.errors
