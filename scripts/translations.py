@@ -3,6 +3,7 @@
 
     python scripts/translations.py missing            # msgids without an English text, or marked fuzzy
     python scripts/translations.py set FILE.json      # {"Vietnamese msgid": "English text", ...}
+                                                      # plural texts: {"msgid": ["one ...", "many ..."]}
 
 Run `make messages` first to collect new texts; `make messages` again compiles after `set`.
 """
@@ -44,7 +45,7 @@ def missing() -> list[str]:
     return found
 
 
-def set_translations(updates: dict[str, str]) -> None:
+def set_translations(updates: dict[str, str | list[str]]) -> None:
     out = blocks()[:1]
     for block in blocks()[1:]:
         comments, msgid, _msgstr = parse_block(block)
@@ -52,13 +53,16 @@ def set_translations(updates: dict[str, str]) -> None:
             kept = [c for c in comments if not c.startswith("#|")]
             kept = [re.sub(r",? ?fuzzy", "", c) for c in kept]
             kept = [c for c in kept if c.strip() not in ("#,", "#")]
-            block = "\n".join(
-                [
-                    *kept,
-                    "msgid " + json.dumps(msgid, ensure_ascii=False),
-                    "msgstr " + json.dumps(updates[msgid], ensure_ascii=False),
-                ]
-            )
+            text = updates[msgid]
+            plural = re.search(r"^msgid_plural .*$", block, re.MULTILINE)
+            lines = [*kept, "msgid " + json.dumps(msgid, ensure_ascii=False)]
+            if plural:
+                forms = text if isinstance(text, list) else [text, text]
+                lines.append(plural.group(0))
+                lines += [f"msgstr[{i}] " + json.dumps(form, ensure_ascii=False) for i, form in enumerate(forms)]
+            else:
+                lines.append("msgstr " + json.dumps(text, ensure_ascii=False))
+            block = "\n".join(lines)
         out.append(block.strip("\n"))
     PO.write_text("\n\n".join(out).rstrip("\n") + "\n", encoding="utf-8")
 
