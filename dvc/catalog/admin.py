@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from dvc.agencies.selectors import agencies_administered_by
 from dvc.catalog import eform
 from dvc.catalog.models import DocumentRequirement, Fee, LifeEvent, Procedure, Sector
 from dvc.catalog.services import catalog_changed, catalog_export, procedure_refresh_search
@@ -87,6 +88,22 @@ class ProcedureAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         procedure_refresh_search(procedure=form.instance)
+
+    def has_change_permission(self, request: HttpRequest, obj: Procedure | None = None) -> bool:
+        """Agency admins change the procedures their agencies handle; the shared national ones stay read-only."""
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.is_superuser:
+            return True
+        return obj.agencies.filter(pk__in=agencies_administered_by(request.user)).exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Procedure | None = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "agencies" and not request.user.is_superuser:
+            kwargs["queryset"] = agencies_administered_by(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def delete_model(self, request: HttpRequest, obj: Procedure) -> None:
         super().delete_model(request, obj)

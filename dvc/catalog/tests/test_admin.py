@@ -76,3 +76,21 @@ def test_admin_form_refuses_a_broken_schema_with_the_reason():
     data["submission_channels"] = json.dumps(["online", "fax"])
     form = ProcedureForm(data=data, instance=procedure)
     assert not form.is_valid() and "submission_channels" in form.errors
+
+
+def test_agency_admin_edits_only_the_procedures_of_their_agency(client):
+    from dvc.agencies.models import StaffRole
+    from dvc.agencies.services import staff_role_grant
+    from dvc.agencies.tests.factories import AgencyFactory
+
+    agency = AgencyFactory()
+    admin_user = UserFactory()
+    staff_role_grant(user=admin_user, agency=agency, role=StaffRole.Role.AGENCY_ADMIN)
+    client.force_login(admin_user)
+    national = Procedure.objects.get(code="1.001193")
+    page = client.get(f"/quan-tri/catalog/procedure/{national.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()  # view only
+    own = Procedure.objects.get(code="2.000815")
+    own.agencies.add(agency)
+    page = client.get(f"/quan-tri/catalog/procedure/{own.pk}/change/")
+    assert 'name="_save"' in page.content.decode()
