@@ -67,7 +67,7 @@ def test_procedure_page_shows_every_published_part(client):
         "2.000815", "Chứng thực", "Cấp xã", "Ủy ban nhân dân cấp xã", "Một phần", "Cách thức nộp", "Nhận kết quả",
         "Trong ngày", "2.000 đồng/trang", "từ 3 trở đi: 1.000 đồng", "tối đa 200.000 đồng", "Thành phần hồ sơ",
         "Bản chính giấy tờ, văn bản làm cơ sở chứng thực bản sao", "Trình tự thực hiện", "Căn cứ pháp lý",
-        "Nghị định 23/2015/NĐ-CP", "Bản sao có chứng thực",
+        "Nghị định 23/2015/NĐ-CP", "Bản sao có chứng thực", "Giấy tờ, chứng thực", "tệp PDF, JPG, PNG, tối đa 10 MB",
     ]:  # fmt: skip
         assert part in html, part
 
