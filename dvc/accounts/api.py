@@ -134,23 +134,9 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[ChallengeOut]:
     data = payload.dict()
     data["new_password1"] = data.pop("password")
     data["new_password2"] = data.pop("password_confirm")
-    clean = _valid(forms.RegistrationForm({k: ("" if val is None else val) for k, val in data.items()}))
-    challenge = services.account_register(
-        kind=clean["kind"],
-        id_number=clean["id_number"],
-        full_name=clean["full_name"],
-        birth_date=clean["birth_date"],
-        sex=clean["sex"],
-        phone=clean["phone"],
-        email=clean["email"],
-        province=clean["province"],
-        commune=clean["commune"],
-        address_line=clean["address_line"],
-        representative_name=clean["representative_name"],
-        representative_id_number=clean["representative_id_number"],
-        password=clean["new_password1"],
-        ip=client_ip(request),
-    )
+    form = forms.RegistrationForm({k: ("" if val is None else val) for k, val in data.items()})
+    _valid(form)
+    challenge = services.account_register(**form.registration(), ip=client_ip(request))
     return Status(201, _challenge_out(challenge))
 
 

@@ -125,6 +125,12 @@ class RegistrationForm(AddressFieldsMixin, NewPasswordMixin, forms.Form):
     def clean_phone(self) -> str:
         return v.normalize_mobile_phone(self.cleaned_data["phone"])
 
+    def registration(self) -> dict[str, Any]:
+        """The cleaned answers as keyword arguments of ``services.account_register``."""
+        data = self.cleaned_data
+        names = [name for name in self.field_order if not name.startswith("new_password")]
+        return {**{name: data[name] for name in names}, "password": data["new_password1"]}
+
     def clean_birth_date(self) -> dt.date | None:
         value: dt.date | None = self.cleaned_data.get("birth_date")
         if value is not None and (value > timezone.localdate() or value.year < 1900):

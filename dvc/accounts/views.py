@@ -90,24 +90,8 @@ def register(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         form = forms.RegistrationForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                challenge = services.account_register(
-                    kind=data["kind"],
-                    id_number=data["id_number"],
-                    full_name=data["full_name"],
-                    birth_date=data["birth_date"],
-                    sex=data["sex"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    province=data["province"],
-                    commune=data["commune"],
-                    address_line=data["address_line"],
-                    representative_name=data["representative_name"],
-                    representative_id_number=data["representative_id_number"],
-                    password=data["new_password1"],
-                    ip=client_ip(request),
-                )
+                challenge = services.account_register(**form.registration(), ip=client_ip(request))
             except DomainError as exc:
                 add_to_form(form, exc)
                 status = _status_for(exc)
