@@ -25,6 +25,15 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         catalog_import(data=json.loads(DEMO_CATALOG.read_text(encoding="utf-8")))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "run_last: a transactional test; it empties the database, so it runs at the end")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests flush every table (the loaded reference data too): run them after all others."""
+    items.sort(key=lambda item: item.get_closest_marker("run_last") is not None)
+
+
 class Outbox:
     """The file outbox of a test: SMS JSON files and e-mail files, as a demo user reads them."""
 
@@ -77,6 +86,14 @@ def _fresh_search_index() -> None:
     from dvc.catalog import search_index
 
     search_index._index = None
+
+
+@pytest.fixture(autouse=True)
+def _captcha_accepts_passed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests answer the security code with "PASSED"; one test turns this off to prove the check is real."""
+    from captcha.conf import settings as captcha_settings
+
+    monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", True)
 
 
 @pytest.fixture(autouse=True)

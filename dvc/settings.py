@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "dvc.agencies",
     "dvc.notify",
     "dvc.catalog",
+    "dvc.vault",
+    "dvc.dossiers",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "captcha",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -229,6 +232,17 @@ if DVC_SMS_BACKEND == "http" and not DVC_SMS_HTTP_URL:
 # Delivery attempts before a message is marked failed, and the first retry delay (doubled each time).
 DVC_NOTIFY_MAX_ATTEMPTS = env_int("DVC_NOTIFY_MAX_ATTEMPTS", 5)
 DVC_NOTIFY_RETRY_SECONDS = env_int("DVC_NOTIFY_RETRY_SECONDS", 30)
+
+# Security code (captcha) on submission and on lookup by CCCD (seed 001 "Nhập mã xác thực").
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+CAPTCHA_LETTER_ROTATION = (-20, 20)
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_IMAGE_SIZE = (140, 50)
+# Uploads: the largest a requirement may allow, plus room for the form around it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # One-time passwords and login limits (issue: OTP and login limits).
 DVC_OTP_TTL_SECONDS = 5 * 60

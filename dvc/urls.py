@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("dvc.accounts.urls")),
     path("", include("dvc.agencies.urls")),
     path("", include("dvc.catalog.urls")),
+    path("", include("dvc.dossiers.urls")),
+    path("captcha/", include("captcha.urls")),
     # Staff sign in through the portal's login, with its OTP step; the admin has no password-only door.
     path("quan-tri/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True), name="admin_login"),
     path("quan-tri/", admin.site.urls),

@@ -60,6 +60,8 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         "fees": fees,
         "widgets": eform.layout(procedure.form_schema, eform.prefill_answers(procedure.form_schema, request.user)),
         "has_form": bool((procedure.form_schema or {}).get("fields")),
+        "accepts_online": "online" in procedure.submission_channels
+        and procedure.service_level != Procedure.ServiceLevel.INFORMATION,
     }
     return render(request, "catalog/detail.html", context)
 

@@ -74,7 +74,7 @@ def test_procedure_page_shows_every_published_part(client):
 
 def test_submit_button_leads_to_login_for_visitors(client):
     html = client.get(reverse("catalog:detail", args=["1.001193"])).content.decode()
-    assert f'href="{reverse("accounts:login")}?next=/thu-tuc/1.001193/"' in html
+    assert f'href="{reverse("accounts:login")}?next=/thu-tuc/1.001193/nop-ho-so/"' in html
     assert "Miễn lệ phí đăng ký khai sinh đúng hạn" in html
 
 

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dvc.agencies.models import Agency
+from dvc.catalog.models import DocumentRequirement, Procedure
+from dvc.vault.models import StoredFile
+
+
+class Dossier(models.Model):
+    """A citizen's dossier for one procedure at one receiving agency, from draft to returned result.
+
+    States follow DESIGN.md; every change is a service with a conditional update and a ``DossierEvent``.
+    The code (TT 01/2018 Điều 19, kept by practice) is issued on submission: ``<agency code>-<YYMMDD>-<NNNN>``.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Chưa gửi")
+        SUBMITTED = "submitted", _("Đã gửi, chờ tiếp nhận")
+        PROCESSING = "processing", _("Đang xử lý")
+        NEEDS_SUPPLEMENT = "needs_supplement", _("Yêu cầu bổ sung")
+        REFUSED = "refused", _("Bị trả lại")
+        SUSPENDED = "suspended", _("Dừng giải quyết")
+        RESULT_READY = "result_ready", _("Đã có kết quả")
+        RETURNED = "returned", _("Đã trả kết quả")
+        WITHDRAWN = "withdrawn", _("Đã rút")
+
+    class FeeStatus(models.TextChoices):
+        NOT_REQUIRED = "not_required", _("Không phải nộp")
+        UNPAID = "unpaid", _("Chưa thanh toán")
+        PAID = "paid", _("Đã thanh toán")
+
+    class SubmissionMethod(models.TextChoices):
+        ONLINE = "online", _("Nộp trực tuyến")
+        POST_PICKUP = "post_pickup", _("Bưu điện đến nhận hồ sơ giấy tại nhà")
+
+    class ResultMethod(models.TextChoices):
+        ONLINE = "online", _("Nhận kết quả trực tuyến")
+        COUNTER = "counter", _("Nhận tại bộ phận một cửa")
+        POST = "post", _("Nhận qua bưu chính công ích")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True, null=True, blank=True)
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nộp"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    applicant_data = models.JSONField(_("thông tin người nộp"), default=dict)
+    form_data = models.JSONField(_("tờ khai"), default=dict)
+    submission_method = models.CharField(
+        _("cách nộp"), max_length=16, choices=SubmissionMethod.choices, default=SubmissionMethod.ONLINE
+    )
+    result_method = models.CharField(
+        _("cách nhận kết quả"), max_length=16, choices=ResultMethod.choices, default=ResultMethod.ONLINE
+    )
+    delivery_address = models.JSONField(_("địa chỉ nhận qua bưu chính"), default=dict, blank=True)
+    notify_sms = models.BooleanField(_("báo qua SMS"), default=True)
+    notify_email = models.BooleanField(_("báo qua thư điện tử"), default=False)
+    fee_status = models.CharField(
+        _("tình trạng phí"), max_length=16, choices=FeeStatus.choices, default=FeeStatus.NOT_REQUIRED
+    )
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hẹn trả"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["applicant", "status"]), models.Index(fields=["agency", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="dossier_idempotency_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code or f"{self.procedure.name} ({self.get_status_display()})"
+
+
+class DossierAttachment(models.Model):
+    """A file given for one document requirement; a replaced file stays, marked with when it was replaced."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    requirement = models.ForeignKey(
+        DocumentRequirement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.stored_file.original_name
+
+
+class DossierEvent(models.Model):
+    """One line of a dossier's history: who did what, when, from which state to which, and why."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lịch sử xử lý")
+        verbose_name_plural = _("lịch sử xử lý")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.at:%d/%m/%Y %H:%M}"
+
+
+class DailySequence(models.Model):
+    """The last dossier number an agency issued on a day; incremented under a row lock."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="daily_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day} {self.last}"

@@ -1,0 +1,106 @@
+"""Reads of dossiers, always scoped to who asks: a citizen sees only their own; the public sees a masked line."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dvc.dossiers.models import Dossier, DossierAttachment
+
+# Seed 004: the folders of "Hồ sơ của tôi".
+FOLDERS: dict[str, tuple[Promise, tuple[str, ...]]] = {
+    "chua-gui": (_("Hồ sơ chưa gửi"), (Dossier.Status.DRAFT,)),
+    "da-gui": (_("Đã gửi"), (Dossier.Status.SUBMITTED,)),
+    "bo-sung": (_("Yêu cầu bổ sung"), (Dossier.Status.NEEDS_SUPPLEMENT,)),
+    "dang-xu-ly": (_("Đang xử lý"), (Dossier.Status.PROCESSING, Dossier.Status.SUSPENDED)),
+    "co-ket-qua": (_("Đã có kết quả, đã trả"), (Dossier.Status.RESULT_READY, Dossier.Status.RETURNED)),
+    "bi-tra-lai": (_("Bị trả lại, đã rút"), (Dossier.Status.REFUSED, Dossier.Status.WITHDRAWN)),
+}
+UNPAID_FOLDER = "cho-thanh-toan"
+UNPAID_LABEL = _("Chờ thanh toán")
+
+
+def dossiers_of(user: Any, folder: str = "") -> QuerySet[Dossier]:
+    found = Dossier.objects.filter(applicant=user).select_related("procedure", "agency")
+    if folder == UNPAID_FOLDER:
+        return found.filter(fee_status=Dossier.FeeStatus.UNPAID).exclude(
+            status__in=(Dossier.Status.DRAFT, Dossier.Status.WITHDRAWN)
+        )
+    if folder in FOLDERS:
+        return found.filter(status__in=FOLDERS[folder][1])
+    return found
+
+
+def dossier_of(user: Any, dossier_id: uuid.UUID | str) -> Dossier:
+    """The applicant's own dossier, or 404 (never 403: another person's dossier must not be confirmed to exist)."""
+    dossier = (
+        Dossier.objects.select_related("procedure", "procedure__sector", "agency", "applicant")
+        .filter(pk=dossier_id, applicant=user)
+        .first()
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def attachment_of(user: Any, dossier_id: uuid.UUID | str, attachment_id: int) -> DossierAttachment:
+    dossier = dossier_of(user, dossier_id)
+    attachment = (
+        DossierAttachment.objects.select_related("stored_file").filter(pk=attachment_id, dossier=dossier).first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def mask_name(full_name: str) -> str:
+    """'Nguyễn Văn An' -> 'Nguyễn V*** A': enough to recognise one's own dossier, not to learn a stranger's name."""
+    parts = full_name.split()
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return parts[0][0] + "***"
+    middle = [part[0] + "***" for part in parts[1:-1]]
+    return " ".join([parts[0], *middle, parts[-1][0]])
+
+
+@dataclass(frozen=True)
+class PublicLine:
+    code: str
+    procedure: str
+    agency: str
+    applicant: str
+    submitted_at: Any
+    due_at: Any
+    status: str
+
+
+def public_lookup(*, code: str = "", id_number: str = "") -> list[PublicLine]:
+    """What anyone may see of a dossier: code, procedure, agency, masked name, dates, status."""
+    found = Dossier.objects.exclude(status=Dossier.Status.DRAFT).select_related("procedure", "agency")
+    if code:
+        found = found.filter(code=code.strip().upper())
+    elif id_number:
+        found = found.filter(applicant__id_number=id_number).order_by("-submitted_at")[:20]
+    else:
+        return []
+    return [
+        PublicLine(
+            code=d.code or "",
+            procedure=d.procedure.name,
+            agency=d.agency.name,
+            applicant=mask_name(d.applicant_data.get("full_name", "")),
+            submitted_at=d.submitted_at,
+            due_at=d.due_at,
+            status=d.get_status_display(),
+        )
+        for d in found
+    ]

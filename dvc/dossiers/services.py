@@ -1,0 +1,296 @@
+"""Writes of the citizen's dossier journey: start, edit the draft, attach, submit, withdraw.
+
+Every state change is a conditional update (``filter(status=old).update(status=new)``) plus a history row and
+its notifications in one transaction; zero rows updated means someone else got there first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dvc.accounts.models import User
+from dvc.accounts.validators import display_phone
+from dvc.agencies.calendar import WorkingCalendar
+from dvc.agencies.models import Agency
+from dvc.catalog import eform
+from dvc.catalog.models import DocumentRequirement, Procedure
+from dvc.dossiers.models import DailySequence, Dossier, DossierAttachment, DossierEvent
+from dvc.errors import Conflict, DomainError, InvalidInput
+from dvc.notify.models import Message
+from dvc.notify.services import message_send
+from dvc.vault.services import stored_file_save
+
+EDITABLE = (Dossier.Status.DRAFT,)
+WITHDRAWABLE = (Dossier.Status.DRAFT, Dossier.Status.SUBMITTED)
+
+
+def eligible_agencies(procedure: Procedure) -> list[Agency]:
+    """Agencies that receive this procedure: those listed, or every agency of its level in force today.
+
+    NĐ 118/2025: a dossier is received regardless of the applicant's address within the province.
+    """
+    today = timezone.localdate()
+    listed = list(Agency.objects.effective(today).filter(procedures=procedure).select_related("admin_unit"))
+    if listed:
+        return listed
+    kinds = {
+        Procedure.Level.COMMUNE: (Agency.Kind.COMMUNE_CENTRE, Agency.Kind.COMMUNE_COMMITTEE),
+        Procedure.Level.PROVINCE: (Agency.Kind.PROVINCE_CENTRE, Agency.Kind.DEPARTMENT),
+        Procedure.Level.CENTRAL: (Agency.Kind.MINISTRY,),
+    }[Procedure.Level(procedure.level)]
+    found = Agency.objects.effective(today).filter(level=procedure.level, kind__in=kinds)
+    return list(found.select_related("admin_unit").order_by("name"))
+
+
+def _applicant_snapshot(user: User) -> dict[str, Any]:
+    return {
+        "full_name": user.full_name,
+        "id_number": user.id_number,
+        "birth_date": user.birth_date.isoformat() if user.birth_date else "",
+        "phone": display_phone(user.phone),
+        "email": user.email,
+        "address": {
+            "province": user.province.code if user.province_id and user.province else "",
+            "commune": user.commune.code if user.commune_id and user.commune else "",
+            "line": user.address_line,
+        },
+    }
+
+
+def _event(dossier: Dossier, *, actor: Any, action: str, before: str = "", after: str = "", note: str = "") -> None:
+    DossierEvent.objects.create(
+        dossier=dossier, actor=actor, action=action, from_status=before, to_status=after, note=note
+    )
+
+
+def dossier_start(*, applicant: User, procedure: Procedure, agency: Agency) -> Dossier:
+    """A new draft, prefilled from the profile and from the applicant's last dossier of the same procedure."""
+    if procedure.service_level == Procedure.ServiceLevel.INFORMATION or "online" not in procedure.submission_channels:
+        raise DomainError(
+            _("Thủ tục này chưa nhận hồ sơ trực tuyến. Vui lòng nộp tại bộ phận một cửa."), code="not_online"
+        )
+    if agency.pk not in {a.pk for a in eligible_agencies(procedure)}:
+        raise InvalidInput({"agency": [_("Cơ quan này không tiếp nhận thủ tục đã chọn.")]})
+    schema = procedure.form_schema or {}
+    answers = eform.prefill_answers(schema, applicant)
+    previous = (
+        Dossier.objects.filter(applicant=applicant, procedure=procedure)
+        .exclude(status=Dossier.Status.DRAFT)
+        .order_by("-submitted_at")
+        .first()
+    )
+    if previous is not None:
+        prefilled = {spec["name"] for spec in schema.get("fields", []) if spec.get("prefill")}
+        answers.update({k: v for k, v in previous.form_data.items() if k not in prefilled})
+    with transaction.atomic():
+        dossier = Dossier.objects.create(
+            procedure=procedure,
+            agency=agency,
+            applicant=applicant,
+            applicant_data=_applicant_snapshot(applicant),
+            form_data=answers,
+            notify_email=bool(applicant.email),
+            result_method=Dossier.ResultMethod.ONLINE
+            if "online" in procedure.result_channels
+            else Dossier.ResultMethod.COUNTER,
+        )
+        _event(dossier, actor=applicant, action="created", after=Dossier.Status.DRAFT)
+    return dossier
+
+
+def dossier_save_draft(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    form_data: dict[str, Any],
+    submission_method: str,
+    result_method: str,
+    delivery_address: dict[str, Any],
+    notify_sms: bool,
+    notify_email: bool,
+) -> Dossier:
+    """Keep what was typed, valid or not yet: a draft is for coming back later ("Lưu lại")."""
+    if result_method not in dossier.procedure.result_channels and not (
+        result_method == Dossier.ResultMethod.ONLINE and "online" in dossier.procedure.result_channels
+    ):
+        raise InvalidInput({"result_method": [_("Thủ tục này không trả kết quả theo cách đã chọn.")]})
+    if (
+        submission_method == Dossier.SubmissionMethod.POST_PICKUP
+        and "post" not in dossier.procedure.submission_channels
+    ):
+        raise InvalidInput({"submission_method": [_("Thủ tục này không nhận hồ sơ qua bưu chính.")]})
+    with transaction.atomic():
+        updated = Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(
+            form_data=form_data,
+            submission_method=submission_method,
+            result_method=result_method,
+            delivery_address=delivery_address,
+            notify_sms=notify_sms,
+            notify_email=notify_email,
+            updated_at=timezone.now(),
+        )
+        if not updated:
+            raise Conflict(_("Hồ sơ đã được gửi, không sửa được nữa."), code="not_editable")
+    dossier.refresh_from_db()
+    return dossier
+
+
+def dossier_attach(
+    *, dossier: Dossier, actor: Any, requirement: DocumentRequirement, upload: UploadedFile
+) -> DossierAttachment:
+    """Add a file for one requirement after checking it; an earlier file for it is kept as replaced."""
+    if requirement.procedure_id != dossier.procedure_id:
+        raise InvalidInput({"requirement": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
+    if dossier.status not in EDITABLE:
+        raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
+    stored = stored_file_save(
+        owner=dossier.applicant,
+        upload=upload,
+        allowed=list(requirement.accepted_types) or ["pdf", "jpg", "png"],
+        max_bytes=requirement.max_size_mb * 1024 * 1024,
+    )
+    with transaction.atomic():
+        if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(updated_at=timezone.now()):
+            raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
+        DossierAttachment.objects.filter(dossier=dossier, requirement=requirement, replaced_at__isnull=True).update(
+            replaced_at=timezone.now()
+        )
+        attachment = DossierAttachment.objects.create(dossier=dossier, requirement=requirement, stored_file=stored)
+    return attachment
+
+
+def dossier_remove_attachment(*, dossier: Dossier, actor: Any, attachment: DossierAttachment) -> None:
+    with transaction.atomic():
+        if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(updated_at=timezone.now()):
+            raise Conflict(_("Hồ sơ đã được gửi, không sửa được nữa."), code="not_editable")
+        DossierAttachment.objects.filter(pk=attachment.pk, dossier=dossier, replaced_at__isnull=True).update(
+            replaced_at=timezone.now()
+        )
+
+
+def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
+    """Everything that stops a draft from being sent, by field; empty when it can go."""
+    problems = dict(eform.validate_answers(dossier.procedure.form_schema, dossier.form_data).errors)
+    given = set(
+        DossierAttachment.objects.filter(dossier=dossier, replaced_at__isnull=True).values_list(
+            "requirement_id", flat=True
+        )
+    )
+    for requirement in dossier.procedure.requirements.all():
+        if requirement.required and not requirement.template_is_eform and requirement.pk not in given:
+            problems.setdefault(f"requirement-{requirement.pk}", []).append(
+                _("Chưa đính kèm: %(name)s.") % {"name": requirement.name}
+            )
+    if dossier.result_method == Dossier.ResultMethod.POST and not dossier.delivery_address.get("commune"):
+        problems.setdefault("delivery_address", []).append(_("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."))
+    return problems
+
+
+def _next_code(agency: Agency, day: dt.date) -> str:
+    """``<agency code>-<YYMMDD>-<NNNN>``: the 4-digit sequence per agency per day, under a row lock."""
+    try:
+        with transaction.atomic():
+            DailySequence.objects.get_or_create(agency=agency, day=day)
+    except IntegrityError:
+        pass  # another submission created today's row first
+    sequence = DailySequence.objects.select_for_update().get(agency=agency, day=day)
+    DailySequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
+    sequence.refresh_from_db()
+    return f"{agency.code}-{day:%y%m%d}-{sequence.last:04d}"
+
+
+def dossier_submit(*, dossier: Dossier, actor: Any, idempotency_key: str) -> Dossier:
+    """Send a complete draft: issue its code, set the expected return date, notify. Repeats are harmless.
+
+    A second request with the same idempotency key (a double click, a retried request) returns the dossier
+    the first one sent.
+    """
+    key = (idempotency_key or "")[:64] or None
+    if key:
+        earlier = (
+            Dossier.objects.filter(applicant=dossier.applicant, idempotency_key=key).exclude(pk=dossier.pk).first()
+        )
+        if earlier is not None:
+            return earlier
+    if dossier.status != Dossier.Status.DRAFT:
+        if key and dossier.idempotency_key == key:
+            return dossier
+        raise Conflict(_("Hồ sơ này đã được gửi."), code="already_submitted")
+    problems = submission_problems(dossier)
+    if problems:
+        raise InvalidInput(problems, message=_("Hồ sơ chưa đủ thông tin để gửi. Vui lòng xem các mục được đánh dấu."))
+    now = timezone.now()
+    local_day = timezone.localdate(now)
+    has_fee = dossier.procedure.fees.exists()
+    calendar = WorkingCalendar(dossier.agency)
+    try:
+        with transaction.atomic():
+            code = _next_code(dossier.agency, local_day)
+            updated = Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(
+                status=Dossier.Status.SUBMITTED,
+                code=code,
+                submitted_at=now,
+                due_at=calendar.due_moment(now, dossier.procedure.processing_days),
+                fee_status=Dossier.FeeStatus.UNPAID if has_fee else Dossier.FeeStatus.NOT_REQUIRED,
+                idempotency_key=key,
+                updated_at=now,
+            )
+            if not updated:
+                raise Conflict(_("Hồ sơ này đã được gửi."), code="already_submitted")
+            dossier.refresh_from_db()
+            _event(
+                dossier, actor=actor, action="submitted", before=Dossier.Status.DRAFT, after=Dossier.Status.SUBMITTED
+            )
+            _notify(dossier, "dossier_submitted")
+    except IntegrityError:
+        # The same idempotency key won a race on another request: that dossier is the answer.
+        earlier = Dossier.objects.filter(applicant=dossier.applicant, idempotency_key=key).first() if key else None
+        if earlier is None:
+            raise
+        return earlier
+    return dossier
+
+
+def dossier_withdraw(*, dossier: Dossier, actor: Any, reason: str) -> Dossier:
+    """The applicant takes back a draft or a dossier no officer has received yet."""
+    before = dossier.status
+    with transaction.atomic():
+        if not Dossier.objects.filter(pk=dossier.pk, status__in=WITHDRAWABLE).update(
+            status=Dossier.Status.WITHDRAWN, updated_at=timezone.now()
+        ):
+            raise Conflict(
+                _("Hồ sơ đã được tiếp nhận, không rút được nữa. Vui lòng liên hệ cơ quan tiếp nhận."),
+                code="not_withdrawable",
+            )
+        dossier.refresh_from_db()
+        _event(
+            dossier, actor=actor, action="withdrawn", before=before, after=Dossier.Status.WITHDRAWN, note=reason[:1000]
+        )
+        if before != Dossier.Status.DRAFT:
+            _notify(dossier, "dossier_withdrawn")
+    return dossier
+
+
+def _notify(dossier: Dossier, template: str) -> None:
+    """Tell the applicant by the channels they chose (SMS, e-mail), in the transaction of the change."""
+    context = {
+        "code": dossier.code,
+        "procedure": dossier.procedure.name,
+        "agency": dossier.agency.name,
+        "due": timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else "",
+        "lookup_url": f"{settings.SITE_URL}/tra-cuu/?ma={dossier.code}",
+    }
+    phone = dossier.applicant.phone
+    email = dossier.applicant_data.get("email") or dossier.applicant.email
+    if dossier.notify_sms and phone:
+        message_send(channel=Message.Channel.SMS, recipient=phone, template=template, context=context)
+    if dossier.notify_email and email:
+        message_send(channel=Message.Channel.EMAIL, recipient=email, template=template, context=context)

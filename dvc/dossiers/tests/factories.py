@@ -1,0 +1,52 @@
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from dvc.agencies.models import Agency
+from dvc.agencies.tests.factories import AgencyFactory
+
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def commune_centre(**kwargs):
+    return AgencyFactory(
+        code=kwargs.pop("code", "000.01.01.H26"), kind=Agency.Kind.COMMUNE_CENTRE, level=Agency.Level.COMMUNE, **kwargs
+    )
+
+
+def pdf_upload(name="giay-chung-sinh.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def photo_upload(name="anh.jpg") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+BIRTH_FORM = {
+    "f-nguoi_yeu_cau.full_name": "Nguyễn Văn An",
+    "f-nguoi_yeu_cau.birth_date": "12/03/1985",
+    "f-nguoi_yeu_cau.id_number": "001085012345",
+    "f-dien_thoai": "0912345678",
+    "f-noi_cu_tru.province": "01",
+    "f-noi_cu_tru.commune": "00004",
+    "f-noi_cu_tru.line": "Số 1 Liễu Giai",
+    "f-ho_ten_tre": "Nguyễn Minh Khôi",
+    "f-ngay_sinh_tre": "01/11/2026",
+    "f-gioi_tinh": "male",
+    "f-noi_sinh": "Bệnh viện Phụ sản Hà Nội",
+    "f-dan_toc": "Kinh",
+    "f-quoc_tich": "Việt Nam",
+    "f-me.full_name": "Trần Thị Bình",
+    "f-quan_he": "cha_me",
+    "f-so_ban_sao": "1",
+    "f-cam_doan": "on",
+    "d-submission_method": "online",
+    "d-result_method": "online",
+    "d-notify_sms": "on",
+}

@@ -1,0 +1,120 @@
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from dvc.accounts.tests.factories import UserFactory
+from dvc.catalog.models import Procedure
+from dvc.dossiers.models import Dossier
+from dvc.dossiers.tests.factories import BIRTH_FORM, commune_centre, pdf_upload, photo_upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def citizen(client):
+    user = UserFactory(full_name="Nguyễn Văn An", id_number="001085012345", phone="+84912345678")
+    client.force_login(user)
+    return user
+
+
+def test_birth_registration_from_the_catalog_to_the_receipt(client, citizen, outbox, tasks):
+    agency = commune_centre(name="Trung tâm PVHCC phường Ba Đình")
+    procedure = Procedure.objects.get(code="1.001193")
+    # Find it, start it: the procedure page's button leads to the start page.
+    page = client.get(reverse("catalog:detail", args=["1.001193"])).content.decode()
+    start_url = reverse("dossiers:start", args=["1.001193"])
+    assert start_url in page
+    response = client.post(start_url, {"agency": agency.code})
+    dossier = Dossier.objects.get(applicant=citizen)
+    assert response.url == reverse("dossiers:edit", args=[dossier.pk])
+    # The form is prefilled from the profile.
+    html = client.get(response.url).content.decode()
+    assert 'value="Nguyễn Văn An"' in html and 'value="0912345678"' in html
+    # Attach a PDF and a photo, save the draft, come back.
+    birth_certificate = procedure.requirements.get(name="Giấy chứng sinh")
+    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    upload = reverse("dossiers:upload", args=[dossier.pk])
+    client.post(upload, {"requirement": birth_certificate.pk, "file": pdf_upload()})
+    client.post(upload, {"requirement": identity.pk, "file": photo_upload()})
+    saved = client.post(reverse("dossiers:edit", args=[dossier.pk]), {**BIRTH_FORM, "save": "1"}, follow=True)
+    assert "Đã lưu hồ sơ" in saved.content.decode()
+    drafts = client.get(reverse("dossiers:mine") + "?muc=chua-gui").content.decode()
+    assert "Đăng ký khai sinh" in drafts
+    dossier.refresh_from_db()
+    assert dossier.form_data["ho_ten_tre"] == "Nguyễn Minh Khôi"
+    # Continue, then submit with the declaration and the security code.
+    response = client.post(reverse("dossiers:edit", args=[dossier.pk]), {**BIRTH_FORM, "continue": "1"})
+    assert response.url == reverse("dossiers:submit", args=[dossier.pk])
+    page = client.get(response.url).content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+    captcha = re.search(r'name="captcha_0" value="([^"]+)"', page).group(1)
+    response = client.post(
+        response.url,
+        {"declaration": "on", "captcha_0": captcha, "captcha_1": "PASSED", "idempotency_key": key},
+        follow=True,
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.SUBMITTED
+    assert re.fullmatch(r"000\.01\.01\.H26-\d{6}-0001", dossier.code)
+    assert dossier.code in response.content.decode()
+    assert dossier.due_at is not None and dossier.fee_status == Dossier.FeeStatus.UNPAID
+    # Receipt PDF with the code, the papers and the lookup address (the QR code encodes it).
+    receipt = client.get(reverse("dossiers:receipt", args=[dossier.pk]))
+    assert receipt["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(receipt.content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert dossier.code in text and "GIẤY TIẾP NHẬN HỒ SƠ" in text and "Giấy chứng sinh" in text
+    assert f"/tra-cuu/?ma={dossier.code}" in text
+    assert any(page.images for page in reader.pages)
+    # The applicant is told by SMS.
+    tasks()
+    assert any(dossier.code in sms["body"] for sms in outbox.sms())
+    # The lookup page shows the dossier with a masked name.
+    lookup = client.get(reverse("dossiers:lookup"), {"ma": dossier.code}).content.decode()
+    assert "Nguyễn V*** A" in lookup and "Nguyễn Văn An" not in lookup
+    # History shows who did what.
+    detail = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "Gửi hồ sơ" in detail and "Tạo hồ sơ" in detail
+
+
+def test_continue_with_missing_parts_lists_them(client, citizen):
+    agency = commune_centre()
+    client.post(reverse("dossiers:start", args=["1.001193"]), {"agency": agency.code})
+    dossier = Dossier.objects.get(applicant=citizen)
+    response = client.post(
+        reverse("dossiers:edit", args=[dossier.pk]), {**BIRTH_FORM, "f-ho_ten_tre": "", "continue": "1"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Vui lòng nhập “Họ, chữ đệm, tên của trẻ”" in html
+    assert "Chưa đính kèm: Giấy chứng sinh." in html
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.DRAFT and dossier.form_data["noi_sinh"] == "Bệnh viện Phụ sản Hà Nội"
+
+
+def test_printable_form_contains_the_answers(client, citizen):
+    agency = commune_centre()
+    client.post(reverse("dossiers:start", args=["1.001193"]), {"agency": agency.code})
+    dossier = Dossier.objects.get(applicant=citizen)
+    client.post(reverse("dossiers:edit", args=[dossier.pk]), {**BIRTH_FORM, "save": "1"})
+    pdf = client.get(reverse("dossiers:printable", args=[dossier.pk]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Nguyễn Minh Khôi" in text and "Phường Ba Đình" in text
+
+
+def test_withdraw_a_submitted_dossier(client, citizen, submitted_dossier):
+    dossier = submitted_dossier(citizen)
+    response = client.post(reverse("dossiers:withdraw", args=[dossier.pk]), {"reason": "Nộp nhầm"}, follow=True)
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.WITHDRAWN
+    assert "Đã rút hồ sơ" in response.content.decode()
+    assert dossier.events.last().note == "Nộp nhầm"
+
+
+def test_procedures_without_online_filing_cannot_start(client, citizen):
+    commune_centre()
+    page = client.get(reverse("catalog:detail", args=["2.000884"])).content.decode()
+    assert reverse("dossiers:start", args=["2.000884"]) not in page

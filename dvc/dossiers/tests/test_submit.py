@@ -1,0 +1,108 @@
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+
+from dvc.accounts.tests.factories import UserFactory
+from dvc.catalog.models import Procedure
+from dvc.dossiers import services
+from dvc.dossiers.models import Dossier
+from dvc.dossiers.tests.conftest import MARITAL_ANSWERS
+from dvc.dossiers.tests.factories import commune_centre, photo_upload
+from dvc.errors import Conflict, InvalidInput
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_same_idempotency_key_returns_the_first_dossier(submitted_dossier):
+    user = UserFactory()
+    first = submitted_dossier(user, key="same-key")
+    again = services.dossier_submit(dossier=first, actor=user, idempotency_key="same-key")
+    assert again.pk == first.pk and Dossier.objects.filter(code__isnull=False).count() == 1
+    # A second draft sent with a key already used answers with the first dossier and stays a draft.
+    other = services.dossier_start(applicant=user, procedure=first.procedure, agency=first.agency)
+    assert services.dossier_submit(dossier=other, actor=user, idempotency_key="same-key").pk == first.pk
+    other.refresh_from_db()
+    assert other.status == Dossier.Status.DRAFT and other.code is None
+
+
+def test_a_sent_dossier_cannot_be_sent_again_or_edited(submitted_dossier):
+    user = UserFactory()
+    dossier = submitted_dossier(user)
+    with pytest.raises(Conflict):
+        services.dossier_submit(dossier=dossier, actor=user, idempotency_key="another")
+    with pytest.raises(Conflict):
+        services.dossier_save_draft(
+            dossier=dossier, actor=user, form_data={}, submission_method="online", result_method="online",
+            delivery_address={}, notify_sms=True, notify_email=False,
+        )  # fmt: skip
+
+
+def test_an_incomplete_draft_is_not_sent():
+    user = UserFactory()
+    dossier = services.dossier_start(
+        applicant=user, procedure=Procedure.objects.get(code="1.004873"), agency=commune_centre()
+    )
+    with pytest.raises(InvalidInput) as refused:
+        services.dossier_submit(dossier=dossier, actor=user, idempotency_key="k")
+    assert "muc_dich" in refused.value.errors
+    assert any(key.startswith("requirement-") for key in refused.value.errors)
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.DRAFT and dossier.code is None
+
+
+def test_codes_follow_the_agency_and_day_sequence(submitted_dossier):
+    agency = commune_centre()
+    codes = [submitted_dossier(UserFactory(), agency=agency, key=f"k{n}").code for n in range(3)]
+    assert [code[-4:] for code in codes] == ["0001", "0002", "0003"]
+    assert len({code[:-5] for code in codes}) == 1
+
+
+@pytest.mark.run_last
+@pytest.mark.django_db(transaction=True)
+def test_50_concurrent_submissions_get_50_consecutive_codes():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is proved on PostgreSQL; SQLite serialises every writer")
+    from dvc.agencies.services import admin_units_load
+    from dvc.catalog.services import catalog_import
+    from dvc.web.demo import DEMO_CATALOG
+
+    if not Procedure.objects.exists():  # a transactional test starts from an empty database
+        import json
+
+        admin_units_load()
+        catalog_import(data=json.loads(DEMO_CATALOG.read_text(encoding="utf-8")))
+    agency = commune_centre()
+    procedure = Procedure.objects.get(code="1.004873")
+    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    drafts = []
+    for _ in range(50):
+        user = UserFactory()
+        dossier = services.dossier_start(applicant=user, procedure=procedure, agency=agency)
+        services.dossier_save_draft(
+            dossier=dossier, actor=user, form_data=MARITAL_ANSWERS, submission_method="online", result_method="online",
+            delivery_address={}, notify_sms=False, notify_email=False,
+        )  # fmt: skip
+        services.dossier_attach(dossier=dossier, actor=user, requirement=identity, upload=photo_upload())
+        drafts.append((user, dossier))
+    barrier = threading.Barrier(len(drafts))
+    errors = []
+
+    def send(user, dossier):
+        try:
+            barrier.wait(timeout=30)
+            services.dossier_submit(dossier=dossier, actor=user, idempotency_key=str(dossier.pk))
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=pair) for pair in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    numbers = sorted(int(code[-4:]) for code in Dossier.objects.filter(agency=agency).values_list("code", flat=True))
+    assert numbers == list(range(1, 51))

@@ -1,0 +1,133 @@
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from dvc.accounts.tests.factories import UserFactory
+from dvc.catalog.models import Procedure
+from dvc.dossiers import services
+from dvc.dossiers.models import DossierAttachment
+from dvc.dossiers.tests.factories import commune_centre, pdf_upload
+from dvc.errors import InvalidInput
+from dvc.vault.models import StoredFile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft():
+    user = UserFactory()
+    dossier = services.dossier_start(
+        applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre()
+    )
+    requirement = dossier.procedure.requirements.get(name="Giấy chứng sinh")
+    services.dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("truoc.pdf"))
+    return user, dossier, requirement
+
+
+def big_png(width, height):
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("virus.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 100, "không phải là tệp"),
+        ("trang.pdf", b"<html><script>alert(1)</script></html>", "không phải là tệp"),
+        ("rong.pdf", b"", "rỗng"),
+        ("hong.pdf", b"%PDF-1.4 truncated", "bị hỏng"),
+        ("anh.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "bị hỏng"),
+        ("..\\..\\windows\\a.pdf", b"%PDF-1.4\n%%EOF", "đường dẫn"),
+        ("a\\b.pdf", b"%PDF-1.4\n%%EOF", "đường dẫn"),
+    ],
+)
+def test_bad_files_are_refused_and_the_draft_is_untouched(draft, name, content, message):
+    user, dossier, requirement = draft
+    requirement.accepted_types = ["pdf", "png"]
+    requirement.save()
+    files_before = StoredFile.objects.count()
+    with pytest.raises(InvalidInput) as refused:
+        services.dossier_attach(
+            dossier=dossier, actor=user, requirement=requirement, upload=SimpleUploadedFile(name, content)
+        )
+    assert message in refused.value.errors["file"][0]
+    assert StoredFile.objects.count() == files_before
+    live = DossierAttachment.objects.filter(dossier=dossier, replaced_at__isnull=True)
+    assert [a.stored_file.original_name for a in live] == ["truoc.pdf"]
+
+
+def test_a_file_over_the_size_limit_is_refused(draft):
+    user, dossier, requirement = draft
+    huge = SimpleUploadedFile("lon.pdf", b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024) + b"\n%%EOF")
+    with pytest.raises(InvalidInput) as refused:
+        services.dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=huge)
+    assert "lớn quá 10 MB" in refused.value.errors["file"][0]
+
+
+def test_huge_image_dimensions_are_refused(draft):
+    user, dossier, requirement = draft
+    with pytest.raises(InvalidInput) as refused:
+        services.dossier_attach(
+            dossier=dossier,
+            actor=user,
+            requirement=requirement,
+            upload=SimpleUploadedFile("x.png", big_png(8000, 6000)),
+        )
+    assert "quá lớn" in refused.value.errors["file"][0]
+
+
+def test_a_word_file_is_recognised_by_content():
+    from dvc.vault.inspection import inspect_upload
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    found = inspect_upload(io.BytesIO(buffer.getvalue()), name="don.docx", allowed=["docx"], max_bytes=10**6)
+    assert found.kind == "docx"
+
+
+def test_upload_page_shows_the_reason_and_keeps_the_earlier_file(client, draft):
+    user, dossier, requirement = draft
+    client.force_login(user)
+    response = client.post(
+        reverse("dossiers:upload", args=[dossier.pk]),
+        {"requirement": requirement.pk, "file": SimpleUploadedFile("virus.pdf", b"MZ" + b"\x00" * 64)},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "không phải là tệp" in html
+    assert "truoc.pdf" in html
+
+
+def test_replacing_a_file_keeps_the_old_one_in_the_history(draft):
+    user, dossier, requirement = draft
+    services.dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("sau.pdf"))
+    rows = DossierAttachment.objects.filter(dossier=dossier, requirement=requirement).order_by("created_at")
+    assert [(a.stored_file.original_name, a.replaced_at is not None) for a in rows] == [
+        ("truoc.pdf", True),
+        ("sau.pdf", False),
+    ]
+
+
+def test_stored_files_never_keep_the_uploaders_name_on_disk(draft):
+    _user, dossier, _requirement = draft
+    stored = DossierAttachment.objects.get(dossier=dossier).stored_file
+    assert "truoc" not in stored.file.name and stored.file.name.endswith(".pdf")
+
+
+def test_a_path_in_a_browser_upload_name_never_reaches_the_disk(client, draft):
+    user, dossier, requirement = draft
+    client.force_login(user)
+    client.post(
+        reverse("dossiers:upload", args=[dossier.pk]),
+        {"requirement": requirement.pk, "file": SimpleUploadedFile("../../etc/passwd.pdf", b"%PDF-1.4\n%%EOF")},
+    )
+    stored = DossierAttachment.objects.get(dossier=dossier, replaced_at__isnull=True).stored_file
+    assert "/" not in stored.original_name and ".." not in stored.original_name
+    assert stored.file.name.startswith(f"files/{user.pk}/")

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from dvc.dossiers import views
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("thu-tuc/<str:code>/nop-ho-so/", views.start, name="start"),
+    path("ho-so/", views.my_dossiers, name="mine"),
+    path("ho-so/<uuid:dossier_id>/", views.detail, name="detail"),
+    path("ho-so/<uuid:dossier_id>/sua/", views.edit, name="edit"),
+    path("ho-so/<uuid:dossier_id>/dinh-kem/", views.upload, name="upload"),
+    path("ho-so/<uuid:dossier_id>/dinh-kem/<int:attachment_id>/", views.attachment_file, name="attachment"),
+    path(
+        "ho-so/<uuid:dossier_id>/dinh-kem/<int:attachment_id>/xoa/", views.remove_attachment, name="remove_attachment"
+    ),
+    path("ho-so/<uuid:dossier_id>/bieu-mau.pdf", views.printable, name="printable"),
+    path("ho-so/<uuid:dossier_id>/gui/", views.submit, name="submit"),
+    path("ho-so/<uuid:dossier_id>/bien-nhan.pdf", views.receipt, name="receipt"),
+    path("ho-so/<uuid:dossier_id>/rut/", views.withdraw, name="withdraw"),
+    path("tra-cuu/", views.lookup, name="lookup"),
+]

@@ -1,0 +1,260 @@
+"""The citizen's dossier pages: start, fill in, attach, submit, receipt, my dossiers, withdraw, public lookup."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dvc.accounts.models import User
+from dvc.accounts.validators import normalize_id_number
+from dvc.catalog import eform
+from dvc.catalog import selectors as catalog_selectors
+from dvc.catalog.printable import filled_form_pdf
+from dvc.dossiers import forms, selectors, services
+from dvc.dossiers.models import Dossier, DossierAttachment
+from dvc.dossiers.receipt import receipt_pdf
+from dvc.errors import DomainError, InvalidInput, add_to_form
+from dvc.vault.views import file_response
+
+
+def _user(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def start(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = catalog_selectors.procedure_detail(code)
+    if procedure is None:
+        raise Http404
+    agencies = services.eligible_agencies(procedure)
+    form = forms.StartForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.dossier_start(
+                applicant=_user(request), procedure=procedure, agency=form.cleaned_data["agency"]
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            return redirect("dossiers:edit", dossier_id=dossier.pk)
+    return render(request, "dossiers/start.html", {"procedure": procedure, "form": form, "agencies": agencies})
+
+
+def _edit_context(
+    dossier: Dossier,
+    *,
+    answers: dict | None = None,
+    errors: dict | None = None,
+    delivery: forms.DeliveryForm | None = None,
+) -> dict:
+    attachments = list(dossier.attachments.filter(replaced_at__isnull=True).select_related("stored_file"))
+    by_requirement: dict[int | None, list[DossierAttachment]] = {}
+    for attachment in attachments:
+        by_requirement.setdefault(attachment.requirement_id, []).append(attachment)
+    errors = errors or {}
+    requirements = [
+        (r, by_requirement.get(r.pk, []), errors.get(f"requirement-{r.pk}", []))
+        for r in dossier.procedure.requirements.all()
+    ]
+    return {
+        "dossier": dossier,
+        "procedure": dossier.procedure,
+        "widgets": eform.layout(
+            dossier.procedure.form_schema, answers if answers is not None else dossier.form_data, errors
+        ),
+        "delivery": delivery or forms.DeliveryForm(dossier=dossier),
+        "requirements": requirements,
+        "problems": errors,
+    }
+
+
+@login_required
+def edit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    """The draft: e-form, delivery and notices ("Lưu lại" keeps it, "Tiếp tục" checks it and goes to sending)."""
+    dossier = selectors.dossier_of(request.user, dossier_id)
+    if dossier.status != Dossier.Status.DRAFT:
+        return redirect("dossiers:detail", dossier_id=dossier.pk)
+    if request.method != "POST":
+        return render(request, "dossiers/edit.html", _edit_context(dossier))
+    answers = eform.answers_from_post(dossier.procedure.form_schema, request.POST)
+    delivery = forms.DeliveryForm(request.POST, dossier=dossier)
+    if "choose_province" in request.POST or not delivery.is_valid():
+        return render(request, "dossiers/edit.html", _edit_context(dossier, answers=answers, delivery=delivery))
+    result = eform.validate_answers(dossier.procedure.form_schema, answers)
+    try:
+        dossier = services.dossier_save_draft(
+            dossier=dossier,
+            actor=request.user,
+            # Keep what was typed; cleaned values where they are valid.
+            form_data={
+                **answers,
+                **{k: v for k, v in result.answers.items() if not any(p.split(".")[0] == k for p in result.errors)},
+            },
+            submission_method=delivery.cleaned_data["submission_method"],
+            result_method=delivery.cleaned_data["result_method"],
+            delivery_address=delivery.delivery_address(),
+            notify_sms=delivery.cleaned_data["notify_sms"],
+            notify_email=delivery.cleaned_data["notify_email"],
+        )
+    except DomainError as exc:
+        add_to_form(delivery, exc)
+        return render(request, "dossiers/edit.html", _edit_context(dossier, answers=answers, delivery=delivery))
+    if "continue" in request.POST:
+        problems = services.submission_problems(dossier)
+        if problems:
+            messages.error(request, _("Hồ sơ chưa đủ để gửi. Vui lòng xem các mục được đánh dấu."))
+            return render(
+                request,
+                "dossiers/edit.html",
+                _edit_context(dossier, answers=answers, errors=problems, delivery=delivery),
+            )
+        return redirect("dossiers:submit", dossier_id=dossier.pk)
+    messages.success(request, _("Đã lưu hồ sơ. Bạn có thể quay lại gửi sau trong mục “Hồ sơ chưa gửi”."))
+    return redirect("dossiers:edit", dossier_id=dossier.pk)
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    dossier = selectors.dossier_of(request.user, dossier_id)
+    form = forms.UploadForm(request.POST, request.FILES)
+    requirement = None
+    if form.is_valid():
+        requirement = dossier.procedure.requirements.filter(pk=form.cleaned_data["requirement"]).first()
+    if requirement is None:
+        messages.error(request, str(form.errors.get("file", [_("Không tải lên được tệp. Vui lòng thử lại.")])[0]))
+        return redirect(reverse("dossiers:edit", args=[dossier.pk]) + "#giay-to")
+    try:
+        attachment = services.dossier_attach(
+            dossier=dossier, actor=request.user, requirement=requirement, upload=form.cleaned_data["file"]
+        )
+    except InvalidInput as exc:
+        messages.error(request, " ".join(msg for msgs in exc.errors.values() for msg in msgs) or str(exc.message))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": attachment.stored_file.original_name})
+    return redirect(reverse("dossiers:edit", args=[dossier.pk]) + f"#req-{requirement.pk}")
+
+
+@login_required
+@require_POST
+def remove_attachment(request: HttpRequest, dossier_id: uuid.UUID, attachment_id: int) -> HttpResponse:
+    attachment = selectors.attachment_of(request.user, dossier_id, attachment_id)
+    try:
+        services.dossier_remove_attachment(dossier=attachment.dossier, actor=request.user, attachment=attachment)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect(reverse("dossiers:edit", args=[dossier_id]) + "#giay-to")
+
+
+@login_required
+def attachment_file(request: HttpRequest, dossier_id: uuid.UUID, attachment_id: int) -> HttpResponseBase:
+    attachment = selectors.attachment_of(request.user, dossier_id, attachment_id)
+    return file_response(attachment.stored_file)
+
+
+@login_required
+def printable(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    """ "In biểu mẫu": the e-form as filled so far, as a PDF."""
+    dossier = selectors.dossier_of(request.user, dossier_id)
+    return _pdf(filled_form_pdf(dossier.procedure, dossier.form_data), f"to-khai-{dossier.procedure.code}.pdf")
+
+
+@login_required
+def submit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    dossier = selectors.dossier_of(request.user, dossier_id)
+    if dossier.status != Dossier.Status.DRAFT:
+        return redirect("dossiers:detail", dossier_id=dossier.pk)
+    form = forms.SubmitForm(request.POST or None, initial={"idempotency_key": secrets.token_urlsafe(24)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.dossier_submit(
+                dossier=dossier, actor=request.user, idempotency_key=form.cleaned_data["idempotency_key"]
+            )
+        except InvalidInput as exc:
+            messages.error(request, str(exc.message))
+            return render(request, "dossiers/edit.html", _edit_context(dossier, errors=exc.errors))
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã gửi hồ sơ. Mã hồ sơ của bạn là %(code)s.") % {"code": sent.code})
+            return redirect("dossiers:detail", dossier_id=sent.pk)
+    context = {**_edit_context(dossier), "form": form, "problems": services.submission_problems(dossier)}
+    return render(request, "dossiers/submit.html", context)
+
+
+@login_required
+def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    dossier = selectors.dossier_of(request.user, dossier_id)
+    context = {
+        "dossier": dossier,
+        "events": dossier.events.select_related("actor"),
+        "attachments": dossier.attachments.select_related("stored_file", "requirement"),
+        "withdraw_form": forms.WithdrawForm() if dossier.status in services.WITHDRAWABLE else None,
+    }
+    return render(request, "dossiers/detail.html", context)
+
+
+@login_required
+def receipt(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    dossier = selectors.dossier_of(request.user, dossier_id)
+    if not dossier.code:
+        raise Http404
+    lookup = request.build_absolute_uri(reverse("dossiers:lookup") + f"?ma={dossier.code}")
+    return _pdf(receipt_pdf(dossier, lookup_url=lookup), f"bien-nhan-{dossier.code}.pdf")
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    dossier = selectors.dossier_of(request.user, dossier_id)
+    form = forms.WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vui lòng ghi lý do rút hồ sơ."))
+        return redirect("dossiers:detail", dossier_id=dossier.pk)
+    try:
+        services.dossier_withdraw(dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Đã rút hồ sơ."))
+    return redirect("dossiers:detail", dossier_id=dossier.pk)
+
+
+@login_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    folder = request.GET.get("muc", "")
+    folders = [(key, label) for key, (label, _statuses) in selectors.FOLDERS.items()]
+    folders.insert(4, (selectors.UNPAID_FOLDER, selectors.UNPAID_LABEL))
+    context = {"folder": folder, "folders": folders, "dossiers": selectors.dossiers_of(request.user, folder)[:100]}
+    return render(request, "dossiers/mine.html", context)
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Public lookup (seed 003 Bước 4): by code, or by CCCD with a security code; names are masked."""
+    form = forms.LookupForm(request.GET or None)
+    lines = None
+    if request.GET and form.is_valid():
+        lines = selectors.public_lookup(
+            code=form.cleaned_data["ma"], id_number=normalize_id_number(form.cleaned_data["cccd"])
+        )
+    return render(request, "dossiers/lookup.html", {"form": form, "lines": lines})

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _stored_path(instance: StoredFile, filename: str) -> str:
+    # Never the uploader's name on disk: a random name under the owner's id, the checked extension kept.
+    return f"files/{instance.owner_id}/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class StoredFile(models.Model):
+    """A file a person uploaded (or the portal issued to them), checked by content, kept privately.
+
+    Files live in Django storage (``var/media`` locally, S3-compatible when configured) and are served only
+    through views that check who asks; there is no public URL.
+    """
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        JPG = "jpg", "JPEG"
+        PNG = "png", "PNG"
+        DOC = "doc", "Word 97–2003"
+        DOCX = "docx", "Word"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("chủ sở hữu"), on_delete=models.PROTECT, related_name="stored_files"
+    )
+    file = models.FileField(_("tệp"), upload_to=_stored_path, max_length=255)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    kind = models.CharField(_("loại tệp"), max_length=8, choices=Kind.choices)
+    content_type = models.CharField(_("kiểu nội dung"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp đã lưu")
+        verbose_name_plural = _("tệp đã lưu")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,30 @@
+"""Writes of the vault: keep an uploaded file after checking what it is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dvc.errors import InvalidInput
+from dvc.vault.inspection import inspect_upload
+from dvc.vault.models import StoredFile
+
+
+def stored_file_save(*, owner: Any, upload: UploadedFile, allowed: list[str], max_bytes: int) -> StoredFile:
+    """Check ``upload`` by content and size, then store it privately for ``owner``."""
+    stream = upload.file
+    if stream is None:
+        raise InvalidInput({"file": [_("Vui lòng chọn tệp để tải lên.")]})
+    found = inspect_upload(stream, name=upload.name or "", allowed=allowed, max_bytes=max_bytes)
+    with transaction.atomic():
+        stored = StoredFile(
+            owner=owner, original_name=found.name, kind=found.kind, content_type=found.content_type, size=found.size,
+            sha256=found.sha256,
+        )  # fmt: skip
+        stream.seek(0)
+        stored.file.save(f"upload.{found.kind}", upload, save=False)
+        stored.save()
+    return stored
