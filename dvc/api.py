@@ -137,10 +137,12 @@ def register_routers() -> None:
     from dvc.accounts.api import router as accounts_router
     from dvc.agencies.api import router as agencies_router
     from dvc.catalog.api import router as catalog_router
+    from dvc.dossiers.api import router as dossiers_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", agencies_router)
     api.add_router("/", catalog_router)
+    api.add_router("/", dossiers_router)
 
 
 register_routers()

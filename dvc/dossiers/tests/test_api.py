@@ -1,0 +1,136 @@
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from dvc.accounts.services import api_token_create
+from dvc.accounts.tests.factories import UserFactory
+from dvc.catalog.models import Procedure
+from dvc.dossiers.models import Dossier
+from dvc.dossiers.tests.conftest import MARITAL_ANSWERS
+from dvc.dossiers.tests.factories import commune_centre, pdf_upload, photo_upload
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1"
+
+
+@pytest.fixture
+def auth():
+    user = UserFactory(full_name="Nguyễn Văn An")
+    return user, {"Authorization": f"Bearer {api_token_create(user=user)}"}
+
+
+def test_the_whole_journey_through_the_api(client, auth):
+    _user, headers = auth
+    agency = commune_centre()
+    created = client.post(
+        f"{API}/dossiers",
+        {"procedure": "1.004873", "agency": agency.code},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    dossier_id = body["id"]
+    assert body["status"] == "draft" and body["form_data"]["nguoi_yeu_cau"]["full_name"] == "Nguyễn Văn An"
+    assert "muc_dich" in body["problems"]
+    patched = client.patch(
+        f"{API}/dossiers/{dossier_id}", {"form_data": MARITAL_ANSWERS}, content_type="application/json", headers=headers
+    )
+    assert patched.status_code == 200 and "muc_dich" not in patched.json()["problems"]
+    identity = Procedure.objects.get(code="1.004873").requirements.get(name__startswith="Giấy tờ tùy thân")
+    attached = client.post(
+        f"{API}/dossiers/{dossier_id}/attachments",
+        {"requirement": identity.pk, "file": photo_upload()},
+        headers=headers,
+    )
+    assert attached.status_code == 201 and attached.json()["kind"] == "jpg"
+    sent = client.post(
+        f"{API}/dossiers/{dossier_id}/submit",
+        {"idempotency_key": "api-key-0001"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert sent.status_code == 200, sent.json()
+    code = sent.json()["code"]
+    assert code.startswith(agency.code + "-")
+    again = client.post(
+        f"{API}/dossiers/{dossier_id}/submit",
+        {"idempotency_key": "api-key-0001"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert again.json()["code"] == code
+    receipt = client.get(f"{API}/dossiers/{dossier_id}/receipt", headers=headers)
+    assert code in "".join(p.extract_text() for p in PdfReader(io.BytesIO(receipt.content)).pages)
+    history = client.get(f"{API}/dossiers/{dossier_id}/history", headers=headers).json()
+    assert [e["action"] for e in history] == ["created", "submitted"]
+    public = client.get(f"{API}/lookup/{code}").json()
+    assert public["applicant"] == "Nguyễn V*** A" and "id_number" not in public
+    listed = client.get(f"{API}/dossiers?status=submitted", headers=headers).json()
+    assert [d["code"] for d in listed] == [code]
+
+
+def test_bad_uploads_through_the_api_keep_the_draft(client, auth):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _user, headers = auth
+    created = client.post(
+        f"{API}/dossiers",
+        {"procedure": "1.001193", "agency": commune_centre().code},
+        content_type="application/json",
+        headers=headers,
+    ).json()
+    requirement = Procedure.objects.get(code="1.001193").requirements.get(name="Giấy chứng sinh")
+    url = f"{API}/dossiers/{created['id']}/attachments"
+    assert client.post(url, {"requirement": requirement.pk, "file": pdf_upload()}, headers=headers).status_code == 201
+    bad = client.post(
+        url, {"requirement": requirement.pk, "file": SimpleUploadedFile("x.pdf", b"MZ" + b"\x00" * 40)}, headers=headers
+    )
+    assert bad.status_code == 422 and "không phải là tệp" in bad.json()["errors"]["file"][0]
+    assert client.post(url, {"requirement": 999999, "file": pdf_upload()}, headers=headers).status_code == 422
+    detail = client.get(f"{API}/dossiers/{created['id']}", headers=headers).json()
+    assert [a["name"] for a in detail["attachments"]] == ["giay-chung-sinh.pdf"]
+
+
+def test_another_citizen_gets_404_through_the_api(client, auth, submitted_dossier):
+    owner = UserFactory()
+    dossier = submitted_dossier(owner)
+    _user, headers = auth
+    for method, url in [
+        ("get", f"{API}/dossiers/{dossier.pk}"),
+        ("get", f"{API}/dossiers/{dossier.pk}/history"),
+        ("get", f"{API}/dossiers/{dossier.pk}/receipt"),
+        ("patch", f"{API}/dossiers/{dossier.pk}"),
+        ("post", f"{API}/dossiers/{dossier.pk}/withdraw"),
+    ]:
+        response = getattr(client, method)(url, {"reason": "x"}, content_type="application/json", headers=headers)
+        assert response.status_code == 404, url
+    assert client.get(f"{API}/dossiers/{dossier.pk}").status_code == 401
+    assert Dossier.objects.get(pk=dossier.pk).status == Dossier.Status.SUBMITTED
+
+
+def test_an_incomplete_draft_is_refused_with_the_reasons(client, auth):
+    _user, headers = auth
+    created = client.post(
+        f"{API}/dossiers",
+        {"procedure": "1.004873", "agency": commune_centre().code},
+        content_type="application/json",
+        headers=headers,
+    ).json()
+    response = client.post(
+        f"{API}/dossiers/{created['id']}/submit",
+        {"idempotency_key": "abcdefgh"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 422 and "muc_dich" in response.json()["errors"]
+
+
+def test_unknown_procedure_or_agency(client, auth):
+    _user, headers = auth
+    response = client.post(
+        f"{API}/dossiers", {"procedure": "9.999999", "agency": "x"}, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 422 and "procedure" in response.json()["errors"]
+    assert client.get(f"{API}/lookup/000.01.01.H26-260101-9999").status_code == 404
