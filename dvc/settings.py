@@ -233,6 +233,11 @@ if DVC_SMS_BACKEND == "http" and not DVC_SMS_HTTP_URL:
 DVC_NOTIFY_MAX_ATTEMPTS = env_int("DVC_NOTIFY_MAX_ATTEMPTS", 5)
 DVC_NOTIFY_RETRY_SECONDS = env_int("DVC_NOTIFY_RETRY_SECONDS", 30)
 
+# Digital signatures: PEM files of the trusted roots (national root CA, licensed signing services). The development
+# CA under var/pki (which backs the built-in remote-signing provider) is trusted only outside production by default.
+DVC_TRUST_ROOTS = env_list("DVC_TRUST_ROOTS", [])
+DVC_TRUST_DEV_CA = env_bool("DVC_TRUST_DEV_CA", not PRODUCTION)
+
 # Security code (captcha) on submission and on lookup by CCCD (seed 001 "Nhập mã xác thực").
 CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10  # minutes
@@ -262,6 +267,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DVC_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # A refused signature is answered to the citizen; pyHanko's own path-building tracebacks are noise.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
+    },
 }
 CSRF_FAILURE_VIEW = "dvc.web.views.csrf_failure"

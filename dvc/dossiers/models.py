@@ -70,6 +70,15 @@ class Dossier(models.Model):
     fee_status = models.CharField(
         _("tình trạng phí"), max_length=16, choices=FeeStatus.choices, default=FeeStatus.NOT_REQUIRED
     )
+    signed_form = models.ForeignKey(
+        StoredFile,
+        verbose_name=_("tờ khai đã ký số"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_by = models.CharField(_("người ký"), max_length=255, blank=True)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)

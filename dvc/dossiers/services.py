@@ -26,7 +26,9 @@ from dvc.dossiers.models import DailySequence, Dossier, DossierAttachment, Dossi
 from dvc.errors import Conflict, DomainError, InvalidInput
 from dvc.notify.models import Message
 from dvc.notify.services import message_send
+from dvc.vault.inspection import inspect_upload
 from dvc.vault.services import stored_file_save
+from dvc.vault.signing import SignatureReport, verify_signed_pdf
 
 EDITABLE = (Dossier.Status.DRAFT,)
 WITHDRAWABLE = (Dossier.Status.DRAFT, Dossier.Status.SUBMITTED)
@@ -167,6 +169,42 @@ def dossier_attach(
     return attachment
 
 
+def _signer_matches(report: SignatureReport, applicant: User) -> bool:
+    """Vietnamese signing certificates carry the holder's id number (e.g. ``CCCD:001085012345``) or name."""
+    digits = "".join(ch for ch in report.signer_serial if ch.isdigit())
+    if applicant.id_number and applicant.id_number in digits:
+        return True
+    return report.signer_name.casefold().split() == applicant.full_name.casefold().split()
+
+
+def dossier_attach_signed_form(*, dossier: Dossier, actor: Any, upload: UploadedFile) -> Dossier:
+    """The e-form PDF signed by the applicant with their own certificate (seed 000 step 7).
+
+    Refused unless the signature is intact, covers the whole file, chains to a trusted root and belongs to
+    the applicant; nothing is stored for a refused file.
+    """
+    if dossier.status not in EDITABLE:
+        raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
+    stream = upload.file
+    if stream is None:
+        raise InvalidInput({"file": [_("Vui lòng chọn tệp để tải lên.")]})
+    inspect_upload(stream, name=upload.name or "", allowed=["pdf"], max_bytes=10 * 1024 * 1024)
+    stream.seek(0)
+    report = verify_signed_pdf(stream.read())
+    if not _signer_matches(report, dossier.applicant):
+        message = _("Chữ ký số không phải của người nộp hồ sơ (%(name)s).") % {"name": report.signer_name}
+        raise InvalidInput({"file": [message]}, message=message)
+    stored = stored_file_save(owner=dossier.applicant, upload=upload, allowed=["pdf"], max_bytes=10 * 1024 * 1024)
+    with transaction.atomic():
+        if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(
+            signed_form=stored, signed_by=report.signer_name, updated_at=timezone.now()
+        ):
+            raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
+        _event(dossier, actor=actor, action="signed", note=report.signer_name)
+    dossier.refresh_from_db()
+    return dossier
+
+
 def dossier_remove_attachment(*, dossier: Dossier, actor: Any, attachment: DossierAttachment) -> None:
     with transaction.atomic():
         if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(updated_at=timezone.now()):
@@ -189,6 +227,10 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
             problems.setdefault(f"requirement-{requirement.pk}", []).append(
                 _("Chưa đính kèm: %(name)s.") % {"name": requirement.name}
             )
+    if dossier.procedure.requires_signature and dossier.signed_form_id is None:
+        problems.setdefault("signed_form", []).append(
+            _("Thủ tục này yêu cầu tờ khai có chữ ký số: tải tờ khai, ký số rồi tải lên.")
+        )
     if dossier.result_method == Dossier.ResultMethod.POST and not dossier.delivery_address.get("commune"):
         problems.setdefault("delivery_address", []).append(_("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."))
     return problems

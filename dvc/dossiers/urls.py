@@ -15,6 +15,7 @@ urlpatterns = [
         "ho-so/<uuid:dossier_id>/dinh-kem/<int:attachment_id>/xoa/", views.remove_attachment, name="remove_attachment"
     ),
     path("ho-so/<uuid:dossier_id>/bieu-mau.pdf", views.printable, name="printable"),
+    path("ho-so/<uuid:dossier_id>/ky-so/", views.upload_signed_form, name="signed_form"),
     path("ho-so/<uuid:dossier_id>/gui/", views.submit, name="submit"),
     path("ho-so/<uuid:dossier_id>/bien-nhan.pdf", views.receipt, name="receipt"),
     path("ho-so/<uuid:dossier_id>/rut/", views.withdraw, name="withdraw"),

@@ -157,6 +157,25 @@ def upload(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
+def upload_signed_form(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    dossier = selectors.dossier_of(request.user, dossier_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Vui lòng chọn tệp để tải lên."))
+    else:
+        try:
+            dossier = services.dossier_attach_signed_form(dossier=dossier, actor=request.user, upload=upload)
+        except InvalidInput as exc:
+            messages.error(request, " ".join(msg for msgs in exc.errors.values() for msg in msgs) or str(exc.message))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Chữ ký số hợp lệ. Người ký: %(name)s.") % {"name": dossier.signed_by})
+    return redirect(reverse("dossiers:edit", args=[dossier.pk]) + "#ky-so")
+
+
+@login_required
+@require_POST
 def remove_attachment(request: HttpRequest, dossier_id: uuid.UUID, attachment_id: int) -> HttpResponse:
     attachment = selectors.attachment_of(request.user, dossier_id, attachment_id)
     try:

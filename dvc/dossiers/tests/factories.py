@@ -50,3 +50,12 @@ BIRTH_FORM = {
     "d-result_method": "online",
     "d-notify_sms": "on",
 }
+
+
+def sign_as(user, pdf: bytes, *, issuer=None) -> bytes:
+    """``pdf`` signed with a certificate for ``user`` from the development CA (or ``issuer``)."""
+    from dvc.vault import pki, signing
+
+    ca = issuer or pki.dev_ca()
+    identity = pki.issue_signing_identity(issuer=ca, common_name=user.full_name, serial=f"CCCD:{user.id_number}")
+    return signing.sign_pdf(pdf, identity=identity, chain=[ca.certificate])

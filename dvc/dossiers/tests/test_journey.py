@@ -2,13 +2,14 @@ import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
 from dvc.dossiers.models import Dossier
-from dvc.dossiers.tests.factories import BIRTH_FORM, commune_centre, pdf_upload, photo_upload
+from dvc.dossiers.tests.factories import BIRTH_FORM, commune_centre, pdf_upload, photo_upload, sign_as
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,13 @@ def test_birth_registration_from_the_catalog_to_the_receipt(client, citizen, out
     assert "Đăng ký khai sinh" in drafts
     dossier.refresh_from_db()
     assert dossier.form_data["ho_ten_tre"] == "Nguyễn Minh Khôi"
+    # Birth registration needs the declaration signed: download it, sign it, upload it.
+    form_pdf = client.get(reverse("dossiers:printable", args=[dossier.pk])).content
+    signed = sign_as(citizen, form_pdf)
+    response = client.post(
+        reverse("dossiers:signed_form", args=[dossier.pk]), {"file": SimpleUploadedFile("ky.pdf", signed)}, follow=True
+    )
+    assert "Chữ ký số hợp lệ" in response.content.decode()
     # Continue, then submit with the declaration and the security code.
     response = client.post(reverse("dossiers:edit", args=[dossier.pk]), {**BIRTH_FORM, "continue": "1"})
     assert response.url == reverse("dossiers:submit", args=[dossier.pk])

@@ -1,0 +1,102 @@
+import datetime as dt
+import shutil
+import subprocess
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dvc.accounts.tests.factories import UserFactory
+from dvc.catalog.models import Procedure
+from dvc.catalog.printable import filled_form_pdf
+from dvc.dossiers import services
+from dvc.dossiers.tests.factories import commune_centre, sign_as
+from dvc.errors import InvalidInput
+from dvc.vault import pki
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft():
+    user = UserFactory(full_name="Nguyễn Văn An", id_number="001085012345")
+    dossier = services.dossier_start(
+        applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre()
+    )
+    return user, dossier, filled_form_pdf(dossier.procedure, dossier.form_data)
+
+
+def rogue_ca():
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "CA không được công nhận")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key()).serial_number(7)
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True).sign(key, hashes.SHA256())
+    )  # fmt: skip
+    return pki.Identity(key=key, certificate=cert)
+
+
+def attach(user, dossier, data):
+    return services.dossier_attach_signed_form(dossier=dossier, actor=user, upload=SimpleUploadedFile("ky.pdf", data))
+
+
+def test_a_good_signature_is_accepted_and_pdfsig_agrees(draft, tmp_path):
+    user, dossier, pdf = draft
+    signed = sign_as(user, pdf)
+    dossier = attach(user, dossier, signed)
+    assert dossier.signed_by == "Nguyễn Văn An" and dossier.signed_form is not None
+    if shutil.which("pdfsig"):
+        path = tmp_path / "signed.pdf"
+        path.write_bytes(signed)
+        output = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60, check=False).stdout
+        assert "Signature is Valid" in output and "Total document signed" in output
+
+
+def test_a_tampered_signed_pdf_is_refused(draft, tmp_path):
+    user, dossier, pdf = draft
+    signed = bytearray(sign_as(user, pdf))
+    position = signed.find(b"/Length") - 40  # inside the signed content stream area, before the signature
+    signed[position] = (signed[position] + 1) % 256
+    with pytest.raises(InvalidInput, match=r"bị sửa|bị hỏng|Không kiểm tra"):
+        attach(user, dossier, bytes(signed))
+    dossier.refresh_from_db()
+    assert dossier.signed_form is None
+    if shutil.which("pdfsig"):
+        path = tmp_path / "tampered.pdf"
+        path.write_bytes(bytes(signed))
+        output = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60, check=False).stdout
+        assert "Signature is Valid" not in output
+
+
+def test_a_certificate_from_an_untrusted_ca_is_refused(draft):
+    user, dossier, pdf = draft
+    with pytest.raises(InvalidInput, match="không do tổ chức cung cấp dịch vụ chứng thực được công nhận"):
+        attach(user, dossier, sign_as(user, pdf, issuer=rogue_ca()))
+
+
+def test_content_added_after_signing_is_refused(draft):
+    user, dossier, pdf = draft
+    with pytest.raises(InvalidInput, match="thêm nội dung sau khi ký"):
+        attach(user, dossier, sign_as(user, pdf) + b"\n%% sua sau khi ky\n")
+
+
+def test_someone_elses_signature_is_refused(draft):
+    user, dossier, pdf = draft
+    stranger = UserFactory(full_name="Trần Văn Khác")
+    with pytest.raises(InvalidInput, match="không phải của người nộp"):
+        attach(user, dossier, sign_as(stranger, pdf))
+
+
+def test_an_unsigned_pdf_is_refused(draft):
+    user, dossier, pdf = draft
+    with pytest.raises(InvalidInput, match="chưa có chữ ký số"):
+        attach(user, dossier, pdf)
+
+
+def test_a_procedure_requiring_a_signature_cannot_be_sent_without_one(draft):
+    _user, dossier, _pdf = draft
+    assert "signed_form" in services.submission_problems(dossier)
