@@ -27,6 +27,7 @@ from dvc.errors import Conflict, DomainError, InvalidInput
 from dvc.notify.models import Message
 from dvc.notify.services import message_send
 from dvc.vault.inspection import inspect_upload
+from dvc.vault.models import StoredFile
 from dvc.vault.services import stored_file_save
 from dvc.vault.signing import SignatureReport, verify_signed_pdf
 
@@ -158,7 +159,39 @@ def dossier_attach(
         upload=upload,
         allowed=list(requirement.accepted_types) or ["pdf", "jpg", "png"],
         max_bytes=requirement.max_size_mb * 1024 * 1024,
+        document_type=requirement.vault_document_type,
+        title=requirement.name,
     )
+    return _attach_stored(dossier=dossier, requirement=requirement, stored=stored)
+
+
+def vault_choices(*, dossier: Dossier, requirement: DocumentRequirement) -> list[StoredFile]:
+    """Documents in the applicant's vault that may stand in for ``requirement`` (same type, still valid)."""
+    if not requirement.vault_document_type:
+        return []
+    today = timezone.localdate()
+    found = StoredFile.objects.filter(
+        owner=dossier.applicant,
+        document_type=requirement.vault_document_type,
+        kind__in=requirement.accepted_types or ["pdf", "jpg", "png"],
+    ).exclude(valid_until__lt=today)
+    return list(found.order_by("-created_at")[:5])
+
+
+def dossier_attach_from_vault(
+    *, dossier: Dossier, actor: Any, requirement: DocumentRequirement, stored: StoredFile
+) -> DossierAttachment:
+    """Use a document already in the applicant's vault: no paper is asked for twice (NĐ 45/2020)."""
+    if requirement.procedure_id != dossier.procedure_id:
+        raise InvalidInput({"requirement": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
+    if stored.pk not in {s.pk for s in vault_choices(dossier=dossier, requirement=requirement)}:
+        raise InvalidInput({"file": [_("Giấy tờ trong kho không dùng được cho mục này.")]})
+    return _attach_stored(dossier=dossier, requirement=requirement, stored=stored)
+
+
+def _attach_stored(*, dossier: Dossier, requirement: DocumentRequirement, stored: StoredFile) -> DossierAttachment:
+    if dossier.status not in EDITABLE:
+        raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
     with transaction.atomic():
         if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(updated_at=timezone.now()):
             raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")

@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("ho-so/<uuid:dossier_id>/bieu-mau.pdf", views.printable, name="printable"),
     path("ho-so/<uuid:dossier_id>/ky-so/", views.upload_signed_form, name="signed_form"),
+    path("ho-so/<uuid:dossier_id>/dung-tu-kho/", views.use_from_vault, name="use_from_vault"),
     path("ho-so/<uuid:dossier_id>/gui/", views.submit, name="submit"),
     path("ho-so/<uuid:dossier_id>/bien-nhan.pdf", views.receipt, name="receipt"),
     path("ho-so/<uuid:dossier_id>/rut/", views.withdraw, name="withdraw"),

@@ -23,6 +23,7 @@ from dvc.dossiers import forms, selectors, services
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.dossiers.receipt import receipt_pdf
 from dvc.errors import DomainError, InvalidInput, add_to_form
+from dvc.vault.models import StoredFile
 from dvc.vault.views import file_response
 
 
@@ -71,7 +72,12 @@ def _edit_context(
         by_requirement.setdefault(attachment.requirement_id, []).append(attachment)
     errors = errors or {}
     requirements = [
-        (r, by_requirement.get(r.pk, []), errors.get(f"requirement-{r.pk}", []))
+        (
+            r,
+            by_requirement.get(r.pk, []),
+            errors.get(f"requirement-{r.pk}", []),
+            services.vault_choices(dossier=dossier, requirement=r),
+        )
         for r in dossier.procedure.requirements.all()
     ]
     return {
@@ -152,6 +158,34 @@ def upload(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": attachment.stored_file.original_name})
+    return redirect(reverse("dossiers:edit", args=[dossier.pk]) + f"#req-{requirement.pk}")
+
+
+@login_required
+@require_POST
+def use_from_vault(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    dossier = selectors.dossier_of(request.user, dossier_id)
+    try:
+        requirement_id, file_id = (
+            int(request.POST.get("requirement", "")),
+            uuid.UUID(request.POST.get("stored_file", "")),
+        )
+    except ValueError as exc:
+        raise Http404 from exc
+    requirement = dossier.procedure.requirements.filter(pk=requirement_id).first()
+    stored = StoredFile.objects.filter(owner=request.user.pk, pk=file_id).first()
+    if requirement is None or stored is None:
+        raise Http404
+    try:
+        services.dossier_attach_from_vault(dossier=dossier, actor=request.user, requirement=requirement, stored=stored)
+    except InvalidInput as exc:
+        messages.error(request, " ".join(msg for msgs in exc.errors.values() for msg in msgs) or str(exc.message))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request, _("Đã dùng “%(name)s” từ kho dữ liệu.") % {"name": stored.title or stored.original_name}
+        )
     return redirect(reverse("dossiers:edit", args=[dossier.pk]) + f"#req-{requirement.pk}")
 
 

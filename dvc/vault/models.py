@@ -36,12 +36,21 @@ class StoredFile(models.Model):
     content_type = models.CharField(_("kiểu nội dung"), max_length=100)
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
     sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    document_type = models.CharField(
+        _("loại giấy tờ"),
+        max_length=64,
+        blank=True,
+        help_text=_("Giấy tờ trong kho dữ liệu cá nhân dùng lại được cho hồ sơ sau."),
+    )
+    title = models.CharField(_("tên giấy tờ"), max_length=255, blank=True)
+    valid_until = models.DateField(_("có giá trị đến"), null=True, blank=True)
     created_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("tệp đã lưu")
         verbose_name_plural = _("tệp đã lưu")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "document_type"])]
 
     def __str__(self) -> str:
         return self.original_name

@@ -13,7 +13,9 @@ from dvc.vault.inspection import inspect_upload
 from dvc.vault.models import StoredFile
 
 
-def stored_file_save(*, owner: Any, upload: UploadedFile, allowed: list[str], max_bytes: int) -> StoredFile:
+def stored_file_save(
+    *, owner: Any, upload: UploadedFile, allowed: list[str], max_bytes: int, document_type: str = "", title: str = ""
+) -> StoredFile:
     """Check ``upload`` by content and size, then store it privately for ``owner``."""
     stream = upload.file
     if stream is None:
@@ -21,9 +23,15 @@ def stored_file_save(*, owner: Any, upload: UploadedFile, allowed: list[str], ma
     found = inspect_upload(stream, name=upload.name or "", allowed=allowed, max_bytes=max_bytes)
     with transaction.atomic():
         stored = StoredFile(
-            owner=owner, original_name=found.name, kind=found.kind, content_type=found.content_type, size=found.size,
+            owner=owner,
+            original_name=found.name,
+            kind=found.kind,
+            content_type=found.content_type,
+            size=found.size,
             sha256=found.sha256,
-        )  # fmt: skip
+            document_type=document_type,
+            title=title[:255],
+        )
         stream.seek(0)
         stored.file.save(f"upload.{found.kind}", upload, save=False)
         stored.save()

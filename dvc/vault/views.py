@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
 
 from dvc.vault.models import StoredFile
 
@@ -14,3 +19,18 @@ def file_response(stored: StoredFile, *, inline: bool = False) -> FileResponse:
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def my_vault(request: HttpRequest) -> HttpResponse:
+    """Kho dữ liệu cá nhân: the papers this person gave before, ready to be used again."""
+    documents = StoredFile.objects.filter(owner=request.user.pk).exclude(document_type="").order_by("-created_at")[:200]
+    return render(request, "vault/mine.html", {"documents": documents})
+
+
+@login_required
+def download(request: HttpRequest, file_id: uuid.UUID) -> HttpResponseBase:
+    stored = StoredFile.objects.filter(owner=request.user.pk, pk=file_id).first()
+    if stored is None:
+        raise Http404
+    return file_response(stored)
