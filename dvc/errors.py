@@ -41,6 +41,9 @@ class InvalidInput(DomainError):
     default_message = _("Thông tin chưa hợp lệ, vui lòng kiểm tra lại.")
 
     def __init__(self, errors: dict[str, list[str]] | None = None, message: str | Promise | None = None) -> None:
+        every = [text for texts in (errors or {}).values() for text in texts]
+        if message is None and len(every) == 1:
+            message = every[0]  # one problem: say it, rather than the general sentence
         super().__init__(message)
         self.errors = errors or {}
 

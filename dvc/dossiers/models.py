@@ -156,3 +156,22 @@ class DailySequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day} {self.last}"
+
+
+class SupplementRequest(models.Model):
+    """Form 02 of TT 03/2025: one complete written list of what is missing or wrong, and why (NĐ 118/2025)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplement_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    requirements = models.ManyToManyField(DocumentRequirement, blank=True, related_name="+")
+    note = models.TextField(_("nội dung cần bổ sung, hoàn thiện"))
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu bổ sung")
+        verbose_name_plural = _("yêu cầu bổ sung")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.requested_at:%d/%m/%Y}"

@@ -22,7 +22,7 @@ from dvc.agencies.calendar import WorkingCalendar
 from dvc.agencies.models import Agency
 from dvc.catalog import eform
 from dvc.catalog.models import DocumentRequirement, Procedure
-from dvc.dossiers.models import DailySequence, Dossier, DossierAttachment, DossierEvent
+from dvc.dossiers.models import DailySequence, Dossier, DossierAttachment, DossierEvent, SupplementRequest
 from dvc.errors import Conflict, DomainError, InvalidInput
 from dvc.notify.models import Message
 from dvc.notify.services import message_send
@@ -31,7 +31,10 @@ from dvc.vault.models import StoredFile
 from dvc.vault.services import stored_file_save
 from dvc.vault.signing import SignatureReport, verify_signed_pdf
 
-EDITABLE = (Dossier.Status.DRAFT,)
+# A draft, or a dossier sent back for more papers, may be edited by its applicant.
+EDITABLE = (Dossier.Status.DRAFT, Dossier.Status.NEEDS_SUPPLEMENT)
+# NĐ 118/2025: more papers may be asked for before receipt or while processing (the clock then pauses).
+SUPPLEMENT_FROM = (Dossier.Status.SUBMITTED, Dossier.Status.PROCESSING)
 WITHDRAWABLE = (Dossier.Status.DRAFT, Dossier.Status.SUBMITTED)
 
 
@@ -334,6 +337,51 @@ def dossier_submit(*, dossier: Dossier, actor: Any, idempotency_key: str) -> Dos
     return dossier
 
 
+def dossier_request_supplement(
+    *, dossier: Dossier, actor: Any, requirements: list[DocumentRequirement], note: str
+) -> SupplementRequest:
+    """Officer side (back office): ask for more papers, in one complete written list with the reason."""
+    note = note.strip()
+    if not note:
+        raise InvalidInput({"note": [_("Vui lòng ghi rõ giấy tờ cần bổ sung và lý do.")]})
+    if any(r.procedure_id != dossier.procedure_id for r in requirements):
+        raise InvalidInput({"requirements": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
+    before = dossier.status
+    with transaction.atomic():
+        if not Dossier.objects.filter(pk=dossier.pk, status__in=SUPPLEMENT_FROM).update(
+            status=Dossier.Status.NEEDS_SUPPLEMENT, updated_at=timezone.now()
+        ):
+            raise Conflict(_("Hồ sơ không ở trạng thái có thể yêu cầu bổ sung."), code="not_supplementable")
+        request = SupplementRequest.objects.create(dossier=dossier, requested_by=actor, note=note[:5000])
+        request.requirements.set(requirements)
+        dossier.refresh_from_db()
+        _event(
+            dossier, actor=actor, action="supplement_requested", before=before, after=dossier.status, note=note[:1000]
+        )
+        _notify(dossier, "dossier_supplement_requested", extra={"note": note[:300]})
+    return request
+
+
+def dossier_send_supplement(*, dossier: Dossier, actor: Any) -> Dossier:
+    """The applicant sends the completed dossier back ("Gửi bổ sung"); it returns to the agency's queue."""
+    problems = submission_problems(dossier)
+    if problems:
+        raise InvalidInput(problems, message=_("Hồ sơ chưa đủ thông tin để gửi. Vui lòng xem các mục được đánh dấu."))
+    now = timezone.now()
+    with transaction.atomic():
+        if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.NEEDS_SUPPLEMENT).update(
+            status=Dossier.Status.SUBMITTED, updated_at=now
+        ):
+            raise Conflict(_("Hồ sơ không ở trạng thái chờ bổ sung."), code="not_waiting_supplement")
+        SupplementRequest.objects.filter(dossier=dossier, answered_at__isnull=True).update(answered_at=now)
+        dossier.refresh_from_db()
+        _event(
+            dossier, actor=actor, action="supplemented", before=Dossier.Status.NEEDS_SUPPLEMENT, after=dossier.status
+        )
+        _notify(dossier, "dossier_supplemented")
+    return dossier
+
+
 def dossier_withdraw(*, dossier: Dossier, actor: Any, reason: str) -> Dossier:
     """The applicant takes back a draft or a dossier no officer has received yet."""
     before = dossier.status
@@ -354,7 +402,7 @@ def dossier_withdraw(*, dossier: Dossier, actor: Any, reason: str) -> Dossier:
     return dossier
 
 
-def _notify(dossier: Dossier, template: str) -> None:
+def _notify(dossier: Dossier, template: str, extra: dict[str, Any] | None = None) -> None:
     """Tell the applicant by the channels they chose (SMS, e-mail), in the transaction of the change."""
     context = {
         "code": dossier.code,
@@ -362,6 +410,7 @@ def _notify(dossier: Dossier, template: str) -> None:
         "agency": dossier.agency.name,
         "due": timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else "",
         "lookup_url": f"{settings.SITE_URL}/tra-cuu/?ma={dossier.code}",
+        **(extra or {}),
     }
     phone = dossier.applicant.phone
     email = dossier.applicant_data.get("email") or dossier.applicant.email

@@ -82,6 +82,9 @@ def _edit_context(
     ]
     return {
         "dossier": dossier,
+        "supplement": dossier.supplement_requests.filter(answered_at__isnull=True)
+        .prefetch_related("requirements")
+        .first(),
         "procedure": dossier.procedure,
         "widgets": eform.layout(
             dossier.procedure.form_schema, answers if answers is not None else dossier.form_data, errors
@@ -96,7 +99,7 @@ def _edit_context(
 def edit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     """The draft: e-form, delivery and notices ("Lưu lại" keeps it, "Tiếp tục" checks it and goes to sending)."""
     dossier = selectors.dossier_of(request.user, dossier_id)
-    if dossier.status != Dossier.Status.DRAFT:
+    if dossier.status not in services.EDITABLE:
         return redirect("dossiers:detail", dossier_id=dossier.pk)
     if request.method != "POST":
         return render(request, "dossiers/edit.html", _edit_context(dossier))
@@ -235,21 +238,28 @@ def printable(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
 @login_required
 def submit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     dossier = selectors.dossier_of(request.user, dossier_id)
-    if dossier.status != Dossier.Status.DRAFT:
+    if dossier.status not in services.EDITABLE:
         return redirect("dossiers:detail", dossier_id=dossier.pk)
     form = forms.SubmitForm(request.POST or None, initial={"idempotency_key": secrets.token_urlsafe(24)})
+    supplementing = dossier.status == Dossier.Status.NEEDS_SUPPLEMENT
     if request.method == "POST" and form.is_valid():
         try:
-            sent = services.dossier_submit(
-                dossier=dossier, actor=request.user, idempotency_key=form.cleaned_data["idempotency_key"]
-            )
+            if supplementing:
+                sent = services.dossier_send_supplement(dossier=dossier, actor=request.user)
+            else:
+                sent = services.dossier_submit(
+                    dossier=dossier, actor=request.user, idempotency_key=form.cleaned_data["idempotency_key"]
+                )
         except InvalidInput as exc:
             messages.error(request, str(exc.message))
             return render(request, "dossiers/edit.html", _edit_context(dossier, errors=exc.errors))
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, _("Đã gửi hồ sơ. Mã hồ sơ của bạn là %(code)s.") % {"code": sent.code})
+            if supplementing:
+                messages.success(request, _("Đã gửi bổ sung hồ sơ %(code)s.") % {"code": sent.code})
+            else:
+                messages.success(request, _("Đã gửi hồ sơ. Mã hồ sơ của bạn là %(code)s.") % {"code": sent.code})
             return redirect("dossiers:detail", dossier_id=sent.pk)
     context = {**_edit_context(dossier), "form": form, "problems": services.submission_problems(dossier)}
     return render(request, "dossiers/submit.html", context)
@@ -263,6 +273,9 @@ def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         "events": dossier.events.select_related("actor"),
         "attachments": dossier.attachments.select_related("stored_file", "requirement"),
         "withdraw_form": forms.WithdrawForm() if dossier.status in services.WITHDRAWABLE else None,
+        "supplement": dossier.supplement_requests.filter(answered_at__isnull=True)
+        .prefetch_related("requirements")
+        .first(),
     }
     return render(request, "dossiers/detail.html", context)
 
