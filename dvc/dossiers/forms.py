@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dvc.accounts.forms import AddressFieldsMixin
 from dvc.agencies.models import Agency
-from dvc.dossiers.models import Dossier
+from dvc.dossiers.models import Dossier, Rating
 
 DECLARATION = _("Tôi xin chịu trách nhiệm trước pháp luật về lời khai trên.")
 
@@ -130,3 +130,29 @@ class LookupForm(forms.Form):
         if data.get("cccd") and not data.get("ma") and not answered:
             self.add_error("captcha", _("Vui lòng nhập mã bảo mật để tra cứu bằng CCCD."))
         return data
+
+
+SCORES = [(n, str(n)) for n in range(5, 0, -1)]
+
+
+class RatingForm(forms.Form):
+    """Seed 003 step 9: overall satisfaction and the criteria provincial portals publish."""
+
+    overall = forms.TypedChoiceField(
+        label=_("Mức độ hài lòng chung (5 là rất hài lòng)"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    timeliness = forms.TypedChoiceField(
+        label=_("Giải quyết đúng hẹn"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    attitude = forms.TypedChoiceField(
+        label=_("Thái độ của cán bộ"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    publicity = forms.TypedChoiceField(
+        label=_("Thông tin công khai, dễ hiểu"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    trips = forms.TypedChoiceField(
+        label=_("Số lần phải đến cơ quan"), choices=Rating.Trips.choices, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Góp ý (không bắt buộc)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -79,6 +79,9 @@ class Dossier(models.Model):
         related_name="+",
     )
     signed_by = models.CharField(_("người ký"), max_length=255, blank=True)
+    result_file = models.ForeignKey(
+        StoredFile, verbose_name=_("kết quả"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
@@ -175,3 +178,40 @@ class SupplementRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} {self.requested_at:%d/%m/%Y}"
+
+
+class Rating(models.Model):
+    """The applicant's rating of how the dossier was handled (seed 003 step 9): one per dossier.
+
+    Criteria used by provincial portals: overall, timeliness, officers' attitude, publicity of information, and
+    how many trips to the agency the applicant had to make.
+    """
+
+    class Trips(models.IntegerChoices):
+        NONE = 0, _("Không phải đến cơ quan")
+        ONE = 1, _("1 lần")
+        TWO = 2, _("2 lần")
+        MORE = 3, _("3 lần trở lên")
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    overall = models.PositiveSmallIntegerField(_("mức độ hài lòng chung"))
+    timeliness = models.PositiveSmallIntegerField(_("đúng hẹn"))
+    attitude = models.PositiveSmallIntegerField(_("thái độ của cán bộ"))
+    publicity = models.PositiveSmallIntegerField(_("công khai, minh bạch"))
+    trips = models.PositiveSmallIntegerField(_("số lần phải đến cơ quan"), choices=Trips.choices)
+    comment = models.TextField(_("góp ý"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(overall__gte=1, overall__lte=5, timeliness__gte=1, timeliness__lte=5, attitude__gte=1,
+                            attitude__lte=5, publicity__gte=1, publicity__lte=5),
+                name="rating_scores_1_to_5",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.overall}/5"

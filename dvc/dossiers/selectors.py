@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dvc.dossiers.models import Dossier, DossierAttachment
+from dvc.dossiers.models import Dossier, DossierAttachment, SupplementRequest
 
 # Seed 004: the folders of "Hồ sơ của tôi".
 FOLDERS: dict[str, tuple[Promise, tuple[str, ...]]] = {
@@ -59,6 +59,11 @@ def attachment_of(user: Any, dossier_id: uuid.UUID | str, attachment_id: int) ->
     if attachment is None:
         raise Http404
     return attachment
+
+
+def open_supplement(dossier: Dossier) -> SupplementRequest | None:
+    """The supplement request the applicant still has to answer, if any."""
+    return dossier.supplement_requests.filter(answered_at__isnull=True).prefetch_related("requirements").first()
 
 
 def mask_name(full_name: str) -> str:

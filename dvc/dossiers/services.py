@@ -22,7 +22,14 @@ from dvc.agencies.calendar import WorkingCalendar
 from dvc.agencies.models import Agency
 from dvc.catalog import eform
 from dvc.catalog.models import DocumentRequirement, Procedure
-from dvc.dossiers.models import DailySequence, Dossier, DossierAttachment, DossierEvent, SupplementRequest
+from dvc.dossiers.models import (
+    DailySequence,
+    Dossier,
+    DossierAttachment,
+    DossierEvent,
+    Rating,
+    SupplementRequest,
+)
 from dvc.errors import Conflict, DomainError, InvalidInput
 from dvc.notify.models import Message
 from dvc.notify.services import message_send
@@ -380,6 +387,54 @@ def dossier_send_supplement(*, dossier: Dossier, actor: Any) -> Dossier:
         )
         _notify(dossier, "dossier_supplemented")
     return dossier
+
+
+RATEABLE = (Dossier.Status.RESULT_READY, Dossier.Status.RETURNED)
+
+
+def dossier_attach_result(*, dossier: Dossier, actor: Any, stored: StoredFile) -> Dossier:
+    """Officer side (back office): the approved, signed result; it also lands in the applicant's vault."""
+    with transaction.atomic():
+        if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.PROCESSING).update(
+            status=Dossier.Status.RESULT_READY, result_file=stored, updated_at=timezone.now()
+        ):
+            raise Conflict(_("Hồ sơ chưa ở bước có kết quả."), code="not_processing")
+        StoredFile.objects.filter(pk=stored.pk).update(
+            owner=dossier.applicant, document_type="ket_qua", title=dossier.procedure.result_document[:255]
+        )
+        dossier.refresh_from_db()
+        _event(dossier, actor=actor, action="result_ready", before=Dossier.Status.PROCESSING, after=dossier.status)
+        _notify(dossier, "dossier_result_ready")
+    return dossier
+
+
+def dossier_rate(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    overall: int,
+    timeliness: int,
+    attitude: int,
+    publicity: int,
+    trips: int,
+    comment: str,
+) -> Rating:
+    """One rating per dossier, once a result exists."""
+    if dossier.status not in RATEABLE:
+        raise Conflict(_("Chỉ đánh giá được khi hồ sơ đã có kết quả."), code="not_rateable")
+    scores = {"overall": overall, "timeliness": timeliness, "attitude": attitude, "publicity": publicity}
+    bad = {name: [_("Điểm từ 1 đến 5.")] for name, value in scores.items() if not 1 <= value <= 5}
+    if trips not in Rating.Trips.values:
+        bad["trips"] = [_("Giá trị không hợp lệ.")]
+    if bad:
+        raise InvalidInput(bad)
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(dossier=dossier, trips=trips, comment=comment.strip()[:2000], **scores)
+            _event(dossier, actor=actor, action="rated", note=f"{overall}/5")
+    except IntegrityError as exc:
+        raise Conflict(_("Hồ sơ này đã được đánh giá."), code="already_rated") from exc
+    return rating
 
 
 def dossier_withdraw(*, dossier: Dossier, actor: Any, reason: str) -> Dossier:

@@ -20,5 +20,7 @@ urlpatterns = [
     path("ho-so/<uuid:dossier_id>/gui/", views.submit, name="submit"),
     path("ho-so/<uuid:dossier_id>/bien-nhan.pdf", views.receipt, name="receipt"),
     path("ho-so/<uuid:dossier_id>/rut/", views.withdraw, name="withdraw"),
+    path("ho-so/<uuid:dossier_id>/ket-qua/", views.result, name="result"),
+    path("ho-so/<uuid:dossier_id>/danh-gia/", views.rate, name="rate"),
     path("tra-cuu/", views.lookup, name="lookup"),
 ]

@@ -82,9 +82,7 @@ def _edit_context(
     ]
     return {
         "dossier": dossier,
-        "supplement": dossier.supplement_requests.filter(answered_at__isnull=True)
-        .prefetch_related("requirements")
-        .first(),
+        "supplement": selectors.open_supplement(dossier),
         "procedure": dossier.procedure,
         "widgets": eform.layout(
             dossier.procedure.form_schema, answers if answers is not None else dossier.form_data, errors
@@ -273,9 +271,9 @@ def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         "events": dossier.events.select_related("actor"),
         "attachments": dossier.attachments.select_related("stored_file", "requirement"),
         "withdraw_form": forms.WithdrawForm() if dossier.status in services.WITHDRAWABLE else None,
-        "supplement": dossier.supplement_requests.filter(answered_at__isnull=True)
-        .prefetch_related("requirements")
-        .first(),
+        "supplement": selectors.open_supplement(dossier),
+        "rating": getattr(dossier, "rating", None),
+        "rating_form": forms.RatingForm() if dossier.status in services.RATEABLE else None,
     }
     return render(request, "dossiers/detail.html", context)
 
@@ -287,6 +285,31 @@ def receipt(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         raise Http404
     lookup = request.build_absolute_uri(reverse("dossiers:lookup") + f"?ma={dossier.code}")
     return _pdf(receipt_pdf(dossier, lookup_url=lookup), f"bien-nhan-{dossier.code}.pdf")
+
+
+@login_required
+def result(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponseBase:
+    dossier = selectors.dossier_of(request.user, dossier_id)
+    if dossier.result_file is None:
+        raise Http404
+    return file_response(dossier.result_file)
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    dossier = selectors.dossier_of(request.user, dossier_id)
+    form = forms.RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vui lòng chấm điểm đủ các mục."))
+        return redirect(reverse("dossiers:detail", args=[dossier.pk]) + "#danh-gia")
+    try:
+        services.dossier_rate(dossier=dossier, actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Cảm ơn bạn đã đánh giá."))
+    return redirect(reverse("dossiers:detail", args=[dossier.pk]) + "#danh-gia")
 
 
 @login_required
