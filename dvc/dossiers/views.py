@@ -33,6 +33,11 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _error_text(error: InvalidInput) -> str:
+    """Every reason of a refused input, as one message for the top of the page."""
+    return " ".join(text for texts in error.errors.values() for text in texts) or str(error.message)
+
+
 def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -154,7 +159,7 @@ def upload(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
             dossier=dossier, actor=request.user, requirement=requirement, upload=form.cleaned_data["file"]
         )
     except InvalidInput as exc:
-        messages.error(request, " ".join(msg for msgs in exc.errors.values() for msg in msgs) or str(exc.message))
+        messages.error(request, _error_text(exc))
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -180,7 +185,7 @@ def use_from_vault(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     try:
         services.dossier_attach_from_vault(dossier=dossier, actor=request.user, requirement=requirement, stored=stored)
     except InvalidInput as exc:
-        messages.error(request, " ".join(msg for msgs in exc.errors.values() for msg in msgs) or str(exc.message))
+        messages.error(request, _error_text(exc))
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -201,7 +206,7 @@ def upload_signed_form(request: HttpRequest, dossier_id: uuid.UUID) -> HttpRespo
         try:
             dossier = services.dossier_attach_signed_form(dossier=dossier, actor=request.user, upload=upload)
         except InvalidInput as exc:
-            messages.error(request, " ".join(msg for msgs in exc.errors.values() for msg in msgs) or str(exc.message))
+            messages.error(request, _error_text(exc))
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
