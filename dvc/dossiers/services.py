@@ -39,6 +39,9 @@ from dvc.vault.services import stored_file_save
 from dvc.vault.signing import SignatureReport, verify_signed_pdf
 
 # A draft, or a dossier sent back for more papers, may be edited by its applicant.
+_DELIVERY_SCHEMA = {
+    "fields": [{"name": "address", "type": "address", "label": "Địa chỉ nhận kết quả", "required": True}]
+}
 EDITABLE = (Dossier.Status.DRAFT, Dossier.Status.NEEDS_SUPPLEMENT)
 # NĐ 118/2025: more papers may be asked for before receipt or while processing (the clock then pauses).
 SUPPLEMENT_FROM = (Dossier.Status.SUBMITTED, Dossier.Status.PROCESSING)
@@ -131,6 +134,15 @@ def dossier_save_draft(
     notify_email: bool,
 ) -> Dossier:
     """Keep what was typed, valid or not yet: a draft is for coming back later ("Lưu lại")."""
+    if submission_method not in Dossier.SubmissionMethod.values:
+        raise InvalidInput({"submission_method": [_("Cách nộp không hợp lệ.")]})
+    if result_method not in Dossier.ResultMethod.values:
+        raise InvalidInput({"result_method": [_("Cách nhận kết quả không hợp lệ.")]})
+    if delivery_address:
+        checked = eform.validate_answers(_DELIVERY_SCHEMA, {"address": delivery_address})
+        if checked.errors:
+            raise InvalidInput({"delivery_address": [m for msgs in checked.errors.values() for m in msgs]})
+        delivery_address = checked.answers["address"]
     if result_method not in dossier.procedure.result_channels and not (
         result_method == Dossier.ResultMethod.ONLINE and "online" in dossier.procedure.result_channels
     ):

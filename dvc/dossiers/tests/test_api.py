@@ -134,3 +134,28 @@ def test_unknown_procedure_or_agency(client, auth):
     )
     assert response.status_code == 422 and "procedure" in response.json()["errors"]
     assert client.get(f"{API}/lookup/000.01.01.H26-260101-9999").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"submission_method": "fax"},
+        {"result_method": "pigeon"},
+        {"delivery_address": {"province": "01", "commune": "07210"}},
+        {"delivery_address": {"province": ["x"], "commune": None}},
+        {"form_data": []},
+    ],
+)
+def test_bad_draft_changes_are_refused_and_nothing_changes(client, auth, change):
+    _user, headers = auth
+    created = client.post(
+        f"{API}/dossiers",
+        {"procedure": "1.004873", "agency": commune_centre().code},
+        content_type="application/json",
+        headers=headers,
+    ).json()
+    response = client.patch(f"{API}/dossiers/{created['id']}", change, content_type="application/json", headers=headers)
+    assert response.status_code == 422, response.content
+    assert set(response.json()) >= {"code", "message"}
+    after = Dossier.objects.get(pk=created["id"])
+    assert after.submission_method == "online" and after.delivery_address == {}
