@@ -105,6 +105,7 @@ class OtpChallenge(models.Model):
         LOGIN = "login", _("Đăng nhập")
         PASSWORD_RESET = "password_reset", _("Đặt lại mật khẩu")
         PHONE_CHANGE = "phone_change", _("Đổi số điện thoại")
+        SIGN = "sign", _("Ký số từ xa")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="otp_challenges")

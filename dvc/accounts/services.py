@@ -31,6 +31,7 @@ OTP_PURPOSE_TEXT = {
     OtpChallenge.Purpose.LOGIN: "đăng nhập",
     OtpChallenge.Purpose.PASSWORD_RESET: "đặt lại mật khẩu",
     OtpChallenge.Purpose.PHONE_CHANGE: "đổi số điện thoại",
+    OtpChallenge.Purpose.SIGN: "ký số tờ khai",
 }
 _HOUR = dt.timedelta(hours=1)
 
@@ -403,6 +404,14 @@ def phone_change_confirm(*, user: User, challenge_id: uuid.UUID, code: str, ip: 
         User.objects.filter(pk=user.pk).update(phone=challenge.phone, phone_verified_at=timezone.now())
         user.refresh_from_db()
     return user
+
+
+def sign_confirm(*, challenge_id: uuid.UUID, user: User, code: str, ip: str) -> OtpChallenge:
+    """The holder's confirmation of a remote signature (built-in provider), by the OTP sent to their phone."""
+    challenge = _otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.SIGN, ip=ip)
+    if challenge.user_id != user.pk:
+        raise NotFound(_("Không tìm thấy yêu cầu xác thực. Vui lòng thực hiện lại từ đầu."), code="otp_not_found")
+    return challenge
 
 
 def _token_digest(raw: str) -> str:

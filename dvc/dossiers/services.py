@@ -7,10 +7,11 @@ its notifications in one transaction; zero rows updated means someone else got t
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -34,7 +35,8 @@ from dvc.errors import Conflict, DomainError, InvalidInput
 from dvc.notify.models import Message
 from dvc.notify.services import message_send
 from dvc.vault.inspection import inspect_upload
-from dvc.vault.models import StoredFile
+from dvc.vault.models import RemoteSigning, StoredFile
+from dvc.vault.remote_signing import remote_signing_confirm, remote_signing_start
 from dvc.vault.services import stored_file_save
 from dvc.vault.signing import SignatureReport, verify_signed_pdf
 
@@ -250,6 +252,10 @@ def dossier_attach_signed_form(*, dossier: Dossier, actor: Any, upload: Uploaded
         message = _("Chữ ký số không phải của người nộp hồ sơ (%(name)s).") % {"name": report.signer_name}
         raise InvalidInput({"file": [message]}, message=message)
     stored = stored_file_save(owner=dossier.applicant, upload=upload, allowed=["pdf"], max_bytes=10 * 1024 * 1024)
+    return _set_signed_form(dossier=dossier, actor=actor, stored=stored, report=report)
+
+
+def _set_signed_form(*, dossier: Dossier, actor: Any, stored: StoredFile, report: SignatureReport) -> Dossier:
     with transaction.atomic():
         if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(
             signed_form=stored, signed_by=report.signer_name, updated_at=timezone.now()
@@ -258,6 +264,25 @@ def dossier_attach_signed_form(*, dossier: Dossier, actor: Any, upload: Uploaded
         _event(dossier, actor=actor, action="signed", note=report.signer_name)
     dossier.refresh_from_db()
     return dossier
+
+
+def dossier_remote_sign_start(*, dossier: Dossier, actor: Any, ip: str) -> RemoteSigning:
+    """Sign the filled e-form through the remote-signing provider: the holder then confirms (built-in: OTP)."""
+    from dvc.catalog.printable import filled_form_pdf
+
+    if dossier.status not in EDITABLE:
+        raise Conflict(_("Hồ sơ đã được gửi, không sửa được nữa."), code="not_editable")
+    return remote_signing_start(
+        holder=dossier.applicant, pdf=filled_form_pdf(dossier.procedure, dossier.form_data), ip=ip
+    )
+
+
+def dossier_remote_sign_confirm(*, dossier: Dossier, actor: Any, session_id: uuid.UUID, code: str, ip: str) -> Dossier:
+    signed = remote_signing_confirm(holder=dossier.applicant, session_id=session_id, code=code, ip=ip)
+    report = verify_signed_pdf(signed)
+    upload = SimpleUploadedFile(f"to-khai-{dossier.procedure.code}-da-ky.pdf", signed, content_type="application/pdf")
+    stored = stored_file_save(owner=dossier.applicant, upload=upload, allowed=["pdf"], max_bytes=10 * 1024 * 1024)
+    return _set_signed_form(dossier=dossier, actor=actor, stored=stored, report=report)
 
 
 def dossier_remove_attachment(*, dossier: Dossier, actor: Any, attachment: DossierAttachment) -> None:

@@ -16,6 +16,8 @@ urlpatterns = [
     ),
     path("ho-so/<uuid:dossier_id>/bieu-mau.pdf", views.printable, name="printable"),
     path("ho-so/<uuid:dossier_id>/ky-so/", views.upload_signed_form, name="signed_form"),
+    path("ho-so/<uuid:dossier_id>/ky-so-tu-xa/", views.remote_sign_start, name="remote_sign_start"),
+    path("ho-so/<uuid:dossier_id>/ky-so-tu-xa/<uuid:session_id>/", views.remote_sign, name="remote_sign"),
     path("ho-so/<uuid:dossier_id>/dung-tu-kho/", views.use_from_vault, name="use_from_vault"),
     path("ho-so/<uuid:dossier_id>/gui/", views.submit, name="submit"),
     path("ho-so/<uuid:dossier_id>/bien-nhan.pdf", views.receipt, name="receipt"),

@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dvc.accounts.forms import OtpForm
 from dvc.accounts.models import User
+from dvc.accounts.throttle import client_ip
 from dvc.accounts.validators import normalize_id_number
 from dvc.catalog import eform
 from dvc.catalog import selectors as catalog_selectors
@@ -212,6 +214,40 @@ def upload_signed_form(request: HttpRequest, dossier_id: uuid.UUID) -> HttpRespo
         else:
             messages.success(request, _("Chữ ký số hợp lệ. Người ký: %(name)s.") % {"name": dossier.signed_by})
     return redirect(reverse("dossiers:edit", args=[dossier.pk]) + "#ky-so")
+
+
+@login_required
+@require_POST
+def remote_sign_start(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    dossier = selectors.dossier_of(request.user, dossier_id)
+    try:
+        session = services.dossier_remote_sign_start(dossier=dossier, actor=request.user, ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(reverse("dossiers:edit", args=[dossier.pk]) + "#ky-so")
+    return redirect("dossiers:remote_sign", dossier_id=dossier.pk, session_id=session.pk)
+
+
+@login_required
+def remote_sign(request: HttpRequest, dossier_id: uuid.UUID, session_id: uuid.UUID) -> HttpResponse:
+    """Confirm the remote signature with the code the provider sent (built-in provider: SMS OTP)."""
+    dossier = selectors.dossier_of(request.user, dossier_id)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.dossier_remote_sign_confirm(
+                dossier=dossier,
+                actor=request.user,
+                session_id=session_id,
+                code=form.cleaned_data["otp"],
+                ip=client_ip(request),
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("Chữ ký số hợp lệ. Người ký: %(name)s.") % {"name": dossier.signed_by})
+            return redirect(reverse("dossiers:edit", args=[dossier.pk]) + "#ky-so")
+    return render(request, "dossiers/remote_sign.html", {"dossier": dossier, "form": form})
 
 
 @login_required

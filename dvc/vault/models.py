@@ -54,3 +54,30 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class RemoteSigning(models.Model):
+    """A document waiting for its signer's confirmation at a remote-signing provider.
+
+    The portal keeps the prepared PDF (signature placeholder reserved) and the digest it sent; when the provider
+    returns the signature the PDF is completed. Unconfirmed requests expire.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="remote_signings")
+    provider = models.CharField(max_length=32)
+    transaction_id = models.CharField(max_length=128)
+    prepared_pdf = models.BinaryField()
+    document_digest = models.BinaryField()
+    region_start = models.PositiveBigIntegerField()
+    region_end = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu ký số từ xa")
+        verbose_name_plural = _("yêu cầu ký số từ xa")
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.transaction_id}"

@@ -100,3 +100,47 @@ def test_an_unsigned_pdf_is_refused(draft):
 def test_a_procedure_requiring_a_signature_cannot_be_sent_without_one(draft):
     _user, dossier, _pdf = draft
     assert "signed_form" in services.submission_problems(dossier)
+
+
+def test_remote_signing_with_the_built_in_provider_confirmed_by_otp(client, draft, outbox, tmp_path):
+    import re
+
+    from django.urls import reverse
+
+    user, dossier, _pdf = draft
+    client.force_login(user)
+    response = client.post(reverse("dossiers:remote_sign_start", args=[dossier.pk]))
+    session_url = response.url
+    assert "/ky-so-tu-xa/" in session_url
+    code = outbox.last_otp(user.phone)
+    assert "ký số tờ khai" in outbox.sms()[-1]["body"]
+    wrong = "000000" if code != "000000" else "111111"
+    page = client.post(session_url, {"otp": wrong})
+    assert "không đúng" in page.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.signed_form is None
+    response = client.post(session_url, {"otp": code}, follow=True)
+    assert "Chữ ký số hợp lệ" in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.signed_by == user.full_name
+    assert "signed_form" not in services.submission_problems(dossier)
+    # The session is spent: the same code cannot sign again.
+    again = client.post(session_url, {"otp": code})
+    assert "không còn hiệu lực" in again.content.decode() or "đã được sử dụng" in again.content.decode()
+    signed = dossier.signed_form.file.open("rb").read()
+    if shutil.which("pdfsig"):
+        path = tmp_path / "remote.pdf"
+        path.write_bytes(signed)
+        output = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60, check=False).stdout
+        assert "Signature is Valid" in output and "Total document signed" in output
+    assert re.search(rb"/ByteRange", signed)
+
+
+def test_another_citizen_cannot_confirm_someone_elses_signing(client, draft):
+    from django.urls import reverse
+
+    user, dossier, _pdf = draft
+    client.force_login(user)
+    session_url = client.post(reverse("dossiers:remote_sign_start", args=[dossier.pk])).url
+    client.force_login(UserFactory())
+    assert client.post(session_url, {"otp": "123456"}).status_code == 404
