@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -18,6 +19,7 @@ from dvc.dossiers import selectors, services
 from dvc.dossiers.models import Dossier
 from dvc.dossiers.receipt import receipt_pdf
 from dvc.errors import InvalidInput, NotFound
+from dvc.vault.views import file_response
 
 router = Router(tags=["Hồ sơ"])
 
@@ -235,6 +237,59 @@ def receipt(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     response = HttpResponse(receipt_pdf(dossier, lookup_url=lookup), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bien-nhan-{dossier.code}.pdf"'
     return response
+
+
+class SupplementOut(Schema):
+    requested_at: dt.datetime
+    note: str
+    requirement_ids: list[int]
+
+
+class RatingIn(Schema):
+    overall: int = Field(ge=1, le=5)
+    timeliness: int = Field(ge=1, le=5)
+    attitude: int = Field(ge=1, le=5)
+    publicity: int = Field(ge=1, le=5)
+    trips: int = Field(ge=0, le=3)
+    comment: str = Field(default="", max_length=2000)
+
+
+@router.get(
+    "/dossiers/{dossier_id}/supplement", auth=bearer, response={200: SupplementOut, 401: dict, 404: dict},
+    summary="Nội dung cơ quan yêu cầu bổ sung",
+)  # fmt: skip
+def supplement_request(request: HttpRequest, dossier_id: uuid.UUID) -> SupplementOut:
+    found = selectors.open_supplement(selectors.dossier_of(authed_user(request), dossier_id))
+    if found is None:
+        raise NotFound()
+    return SupplementOut(
+        requested_at=found.requested_at, note=found.note, requirement_ids=[r.pk for r in found.requirements.all()]
+    )
+
+
+@router.post(
+    "/dossiers/{dossier_id}/supplement", auth=bearer, response={200: DossierOut, **_ERRORS}, summary="Gửi bổ sung"
+)
+def send_supplement(request: HttpRequest, dossier_id: uuid.UUID) -> DossierOut:
+    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    return _out(services.dossier_send_supplement(dossier=dossier, actor=request.user))
+
+
+@router.post("/dossiers/{dossier_id}/rating", auth=bearer, response={201: None, **_ERRORS}, summary="Đánh giá")
+def rating(request: HttpRequest, dossier_id: uuid.UUID, payload: RatingIn) -> Status[None]:
+    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    services.dossier_rate(dossier=dossier, actor=request.user, **payload.dict())
+    return Status(201, None)
+
+
+@router.get(
+    "/dossiers/{dossier_id}/result", auth=bearer, response={200: None, 401: dict, 404: dict}, summary="Tải kết quả"
+)
+def result(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponseBase:
+    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    if dossier.result_file is None:
+        raise NotFound()
+    return file_response(dossier.result_file)
 
 
 @router.get("/lookup/{code}", response={200: LookupOut, 404: dict}, summary="Tra cứu hồ sơ theo mã (công khai)")

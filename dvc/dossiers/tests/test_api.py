@@ -159,3 +159,48 @@ def test_bad_draft_changes_are_refused_and_nothing_changes(client, auth, change)
     assert set(response.json()) >= {"code", "message"}
     after = Dossier.objects.get(pk=created["id"])
     assert after.submission_method == "online" and after.delivery_address == {}
+
+
+def test_supplement_rating_and_result_through_the_api(client, submitted_dossier):
+    from django.core.files.base import ContentFile
+
+    from dvc.dossiers import services
+    from dvc.dossiers.tests.factories import PDF_BYTES
+    from dvc.vault.models import StoredFile
+
+    citizen, officer = UserFactory(), UserFactory()
+    headers = {"Authorization": f"Bearer {api_token_create(user=citizen)}"}
+    dossier = submitted_dossier(citizen)
+    services.dossier_request_supplement(
+        dossier=dossier, actor=officer, requirements=[], note="Thiếu mục đích sử dụng rõ ràng."
+    )
+    asked = client.get(f"{API}/dossiers/{dossier.pk}/supplement", headers=headers).json()
+    assert asked["note"] == "Thiếu mục đích sử dụng rõ ràng."
+    sent = client.post(f"{API}/dossiers/{dossier.pk}/supplement", headers=headers)
+    assert sent.status_code == 200 and sent.json()["status"] == "submitted"
+    assert client.get(f"{API}/dossiers/{dossier.pk}/result", headers=headers).status_code == 404
+    Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.PROCESSING)
+    stored = StoredFile(
+        owner=officer,
+        original_name="kq.pdf",
+        kind="pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        sha256="0" * 64,
+    )
+    stored.file.save("kq.pdf", ContentFile(PDF_BYTES), save=True)
+    services.dossier_attach_result(dossier=Dossier.objects.get(pk=dossier.pk), actor=officer, stored=stored)
+    assert client.get(f"{API}/dossiers/{dossier.pk}/result", headers=headers)["Content-Type"] == "application/pdf"
+    body = {"overall": 5, "timeliness": 5, "attitude": 4, "publicity": 4, "trips": 0}
+    assert (
+        client.post(
+            f"{API}/dossiers/{dossier.pk}/rating", body, content_type="application/json", headers=headers
+        ).status_code
+        == 201
+    )
+    again = client.post(f"{API}/dossiers/{dossier.pk}/rating", body, content_type="application/json", headers=headers)
+    assert again.status_code == 409 and again.json()["code"] == "already_rated"
+    bad = client.post(
+        f"{API}/dossiers/{dossier.pk}/rating", {**body, "overall": 9}, content_type="application/json", headers=headers
+    )
+    assert bad.status_code == 422
