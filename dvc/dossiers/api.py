@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -141,9 +142,9 @@ def create(request: HttpRequest, payload: DossierIn) -> Status[DossierOut]:
     procedure = catalog_selectors.procedure_detail(payload.procedure[:24])
     agency = Agency.objects.filter(code=payload.agency[:16]).first()
     if procedure is None:
-        raise InvalidInput({"procedure": ["Không có thủ tục này."]})
+        raise InvalidInput({"procedure": [_("Không có thủ tục này.")]})
     if agency is None:
-        raise InvalidInput({"agency": ["Không có cơ quan này."]})
+        raise InvalidInput({"agency": [_("Không có cơ quan này.")]})
     dossier = services.dossier_start(applicant=authed_user(request), procedure=procedure, agency=agency)
     return Status(201, _out(dossier))
 
@@ -183,7 +184,7 @@ def attach(
     dossier = selectors.dossier_of(authed_user(request), dossier_id)
     found = dossier.procedure.requirements.filter(pk=requirement).first()
     if found is None:
-        raise InvalidInput({"requirement": ["Giấy tờ này không thuộc thủ tục của hồ sơ."]})
+        raise InvalidInput({"requirement": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
     attachment = services.dossier_attach(dossier=dossier, actor=request.user, requirement=found, upload=file)
     stored = attachment.stored_file
     out = AttachmentOut(

@@ -14,6 +14,15 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 
 
+def create_draft(client, headers, procedure, agency_code):
+    return client.post(
+        f"{API}/dossiers",
+        {"procedure": procedure, "agency": agency_code},
+        content_type="application/json",
+        headers=headers,
+    )
+
+
 @pytest.fixture
 def auth():
     user = UserFactory(full_name="Nguyễn Văn An")
@@ -23,12 +32,7 @@ def auth():
 def test_the_whole_journey_through_the_api(client, auth):
     _user, headers = auth
     agency = commune_centre()
-    created = client.post(
-        f"{API}/dossiers",
-        {"procedure": "1.004873", "agency": agency.code},
-        content_type="application/json",
-        headers=headers,
-    )
+    created = create_draft(client, headers, "1.004873", agency.code)
     assert created.status_code == 201, created.json()
     body = created.json()
     dossier_id = body["id"]
@@ -75,12 +79,7 @@ def test_bad_uploads_through_the_api_keep_the_draft(client, auth):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     _user, headers = auth
-    created = client.post(
-        f"{API}/dossiers",
-        {"procedure": "1.001193", "agency": commune_centre().code},
-        content_type="application/json",
-        headers=headers,
-    ).json()
+    created = create_draft(client, headers, "1.001193", commune_centre().code).json()
     requirement = Procedure.objects.get(code="1.001193").requirements.get(name="Giấy chứng sinh")
     url = f"{API}/dossiers/{created['id']}/attachments"
     assert client.post(url, {"requirement": requirement.pk, "file": pdf_upload()}, headers=headers).status_code == 201
@@ -112,12 +111,7 @@ def test_another_citizen_gets_404_through_the_api(client, auth, submitted_dossie
 
 def test_an_incomplete_draft_is_refused_with_the_reasons(client, auth):
     _user, headers = auth
-    created = client.post(
-        f"{API}/dossiers",
-        {"procedure": "1.004873", "agency": commune_centre().code},
-        content_type="application/json",
-        headers=headers,
-    ).json()
+    created = create_draft(client, headers, "1.004873", commune_centre().code).json()
     response = client.post(
         f"{API}/dossiers/{created['id']}/submit",
         {"idempotency_key": "abcdefgh"},
@@ -148,12 +142,7 @@ def test_unknown_procedure_or_agency(client, auth):
 )
 def test_bad_draft_changes_are_refused_and_nothing_changes(client, auth, change):
     _user, headers = auth
-    created = client.post(
-        f"{API}/dossiers",
-        {"procedure": "1.004873", "agency": commune_centre().code},
-        content_type="application/json",
-        headers=headers,
-    ).json()
+    created = create_draft(client, headers, "1.004873", commune_centre().code).json()
     response = client.patch(f"{API}/dossiers/{created['id']}", change, content_type="application/json", headers=headers)
     assert response.status_code == 422, response.content
     assert set(response.json()) >= {"code", "message"}
