@@ -249,6 +249,12 @@ CAPTCHA_IMAGE_SIZE = (140, 50)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Public postal service (bưu chính công ích, QĐ 45/2016/QĐ-TTg): the post office's price for collecting the papers
+# at home and for delivering the result, in đồng, as published by the province's post office. Shown beside the
+# choice and added to the dossier's fees.
+DVC_POSTAL_FEE_PICKUP = env_int("DVC_POSTAL_FEE_PICKUP", 22000)
+DVC_POSTAL_FEE_DELIVERY = env_int("DVC_POSTAL_FEE_DELIVERY", 22000)
+
 # One-time passwords and login limits (issue: OTP and login limits).
 DVC_OTP_TTL_SECONDS = 5 * 60
 DVC_OTP_MAX_ATTEMPTS = 5

@@ -6,11 +6,13 @@ from typing import Any
 
 from captcha.fields import CaptchaField
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from dvc.accounts.forms import AddressFieldsMixin
 from dvc.agencies.models import Agency
 from dvc.dossiers.models import Dossier, Rating
+from dvc.web.templatetags.humanize_vi import dong
 
 DECLARATION = _("Tôi xin chịu trách nhiệm trước pháp luật về lời khai trên.")
 
@@ -35,6 +37,16 @@ class StartForm(forms.Form):
             field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
         if len(agencies) == 1:
             self.initial.setdefault("agency", agencies[0].code)
+
+
+def _show_postal_fee(field: forms.Field, value: str, amount: int) -> None:
+    """The post office's price beside a postal choice, so the citizen knows it before choosing."""
+    choices = []
+    for key, label in field.choices:  # type: ignore[attr-defined]
+        if key == value and amount:
+            label = _("%(label)s — cước bưu chính %(amount)s, trả cho bưu điện") % {"label": label, "amount": dong(amount)}
+        choices.append((key, label))
+    field.choices = choices  # type: ignore[attr-defined]
 
 
 class DeliveryForm(AddressFieldsMixin, forms.Form):
@@ -71,6 +83,8 @@ class DeliveryForm(AddressFieldsMixin, forms.Form):
             ["post_pickup"] if "post" in dossier.procedure.submission_channels else []
         )
         self.fields["submission_method"].choices = [c for c in Dossier.SubmissionMethod.choices if c[0] in submit]  # type: ignore[attr-defined]
+        _show_postal_fee(self.fields["submission_method"], "post_pickup", settings.DVC_POSTAL_FEE_PICKUP)
+        _show_postal_fee(self.fields["result_method"], Dossier.ResultMethod.POST, settings.DVC_POSTAL_FEE_DELIVERY)
         for name in ("province", "commune"):
             self.fields[name].required = False
         self.fields["province"].label = _("Tỉnh, thành phố (nhận kết quả qua bưu chính)")

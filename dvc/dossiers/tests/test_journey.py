@@ -126,3 +126,14 @@ def test_procedures_without_online_filing_cannot_start(client, citizen):
     commune_centre()
     page = client.get(reverse("catalog:detail", args=["2.000884"])).content.decode()
     assert reverse("dossiers:start", args=["2.000884"]) not in page
+
+
+def test_postal_choices_show_the_post_office_price(client, citizen, settings):
+    settings.DVC_POSTAL_FEE_PICKUP = 18000
+    settings.DVC_POSTAL_FEE_DELIVERY = 25000
+    agency = commune_centre()
+    response = client.post(reverse("dossiers:start", args=["1.001193"]), {"agency": agency.code})
+    html = client.get(response.url).content.decode()
+    assert "Bưu điện đến nhận hồ sơ giấy tại nhà — cước bưu chính 18.000 đồng" in html
+    assert "Nhận qua bưu chính công ích — cước bưu chính 25.000 đồng" in html
+    assert "Nhận kết quả trực tuyến —" not in html
