@@ -249,6 +249,11 @@ CAPTCHA_IMAGE_SIZE = (140, 50)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# The agencies' signing certificates for result documents: <agency code>.p12 files in this folder. Outside production
+# an agency without one is given a development certificate under var/pki/agencies.
+DVC_SIGNING_PKCS12_DIR = env_str("DVC_SIGNING_PKCS12_DIR", "")
+DVC_SIGNING_PKCS12_PASSWORD = env_str("DVC_SIGNING_PKCS12_PASSWORD", "")
+
 # Public postal service (bưu chính công ích, QĐ 45/2016/QĐ-TTg): the post office's price for collecting the papers
 # at home and for delivering the result, in đồng, as published by the province's post office. Shown beside the
 # choice and added to the dossier's fees.

@@ -114,6 +114,24 @@ class WorkingCalendar:
         hours = self.office_hours(day)
         return max(closes for _opens, closes in hours) if hours else DEFAULT_OFFICE_HOURS[-1][1]
 
+    def working_seconds_between(self, start: dt.datetime, end: dt.datetime) -> float:
+        """Office-hours time between two moments (the 8-working-hour acknowledgement rule, NĐ 45/2020)."""
+        if end <= start:
+            return 0.0
+        local_start, local_end = start.astimezone(LOCAL_TZ), end.astimezone(LOCAL_TZ)
+        total = 0.0
+        day = local_start.date()
+        for _ in range(_LOOKAHEAD_DAYS):
+            if day > local_end.date():
+                break
+            for opens, closes in self.office_hours(day):
+                period_start = dt.datetime.combine(day, opens, tzinfo=LOCAL_TZ)
+                period_end = dt.datetime.combine(day, closes, tzinfo=LOCAL_TZ)
+                overlap = min(period_end, local_end) - max(period_start, local_start)
+                total += max(overlap.total_seconds(), 0.0)
+            day += dt.timedelta(days=1)
+        return total
+
     def counting_start_day(self, received_at: dt.datetime) -> dt.date:
         """The day from which a deadline counts, for a dossier received at ``received_at``.
 

@@ -110,6 +110,14 @@ class Procedure(models.Model):
     conditions = models.TextField(_("yêu cầu, điều kiện"), blank=True)
     legal_basis = models.TextField(_("căn cứ pháp lý"))
     result_document = models.CharField(_("kết quả thực hiện"), max_length=500)
+    result_template = models.TextField(
+        _("mẫu văn bản kết quả"),
+        blank=True,
+        help_text=_(
+            "Nội dung văn bản kết quả; $ten_truong được thay bằng câu trả lời của tờ khai, "
+            "$ho_ten, $so_dinh_danh, $ma_ho_so bằng thông tin hồ sơ. Để trống để dùng mẫu chung."
+        ),
+    )
     result_in_person = models.BooleanField(
         _("phải nhận kết quả trực tiếp"), default=False, help_text=_("Người dân phải đến nhận và ký sổ.")
     )

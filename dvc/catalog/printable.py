@@ -41,6 +41,20 @@ def _para(pdf: _Blank, height: float, text: str, align: str = "L") -> None:
     pdf.multi_cell(0, height, text, align=align, new_x="LMARGIN", new_y="NEXT")
 
 
+def letterhead(pdf: _Blank, agency_name: str, *, form_note: str = "") -> None:
+    """A new first page with the heading of an administrative document: the agency and the national motto."""
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    if form_note:
+        pdf.set_font("BeVietnamPro", "I", 9)
+        _para(pdf, 5, form_note, align="R")
+    pdf.set_font("BeVietnamPro", "B", 10)
+    _para(pdf, 5, agency_name.upper())
+    pdf.set_font("BeVietnamPro", "B", 11)
+    _para(pdf, 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C")
+    _para(pdf, 6, "Độc lập - Tự do - Hạnh phúc", align="C")
+
+
 def _line(pdf: _Blank, label: str, required: bool, lines: int = 1, value: str = "") -> None:
     pdf.set_font("BeVietnamPro", "", 11)
     if value:

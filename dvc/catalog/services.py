@@ -102,6 +102,7 @@ class ProcedureIn(_Strict):
     conditions: str = ""
     legal_basis: str = Field(min_length=1)
     result_document: str = Field(min_length=1, max_length=500)
+    result_template: str = Field(default="", max_length=20000)
     result_in_person: bool = False
     requires_signature: bool = False
     form_schema: dict[str, Any] = Field(default_factory=dict)

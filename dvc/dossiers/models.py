@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -38,6 +39,15 @@ class Dossier(models.Model):
     class SubmissionMethod(models.TextChoices):
         ONLINE = "online", _("Nộp trực tuyến")
         POST_PICKUP = "post_pickup", _("Bưu điện đến nhận hồ sơ giấy tại nhà")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Trực tuyến")
+        COUNTER = "counter", _("Trực tiếp tại bộ phận một cửa")
+
+    class Proposal(models.TextChoices):
+        NONE = "", _("Chưa đề xuất")
+        APPROVE = "approve", _("Đề xuất giải quyết")
+        REFUSE = "refuse", _("Đề xuất từ chối giải quyết")
 
     class ResultMethod(models.TextChoices):
         ONLINE = "online", _("Nhận kết quả trực tuyến")
@@ -83,6 +93,60 @@ class Dossier(models.Model):
         StoredFile, verbose_name=_("kết quả"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    # Back office (NĐ 118/2025, TT 03/2025).
+    channel = models.CharField(_("kênh nộp"), max_length=16, choices=Channel.choices, default=Channel.ONLINE)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ nhập hồ sơ tại quầy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ tiếp nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chuyên viên thụ lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("giao thụ lý lúc"), null=True, blank=True)
+    proposal = models.CharField(_("đề xuất"), max_length=16, choices=Proposal.choices, default="", blank=True)
+    proposal_note = models.TextField(_("ý kiến đề xuất"), blank=True)
+    proposed_at = models.DateTimeField(_("đề xuất lúc"), null=True, blank=True)
+    draft_result = models.ForeignKey(
+        StoredFile,
+        verbose_name=_("dự thảo kết quả"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    paused_at = models.DateTimeField(_("tạm dừng tính thời hạn từ"), null=True, blank=True)
+    paused_days = models.PositiveIntegerField(_("số ngày làm việc đã tạm dừng"), default=0)
+    extended_until = models.DateTimeField(_("gia hạn đến"), null=True, blank=True)
+    decision_note = models.TextField(_("lý do từ chối, dừng giải quyết"), blank=True)
+    decided_at = models.DateTimeField(_("kết thúc giải quyết lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ trả kết quả"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return_note = models.CharField(_("người nhận, số hiệu bưu gửi"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
@@ -92,7 +156,11 @@ class Dossier(models.Model):
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["applicant", "status"]), models.Index(fields=["agency", "status"])]
+        indexes = [
+            models.Index(fields=["applicant", "status"]),
+            models.Index(fields=["agency", "status", "due_at"]),
+            models.Index(fields=["agency", "submitted_at"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "idempotency_key"],
@@ -103,6 +171,20 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code or f"{self.procedure.name} ({self.get_status_display()})"
+
+    @property
+    def effective_due_at(self) -> Any:
+        """The date the applicant was last promised: the extension (form 04) when there is one."""
+        return self.extended_until or self.due_at
+
+    @property
+    def stage(self) -> str:
+        """Where a dossier in processing stands: waiting to be assigned, being appraised, or awaiting the leader."""
+        if self.status != self.Status.PROCESSING:
+            return ""
+        if self.assigned_to_id is None:
+            return "assign"
+        return "approve" if self.proposal else "appraise"
 
 
 class DossierAttachment(models.Model):
@@ -170,6 +252,8 @@ class SupplementRequest(models.Model):
     requirements = models.ManyToManyField(DocumentRequirement, blank=True, related_name="+")
     note = models.TextField(_("nội dung cần bổ sung, hoàn thiện"))
     answered_at = models.DateTimeField(null=True, blank=True)
+    # NĐ 118/2025: asked during processing, the time waiting for the papers is not counted.
+    pauses_clock = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("yêu cầu bổ sung")
@@ -215,3 +299,84 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} {self.overall}/5"
+
+
+class Extension(models.Model):
+    """Form 04 of TT 03/2025: the apology and new date, issued before the due date passes.
+
+    The dossier still counts as late in the statistics (NĐ 118/2025): the original due date is kept.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="extensions")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(_("lý do chậm"))
+    previous_due_at = models.DateTimeField()
+    new_due_at = models.DateTimeField(_("hẹn trả mới"))
+
+    class Meta:
+        verbose_name = _("gia hạn")
+        verbose_name_plural = _("gia hạn")
+        ordering = ["issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} → {self.new_due_at:%d/%m/%Y}"
+
+
+class IssuedResult(models.Model):
+    """A signed result document, verifiable by anyone holding its QR code (no personal data is shown)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="issued_results")
+    stored_file = models.OneToOneField(StoredFile, on_delete=models.PROTECT, related_name="+")
+    agency_name = models.CharField(max_length=255)
+    agency_code = models.CharField(max_length=32)
+    document_title = models.CharField(max_length=255)
+    signer_name = models.CharField(max_length=255)
+    signed_at = models.DateTimeField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("kết quả đã ký số")
+        verbose_name_plural = _("kết quả đã ký số")
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.signed_at:%d/%m/%Y}"
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEntry(models.Model):
+    """Append-only log of every officer action and every view of a dossier's personal data by staff."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=40)
+    dossier_id = models.UUIDField(null=True, blank=True, db_index=True)
+    dossier_code = models.CharField(max_length=40, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nhật ký truy cập")
+        verbose_name_plural = _("nhật ký truy cập")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.dossier_code}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")

@@ -11,19 +11,13 @@ import io
 import segno
 from django.utils import timezone
 
-from dvc.catalog.printable import _Blank, _para
+from dvc.catalog.printable import _Blank, _para, letterhead
 from dvc.dossiers.models import Dossier
 
 
 def receipt_pdf(dossier: Dossier, *, lookup_url: str) -> bytes:
     pdf = _Blank()
-    pdf.alias_nb_pages()
-    pdf.add_page()
-    pdf.set_font("BeVietnamPro", "B", 10)
-    _para(pdf, 5, dossier.agency.name.upper())
-    pdf.set_font("BeVietnamPro", "B", 11)
-    _para(pdf, 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C")
-    _para(pdf, 6, "Độc lập - Tự do - Hạnh phúc", align="C")
+    letterhead(pdf, dossier.agency.name)
     pdf.ln(4)
     pdf.set_font("BeVietnamPro", "B", 14)
     _para(pdf, 8, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", align="C")

@@ -391,12 +391,17 @@ def dossier_request_supplement(
     if any(r.procedure_id != dossier.procedure_id for r in requirements):
         raise InvalidInput({"requirements": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
     before = dossier.status
+    now = timezone.now()
+    # NĐ 118/2025: asked during processing, the clock stops until the papers come back.
+    pauses = before == Dossier.Status.PROCESSING
     with transaction.atomic():
-        if not Dossier.objects.filter(pk=dossier.pk, status__in=SUPPLEMENT_FROM).update(
-            status=Dossier.Status.NEEDS_SUPPLEMENT, updated_at=timezone.now()
+        if before not in SUPPLEMENT_FROM or not Dossier.objects.filter(pk=dossier.pk, status=before).update(
+            status=Dossier.Status.NEEDS_SUPPLEMENT, paused_at=now if pauses else None, updated_at=now
         ):
             raise Conflict(_("Hồ sơ không ở trạng thái có thể yêu cầu bổ sung."), code="not_supplementable")
-        request = SupplementRequest.objects.create(dossier=dossier, requested_by=actor, note=note[:5000])
+        request = SupplementRequest.objects.create(
+            dossier=dossier, requested_by=actor, note=note[:5000], pauses_clock=pauses
+        )
         request.requirements.set(requirements)
         dossier.refresh_from_db()
         _event(
@@ -412,15 +417,37 @@ def dossier_send_supplement(*, dossier: Dossier, actor: Any) -> Dossier:
     if problems:
         raise InvalidInput(problems, message=_("Hồ sơ chưa đủ thông tin để gửi. Vui lòng xem các mục được đánh dấu."))
     now = timezone.now()
+    changes: dict[str, Any] = {"status": Dossier.Status.SUBMITTED, "updated_at": now}
+    if dossier.paused_at is not None and dossier.due_at is not None:
+        # Back in processing: the due date moves by the working days spent waiting for the papers.
+        calendar = WorkingCalendar(dossier.agency)
+        waited = max(calendar.working_days_between(timezone.localdate(dossier.paused_at), timezone.localdate(now)), 0)
+        due_day = calendar.add_working_days(timezone.localtime(dossier.due_at).date(), waited)
+        changes.update(
+            status=Dossier.Status.PROCESSING,
+            paused_at=None,
+            paused_days=F("paused_days") + waited,
+            due_at=dt.datetime.combine(due_day, calendar.closing_time(due_day), tzinfo=timezone.get_current_timezone()),
+        )
+        if dossier.extended_until is not None:
+            extended_day = calendar.add_working_days(timezone.localtime(dossier.extended_until).date(), waited)
+            changes["extended_until"] = dt.datetime.combine(
+                extended_day, calendar.closing_time(extended_day), tzinfo=timezone.get_current_timezone()
+            )
     with transaction.atomic():
-        if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.NEEDS_SUPPLEMENT).update(
-            status=Dossier.Status.SUBMITTED, updated_at=now
-        ):
+        if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.NEEDS_SUPPLEMENT).update(**changes):
             raise Conflict(_("Hồ sơ không ở trạng thái chờ bổ sung."), code="not_waiting_supplement")
         SupplementRequest.objects.filter(dossier=dossier, answered_at__isnull=True).update(answered_at=now)
         dossier.refresh_from_db()
         _event(
-            dossier, actor=actor, action="supplemented", before=Dossier.Status.NEEDS_SUPPLEMENT, after=dossier.status
+            dossier,
+            actor=actor,
+            action="supplemented",
+            before=Dossier.Status.NEEDS_SUPPLEMENT,
+            after=dossier.status,
+            note=_("Hẹn trả mới: %(due)s") % {"due": timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y")}
+            if dossier.status == Dossier.Status.PROCESSING and dossier.due_at
+            else "",
         )
         _notify(dossier, "dossier_supplemented")
     return dossier

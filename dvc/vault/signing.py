@@ -72,9 +72,9 @@ def verify_signed_pdf(data: bytes) -> SignatureReport:
     )
 
 
-def sign_pdf(data: bytes, *, identity: Identity, chain: list[x509.Certificate], reason: str = "") -> bytes:
-    """A PAdES signature over the whole of ``data`` with ``identity`` (its certificate chain embedded)."""
-    signer = signers.SimpleSigner(
+def simple_signer(identity: Identity, chain: list[x509.Certificate]) -> signers.SimpleSigner:
+    """pyHanko's signer for a key held here, with its certificate chain embedded in each signature."""
+    return signers.SimpleSigner(
         signing_cert=_asn1_cert(identity.certificate),
         signing_key=asn1_keys.PrivateKeyInfo.load(
             identity.key.private_bytes(
@@ -83,6 +83,11 @@ def sign_pdf(data: bytes, *, identity: Identity, chain: list[x509.Certificate], 
         ),
         cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in chain]),
     )
+
+
+def sign_pdf(data: bytes, *, identity: Identity, chain: list[x509.Certificate], reason: str = "") -> bytes:
+    """A PAdES signature over the whole of ``data`` with ``identity`` (its certificate chain embedded)."""
+    signer = simple_signer(identity, chain)
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     meta = signers.PdfSignatureMetadata(field_name="ChuKyNguoiKhai", reason=reason or None, subfilter=None)
     output = signers.sign_pdf(writer, meta, signer=signer)

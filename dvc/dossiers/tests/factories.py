@@ -59,3 +59,26 @@ def sign_as(user, pdf: bytes, *, issuer=None) -> bytes:
     ca = issuer or pki.dev_ca()
     identity = pki.issue_signing_identity(issuer=ca, common_name=user.full_name, serial=f"CCCD:{user.id_number}")
     return signing.sign_pdf(pdf, identity=identity, chain=[ca.certificate])
+
+
+def staff_member(agency, role, **kwargs):
+    """A user holding ``role`` in ``agency`` (one-stop officer, specialist, leader)."""
+    from dvc.accounts.tests.factories import UserFactory
+    from dvc.agencies.tests.factories import StaffRoleFactory
+
+    user = UserFactory(**kwargs)
+    StaffRoleFactory(user=user, agency=agency, role=role)
+    return user
+
+
+def agency_staff(agency):
+    """One officer, one specialist and one leader of ``agency``."""
+    from types import SimpleNamespace
+
+    from dvc.agencies.models import StaffRole
+
+    return SimpleNamespace(
+        officer=staff_member(agency, StaffRole.Role.ONE_STOP_OFFICER, full_name="Lê Văn Một Cửa"),
+        specialist=staff_member(agency, StaffRole.Role.SPECIALIST, full_name="Phạm Thị Chuyên Viên"),
+        leader=staff_member(agency, StaffRole.Role.LEADER, full_name="Trần Văn Lãnh Đạo"),
+    )

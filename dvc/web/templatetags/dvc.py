@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
@@ -23,3 +25,17 @@ def accessible(field: BoundField) -> SafeString:
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_officer(user: Any) -> bool:
+    """Whether ``user`` holds a back-office role (one-stop officer, specialist or leader) in some agency."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_dvc_is_officer", None)
+    if cached is None:
+        from dvc.agencies.models import StaffRole
+
+        cached = StaffRole.objects.filter(user=user, is_active=True).exclude(role=StaffRole.Role.AGENCY_ADMIN).exists()
+        user._dvc_is_officer = cached
+    return bool(cached)

@@ -1,0 +1,289 @@
+"""Reads of the back office: each officer's queues, scoped to the agencies where they hold a role.
+
+A queue page costs the same few queries whatever its length: the rows come with their procedure, agency and
+specialist in one query, and the working calendar is loaded once per agency, not per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dvc.agencies.calendar import WorkingCalendar
+from dvc.agencies.models import Agency, StaffRole
+from dvc.dossiers.models import Dossier
+from dvc.errors import Forbidden
+
+S = Dossier.Status
+# NĐ 45/2020/NĐ-CP: an online dossier is acknowledged or sent back within 8 working hours.
+ACKNOWLEDGE_WITHIN = dt.timedelta(hours=8)
+DUE_SOON_WORKING_DAYS = 2
+
+
+@dataclass(frozen=True)
+class Queue:
+    slug: str
+    label: Promise
+    roles: frozenset[str]
+
+
+R = StaffRole.Role
+QUEUES: list[Queue] = [
+    Queue("moi", _("Hồ sơ mới"), frozenset({R.ONE_STOP_OFFICER, R.LEADER})),
+    Queue("duoc-giao", _("Được giao thụ lý"), frozenset({R.SPECIALIST, R.LEADER})),
+    Queue("cho-duyet", _("Chờ phê duyệt"), frozenset({R.LEADER})),
+    Queue("dang-xu-ly", _("Đang xử lý"), frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.LEADER})),
+    Queue("sap-den-han", _("Sắp đến hạn"), frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.LEADER})),
+    Queue("qua-han", _("Quá hạn"), frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.LEADER})),
+    Queue("cho-bo-sung", _("Chờ bổ sung"), frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.LEADER})),
+    Queue("cho-tra", _("Chờ trả kết quả"), frozenset({R.ONE_STOP_OFFICER, R.LEADER})),
+    Queue("tat-ca", _("Tất cả"), frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.LEADER})),
+]
+QUEUE_SLUGS = {q.slug for q in QUEUES}
+
+
+def staff_agencies(user: Any) -> dict[int, set[str]]:
+    """The agencies where ``user`` holds an active back-office role, with the roles held there."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    found: dict[int, set[str]] = {}
+    rows = StaffRole.objects.filter(user=user, is_active=True).exclude(role=R.AGENCY_ADMIN)
+    for agency_id, role in rows.values_list("agency_id", "role"):
+        found.setdefault(agency_id, set()).add(role)
+    return found
+
+
+def queues_for(roles: set[str]) -> list[Queue]:
+    return [q for q in QUEUES if q.roles & roles]
+
+
+def _horizon(calendar: WorkingCalendar, now: dt.datetime) -> dt.datetime:
+    day = calendar.add_working_days(timezone.localdate(now), DUE_SOON_WORKING_DAYS)
+    return dt.datetime.combine(day, calendar.closing_time(day), tzinfo=timezone.get_current_timezone())
+
+
+def queue(
+    user: Any,
+    slug: str,
+    *,
+    agency_ids: list[int],
+    procedure: str = "",
+    status: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    q: str = "",
+) -> QuerySet[Dossier]:
+    """The dossiers of one queue in the given agencies (all of which must be the user's), oldest due first."""
+    now = timezone.now()
+    found = (
+        Dossier.objects.filter(agency_id__in=agency_ids)
+        .exclude(status=S.DRAFT)
+        .select_related("procedure", "agency", "assigned_to")
+        .defer("form_data", "delivery_address", "procedure__form_schema", "procedure__search_text")
+    )
+    if slug == "moi":
+        found = found.filter(status=S.SUBMITTED)
+    elif slug == "duoc-giao":
+        found = found.filter(status=S.PROCESSING, assigned_to=user, proposal="")
+    elif slug == "cho-duyet":
+        found = found.filter(status=S.PROCESSING).exclude(proposal="")
+    elif slug == "dang-xu-ly":
+        found = found.filter(status=S.PROCESSING)
+    elif slug == "sap-den-han":
+        horizon = max(_horizon(WorkingCalendar(Agency(pk=a)), now) for a in agency_ids) if agency_ids else now
+        found = found.filter(status=S.PROCESSING, due_at__gte=now, due_at__lte=horizon)
+    elif slug == "qua-han":
+        found = found.filter(status__in=(S.PROCESSING, S.NEEDS_SUPPLEMENT), due_at__lt=now)
+    elif slug == "cho-bo-sung":
+        found = found.filter(status=S.NEEDS_SUPPLEMENT)
+    elif slug == "cho-tra":
+        found = found.filter(status=S.RESULT_READY)
+    if procedure:
+        found = found.filter(procedure__code=procedure)
+    if status in S.values:
+        found = found.filter(status=status)
+    if date_from:
+        found = found.filter(submitted_at__date__gte=date_from)
+    if date_to:
+        found = found.filter(submitted_at__date__lte=date_to)
+    q = q.strip()
+    if q:
+        found = found.filter(Q(code__iexact=q) | Q(applicant__id_number=q) | Q(applicant_data__full_name__icontains=q))
+    order = ["submitted_at"] if slug in ("moi", "cho-bo-sung") else ["due_at", "submitted_at"]
+    return found.order_by(*order, "pk")
+
+
+@dataclass(frozen=True)
+class Row:
+    dossier: Dossier
+    days_left: int | None
+    overdue: bool
+    late_acknowledgement: bool
+
+
+def rows(dossiers: list[Dossier]) -> list[Row]:
+    """Each dossier with its working days left and the 8-working-hour flag, one calendar per agency."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    calendars: dict[int, WorkingCalendar] = {}
+    found = []
+    for dossier in dossiers:
+        calendar = calendars.setdefault(dossier.agency_id, WorkingCalendar(dossier.agency))
+        due = dossier.effective_due_at
+        days_left = None
+        overdue = False
+        if due is not None and dossier.status in (S.PROCESSING, S.NEEDS_SUPPLEMENT, S.SUBMITTED):
+            days_left = calendar.working_days_between(today, timezone.localtime(due).date())
+            overdue = dossier.status != S.SUBMITTED and dossier.due_at is not None and dossier.due_at < now
+        late_ack = (
+            dossier.status == S.SUBMITTED
+            and dossier.channel == Dossier.Channel.ONLINE
+            and dossier.submitted_at is not None
+            and calendar.working_seconds_between(dossier.submitted_at, now) > ACKNOWLEDGE_WITHIN.total_seconds()
+        )
+        found.append(Row(dossier=dossier, days_left=days_left, overdue=overdue, late_acknowledgement=late_ack))
+    return found
+
+
+def staff_dossier(user: Any, dossier_id: uuid.UUID | str) -> Dossier:
+    """A dossier of one of the officer's agencies; ``Forbidden`` for any other agency's dossier."""
+    dossier = (
+        Dossier.objects.select_related("procedure", "agency", "applicant", "assigned_to", "received_by", "filed_by")
+        .exclude(status=S.DRAFT)
+        .filter(pk=dossier_id)
+        .first()
+    )
+    if dossier is None:
+        from django.http import Http404
+
+        raise Http404
+    if dossier.agency_id not in staff_agencies(user):
+        raise Forbidden(_("Hồ sơ này thuộc cơ quan khác, bạn không có quyền xem."))
+    return dossier
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    actor: str
+    started: dt.datetime
+    finished: dt.datetime | None
+    due: dt.datetime | None
+    verdict: str
+
+
+def control_steps(dossier: Dossier) -> list[Step]:
+    """Form 06: each step of handling, who held it, from when to when, and early / on time / late.
+
+    Each step's own deadline: reception within 8 working hours for an online dossier; appraisal until one working
+    day before the due date; approval and return until the due date (clock pauses already moved it).
+    """
+    events = list(dossier.events.select_related("actor").order_by("at", "pk"))
+    calendar = WorkingCalendar(dossier.agency)
+    due = dossier.due_at
+    steps: list[Step] = []
+
+    def verdict(finished: dt.datetime | None, limit: dt.datetime | None) -> str:
+        if finished is None or limit is None:
+            return str(_("Đang thực hiện")) if finished is None else ""
+        if finished > limit:
+            return str(_("Trễ hạn"))
+        if timezone.localdate(finished) < timezone.localdate(limit):
+            return str(_("Trước hạn"))
+        return str(_("Đúng hạn"))
+
+    def first(action: str, after: dt.datetime | None = None) -> Any:
+        return next((e for e in events if e.action == action and (after is None or e.at >= after)), None)
+
+    submitted = first("submitted") or first("created")
+    received = first("received")
+    if submitted is not None:
+        limit = None
+        if dossier.channel == Dossier.Channel.ONLINE and dossier.submitted_at:
+            limit = _after_working_hours(calendar, dossier.submitted_at, ACKNOWLEDGE_WITHIN)
+        steps.append(
+            Step(
+                str(_("Tiếp nhận hồ sơ")),
+                received.actor.full_name if received and received.actor else "",
+                submitted.at,
+                received.at if received else None,
+                limit,
+                verdict(received.at if received else None, limit),
+            )
+        )
+    assigned = first("assigned")
+    proposed = first("proposed")
+    if assigned is not None:
+        appraisal_limit = None
+        if due is not None:
+            day = timezone.localtime(due).date()
+            previous = day
+            for _i in range(3660):
+                previous -= dt.timedelta(days=1)
+                if calendar.is_working_day(previous):
+                    break
+            appraisal_limit = dt.datetime.combine(
+                previous, calendar.closing_time(previous), tzinfo=timezone.get_current_timezone()
+            )
+        steps.append(
+            Step(
+                str(_("Thẩm định, đề xuất")),
+                dossier.assigned_to.full_name if dossier.assigned_to else "",
+                assigned.at,
+                proposed.at if proposed else None,
+                appraisal_limit,
+                verdict(proposed.at if proposed else None, appraisal_limit),
+            )
+        )
+    if proposed is not None:
+        decided = first("result_ready") or first("refused", proposed.at)
+        steps.append(
+            Step(
+                str(_("Phê duyệt, ký kết quả")),
+                decided.actor.full_name if decided and decided.actor else "",
+                proposed.at,
+                decided.at if decided else None,
+                due,
+                verdict(decided.at if decided else None, due),
+            )
+        )
+    ready = first("result_ready")
+    if ready is not None:
+        returned = first("returned")
+        steps.append(
+            Step(
+                str(_("Trả kết quả")),
+                returned.actor.full_name if returned and returned.actor else "",
+                ready.at,
+                returned.at if returned else None,
+                None,
+                verdict(returned.at if returned else None, None),
+            )
+        )
+    return steps
+
+
+def _after_working_hours(calendar: WorkingCalendar, start: dt.datetime, span: dt.timedelta) -> dt.datetime | None:
+    """The moment ``span`` of office hours after ``start``."""
+    remaining = span.total_seconds()
+    local = timezone.localtime(start)
+    day = local.date()
+    for _i in range(3660):
+        for opens, closes in calendar.office_hours(day):
+            period_start = max(dt.datetime.combine(day, opens, tzinfo=local.tzinfo), local)
+            period_end = dt.datetime.combine(day, closes, tzinfo=local.tzinfo)
+            available = (period_end - period_start).total_seconds()
+            if available <= 0:
+                continue
+            if available >= remaining:
+                return period_start + dt.timedelta(seconds=remaining)
+            remaining -= available
+        day += dt.timedelta(days=1)
+    return None
