@@ -19,6 +19,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,18 +60,19 @@ def agency_identity(agency: Agency) -> tuple[Identity, list[x509.Certificate]]:
         )
     path = Path(settings.VAR_DIR) / "pki" / "agencies" / f"{agency.code}.p12"
     ca = dev_ca()
-    if not path.exists():
-        identity = issue_signing_identity(issuer=ca, common_name=agency.name[:64], serial=agency.code, days=1825)
-        data = pkcs12.serialize_key_and_certificates(
-            agency.code.encode(),
-            identity.key,
-            identity.certificate,
-            [ca.certificate],
-            serialization.BestAvailableEncryption(password.encode()) if password else serialization.NoEncryption(),
-        )
-        _write_private(path, data)
-    identity, chain = _load_p12(path, password)
-    return identity, chain or [ca.certificate]
+    if path.exists():
+        identity, chain = _load_p12(path, password)
+        names = identity.certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        if names and names[0].value == agency.name[:64] and identity.certificate.issuer == ca.certificate.subject:
+            return identity, chain or [ca.certificate]
+    # None yet, or the agency was renamed: a development certificate is cheap to reissue.
+    identity = issue_signing_identity(issuer=ca, common_name=agency.name[:64], serial=agency.code, days=1825)
+    encryption = serialization.BestAvailableEncryption(password.encode()) if password else serialization.NoEncryption()
+    data = pkcs12.serialize_key_and_certificates(
+        agency.code.encode(), identity.key, identity.certificate, [ca.certificate], encryption
+    )
+    _write_private(path, data)
+    return identity, [ca.certificate]
 
 
 class _Values(dict[str, str]):

@@ -359,7 +359,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "procedure": procedure,
         "agencies": allowed_agencies,
-        "requirements": procedure.requirements.all(),
+        "requirements": [(r, []) for r in procedure.requirements.all()],
         "result_methods": [c for c in Dossier.ResultMethod.choices if c[0] in procedure.result_channels]
         or [(Dossier.ResultMethod.COUNTER.value, Dossier.ResultMethod.COUNTER.label)],
         "widgets": eform.layout(procedure.form_schema or {}, {}),
@@ -414,7 +414,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         except InvalidInput as exc:
             errors.update(exc.errors)
         except DomainError as exc:
-            errors["__all__"] = [str(exc.message)]
+            errors["form"] = [str(exc.message)]
         else:
             messages.success(
                 request,
@@ -423,7 +423,10 @@ def intake(request: HttpRequest) -> HttpResponse:
             )
             return redirect("staff:detail", dossier_id=dossier.pk)
     context.update(
-        widgets=eform.layout(procedure.form_schema or {}, answers, errors), posted=post, errors=errors, status=422
+        widgets=eform.layout(procedure.form_schema or {}, answers, errors),
+        posted=post,
+        errors=errors,
+        requirements=[(r, errors.get(f"requirement-{r.pk}", [])) for r in procedure.requirements.all()],
     )
     return render(request, "dossiers/staff/intake.html", context, status=422)
 

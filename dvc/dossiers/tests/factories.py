@@ -82,3 +82,17 @@ def agency_staff(agency):
         specialist=staff_member(agency, StaffRole.Role.SPECIALIST, full_name="Phạm Thị Chuyên Viên"),
         leader=staff_member(agency, StaffRole.Role.LEADER, full_name="Trần Văn Lãnh Đạo"),
     )
+
+
+def ensure_catalog():
+    """A transactional test starts from an empty database: load the units and the demo catalog."""
+    import json
+
+    from dvc.agencies.services import admin_units_load
+    from dvc.catalog.models import Procedure
+    from dvc.catalog.services import catalog_import
+    from dvc.web.demo import DEMO_CATALOG
+
+    if not Procedure.objects.exists():
+        admin_units_load()
+        catalog_import(data=json.loads(DEMO_CATALOG.read_text(encoding="utf-8")))

@@ -1,16 +1,18 @@
 """The back-office transitions: who may do them, what they change, what the applicant is told."""
 
 import datetime as dt
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.agencies.models import StaffRole
 from dvc.dossiers import backoffice, services
 from dvc.dossiers.models import AuditEntry, Dossier, DossierEvent, IssuedResult
-from dvc.dossiers.tests.factories import agency_staff, commune_centre, staff_member
+from dvc.dossiers.tests.factories import agency_staff, commune_centre, ensure_catalog, staff_member
 from dvc.errors import Conflict, Forbidden, InvalidInput
 from dvc.vault.models import StoredFile
 
@@ -264,3 +266,36 @@ def test_the_audit_log_cannot_be_changed(received):
         AuditEntry.objects.filter(pk=entry.pk).update(action="x")
     with pytest.raises(PermissionError):
         AuditEntry.objects.all().delete()
+
+
+@pytest.mark.run_last
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_receives_one_wins_one_is_told(submitted_dossier):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is proved on PostgreSQL; SQLite serialises every writer")
+    ensure_catalog()
+    agency = commune_centre()
+    first, second = agency_staff(agency).officer, staff_member(agency, StaffRole.Role.ONE_STOP_OFFICER)
+    dossier = submitted_dossier(UserFactory(), agency=agency)
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def receive(officer):
+        try:
+            barrier.wait(timeout=30)
+            outcomes.append(backoffice.dossier_receive(dossier=Dossier.objects.get(pk=dossier.pk), actor=officer))
+        except Exception as exc:  # collected and asserted below
+            outcomes.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=receive, args=(o,)) for o in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    conflicts = [o for o in outcomes if isinstance(o, Conflict)]
+    assert len(outcomes) == 2 and len(conflicts) == 1
+    assert "xử lý (tiếp nhận)" in str(conflicts[0].message)
+    assert DossierEvent.objects.filter(dossier=dossier, action="received").count() == 1

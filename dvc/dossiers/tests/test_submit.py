@@ -8,7 +8,7 @@ from dvc.catalog.models import Procedure
 from dvc.dossiers import services
 from dvc.dossiers.models import Dossier
 from dvc.dossiers.tests.conftest import MARITAL_ANSWERS
-from dvc.dossiers.tests.factories import commune_centre, photo_upload
+from dvc.dossiers.tests.factories import commune_centre, ensure_catalog, photo_upload
 from dvc.errors import Conflict, InvalidInput
 
 pytestmark = pytest.mark.django_db
@@ -63,15 +63,7 @@ def test_codes_follow_the_agency_and_day_sequence(submitted_dossier):
 def test_50_concurrent_submissions_get_50_consecutive_codes():
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is proved on PostgreSQL; SQLite serialises every writer")
-    from dvc.agencies.services import admin_units_load
-    from dvc.catalog.services import catalog_import
-    from dvc.web.demo import DEMO_CATALOG
-
-    if not Procedure.objects.exists():  # a transactional test starts from an empty database
-        import json
-
-        admin_units_load()
-        catalog_import(data=json.loads(DEMO_CATALOG.read_text(encoding="utf-8")))
+    ensure_catalog()
     agency = commune_centre()
     procedure = Procedure.objects.get(code="1.004873")
     identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")

@@ -1,0 +1,285 @@
+"""The officers' pages, as officers and citizens use them."""
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from dvc.accounts.tests.factories import UserFactory
+from dvc.catalog.models import Procedure
+from dvc.dossiers import backoffice
+from dvc.dossiers.models import Dossier, IssuedResult
+from dvc.dossiers.tests.factories import agency_staff, commune_centre, photo_upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office():
+    agency = commune_centre(name="Trung tâm PVHCC phường Ba Đình")
+    return agency, agency_staff(agency)
+
+
+def test_the_whole_journey_through_the_pages(client, office, submitted_dossier, outbox, tasks):
+    agency, staff = office
+    citizen = UserFactory(full_name="Nguyễn Văn An", phone="+84912345678")
+    dossier = submitted_dossier(citizen, agency=agency)
+    act = lambda name: reverse("staff:act", args=[dossier.pk, name])  # noqa: E731
+    detail = reverse("staff:detail", args=[dossier.pk])
+    # The one-stop officer sees it among new dossiers, opens it, asks for a clearer photo.
+    client.force_login(staff.officer)
+    queue = client.get(reverse("staff:queue") + "?hang=moi").content.decode()
+    assert dossier.code in queue and "Nguyễn Văn An" in queue
+    page = client.get(detail).content.decode()
+    assert "Tiếp nhận hồ sơ" in page and citizen.id_number in page
+    identity = dossier.procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    response = client.post(act("yeu-cau-bo-sung"), {"requirements": [identity.pk], "note": "Ảnh chụp CCCD bị mờ."})
+    assert response.status_code == 302
+    # The citizen replaces the photo and sends the supplement.
+    client.force_login(citizen)
+    client.post(reverse("dossiers:upload", args=[dossier.pk]), {"requirement": identity.pk, "file": photo_upload()})
+    page = client.get(reverse("dossiers:submit", args=[dossier.pk])).content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+    captcha = re.search(r'name="captcha_0" value="([^"]+)"', page).group(1)
+    client.post(
+        reverse("dossiers:submit", args=[dossier.pk]),
+        {"declaration": "on", "captcha_0": captcha, "captcha_1": "PASSED", "idempotency_key": key},
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.SUBMITTED
+    # The officer receives it and assigns the specialist.
+    client.force_login(staff.officer)
+    page = client.post(act("tiep-nhan"), follow=True).content.decode()
+    assert "Đã tiếp nhận hồ sơ" in page
+    client.post(act("giao"), {"specialist": staff.specialist.pk})
+    # The specialist drafts the result from the template and proposes it.
+    client.force_login(staff.specialist)
+    assert dossier.code in client.get(reverse("staff:queue") + "?hang=duoc-giao").content.decode()
+    client.post(act("tao-du-thao"))
+    client.post(act("de-xuat"), {"decision": "approve", "note": "Đủ điều kiện."})
+    # The leader approves: the result is signed.
+    client.force_login(staff.leader)
+    assert dossier.code in client.get(reverse("staff:queue") + "?hang=cho-duyet").content.decode()
+    page = client.post(act("phe-duyet"), follow=True).content.decode()
+    assert "Kết quả đã được ký số" in page
+    # The officer returns it online.
+    client.force_login(staff.officer)
+    client.post(act("tra-ket-qua"), {"method": "online"})
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.RETURNED
+    # The citizen downloads it and rates the service.
+    client.force_login(citizen)
+    result = client.get(reverse("dossiers:result", args=[dossier.pk]))
+    assert result.status_code == 200 and b"".join(result.streaming_content).startswith(b"%PDF")
+    client.post(
+        reverse("dossiers:rate", args=[dossier.pk]),
+        {"overall": "5", "timeliness": "5", "attitude": "4", "publicity": "5", "trips": "0", "comment": ""},
+    )
+    assert dossier.rating.overall == 5
+    page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    for step in ("Yêu cầu bổ sung", "Gửi bổ sung", "Tiếp nhận hồ sơ", "Phê duyệt, ký số kết quả", "Trả kết quả"):
+        assert step in page
+    tasks()
+    bodies = " ".join(m["body"] for m in outbox.sms())
+    for told in ("cần bổ sung", "đã được Trung tâm PVHCC phường Ba Đình tiếp nhận", "đã có kết quả", "đã được trả"):
+        assert told in bodies
+
+
+def test_another_agencys_officer_gets_403_everywhere_and_citizens_get_403(client, office, submitted_dossier):
+    agency, _staff = office
+    dossier = submitted_dossier(UserFactory(), agency=agency)
+    stranger = agency_staff(commune_centre(code="000.02.02.H26")).leader
+    client.force_login(stranger)
+    assert client.get(reverse("staff:detail", args=[dossier.pk])).status_code == 403
+    for action in ("tiep-nhan", "yeu-cau-bo-sung", "tu-choi", "dung", "giao", "de-xuat", "phe-duyet", "tra-ket-qua"):
+        assert client.post(reverse("staff:act", args=[dossier.pk, action]), {"reason": "x"}).status_code == 403
+    assert client.get(reverse("staff:document", args=[dossier.pk, "mau-06"])).status_code == 403
+    listed = client.get(reverse("staff:queue") + "?hang=tat-ca&q=" + dossier.code).content.decode()
+    assert f"/can-bo/ho-so/{dossier.pk}/" not in listed and "Không có hồ sơ nào." in listed
+    client.force_login(dossier.applicant)
+    for url in (reverse("staff:queue"), reverse("staff:detail", args=[dossier.pk]), reverse("staff:intake")):
+        assert client.get(url).status_code == 403
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.SUBMITTED
+
+
+def test_a_refused_input_keeps_what_the_officer_typed(client, office, submitted_dossier):
+    agency, staff = office
+    dossier = submitted_dossier(UserFactory(), agency=agency)
+    client.force_login(staff.officer)
+    response = client.post(reverse("staff:act", args=[dossier.pk, "tu-choi"]), {"reason": "   "})
+    assert response.status_code == 422
+    assert "Vui lòng ghi rõ lý do." in response.content.decode()
+    response = client.post(
+        reverse("staff:act", args=[dossier.pk, "gia-han"]), {"reason": "Chờ xác minh dài", "new_due": "hôm qua"}
+    )
+    assert response.status_code == 422
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.SUBMITTED
+
+
+def test_the_queue_costs_the_same_queries_for_3_or_30_dossiers(client, office, submitted_dossier):
+    agency, staff = office
+    client.force_login(staff.officer)
+    url = reverse("staff:queue") + "?hang=tat-ca"
+    for n in range(3):
+        submitted_dossier(UserFactory(), agency=agency, key=f"a{n}")
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(27):
+        dossier = submitted_dossier(UserFactory(), agency=agency, key=f"b{n}")
+        if n % 3 == 0:
+            backoffice.dossier_receive(dossier=dossier, actor=staff.officer)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert html.count("/can-bo/ho-so/") == 30
+    assert len(many) == len(few)
+
+
+def test_queue_filters_by_code_name_and_id_number(client, office, submitted_dossier):
+    agency, staff = office
+    an = submitted_dossier(UserFactory(full_name="Nguyễn Văn An", id_number="001085012345"), agency=agency, key="1")
+    binh = submitted_dossier(UserFactory(full_name="Trần Thị Bình"), agency=agency, key="2")
+    client.force_login(staff.officer)
+    base = reverse("staff:queue") + "?hang=tat-ca&q="
+    for query in (an.code, "văn an", "001085012345"):
+        html = client.get(base + query).content.decode()
+        assert an.code in html and binh.code not in html
+
+
+def test_an_online_dossier_left_8_working_hours_is_flagged(client, office, submitted_dossier):
+    agency, staff = office
+    dossier = submitted_dossier(UserFactory(), agency=agency)
+    Dossier.objects.filter(pk=dossier.pk).update(submitted_at=dossier.submitted_at - dt.timedelta(days=5))
+    client.force_login(staff.officer)
+    assert "Quá 8 giờ làm việc chưa tiếp nhận" in client.get(reverse("staff:queue")).content.decode()
+
+
+def test_forms_and_register_export(client, office, submitted_dossier):
+    agency, staff = office
+    dossier = submitted_dossier(UserFactory(full_name="Nguyễn Văn An"), agency=agency)
+    backoffice.dossier_receive(dossier=dossier, actor=staff.officer)
+    backoffice.dossier_ask_supplement(dossier=dossier, actor=staff.officer, requirements=[], note="Thiếu trang 2")
+    client.force_login(staff.officer)
+    for name in ("mau-01", "mau-02", "mau-06"):
+        response = client.get(reverse("staff:document", args=[dossier.pk, name]))
+        assert response.status_code == 200 and response.content.startswith(b"%PDF"), name
+    assert client.get(reverse("staff:document", args=[dossier.pk, "mau-03"])).status_code == 404
+    workbook = client.get(reverse("staff:register") + "?xuat=xlsx")
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert [c.value for c in sheet[4]][1] == dossier.code and sheet[4][3].value == "Nguyễn Văn An"
+    assert client.get(reverse("staff:register") + "?xuat=pdf").content.startswith(b"%PDF")
+
+
+def test_counter_intake_files_a_walk_in_citizens_dossier(client, office, outbox, tasks):
+    agency, staff = office
+    procedure = Procedure.objects.get(code="1.004873")
+    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    client.force_login(staff.officer)
+    url = reverse("staff:intake") + "?thu_tuc=1.004873"
+    assert "Số định danh cá nhân" in client.get(url).content.decode()
+    form = {
+        "agency": agency.pk,
+        "id_number": "001090009999",
+        "full_name": "Hoàng Văn Chín",
+        "phone": "0987654321",
+        "f-nguoi_yeu_cau.full_name": "Hoàng Văn Chín",
+        "f-nguoi_yeu_cau.birth_date": "01/01/1990",
+        "f-nguoi_yeu_cau.id_number": "001090009999",
+        "f-dien_thoai": "0987654321",
+        "f-noi_cu_tru.province": "01",
+        "f-noi_cu_tru.commune": "00004",
+        "f-muc_dich": "Kết hôn",
+        "f-cam_doan": "on",
+        "result_method": "counter",
+    }
+    missing = client.post(url, form)
+    assert missing.status_code == 422 and "Chưa quét" in missing.content.decode()
+    assert 'value="Hoàng Văn Chín"' in missing.content.decode()
+    response = client.post(url, {**form, f"scan-{identity.pk}": photo_upload()})
+    dossier = Dossier.objects.get(applicant__id_number="001090009999")
+    assert response.url == reverse("staff:detail", args=[dossier.pk])
+    assert dossier.status == Dossier.Status.PROCESSING and dossier.channel == Dossier.Channel.COUNTER
+    assert dossier.filed_by == staff.officer and dossier.code.startswith(agency.code)
+    assert not dossier.applicant.is_active and not dossier.applicant.has_usable_password()
+    tasks()
+    assert any(m["to"] == "+84987654321" and dossier.code in m["body"] for m in outbox.sms())
+
+
+def _approved(office, submitted_dossier):
+    agency, staff = office
+    dossier = submitted_dossier(UserFactory(full_name="Nguyễn Văn An"), agency=agency)
+    dossier = backoffice.dossier_receive(dossier=dossier, actor=staff.officer)
+    dossier = backoffice.dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
+    dossier = backoffice.dossier_generate_result(dossier=dossier, actor=staff.specialist)
+    dossier = backoffice.dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
+    return backoffice.dossier_approve(dossier=dossier, actor=staff.leader)
+
+
+def test_the_signed_result_verifies_on_the_public_page_and_with_pdfsig(client, office, submitted_dossier, tmp_path):
+    dossier = _approved(office, submitted_dossier)
+    issued = IssuedResult.objects.get(dossier=dossier)
+    with dossier.result_file.file.open("rb") as handle:
+        signed = handle.read()
+    page = client.get(reverse("staff:verify", args=[issued.pk])).content.decode()
+    assert "Văn bản có chữ ký số hợp lệ" in page and dossier.code in page and dossier.agency.name in page
+    assert "Nguyễn Văn An" not in page and "001085" not in page
+    same = client.post(reverse("staff:verify", args=[issued.pk]), {"file": SimpleUploadedFile("kq.pdf", signed)})
+    assert "Tệp trùng khớp với văn bản gốc" in same.content.decode()
+    tampered = bytearray(signed)
+    position = signed.index(b"/Contents", len(signed) // 3) if b"/Contents" in signed[len(signed) // 3 :] else 200
+    tampered[position - 40] ^= 0x01
+    changed = client.post(
+        reverse("staff:verify", args=[issued.pk]), {"file": SimpleUploadedFile("kq.pdf", bytes(tampered))}
+    )
+    assert "KHÔNG khớp" in changed.content.decode()
+    if shutil.which("pdfsig"):
+        good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
+        good.write_bytes(signed)
+        bad.write_bytes(bytes(tampered))
+        report = subprocess.run(["pdfsig", str(good)], capture_output=True, text=True, check=False).stdout
+        assert "Signature is Valid" in report and "Total document signed" in report
+        assert dossier.agency.name in report
+        broken = subprocess.run(["pdfsig", str(bad)], capture_output=True, text=True, check=False).stdout
+        assert "Signature is Valid" not in broken
+
+
+def test_the_result_stamp_renders_vietnamese(office, submitted_dossier):
+    from pypdf import PdfReader
+
+    dossier = _approved(office, submitted_dossier)
+    with dossier.result_file.file.open("rb") as handle:
+        reader = PdfReader(handle)
+        field = reader.get_fields()["ChuKyCoQuan"]
+        assert field is not None
+        annotations = [a.get_object() for a in reader.pages[-1].get("/Annots", [])]
+        appearance = next(a for a in annotations if a.get("/T") == "ChuKyCoQuan")["/AP"]["/N"].get_object()
+        fonts = re.findall(rb"/BaseFont\s*/([A-Za-z+\-]+)", _resources(appearance))
+        assert any(b"BeVietnamPro" in f for f in fonts)
+
+
+def _resources(appearance) -> bytes:
+    """The font names used anywhere in the stamp's appearance stream tree."""
+    seen = b""
+    stack = [appearance]
+    while stack:
+        obj = stack.pop()
+        obj = obj.get_object() if hasattr(obj, "get_object") else obj
+        if isinstance(obj, dict):
+            for key, value in obj.items():
+                if key == "/BaseFont":
+                    seen += b"/BaseFont /" + str(value).lstrip("/").encode() + b" "
+                else:
+                    stack.append(value)
+        elif isinstance(obj, list):
+            stack.extend(obj)
+    return seen
