@@ -138,11 +138,13 @@ def register_routers() -> None:
     from dvc.agencies.api import router as agencies_router
     from dvc.catalog.api import router as catalog_router
     from dvc.dossiers.api import router as dossiers_router
+    from dvc.dossiers.backoffice_api import router as backoffice_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", agencies_router)
     api.add_router("/", catalog_router)
     api.add_router("/", dossiers_router)
+    api.add_router("/", backoffice_router)
 
 
 register_routers()

@@ -1,6 +1,8 @@
 import datetime as dt
+import functools
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from dvc.accounts.models import User
@@ -9,12 +11,16 @@ from dvc.agencies.tests.factories import commune, province
 PASSWORD = "Matkhau@123"
 
 
+@functools.cache
+def _password_hash() -> str:
+    return make_password(PASSWORD)
+
+
 class UserFactory(factory.django.DjangoModelFactory[User]):
     """An active citizen by default; traits give the other lifecycle states."""
 
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     kind = User.Kind.CITIZEN
     # 001 = Hà Nội, 0 = male born 1900s, 85 = born 1985.
@@ -28,12 +34,8 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     commune = factory.LazyFunction(commune)
     is_active = True
     phone_verified_at = factory.LazyFunction(timezone.now)
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @classmethod
-    def _after_postgeneration(cls, instance, create, results=None):
-        if create:
-            instance.save()
+    # One real argon2 hash of PASSWORD, computed once: hashing costs ~0.2 s and tests create many users.
+    password = factory.LazyFunction(lambda: _password_hash())
 
     class Params:
         pending = factory.Trait(is_active=False, phone_verified_at=None)

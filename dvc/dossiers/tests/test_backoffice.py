@@ -278,7 +278,7 @@ def test_two_simultaneous_receives_one_wins_one_is_told(submitted_dossier):
     first, second = agency_staff(agency).officer, staff_member(agency, StaffRole.Role.ONE_STOP_OFFICER)
     dossier = submitted_dossier(UserFactory(), agency=agency)
     barrier = threading.Barrier(2)
-    outcomes: list[object] = []
+    outcomes = []
 
     def receive(officer):
         try:

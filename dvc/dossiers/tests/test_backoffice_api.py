@@ -1,0 +1,87 @@
+"""The officers' API: queue, one dossier, transitions; scoped to the officer's agencies."""
+
+import pytest
+
+from dvc.accounts.services import api_token_create
+from dvc.accounts.tests.factories import UserFactory
+from dvc.dossiers.models import Dossier
+from dvc.dossiers.tests.factories import agency_staff, commune_centre
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/backoffice/dossiers"
+
+
+def bearer(user):
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user)}"}
+
+
+@pytest.fixture
+def office():
+    agency = commune_centre()
+    return agency, agency_staff(agency)
+
+
+def test_the_officer_flow_through_the_api(client, office, submitted_dossier):
+    agency, staff = office
+    dossier = submitted_dossier(UserFactory(full_name="Nguyễn Văn An"), agency=agency)
+    officer, specialist, leader = bearer(staff.officer), bearer(staff.specialist), bearer(staff.leader)
+    page = client.get(BASE + "?queue=moi", **officer).json()
+    assert page["count"] == 1 and page["results"][0]["code"] == dossier.code
+    assert page["results"][0]["applicant_name"] == "Nguyễn Văn An"
+
+    def act(headers, action, **body):
+        return client.post(f"{BASE}/{dossier.pk}/{action}", body, content_type="application/json", **headers)
+
+    received = act(officer, "receive")
+    assert received.status_code == 200 and received.json()["status"] == "processing"
+    assert received.json()["due_at"] is not None
+    again = act(officer, "receive")
+    assert again.status_code == 409 and "Lê Văn Một Cửa" in again.json()["message"]
+    assert act(officer, "assign", specialist=staff.specialist.id_number).json()["stage"] == "appraise"
+    assert act(specialist, "propose", decision="approve").status_code == 422  # no draft result yet
+    assert act(specialist, "generate-result").status_code == 200
+    assert act(specialist, "propose", decision="approve", note="Đủ điều kiện").json()["stage"] == "approve"
+    assert act(specialist, "approve").status_code == 403
+    approved = act(leader, "approve").json()
+    assert approved["status"] == "result_ready"
+    returned = act(officer, "return-result", method="counter", note="Nguyễn Văn An").json()
+    assert returned["status"] == "returned"
+    assert [e["action"] for e in returned["events"]][-6:] == [
+        "received", "assigned", "draft_result", "proposed", "result_ready", "returned",
+    ]  # fmt: skip
+
+
+def test_other_agencies_and_citizens_get_403(client, office, submitted_dossier):
+    agency, _staff = office
+    dossier = submitted_dossier(UserFactory(), agency=agency)
+    stranger = bearer(agency_staff(commune_centre(code="000.02.02.H26")).leader)
+    citizen = bearer(dossier.applicant)
+    for action in ("receive", "request-supplement", "refuse", "suspend", "assign", "propose", "approve",
+                   "send-back", "return-result", "extend", "generate-result"):  # fmt: skip
+        response = client.post(f"{BASE}/{dossier.pk}/{action}", {"reason": "x"}, content_type="application/json",
+                               **stranger)  # fmt: skip
+        assert response.status_code == 403, action
+        assert client.post(f"{BASE}/{dossier.pk}/{action}", {}, content_type="application/json",
+                           **citizen).status_code == 403  # fmt: skip
+    assert client.get(f"{BASE}/{dossier.pk}", **stranger).status_code == 403
+    assert client.get(BASE + f"?agency={agency.code}", **stranger).status_code == 403
+    assert client.get(BASE, **stranger).json()["count"] == 0
+    assert client.get(BASE, **citizen).status_code == 403
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.SUBMITTED
+
+
+def test_bad_input_is_a_clear_422(client, office, submitted_dossier):
+    agency, staff = office
+    dossier = submitted_dossier(UserFactory(), agency=agency)
+    headers = bearer(staff.officer)
+    response = client.post(f"{BASE}/{dossier.pk}/refuse", {"reason": ""}, content_type="application/json", **headers)
+    assert response.status_code == 422 and response.json()["message"] == "Vui lòng ghi rõ lý do."
+    assert client.post(f"{BASE}/{dossier.pk}/fly", {}, content_type="application/json", **headers).status_code == 422
+    bad_date = client.post(
+        f"{BASE}/{dossier.pk}/extend", {"new_due": "tomorrow"}, content_type="application/json", **headers
+    )
+    assert bad_date.status_code == 422
+    assert client.get(BASE + "?queue=nope", **headers).status_code == 422
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.SUBMITTED
