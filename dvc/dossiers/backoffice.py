@@ -539,15 +539,59 @@ def counter_intake(
     return dossier
 
 
-def overdue_or_due_soon(agency: Agency, *, days: int = 2) -> tuple[int, int]:
-    """How many dossiers of ``agency`` in processing are overdue, and how many fall due within ``days`` days."""
+def deadline_reminders_send() -> int:
+    """Each officer and leader gets one e-mail listing their agency's overdue and soon-due dossiers; a specialist
+    gets those assigned to them. Returns how many e-mails were queued."""
+    from dvc.notify.models import Message
+    from dvc.notify.services import message_send
+
     now = timezone.now()
-    calendar = WorkingCalendar(agency)
-    horizon_day = calendar.add_working_days(timezone.localdate(now), days)
-    horizon = dt.datetime.combine(
-        horizon_day, calendar.closing_time(horizon_day), tzinfo=timezone.get_current_timezone()
-    )
-    active = Dossier.objects.filter(agency=agency, status=Dossier.Status.PROCESSING)
-    overdue = active.filter(due_at__lt=now).count()
-    soon = active.filter(due_at__gte=now, due_at__lte=horizon).count()
-    return overdue, soon
+    sent = 0
+    agency_ids = Dossier.objects.filter(status=Dossier.Status.PROCESSING).values_list("agency_id", flat=True).distinct()
+    for agency in Agency.objects.filter(pk__in=agency_ids):
+        calendar = WorkingCalendar(agency)
+        horizon_day = calendar.add_working_days(timezone.localdate(now), 2)
+        horizon = dt.datetime.combine(
+            horizon_day, calendar.closing_time(horizon_day), tzinfo=timezone.get_current_timezone()
+        )
+        active = (
+            Dossier.objects.filter(agency=agency, status=Dossier.Status.PROCESSING, due_at__lte=horizon)
+            .select_related("procedure")
+            .order_by("due_at")
+        )
+        dossiers = list(active[:500])
+        if not dossiers:
+            continue
+        roles: dict[User, set[str]] = {}
+        for role in StaffRole.objects.filter(agency=agency, is_active=True).select_related("user"):
+            roles.setdefault(role.user, set()).add(role.role)
+        for user, held in roles.items():
+            if not user.email or not held & {OFFICER, SPECIALIST, LEADER}:
+                continue
+            mine = dossiers if held & {OFFICER, LEADER} else [d for d in dossiers if d.assigned_to_id == user.pk]
+            if not mine:
+                continue
+            lines = [
+                {
+                    "code": d.code,
+                    "procedure": d.procedure.name,
+                    "due": _local(d.due_at),
+                    "late": d.due_at is not None and d.due_at < now,
+                }
+                for d in mine[:50]
+            ]
+            message_send(
+                channel=Message.Channel.EMAIL,
+                recipient=user.email,
+                template="deadline_reminder",
+                context={
+                    "agency": agency.name,
+                    "overdue": sum(1 for line in lines if line["late"]),
+                    "soon": sum(1 for line in lines if not line["late"]),
+                    "lines": lines,
+                    "more": max(len(mine) - 50, 0),
+                    "url": f"{settings.SITE_URL}/can-bo/?hang=qua-han",
+                },
+            )
+            sent += 1
+    return sent

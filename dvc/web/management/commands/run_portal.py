@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from dvc.dossiers.tasks import schedule_deadline_reminders
 from dvc.web.demo import DEMO_PASSWORD, load_demo
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, addr: str, **options: Any) -> None:
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         logins = load_demo()
+        schedule_deadline_reminders()  # daily at 07:00 through the worker started below
         url = f"http://{addr}/"
         lines = [
             "",

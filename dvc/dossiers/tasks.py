@@ -1,0 +1,42 @@
+"""Daily back-office work run by the task worker: deadline reminders to officers and leaders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+
+from dvc.agencies.calendar import LOCAL_TZ, WorkingCalendar
+
+REMINDER_TIME = dt.time(7, 0)
+
+
+def next_reminder_moment(after: dt.datetime) -> dt.datetime:
+    """07:00 of the next working day (national calendar) after ``after``."""
+    calendar = WorkingCalendar()
+    day = calendar.next_working_day(timezone.localtime(after).date())
+    return dt.datetime.combine(day, REMINDER_TIME, tzinfo=LOCAL_TZ)
+
+
+@task()
+def send_deadline_reminders(reschedule: bool = True) -> int:
+    """Send today's reminders, then book tomorrow's run: one daily run without an external scheduler."""
+    from dvc.dossiers.backoffice import deadline_reminders_send
+
+    sent = deadline_reminders_send()
+    if reschedule:
+        schedule_deadline_reminders()
+    return sent
+
+
+def schedule_deadline_reminders() -> bool:
+    """Book the next run unless one is already booked; True when one was booked now."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    booked = DBTaskResult.objects.filter(task_path=send_deadline_reminders.module_path, status=TaskResultStatus.READY)
+    if booked.exists():
+        return False
+    send_deadline_reminders.using(run_after=next_reminder_moment(timezone.now())).enqueue()
+    return True
