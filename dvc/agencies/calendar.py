@@ -9,7 +9,8 @@ The national calendar comes from the ``holidays`` package; admins correct it wit
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
+import threading
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -31,20 +32,31 @@ DEFAULT_OFFICE_HOURS: tuple[tuple[dt.time, dt.time], ...] = (
 _LOOKAHEAD_DAYS = 3660  # a deadline never lies ten years ahead; guards against an all-days-off calendar
 
 
+_NATIONAL_LOCK = threading.Lock()
+
+
+@cache
+def _national_holidays() -> holidays.HolidayBase:
+    """Vietnam's public holidays, Tết, swapped days and make-up Saturdays: built once per process (~30 ms)."""
+    return holidays.country_holidays("VN")
+
+
 class WorkingCalendar:
     """The working days and office hours of one agency (or the national calendar when agency is None)."""
 
     def __init__(self, agency: Agency | None = None) -> None:
         self.agency = agency
         self._years: set[int] = set()
-        # The holidays object fills in each year on first use (Tết, swapped days, make-up Saturdays).
-        self._national = holidays.country_holidays("VN")
+        self._national = _national_holidays()
         self._overrides: dict[dt.date, str] = {}
+        self._known: dict[dt.date, bool] = {}  # answers already worked out, for the life of this object
 
     def _load_year(self, year: int) -> None:
         if year in self._years:
             return
         self._years.add(year)
+        with _NATIONAL_LOCK:  # the shared holidays object fills in a year on first use; do it once, safely
+            _ = dt.date(year, 1, 1) in self._national
         rows = CalendarDay.objects.filter(date__year=year)
         if self.agency is None:
             rows = rows.filter(agency__isnull=True)
@@ -55,11 +67,17 @@ class WorkingCalendar:
             self._overrides[row.date] = row.kind
 
     def is_working_day(self, day: dt.date) -> bool:
+        known = self._known.get(day)
+        if known is not None:
+            return known
         self._load_year(day.year)
         override = self._overrides.get(day)
         if override is not None:
-            return override == CalendarDay.Kind.WORKING_DAY
-        return bool(self._national.is_working_day(day))
+            known = override == CalendarDay.Kind.WORKING_DAY
+        else:
+            known = bool(self._national.is_working_day(day))
+        self._known[day] = known
+        return known
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """The first working day strictly after ``day``."""
@@ -114,8 +132,13 @@ class WorkingCalendar:
         hours = self.office_hours(day)
         return max(closes for _opens, closes in hours) if hours else DEFAULT_OFFICE_HOURS[-1][1]
 
-    def working_seconds_between(self, start: dt.datetime, end: dt.datetime) -> float:
-        """Office-hours time between two moments (the 8-working-hour acknowledgement rule, NĐ 45/2020)."""
+    def working_seconds_between(
+        self, start: dt.datetime, end: dt.datetime, *, stop_after: float | None = None
+    ) -> float:
+        """Office-hours time between two moments (the 8-working-hour acknowledgement rule, NĐ 45/2020).
+
+        With ``stop_after``, counting stops as soon as that many seconds are reached.
+        """
         if end <= start:
             return 0.0
         local_start, local_end = start.astimezone(LOCAL_TZ), end.astimezone(LOCAL_TZ)
@@ -129,6 +152,8 @@ class WorkingCalendar:
                 period_end = dt.datetime.combine(day, closes, tzinfo=LOCAL_TZ)
                 overlap = min(period_end, local_end) - max(period_start, local_start)
                 total += max(overlap.total_seconds(), 0.0)
+            if stop_after is not None and total > stop_after:
+                return total
             day += dt.timedelta(days=1)
         return total
 

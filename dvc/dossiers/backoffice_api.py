@@ -48,6 +48,7 @@ class RowOut(Schema):
 
 class PageOut(Schema):
     count: int
+    count_capped: bool = Field(description="Có nhiều hơn số đếm: hãy lọc thêm")
     page: int
     pages: int
     results: list[RowOut]
@@ -146,13 +147,16 @@ def dossier_queue(
         date_to=date_to,
         q=q[:100],
     )
-    count = found_dossiers.count()
-    size = 50
-    pages = max((count + size - 1) // size, 1)
-    page = min(max(page, 1), pages)
-    rows = queues.rows(list(found_dossiers[(page - 1) * size : page * size]))
+    found_page = queues.page_of(found_dossiers, page, searching=bool(q.strip()))
+    rows = queues.rows(found_page.dossiers)
     backoffice.audit(user, "view_queue", ip=client_ip(request), detail=f"api {queue} {len(rows)}")
-    return PageOut(count=count, page=page, pages=pages, results=[_row(r) for r in rows])
+    return PageOut(
+        count=found_page.count,
+        count_capped=found_page.capped,
+        page=found_page.number,
+        pages=found_page.num_pages,
+        results=[_row(r) for r in rows],
+    )
 
 
 def _detail(dossier: Dossier) -> DossierOut:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dvc.agencies.models import Agency
 from dvc.catalog.models import DocumentRequirement, Procedure
+from dvc.catalog.text import fold
 from dvc.vault.models import StoredFile
 
 
@@ -67,6 +68,8 @@ class Dossier(models.Model):
     )
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     applicant_data = models.JSONField(_("thông tin người nộp"), default=dict)
+    # The applicant's name folded (no accents, lower case), for the officers' search; kept by save().
+    applicant_name = models.CharField(max_length=255, blank=True, default="", editable=False)
     form_data = models.JSONField(_("tờ khai"), default=dict)
     submission_method = models.CharField(
         _("cách nộp"), max_length=16, choices=SubmissionMethod.choices, default=SubmissionMethod.ONLINE
@@ -159,6 +162,7 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["applicant", "status"]),
             models.Index(fields=["agency", "status", "due_at"]),
+            models.Index(fields=["agency", "due_at", "submitted_at"]),
             models.Index(fields=["agency", "submitted_at"]),
         ]
         constraints = [
@@ -171,6 +175,12 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code or f"{self.procedure.name} ({self.get_status_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.applicant_name = fold(str(self.applicant_data.get("full_name", "")))[:255]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "applicant_name"}
+        super().save(*args, **kwargs)
 
     @property
     def effective_due_at(self) -> Any:

@@ -11,13 +11,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dvc.agencies.calendar import WorkingCalendar
 from dvc.agencies.models import Agency, StaffRole
+from dvc.catalog.text import fold
 from dvc.dossiers.models import Dossier
 from dvc.errors import Forbidden
 
@@ -82,12 +83,7 @@ def queue(
 ) -> QuerySet[Dossier]:
     """The dossiers of one queue in the given agencies (all of which must be the user's), oldest due first."""
     now = timezone.now()
-    found = (
-        Dossier.objects.filter(agency_id__in=agency_ids)
-        .exclude(status=S.DRAFT)
-        .select_related("procedure", "agency", "assigned_to")
-        .defer("form_data", "delivery_address", "procedure__form_schema", "procedure__search_text")
-    )
+    found = Dossier.objects.filter(agency_id__in=agency_ids).exclude(status=S.DRAFT)
     if slug == "moi":
         found = found.filter(status=S.SUBMITTED)
     elif slug == "duoc-giao":
@@ -113,11 +109,77 @@ def queue(
         found = found.filter(submitted_at__date__gte=date_from)
     if date_to:
         found = found.filter(submitted_at__date__lte=date_to)
-    q = q.strip()
+    q = " ".join(q.split())
     if q:
-        found = found.filter(Q(code__iexact=q) | Q(applicant__id_number=q) | Q(applicant_data__full_name__icontains=q))
+        # One indexed lookup by the shape of what was typed: a dossier code, an id number, or part of a name.
+        if "-" in q and "." in q:
+            found = found.filter(code=q.upper())
+        elif q.isdigit() and len(q) in (9, 10, 12, 13):
+            found = found.filter(applicant__id_number=q)
+        else:
+            found = found.filter(applicant_name__contains=fold(q))
     order = ["submitted_at"] if slug in ("moi", "cho-bo-sung") else ["due_at", "submitted_at"]
     return found.order_by(*order, "pk")
+
+
+COUNT_CAP = 5000
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a queue: the counting stops at ``COUNT_CAP`` so that a huge queue costs no more than a busy one."""
+
+    dossiers: list[Dossier]
+    number: int
+    count: int
+    capped: bool
+
+    @property
+    def num_pages(self) -> int:
+        return max((self.count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def page_of(found: QuerySet[Dossier], number: int, *, searching: bool = False) -> Page:
+    """The page's ids by a narrow ordered query, then those rows with their relations: two short queries."""
+    if searching:  # few matches, found by scanning: one query gives the count and the page
+        matched = list(found.values_list("pk", flat=True)[: COUNT_CAP + 1])
+        count = len(matched)
+    else:
+        count = found.order_by().values("pk")[: COUNT_CAP + 1].count()
+    capped = count > COUNT_CAP
+    count = min(count, COUNT_CAP)
+    number = min(max(number, 1), max((count + PAGE_SIZE - 1) // PAGE_SIZE, 1))
+    start = (number - 1) * PAGE_SIZE
+    if searching:
+        ids = matched[start : start + PAGE_SIZE]
+    else:
+        ids = list(found.values_list("pk", flat=True)[start : start + PAGE_SIZE])
+    wide = (
+        Dossier.objects.filter(pk__in=ids)
+        .select_related("procedure", "agency", "assigned_to")
+        .defer("form_data", "delivery_address", "procedure__form_schema", "procedure__search_text")
+    )
+    by_id = {d.pk: d for d in wide}
+    return Page(dossiers=[by_id[i] for i in ids if i in by_id], number=number, count=count, capped=capped)
 
 
 @dataclass(frozen=True)
@@ -140,13 +202,17 @@ def rows(dossiers: list[Dossier]) -> list[Row]:
         days_left = None
         overdue = False
         if due is not None and dossier.status in (S.PROCESSING, S.NEEDS_SUPPLEMENT, S.SUBMITTED):
-            days_left = calendar.working_days_between(today, timezone.localtime(due).date())
             overdue = dossier.status != S.SUBMITTED and dossier.due_at is not None and dossier.due_at < now
+            if due >= now:  # an overdue dossier shows "Quá hạn", not a count of days
+                days_left = calendar.working_days_between(today, timezone.localtime(due).date())
         late_ack = (
             dossier.status == S.SUBMITTED
             and dossier.channel == Dossier.Channel.ONLINE
             and dossier.submitted_at is not None
-            and calendar.working_seconds_between(dossier.submitted_at, now) > ACKNOWLEDGE_WITHIN.total_seconds()
+            and calendar.working_seconds_between(
+                dossier.submitted_at, now, stop_after=ACKNOWLEDGE_WITHIN.total_seconds()
+            )
+            > ACKNOWLEDGE_WITHIN.total_seconds()
         )
         found.append(Row(dossier=dossier, days_left=days_left, overdue=overdue, late_acknowledgement=late_ack))
     return found

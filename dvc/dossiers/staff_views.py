@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -93,8 +92,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         date_to=date_to,
         q=request.GET.get("q", "")[:100],
     )
-    page = Paginator(found, 50).get_page(request.GET.get("trang"))
-    rows = queues.rows(list(page.object_list))
+    number = request.GET.get("trang", "1")
+    page = queues.page_of(found, int(number) if number.isdigit() else 1, searching=bool(request.GET.get("q", "").strip()))
+    rows = queues.rows(page.dossiers)
     backoffice.audit(officer, "view_queue", ip=client_ip(request), detail=f"{slug} {len(rows)}")
     query = request.GET.copy()
     query.pop("trang", None)
