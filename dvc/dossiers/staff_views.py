@@ -93,7 +93,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         q=request.GET.get("q", "")[:100],
     )
     number = request.GET.get("trang", "1")
-    page = queues.page_of(found, int(number) if number.isdigit() else 1, searching=bool(request.GET.get("q", "").strip()))
+    page = queues.page_of(
+        found, int(number) if number.isdigit() else 1, searching=bool(request.GET.get("q", "").strip())
+    )
     rows = queues.rows(page.dossiers)
     backoffice.audit(officer, "view_queue", ip=client_ip(request), detail=f"{slug} {len(rows)}")
     query = request.GET.copy()
