@@ -144,12 +144,13 @@ def _stamp_font() -> GlyphAccumulatorFactory:
 def sign_result(pdf: bytes, *, agency: Agency, verify_url: str, signer_name: str, when: dt.datetime) -> bytes:
     """A PAdES signature by the agency over the whole document, with a visible Vietnamese stamp and QR code."""
     identity, chain = agency_identity(agency)
-    signer = simple_signer(identity, chain)
+    pdf_key = simple_signer(identity, chain)
     local = timezone.localtime(when)
+    agency_name, signer = agency.name.replace("%", "%%"), signer_name.replace("%", "%%")  # pyHanko fills %(url)s
     style = QRStampStyle(
         stamp_text=(
-            f"Ký bởi: {agency.name}\nNgười ký: {signer_name}\nThời gian ký: {local:%H:%M %d/%m/%Y}\n"
-            "Quét mã QR để kiểm tra văn bản"
+            f"Ký bởi: {agency_name}\nNgười ký: {signer}\nThời gian ký: {local:%H:%M %d/%m/%Y}\n"
+            "Kiểm tra văn bản: quét mã QR hoặc mở\n%(url)s"
         ),
         text_box_style=TextBoxStyle(font=_stamp_font()),
         border_width=1,
@@ -160,7 +161,7 @@ def sign_result(pdf: bytes, *, agency: Agency, verify_url: str, signer_name: str
     )
     pdf_signer = signers.PdfSigner(
         meta,
-        signer=signer,
+        signer=pdf_key,
         stamp_style=style,
         new_field_spec=fields.SigFieldSpec(sig_field_name=SIGNATURE_FIELD, on_page=-1, box=(300, 48, 560, 118)),
     )

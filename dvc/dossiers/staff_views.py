@@ -178,6 +178,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
         "result_methods": Dossier.ResultMethod.choices,
         "today": timezone.localdate(),
         "posted": {},
+        "issued": dossier.issued_results.order_by("-signed_at").first(),
         **extra,
     }
 

@@ -315,6 +315,7 @@ def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         "supplement": selectors.open_supplement(dossier),
         "rating": getattr(dossier, "rating", None),
         "rating_form": forms.RatingForm() if dossier.status in services.RATEABLE else None,
+        "issued": dossier.issued_results.order_by("-signed_at").first(),
     }
     return render(request, "dossiers/detail.html", context)
 
