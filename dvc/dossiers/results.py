@@ -110,7 +110,8 @@ def result_body(dossier: Dossier) -> str:
     ]
     for name, spec in specs.items():
         value = answers.get(name, "")
-        if value and spec.get("type") not in ("address", "person", "group"):
+        # The facts the agency certifies: not the contact details or the applicant's own declaration box.
+        if value and spec.get("type") not in ("address", "person", "group", "checkbox", "phone", "email"):
             lines.append(f"- {spec['label']}: {value}")
     return "\n".join(lines)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -42,9 +43,11 @@ class Command(BaseCommand):
             "",
         ]
         self.stdout.write("\n".join(lines))
+        # Links in SMS, e-mails, receipts and QR codes point where this portal answers, unless set otherwise.
+        env = {**os.environ, "DVC_SITE_URL": os.environ.get("DVC_SITE_URL", url.rstrip("/"))}
         processes = [
-            subprocess.Popen([sys.executable, manage, "db_worker", "--no-reload", "--interval", "0.5"]),  # noqa: S603
-            subprocess.Popen([sys.executable, manage, "runserver", addr, "--noreload"]),  # noqa: S603
+            subprocess.Popen([sys.executable, manage, "db_worker", "--no-reload", "--interval", "0.5"], env=env),  # noqa: S603
+            subprocess.Popen([sys.executable, manage, "runserver", addr, "--noreload"], env=env),  # noqa: S603
         ]
 
         def stop(*_args: Any) -> None:
