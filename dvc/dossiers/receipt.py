@@ -30,14 +30,24 @@ def receipt_pdf(dossier: Dossier, *, lookup_url: str) -> bytes:
     pdf.ln(2)
     applicant = dossier.applicant_data
     submitted = timezone.localtime(dossier.submitted_at) if dossier.submitted_at else None
+    received = timezone.localtime(dossier.received_at) if dossier.received_at else None
     due = timezone.localtime(dossier.due_at) if dossier.due_at else None
     rows = [
         ("Người nộp", applicant.get("full_name", "")),
         ("Số định danh", applicant.get("id_number", "")),
         ("Số điện thoại", applicant.get("phone", "")),
         ("Thủ tục", f"{dossier.procedure.name} ({dossier.procedure.code})"),
-        ("Nhận hồ sơ lúc", f"{submitted:%H giờ %M, ngày %d/%m/%Y}" if submitted else ""),
-        ("Hẹn trả kết quả (dự kiến)", f"{due:%H giờ %M, ngày %d/%m/%Y}" if due else ""),
+        ("Nộp hồ sơ lúc", f"{submitted:%H giờ %M, ngày %d/%m/%Y}" if submitted else ""),
+    ]
+    if received is not None:  # form 01 proper: the clock started at receipt
+        rows += [
+            ("Tiếp nhận lúc", f"{received:%H giờ %M, ngày %d/%m/%Y}"),
+            ("Cán bộ tiếp nhận", dossier.received_by.full_name if dossier.received_by else ""),
+            ("Hẹn trả kết quả", f"{due:%H giờ %M, ngày %d/%m/%Y}" if due else ""),
+        ]
+    else:
+        rows.append(("Hẹn trả kết quả (dự kiến)", f"{due:%H giờ %M, ngày %d/%m/%Y}" if due else ""))
+    rows += [
         ("Cách nhận kết quả", dossier.get_result_method_display()),
         ("Tình trạng phí, lệ phí", dossier.get_fee_status_display()),
     ]
@@ -57,10 +67,6 @@ def receipt_pdf(dossier: Dossier, *, lookup_url: str) -> bytes:
         _para(pdf, 7, "Tờ khai điện tử.")
     pdf.ln(3)
     pdf.set_font("BeVietnamPro", "I", 10)
-    _para(
-        pdf,
-        6,
-        "Ngày hẹn trả được tính lại khi cán bộ tiếp nhận kiểm tra hồ sơ hợp lệ. "
-        f"Tra cứu tình trạng hồ sơ bằng cách quét mã QR hoặc mở {lookup_url}",
-    )
+    estimate = "" if received else "Ngày hẹn trả được tính lại khi cán bộ tiếp nhận kiểm tra hồ sơ hợp lệ. "
+    _para(pdf, 6, f"{estimate}Tra cứu tình trạng hồ sơ bằng cách quét mã QR hoặc mở {lookup_url}")
     return bytes(pdf.output())

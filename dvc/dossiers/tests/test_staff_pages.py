@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
@@ -170,9 +171,14 @@ def test_forms_and_register_export(client, office, submitted_dossier):
     backoffice.dossier_receive(dossier=dossier, actor=staff.officer)
     backoffice.dossier_ask_supplement(dossier=dossier, actor=staff.officer, requirements=[], note="Thiếu trang 2")
     client.force_login(staff.officer)
+    texts = {}
     for name in ("mau-01", "mau-02", "mau-06"):
         response = client.get(reverse("staff:document", args=[dossier.pk, name]))
         assert response.status_code == 200 and response.content.startswith(b"%PDF"), name
+        texts[name] = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Tiếp nhận lúc" in texts["mau-01"] and "Lê Văn Một Cửa" in texts["mau-01"]
+    assert "Thiếu trang 2" in texts["mau-02"] and "không tính vào thời hạn" in texts["mau-02"]
+    assert "Tiếp nhận hồ sơ" in texts["mau-06"]
     assert client.get(reverse("staff:document", args=[dossier.pk, "mau-03"])).status_code == 404
     workbook = client.get(reverse("staff:register") + "?xuat=xlsx")
     sheet = load_workbook(io.BytesIO(workbook.content)).active
