@@ -268,71 +268,34 @@ def control_steps(dossier: Dossier) -> list[Step]:
     def first(action: str, after: dt.datetime | None = None) -> Any:
         return next((e for e in events if e.action == action and (after is None or e.at >= after)), None)
 
+    def step(name: Promise, started: Any, done: Any, limit: dt.datetime | None, holder: str = "") -> None:
+        finished = done.at if done else None
+        who = holder or (done.actor.full_name if done and done.actor else "")
+        steps.append(Step(str(name), who, started.at, finished, limit, verdict(finished, limit)))
+
     submitted = first("submitted") or first("created")
-    received = first("received")
     if submitted is not None:
         limit = None
-        if dossier.channel == Dossier.Channel.ONLINE and dossier.submitted_at:
+        if dossier.channel == Dossier.Channel.ONLINE and dossier.submitted_at is not None:
             limit = _after_working_hours(calendar, dossier.submitted_at, ACKNOWLEDGE_WITHIN)
-        steps.append(
-            Step(
-                str(_("Tiếp nhận hồ sơ")),
-                received.actor.full_name if received and received.actor else "",
-                submitted.at,
-                received.at if received else None,
-                limit,
-                verdict(received.at if received else None, limit),
-            )
-        )
-    assigned = first("assigned")
-    proposed = first("proposed")
+        step(_("Tiếp nhận hồ sơ"), submitted, first("received"), limit)
+    assigned, proposed = first("assigned"), first("proposed")
     if assigned is not None:
         appraisal_limit = None
         if due is not None:
-            day = timezone.localtime(due).date()
-            previous = day
-            for _i in range(3660):
+            previous = timezone.localtime(due).date() - dt.timedelta(days=1)
+            while not calendar.is_working_day(previous):
                 previous -= dt.timedelta(days=1)
-                if calendar.is_working_day(previous):
-                    break
             appraisal_limit = dt.datetime.combine(
                 previous, calendar.closing_time(previous), tzinfo=timezone.get_current_timezone()
             )
-        steps.append(
-            Step(
-                str(_("Thẩm định, đề xuất")),
-                dossier.assigned_to.full_name if dossier.assigned_to else "",
-                assigned.at,
-                proposed.at if proposed else None,
-                appraisal_limit,
-                verdict(proposed.at if proposed else None, appraisal_limit),
-            )
-        )
+        holder = dossier.assigned_to.full_name if dossier.assigned_to else ""
+        step(_("Thẩm định, đề xuất"), assigned, proposed, appraisal_limit, holder)
     if proposed is not None:
-        decided = first("result_ready") or first("refused", proposed.at)
-        steps.append(
-            Step(
-                str(_("Phê duyệt, ký kết quả")),
-                decided.actor.full_name if decided and decided.actor else "",
-                proposed.at,
-                decided.at if decided else None,
-                due,
-                verdict(decided.at if decided else None, due),
-            )
-        )
+        step(_("Phê duyệt, ký kết quả"), proposed, first("result_ready") or first("refused", proposed.at), due)
     ready = first("result_ready")
     if ready is not None:
-        returned = first("returned")
-        steps.append(
-            Step(
-                str(_("Trả kết quả")),
-                returned.actor.full_name if returned and returned.actor else "",
-                ready.at,
-                returned.at if returned else None,
-                None,
-                verdict(returned.at if returned else None, None),
-            )
-        )
+        step(_("Trả kết quả"), ready, first("returned"), None)
     return steps
 
 

@@ -299,3 +299,40 @@ def test_two_simultaneous_receives_one_wins_one_is_told(submitted_dossier):
     assert len(outcomes) == 2 and len(conflicts) == 1
     assert "xử lý (tiếp nhận)" in str(conflicts[0].message)
     assert DossierEvent.objects.filter(dossier=dossier, action="received").count() == 1
+
+
+def test_control_slip_judges_each_step_early_on_time_or_late(received):
+    from dvc.dossiers.queues import control_steps
+
+    dossier, staff = received
+    backoffice.dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
+    backoffice.dossier_generate_result(dossier=dossier, actor=staff.specialist)
+    dossier.refresh_from_db()
+    backoffice.dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
+    dossier.refresh_from_db()
+    backoffice.dossier_approve(dossier=dossier, actor=staff.leader)
+
+    def local(day, hour, minute=0):
+        return dt.datetime(2026, 12, day, hour, minute, tzinfo=HANOI)
+
+    # Submitted Monday 30/11 08:00 (online: receive within 8 working hours, i.e. by Tuesday 08:30); due Friday 4/12.
+    Dossier.objects.filter(pk=dossier.pk).update(
+        submitted_at=dt.datetime(2026, 11, 30, 8, 0, tzinfo=HANOI), due_at=local(4, 17)
+    )
+    moments = {
+        "submitted": dt.datetime(2026, 11, 30, 8, 0, tzinfo=HANOI),
+        "received": dt.datetime(2026, 11, 30, 10, 0, tzinfo=HANOI),  # same day: early
+        "assigned": local(1, 9),
+        "proposed": local(4, 9),  # after Thursday's close, the appraisal limit: late
+        "result_ready": local(4, 16),  # on the due day, before closing: on time
+    }
+    for action, moment in moments.items():
+        dossier.events.filter(action=action).update(at=moment)
+    dossier.refresh_from_db()
+    verdicts = {s.name: s.verdict for s in control_steps(dossier)}
+    assert verdicts == {
+        "Tiếp nhận hồ sơ": "Trước hạn",
+        "Thẩm định, đề xuất": "Trễ hạn",
+        "Phê duyệt, ký kết quả": "Đúng hạn",
+        "Trả kết quả": "Đang thực hiện",
+    }
