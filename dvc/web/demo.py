@@ -6,6 +6,7 @@ The agency codes follow the QCVN 102:2016 shape but are examples, not the agenci
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,4 +130,47 @@ def load_demo() -> list[DemoLogin]:
             for agency_code, role in roles:
                 staff_role_grant(user=user, agency=Agency.objects.get(code=agency_code), role=role)
             logins.append(DemoLogin(id_number, full_name, phone, description))
+    _demo_dossiers()
     return logins
+
+
+_MARITAL_ANSWERS = {
+    "nguoi_yeu_cau": {"full_name": "Nguyễn Văn An", "birth_date": "1985-03-12", "id_number": "001085012345"},
+    "dien_thoai": "0987000001",
+    "noi_cu_tru": {"province": "01", "commune": "00004", "line": "Số 1 Liễu Giai"},
+    "muc_dich": "Kết hôn",
+    "cam_doan": True,
+}
+
+
+def _demo_dossiers() -> None:
+    """Two dossiers of the demo citizen at phường Ba Đình, so the officers' queues are not empty on first sight:
+    one waiting to be received, one received and with the specialist. Made once, without sending any SMS."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from dvc.catalog.models import Procedure
+    from dvc.dossiers import backoffice, services
+
+    citizen = User.objects.get(id_number="001085012345")
+    if citizen.dossiers.exists():
+        return
+    agency = Agency.objects.get(code="000.01.01.H26")
+    officer = User.objects.get(id_number="001193000021")
+    specialist = User.objects.get(id_number="001088000022")
+    procedure = Procedure.objects.get(code="1.004873")
+    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    sent = []
+    for n in range(2):
+        dossier = services.dossier_start(applicant=citizen, procedure=procedure, agency=agency)
+        services.dossier_save_draft(
+            dossier=dossier, actor=citizen, form_data=_MARITAL_ANSWERS, submission_method="online",
+            result_method="online", delivery_address={}, notify_sms=False, notify_email=False,
+        )  # fmt: skip
+        photo = io.BytesIO()
+        Image.new("RGB", (320, 200), "#dde").save(photo, "JPEG")
+        upload = SimpleUploadedFile("cccd.jpg", photo.getvalue(), content_type="image/jpeg")
+        services.dossier_attach(dossier=dossier, actor=citizen, requirement=identity, upload=upload)
+        sent.append(services.dossier_submit(dossier=dossier, actor=citizen, idempotency_key=f"demo-{n}"))
+    received = backoffice.dossier_receive(dossier=sent[1], actor=officer)
+    backoffice.dossier_assign(dossier=received, actor=officer, specialist=specialist)

@@ -289,3 +289,18 @@ def _resources(appearance) -> bytes:
         elif isinstance(obj, list):
             stack.extend(obj)
     return seen
+
+
+def test_the_audit_log_is_readable_by_system_admins_only(client, office, submitted_dossier):
+    agency, staff = office
+    dossier = submitted_dossier(UserFactory(), agency=agency)
+    client.force_login(staff.officer)
+    client.get(reverse("staff:detail", args=[dossier.pk]))
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    page = client.get(reverse("admin:dossiers_auditentry_changelist"))
+    assert page.status_code == 200 and dossier.code in page.content.decode()
+    staff.leader.is_staff = True  # may open the admin site, but is not a system administrator
+    staff.leader.save()
+    client.force_login(staff.leader)
+    assert client.get(reverse("admin:dossiers_auditentry_changelist")).status_code == 403

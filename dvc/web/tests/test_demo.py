@@ -1,0 +1,24 @@
+"""The demo data `make run` loads: accounts that can act, and a back office with work in it."""
+
+import pytest
+from django.urls import reverse
+
+from dvc.accounts.models import User
+from dvc.dossiers.models import Dossier
+from dvc.web.demo import DEMO_PASSWORD, load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_twice_without_duplicates_and_fills_the_officer_queue(client):
+    logins = load_demo()
+    load_demo()
+    assert len(logins) == 13 and User.objects.get(id_number="001085012345").check_password(DEMO_PASSWORD)
+    dossiers = Dossier.objects.filter(applicant__id_number="001085012345")
+    assert sorted(dossiers.values_list("status", flat=True)) == ["processing", "submitted"]
+    client.force_login(User.objects.get(id_number="001193000021"))  # one-stop officer, phường Ba Đình
+    queue = client.get(reverse("staff:queue") + "?hang=tat-ca").content.decode()
+    assert all(d.code in queue for d in dossiers)
+    client.force_login(User.objects.get(id_number="001088000022"))  # the specialist has one to appraise
+    assigned = client.get(reverse("staff:queue") + "?hang=duoc-giao").content.decode()
+    assert dossiers.get(status="processing").code in assigned
