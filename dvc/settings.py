@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dvc.catalog",
     "dvc.vault",
     "dvc.dossiers",
+    "dvc.payments",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -253,6 +254,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # an agency without one is given a development certificate under var/pki/agencies.
 DVC_SIGNING_PKCS12_DIR = env_str("DVC_SIGNING_PKCS12_DIR", "")
 DVC_SIGNING_PKCS12_PASSWORD = env_str("DVC_SIGNING_PKCS12_PASSWORD", "")
+
+# Online payment, VNPay protocol 2.1.0. Empty URLs mean the built-in sandbox gateway of this portal; in production
+# set VNPay's payment and transaction-API addresses, the terminal code and the secret VNPay issued.
+DVC_VNPAY_PAY_URL = env_str("DVC_VNPAY_PAY_URL", "")
+DVC_VNPAY_API_URL = env_str("DVC_VNPAY_API_URL", "")
+DVC_VNPAY_TMN_CODE = env_str("DVC_VNPAY_TMN_CODE", "DVCSANDB")
+DVC_VNPAY_HASH_SECRET = env_str("DVC_VNPAY_HASH_SECRET", "" if PRODUCTION else "DVC-SANDBOX-SECRET-NOT-FOR-PRODUCTION")
+if PRODUCTION and not (DVC_VNPAY_PAY_URL and DVC_VNPAY_API_URL and DVC_VNPAY_HASH_SECRET):
+    # The built-in sandbox accepts any "payment": it must never stand in for the gateway in production.
+    raise ImproperlyConfigured(
+        "DVC_VNPAY_PAY_URL, DVC_VNPAY_API_URL and DVC_VNPAY_HASH_SECRET are required in production."
+    )
+DVC_PAYMENT_SANDBOX = not PRODUCTION and not DVC_VNPAY_PAY_URL
 
 # Public postal service (bưu chính công ích, QĐ 45/2016/QĐ-TTg): the post office's price for collecting the papers
 # at home and for delivering the result, in đồng, as published by the province's post office. Shown beside the

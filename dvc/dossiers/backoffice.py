@@ -512,7 +512,10 @@ def counter_intake(
             DossierAttachment.objects.create(
                 dossier=dossier, requirement=requirements[requirement_id], stored_file=stored
             )
+        from dvc.payments.services import fee_lines_set
+
         code = _next_code(agency, timezone.localdate(now))
+        owed = fee_lines_set(dossier)
         Dossier.objects.filter(pk=dossier.pk).update(
             code=code,
             status=Dossier.Status.PROCESSING,
@@ -520,7 +523,7 @@ def counter_intake(
             received_at=now,
             received_by=actor,
             due_at=calendar.due_moment(now, procedure.processing_days),
-            fee_status=Dossier.FeeStatus.UNPAID if procedure.fees.exists() else Dossier.FeeStatus.NOT_REQUIRED,
+            fee_status=Dossier.FeeStatus.UNPAID if owed else Dossier.FeeStatus.NOT_REQUIRED,
         )
         dossier.refresh_from_db()
         _event(

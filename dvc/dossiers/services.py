@@ -351,17 +351,19 @@ def dossier_submit(*, dossier: Dossier, actor: Any, idempotency_key: str) -> Dos
         raise InvalidInput(problems, message=_("Hồ sơ chưa đủ thông tin để gửi. Vui lòng xem các mục được đánh dấu."))
     now = timezone.now()
     local_day = timezone.localdate(now)
-    has_fee = dossier.procedure.fees.exists()
     calendar = WorkingCalendar(dossier.agency)
     try:
         with transaction.atomic():
+            from dvc.payments.services import fee_lines_set
+
             code = _next_code(dossier.agency, local_day)
+            owed = fee_lines_set(dossier)
             updated = Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(
                 status=Dossier.Status.SUBMITTED,
                 code=code,
                 submitted_at=now,
                 due_at=calendar.due_moment(now, dossier.procedure.processing_days),
-                fee_status=Dossier.FeeStatus.UNPAID if has_fee else Dossier.FeeStatus.NOT_REQUIRED,
+                fee_status=Dossier.FeeStatus.UNPAID if owed else Dossier.FeeStatus.NOT_REQUIRED,
                 idempotency_key=key,
                 updated_at=now,
             )

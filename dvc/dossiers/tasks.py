@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from dvc.agencies.calendar import LOCAL_TZ, WorkingCalendar
+from dvc.web.scheduling import book_once
 
 REMINDER_TIME = dt.time(7, 0)
 
@@ -32,11 +33,4 @@ def send_deadline_reminders(reschedule: bool = True) -> int:
 
 def schedule_deadline_reminders() -> bool:
     """Book the next run unless one is already booked; True when one was booked now."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    booked = DBTaskResult.objects.filter(task_path=send_deadline_reminders.module_path, status=TaskResultStatus.READY)
-    if booked.exists():
-        return False
-    send_deadline_reminders.using(run_after=next_reminder_moment(timezone.now())).enqueue()
-    return True
+    return book_once(send_deadline_reminders, next_reminder_moment(timezone.now()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -300,8 +301,28 @@ def submit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
             else:
                 messages.success(request, _("Đã gửi hồ sơ. Mã hồ sơ của bạn là %(code)s.") % {"code": sent.code})
             return redirect("dossiers:detail", dossier_id=sent.pk)
-    context = {**_edit_context(dossier), "form": form, "problems": services.submission_problems(dossier)}
+    from dvc.payments.services import fee_lines_for
+
+    lines = fee_lines_for(dossier)
+    context = {
+        **_edit_context(dossier),
+        "form": form,
+        "problems": services.submission_problems(dossier),
+        "lines": lines,
+        "total": sum(line.amount for line in lines),
+    }
     return render(request, "dossiers/submit.html", context)
+
+
+def _fees(dossier: Dossier) -> dict[str, Any]:
+    from dvc.payments.models import FeeLine, Receipt
+
+    lines = list(FeeLine.objects.filter(dossier=dossier))
+    return {
+        "lines": lines,
+        "total": sum(line.amount for line in lines),
+        "payment_receipt": Receipt.objects.filter(dossier=dossier).first(),
+    }
 
 
 @login_required
@@ -316,6 +337,7 @@ def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         "rating": getattr(dossier, "rating", None),
         "rating_form": forms.RatingForm() if dossier.status in services.RATEABLE else None,
         "issued": dossier.issued_results.order_by("-signed_at").first(),
+        **_fees(dossier),
     }
     return render(request, "dossiers/detail.html", context)
 

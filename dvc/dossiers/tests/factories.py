@@ -96,3 +96,12 @@ def ensure_catalog():
     if not Procedure.objects.exists():
         admin_units_load()
         catalog_import(data=json.loads(DEMO_CATALOG.read_text(encoding="utf-8")))
+
+
+MARITAL_ANSWERS = {
+    "nguoi_yeu_cau": {"full_name": "Nguyễn Văn An", "birth_date": "1985-03-12", "id_number": "001085012345"},
+    "dien_thoai": "0912345678",
+    "noi_cu_tru": {"province": "01", "commune": "00004", "line": ""},
+    "muc_dich": "Kết hôn",
+    "cam_doan": True,
+}

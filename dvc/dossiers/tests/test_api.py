@@ -7,8 +7,7 @@ from dvc.accounts.services import api_token_create
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
 from dvc.dossiers.models import Dossier
-from dvc.dossiers.tests.conftest import MARITAL_ANSWERS
-from dvc.dossiers.tests.factories import commune_centre, pdf_upload, photo_upload
+from dvc.dossiers.tests.factories import MARITAL_ANSWERS, commune_centre, pdf_upload, photo_upload
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

@@ -7,8 +7,7 @@ from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
 from dvc.dossiers import services
 from dvc.dossiers.models import Dossier
-from dvc.dossiers.tests.conftest import MARITAL_ANSWERS
-from dvc.dossiers.tests.factories import commune_centre, ensure_catalog, photo_upload
+from dvc.dossiers.tests.factories import MARITAL_ANSWERS, commune_centre, ensure_catalog, photo_upload
 from dvc.errors import Conflict, InvalidInput
 
 pytestmark = pytest.mark.django_db

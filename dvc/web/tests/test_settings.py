@@ -20,9 +20,25 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "DVC_SECRET_KEY is required" in result.stderr
 
 
-def test_production_has_secure_cookies_and_hsts(tmp_path):
+GATEWAY = {
+    "DVC_VNPAY_PAY_URL": "https://pay.vnpay.vn/vpcpay.html",
+    "DVC_VNPAY_API_URL": "https://merchant.vnpay.vn/merchant_webapi/api/transaction",
+    "DVC_VNPAY_TMN_CODE": "ABCD1234",
+    "DVC_VNPAY_HASH_SECRET": "s" * 32,
+}
+
+
+def test_production_refuses_to_start_without_the_payment_gateway(tmp_path):
     result = load_settings(
         DVC_ENV="production", DVC_ALLOWED_HOSTS="dvc.gov.vn", DVC_SECRET_KEY="x" * 50, DVC_VAR_DIR=str(tmp_path)
     )
+    assert result.returncode != 0 and "DVC_VNPAY_HASH_SECRET are required" in result.stderr
+
+
+def test_production_has_secure_cookies_and_hsts(tmp_path):
+    result = load_settings(
+        DVC_ENV="production", DVC_ALLOWED_HOSTS="dvc.gov.vn", DVC_SECRET_KEY="x" * 50, DVC_VAR_DIR=str(tmp_path),
+        **GATEWAY,
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "False", "31536000"]

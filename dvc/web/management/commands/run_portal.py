@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from dvc.dossiers.tasks import schedule_deadline_reminders
+from dvc.payments.tasks import schedule_reconciliation
 from dvc.web.demo import DEMO_PASSWORD, load_demo
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         logins = load_demo()
         schedule_deadline_reminders()  # daily at 07:00 through the worker started below
+        schedule_reconciliation()  # every 15 minutes: payments whose IPN never came
         url = f"http://{addr}/"
         lines = [
             "",

@@ -1,0 +1,153 @@
+"""The IPN address: checksum, order, amount, state; exactly once whatever the gateway repeats."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+
+from dvc.accounts.tests.factories import UserFactory
+from dvc.dossiers.models import Dossier
+from dvc.dossiers.tests.factories import ensure_catalog
+from dvc.payments import services, vnpay
+from dvc.payments.models import PaymentAttempt, Receipt
+
+pytestmark = pytest.mark.django_db
+IPN = "/payments/vnpay/ipn"
+
+
+def notice(attempt, *, success=True, amount=None, secret=None, **extra):
+    """What VNPay sends to the IPN address for ``attempt``, signed."""
+    cfg = vnpay.config()
+    params = {
+        "vnp_Amount": str((attempt.amount if amount is None else amount) * 100),
+        "vnp_BankCode": "NCB",
+        "vnp_CardType": "ATM",
+        "vnp_OrderInfo": "Thanh toan",
+        "vnp_PayDate": "20261122091500",
+        "vnp_ResponseCode": "00" if success else "51",
+        "vnp_TmnCode": cfg.tmn_code,
+        "vnp_TransactionNo": "14226112",
+        "vnp_TransactionStatus": "00" if success else "02",
+        "vnp_TxnRef": attempt.txn_ref,
+        **extra,
+    }
+    params["vnp_SecureHash"] = vnpay.sign(params, secret or cfg.secret)
+    return params
+
+
+def started(dossier):
+    attempt, _url = services.payment_start(dossier=dossier, payer=dossier.applicant, ip="127.0.0.1")
+    return attempt
+
+
+def test_bad_checksum_is_97_and_changes_nothing(client, unpaid):
+    dossier = unpaid(UserFactory())
+    attempt = started(dossier)
+    answer = client.get(IPN, notice(attempt, secret="not the secret")).json()
+    assert answer == {"RspCode": "97", "Message": "Invalid signature"}
+    tampered = {**notice(attempt), "vnp_Amount": "1"}
+    assert client.get(IPN, tampered).json()["RspCode"] == "97"
+    attempt.refresh_from_db()
+    dossier.refresh_from_db()
+    assert attempt.status == "pending" and dossier.fee_status == "unpaid" and not Receipt.objects.exists()
+
+
+def test_unknown_order_is_01(client, unpaid):
+    attempt = started(unpaid(UserFactory()))
+    attempt.txn_ref = "KHONGCO"
+    assert client.get(IPN, notice(attempt)).json()["RspCode"] == "01"
+
+
+def test_wrong_amount_is_04_recorded_and_flagged(client, unpaid):
+    dossier = unpaid(UserFactory())
+    attempt = started(dossier)
+    assert attempt.amount == 58000
+    assert client.get(IPN, notice(attempt, amount=1000)).json()["RspCode"] == "04"
+    attempt.refresh_from_db()
+    dossier.refresh_from_db()
+    assert attempt.flagged and "1000" in attempt.flag_reason and attempt.status == "pending"
+    assert dossier.fee_status == "unpaid"
+
+
+def test_the_same_success_five_times_pays_once(client, unpaid, outbox, tasks):
+    dossier = unpaid(UserFactory(phone="+84912345678"))
+    attempt = started(dossier)
+    answers = [client.get(IPN, notice(attempt)).json()["RspCode"] for _ in range(5)]
+    assert answers == ["00", "02", "02", "02", "02"]
+    dossier.refresh_from_db()
+    assert dossier.fee_status == "paid"
+    assert PaymentAttempt.objects.filter(dossier=dossier, status="paid").count() == 1
+    receipt = Receipt.objects.get(dossier=dossier)
+    assert receipt.amount == 58000 and receipt.stored_file.owner == dossier.applicant
+    assert dossier.events.filter(action="paid").count() == 1
+    tasks()
+    assert sum("Đã nhận 58.000 đồng" in m["body"] for m in outbox.sms()) == 1
+
+
+def test_a_failure_then_a_success_on_a_new_attempt_pays_once(client, unpaid):
+    dossier = unpaid(UserFactory())
+    first = started(dossier)
+    assert client.get(IPN, notice(first, success=False)).json()["RspCode"] == "00"
+    first.refresh_from_db()
+    assert first.status == "failed"
+    dossier.refresh_from_db()
+    second = started(dossier)
+    assert client.get(IPN, notice(second)).json()["RspCode"] == "00"
+    assert client.get(IPN, notice(first)).json()["RspCode"] == "02"  # a late success for the failed one: not applied
+    dossier.refresh_from_db()
+    assert dossier.fee_status == "paid" and Receipt.objects.get(dossier=dossier).attempt == second
+
+
+def test_money_for_a_replaced_attempt_is_flagged_not_applied(client, unpaid):
+    dossier = unpaid(UserFactory())
+    old = started(dossier)
+    new = started(dossier)  # the payer started again in another tab
+    old.refresh_from_db()
+    assert old.status == "cancelled"
+    assert client.get(IPN, notice(old)).json()["RspCode"] == "02"
+    old.refresh_from_db()
+    dossier.refresh_from_db()
+    assert old.flagged and dossier.fee_status == "unpaid"
+    assert client.get(IPN, notice(new)).json()["RspCode"] == "00"
+
+
+def test_a_malformed_notice_gets_an_answer_not_an_error(client):
+    assert client.get(IPN, {"vnp_TxnRef": "x' OR 1=1 --"}).json()["RspCode"] == "97"
+    assert client.get(IPN).json()["RspCode"] == "97"
+
+
+@pytest.mark.run_last
+@pytest.mark.django_db(transaction=True)
+def test_20_concurrent_copies_of_the_success_pay_once(submitted_dossier):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is proved on PostgreSQL; SQLite serialises every writer")
+    from django.test import Client
+
+    from dvc.payments.models import FeeLine
+
+    ensure_catalog()
+    dossier = submitted_dossier(UserFactory())
+    FeeLine.objects.create(dossier=dossier, kind=FeeLine.Kind.CHARGE, name="Lệ phí", amount=36000)
+    Dossier.objects.filter(pk=dossier.pk).update(fee_status=Dossier.FeeStatus.UNPAID)
+    dossier.refresh_from_db()
+    attempt = started(dossier)
+    params = notice(attempt)
+    barrier = threading.Barrier(20)
+    answers = []
+
+    def deliver():
+        try:
+            barrier.wait(timeout=30)
+            answers.append(Client().get(IPN, params).json()["RspCode"])
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(answers) == ["00"] + ["02"] * 19
+    assert Receipt.objects.filter(dossier=dossier).count() == 1
+    assert Dossier.objects.get(pk=dossier.pk).events.filter(action="paid").count() == 1

@@ -1,0 +1,111 @@
+"""Paying through the built-in sandbox gateway, logged in or by code and security code, and the receipt."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from dvc.accounts.tests.factories import UserFactory
+from dvc.dossiers.models import Dossier
+from dvc.payments.models import GatewayEvent, PaymentAttempt, Receipt
+
+pytestmark = pytest.mark.django_db
+
+
+def through_sandbox(client, gateway_url, base, *, outcome="success", method="NCB", lose_ipn=False):
+    """Follow the redirect to the sandbox, choose, confirm; returns the return-page response."""
+    assert gateway_url.startswith(base + "/cong-thanh-toan-thu-nghiem/")
+    page = client.get(gateway_url[len(base) :])
+    assert page.status_code == 200
+    html = page.content.decode()
+    order = re.search(r'name="order" value="([^"]+)"', html).group(1).replace("&quot;", '"')
+    data = {"order": order, "method": method, "outcome": outcome}
+    if lose_ipn:
+        data["lose_ipn"] = "1"
+    back = client.post(reverse("payments:sandbox_pay"), data)
+    assert back.status_code == 302 and back.url.startswith(base + "/payments/vnpay/return?")
+    return back.url[len(base) :]
+
+
+def test_citizen_pays_from_the_dossier_and_downloads_the_receipt(client, unpaid, gateway, tasks):
+    citizen = UserFactory()
+    dossier = unpaid(citizen)
+    client.force_login(citizen)
+    page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "58.000 đồng" in page and "Thanh toán trực tuyến" in page
+    started = client.post(reverse("payments:pay_mine", args=[dossier.pk]))
+    sandbox_page = client.get(started.url[len(gateway) :]).content.decode()
+    assert "58.000 đồng" in sandbox_page and "Ví điện tử" in sandbox_page and "Mobile Money" in sandbox_page
+    return_path = through_sandbox(client, started.url, gateway)
+    # Before the IPN arrives the return page only says it is waiting; it changes nothing.
+    waiting = client.get(return_path).content.decode()
+    assert "đang chờ xác nhận" in waiting
+    assert Dossier.objects.get(pk=dossier.pk).fee_status == "unpaid"
+    tasks()  # the sandbox calls the IPN address
+    dossier.refresh_from_db()
+    assert dossier.fee_status == "paid"
+    done = client.get(return_path).content.decode()
+    assert "Đã thanh toán 58.000 đồng" in done
+    receipt = Receipt.objects.get(dossier=dossier)
+    pdf = client.get(reverse("payments:receipt", args=[receipt.number]))
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert GatewayEvent.objects.filter(kind="ipn", answer="00").count() == 1
+    mine = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert receipt.number in mine and "Đã thanh toán" in mine
+    client.force_login(UserFactory())  # someone else cannot fetch it
+    assert client.get(reverse("payments:receipt", args=[receipt.number])).status_code == 404
+
+
+def test_paying_by_code_and_security_code_without_logging_in(client, unpaid, gateway, tasks):
+    dossier = unpaid(UserFactory(full_name="Nguyễn Văn An"))
+    response = client.post(reverse("payments:by_code"), {"code": dossier.code, "captcha_0": "x", "captcha_1": "PASSED"})
+    html = response.content.decode()
+    assert "Nguyễn V*** A" in html and "58.000 đồng" in html and "Nguyễn Văn An" not in html
+    started = client.post(reverse("payments:by_code_start", args=[dossier.pk]))
+    return_path = through_sandbox(client, started.url, gateway, method="VNMOBILEMONEY")
+    tasks()
+    page = client.get(return_path).content.decode()
+    receipt = Receipt.objects.get(dossier=dossier)
+    assert "Đã thanh toán" in page and receipt.number in page
+    assert PaymentAttempt.objects.get(dossier=dossier, status="paid").bank_code == "VNMOBILEMONEY"
+    assert client.get(reverse("payments:receipt", args=[receipt.number])).status_code == 200
+
+
+def test_paying_by_code_needs_the_security_code(client, unpaid, settings, monkeypatch):
+    from captcha.conf import settings as captcha_settings
+
+    monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", False)
+    dossier = unpaid(UserFactory())
+    response = client.post(reverse("payments:by_code"), {"code": dossier.code, "captcha_0": "x", "captcha_1": "SAI"})
+    assert "58.000" not in response.content.decode()
+    assert client.post(reverse("payments:by_code_start", args=[dossier.pk])).status_code == 404
+
+
+def test_a_failed_payment_can_be_tried_again(client, unpaid, gateway, tasks):
+    citizen = UserFactory()
+    dossier = unpaid(citizen)
+    client.force_login(citizen)
+    started = client.post(reverse("payments:pay_mine", args=[dossier.pk]))
+    page = client.get(through_sandbox(client, started.url, gateway, outcome="fail")).content.decode()
+    assert "không thành công" in page
+    tasks()
+    assert PaymentAttempt.objects.get(dossier=dossier).status == "failed"
+    again = client.post(reverse("payments:pay_mine", args=[dossier.pk]))
+    through_sandbox(client, again.url, gateway)
+    tasks()
+    dossier.refresh_from_db()
+    assert dossier.fee_status == "paid"
+
+
+def test_a_forged_return_is_refused_and_a_tampered_order_stops_at_the_sandbox(client, unpaid, gateway):
+    citizen = UserFactory()
+    dossier = unpaid(citizen)
+    client.force_login(citizen)
+    started = client.post(reverse("payments:pay_mine", args=[dossier.pk]))
+    forged = started.url.replace("vnp_Amount=5800000", "vnp_Amount=100")
+    assert client.get(forged[len(gateway) :]).status_code == 400
+    page = client.get("/payments/vnpay/return?vnp_TxnRef=X&vnp_ResponseCode=00&vnp_SecureHash=abc").content.decode()
+    assert "không hợp lệ" in page
+    bad_order = client.post(reverse("payments:sandbox_pay"), {"order": json.dumps({"vnp_Amount": "1"})})
+    assert bad_order.status_code == 400

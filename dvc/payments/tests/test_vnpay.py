@@ -1,0 +1,68 @@
+"""The VNPay 2.1.0 signing helper against VNPay's published example, and its checks."""
+
+import datetime as dt
+import hashlib
+import hmac
+
+from dvc.payments import vnpay
+
+# The payment URL in VNPay's integration guide (sandbox.vnpayment.vn/apis/docs/huong-dan-tich-hop/), without its hash.
+PUBLISHED_QUERY = (
+    "vnp_Amount=1806000&vnp_Command=pay&vnp_CreateDate=20210801153333&vnp_CurrCode=VND&vnp_IpAddr=127.0.0.1"
+    "&vnp_Locale=vn&vnp_OrderInfo=Thanh+toan+don+hang+%3A5&vnp_OrderType=other"
+    "&vnp_ReturnUrl=https%3A%2F%2Fdomainmerchant.vn%2FReturnUrl&vnp_TmnCode=DEMOV210&vnp_TxnRef=5&vnp_Version=2.1.0"
+)
+PUBLISHED_PARAMS = {
+    "vnp_Version": "2.1.0",
+    "vnp_Command": "pay",
+    "vnp_TmnCode": "DEMOV210",
+    "vnp_Amount": "1806000",
+    "vnp_CreateDate": "20210801153333",
+    "vnp_CurrCode": "VND",
+    "vnp_IpAddr": "127.0.0.1",
+    "vnp_Locale": "vn",
+    "vnp_OrderInfo": "Thanh toan don hang :5",
+    "vnp_OrderType": "other",
+    "vnp_ReturnUrl": "https://domainmerchant.vn/ReturnUrl",
+    "vnp_TxnRef": "5",
+    "vnp_BankCode": "",  # empty parameters are left out
+}
+
+
+def test_the_signing_string_reproduces_vnpays_published_example_byte_for_byte():
+    assert vnpay.signing_string(PUBLISHED_PARAMS) == PUBLISHED_QUERY
+
+
+def test_the_hash_is_hmac_sha512_of_that_string_and_verifies():
+    secret = "SECRETKEYOFTHEMERCHANT"
+    expected = hmac.new(secret.encode(), PUBLISHED_QUERY.encode(), hashlib.sha512).hexdigest()
+    assert vnpay.sign(PUBLISHED_PARAMS, secret) == expected and len(expected) == 128
+    signed = {**PUBLISHED_PARAMS, "vnp_SecureHash": expected.upper(), "vnp_SecureHashType": "HmacSHA512"}
+    assert vnpay.verify(signed, secret)
+    assert not vnpay.verify({**signed, "vnp_Amount": "1806100"}, secret)
+    assert not vnpay.verify(signed, "another secret")
+    assert not vnpay.verify(PUBLISHED_PARAMS, secret)  # no hash at all
+
+
+def test_amounts_are_dong_times_100_and_dates_are_vietnam_time():
+    cfg = vnpay.Config(pay_url="https://pay.example/vpcpay.html", api_url="", tmn_code="ABCD1234", secret="s",
+                       return_url="https://dvc.example/payments/vnpay/return")  # fmt: skip
+    created = dt.datetime(2026, 11, 22, 1, 30, tzinfo=dt.UTC)
+    params = vnpay.payment_params(cfg=cfg, txn_ref="X1", amount=58000, order_info="Thanh toan", ip="10.0.0.1",
+                                  created=created)  # fmt: skip
+    assert params["vnp_Amount"] == "5800000" and params["vnp_CreateDate"] == "20261122083000"
+    url = vnpay.payment_url(params, cfg)
+    assert url.startswith("https://pay.example/vpcpay.html?vnp_Amount=5800000&") and "&vnp_SecureHash=" in url
+
+
+def test_querydr_requests_and_answers_are_signed_with_pipes():
+    cfg = vnpay.Config(pay_url="", api_url="", tmn_code="ABCD1234", secret="k", return_url="")
+    now = dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)
+    body = vnpay.query_request(cfg=cfg, txn_ref="X1", created=now, ip="127.0.0.1", now=now)
+    data = "|".join(body[k] for k in vnpay.QUERY_REQUEST_ORDER)
+    assert body["vnp_SecureHash"] == hmac.new(b"k", data.encode(), hashlib.sha512).hexdigest()
+    assert vnpay.query_request_valid(body, "k") and not vnpay.query_request_valid({**body, "vnp_TxnRef": "X2"}, "k")
+    answer = vnpay.sign_query_response({"vnp_ResponseCode": "00", "vnp_TxnRef": "X1", "vnp_Amount": "100"}, "k")
+    assert vnpay.query_response_valid(answer, "k") and not vnpay.query_response_valid(
+        {**answer, "vnp_Amount": "1"}, "k"
+    )

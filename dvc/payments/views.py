@@ -1,0 +1,137 @@
+"""Payment pages: pay from "Hồ sơ của tôi" or by dossier code + security code without logging in, the gateway's
+return and IPN addresses, and the receipt."""
+
+from __future__ import annotations
+
+import uuid
+
+from captcha.fields import CaptchaField
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from dvc.accounts.throttle import client_ip
+from dvc.dossiers import selectors
+from dvc.dossiers.models import Dossier
+from dvc.errors import DomainError
+from dvc.payments import services
+from dvc.payments.models import FeeLine, Receipt
+from dvc.vault.views import file_response
+
+SESSION_KEY = "payable_dossiers"
+
+
+@login_required
+@require_POST
+def pay_mine(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponseBase:
+    dossier = selectors.dossier_of(request.user, dossier_id)
+    try:
+        _attempt, url = services.payment_start(dossier=dossier, payer=request.user, ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("dossiers:detail", dossier_id=dossier.pk)
+    return redirect(url)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Mã hồ sơ"), max_length=40)
+    captcha = CaptchaField(label=gettext_lazy("Mã xác thực"))
+
+
+def pay_by_code(request: HttpRequest) -> HttpResponse:
+    """Tiện ích → Thanh toán trực tuyến (seed 000): by dossier code and security code, no login needed."""
+    form = CodeForm(request.POST or None)
+    dossier = None
+    if request.method == "POST" and form.is_valid():
+        dossier = (
+            Dossier.objects.filter(code=form.cleaned_data["code"].strip().upper())
+            .exclude(status=Dossier.Status.DRAFT)
+            .select_related("procedure", "agency")
+            .first()
+        )
+        if dossier is None:
+            form.add_error("code", _("Không tìm thấy hồ sơ có mã này."))
+        else:
+            allowed = set(request.session.get(SESSION_KEY, []))
+            request.session[SESSION_KEY] = sorted(allowed | {str(dossier.pk)})[-20:]
+    return render(
+        request,
+        "payments/pay_by_code.html",
+        {
+            "form": form,
+            "dossier": dossier,
+            "applicant": selectors.mask_name(dossier.applicant_data.get("full_name", "")) if dossier else "",
+            "lines": FeeLine.objects.filter(dossier=dossier) if dossier else [],
+            "total": services.amount_due(dossier) if dossier else 0,
+        },
+    )
+
+
+@require_POST
+def pay_by_code_start(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponseBase:
+    if str(dossier_id) not in request.session.get(SESSION_KEY, []):
+        raise Http404
+    dossier = Dossier.objects.select_related("procedure").filter(pk=dossier_id).first()
+    if dossier is None:
+        raise Http404
+    try:
+        _attempt, url = services.payment_start(dossier=dossier, payer=request.user, ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("payments:by_code")
+    return redirect(url)
+
+
+@require_GET
+def vnpay_return(request: HttpRequest) -> HttpResponse:
+    """Where the payer's browser comes back: shows the outcome, changes nothing (the IPN does)."""
+    attempt = services.record_return(request.GET)
+    said_success = request.GET.get("vnp_ResponseCode") == "00" and request.GET.get("vnp_TransactionStatus") == "00"
+    can_see = attempt is not None and (
+        attempt.dossier.applicant_id == getattr(request.user, "pk", None)
+        or str(attempt.dossier_id) in request.session.get(SESSION_KEY, [])
+    )
+    return render(
+        request,
+        "payments/return.html",
+        {
+            "attempt": attempt if can_see else None,
+            "valid": attempt is not None,
+            "said_success": said_success,
+            "receipt": Receipt.objects.filter(attempt=attempt).first() if attempt and can_see else None,
+        },
+    )
+
+
+@require_GET
+def vnpay_ipn(request: HttpRequest) -> JsonResponse:
+    """The gateway's server-to-server notice: ``{"RspCode", "Message"}`` as VNPay expects."""
+    try:
+        answer = services.ipn_handle(request.GET)
+    except Exception:
+        services.logger.exception("IPN failed")
+        return JsonResponse({"RspCode": "99", "Message": "Unknown error"})
+    return JsonResponse(answer.json())
+
+
+def receipt(request: HttpRequest, number: str) -> HttpResponseBase:
+    """The receipt PDF, for the applicant, whoever paid by code in this browser, and the agency's staff."""
+    found = Receipt.objects.select_related("dossier", "stored_file").filter(number=number).first()
+    if found is None or found.stored_file is None:
+        raise Http404
+    from dvc.dossiers.queues import staff_agencies
+
+    user = request.user
+    allowed = (
+        found.dossier.applicant_id == getattr(user, "pk", None)
+        or str(found.dossier_id) in request.session.get(SESSION_KEY, [])
+        or found.dossier.agency_id in staff_agencies(user)
+    )
+    if not allowed:
+        raise Http404
+    return file_response(found.stored_file)
