@@ -114,14 +114,14 @@ def tasks() -> Iterator[Any]:
 
 
 @pytest.fixture
-def submitted_dossier():
+def submitted_dossier() -> Any:
     """A submitted 1.004873 dossier (xác nhận tình trạng hôn nhân) of the given citizen."""
 
     from dvc.catalog.models import Procedure
     from dvc.dossiers import services
     from dvc.dossiers.tests.factories import MARITAL_ANSWERS, commune_centre, photo_upload
 
-    def make(user, agency=None, key="k1"):
+    def make(user: Any, agency: Any = None, key: str = "k1") -> Any:
         agency = agency or commune_centre()
         procedure = Procedure.objects.get(code="1.004873")
         dossier = services.dossier_start(applicant=user, procedure=procedure, agency=agency)
