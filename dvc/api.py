@@ -139,12 +139,14 @@ def register_routers() -> None:
     from dvc.catalog.api import router as catalog_router
     from dvc.dossiers.api import router as dossiers_router
     from dvc.dossiers.backoffice_api import router as backoffice_router
+    from dvc.payments.api import router as payments_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", agencies_router)
     api.add_router("/", catalog_router)
     api.add_router("/", dossiers_router)
     api.add_router("/", backoffice_router)
+    api.add_router("/", payments_router)
 
 
 register_routers()

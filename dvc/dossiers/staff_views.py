@@ -179,7 +179,20 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
         "today": timezone.localdate(),
         "posted": {},
         "issued": dossier.issued_results.order_by("-signed_at").first(),
+        **_payments(dossier),
         **extra,
+    }
+
+
+def _payments(dossier: Dossier) -> dict[str, Any]:
+    from dvc.payments.models import FeeLine, PaymentAttempt, Receipt
+
+    lines = list(FeeLine.objects.filter(dossier=dossier))
+    return {
+        "lines": lines,
+        "total": sum(line.amount for line in lines),
+        "attempts": list(PaymentAttempt.objects.filter(dossier=dossier).order_by("-created_at")[:20]),
+        "payment_receipt": Receipt.objects.filter(dossier=dossier).first(),
     }
 
 
@@ -221,6 +234,8 @@ ACTIONS: dict[str, Callable[[HttpRequest, Dossier, User, str], Any]] = {
     "tra-ket-qua": lambda r, d, u, ip: backoffice.dossier_return_result(
         dossier=d, actor=u, method=r.POST.get("method", ""), note=r.POST.get("note", ""), ip=ip
     ),
+    "tien-mat": lambda r, d, u, ip: _payments_module().payment_record_cash(dossier=d, officer=u, ip=ip),
+    "hoan-tien": lambda r, d, u, ip: _refund(r, d, u, ip),
     "gia-han": lambda r, d, u, ip: backoffice.dossier_extend(
         dossier=d, actor=u, reason=r.POST.get("reason", ""), new_due=_date(r.POST.get("new_due", "")), ip=ip
     ),
@@ -238,7 +253,37 @@ DONE = {
     "phe-duyet": _("Đã phê duyệt. Kết quả đã được ký số và gửi vào kho dữ liệu của người nộp."),
     "tra-ket-qua": _("Đã trả kết quả."),
     "gia-han": _("Đã gửi văn bản xin lỗi và hẹn lại ngày trả kết quả."),
+    "tien-mat": _("Đã ghi nhận nộp tiền mặt và lập biên lai."),
+    "hoan-tien": _("Đã ghi nhận hoàn tiền."),
 }
+
+
+def _payments_module() -> Any:
+    from dvc.payments import services as payments
+
+    return payments
+
+
+def _refund(request: HttpRequest, dossier: Dossier, officer: User, ip: str) -> Any:
+    from dvc.payments.models import PaymentAttempt
+
+    chosen = _uuid(request.POST.get("attempt", ""))
+    attempt = PaymentAttempt.objects.filter(dossier=dossier, pk=chosen).first() if chosen else None
+    if attempt is None:
+        raise InvalidInput({"attempt": [_("Vui lòng chọn lần thanh toán cần hoàn tiền.")]})
+    amount = request.POST.get("amount", "").replace(".", "").strip()
+    if not amount.isdigit():
+        raise InvalidInput({"amount": [_("Số tiền hoàn phải lớn hơn 0 và không quá số đã thu.")]})
+    return _payments_module().refund_record(
+        attempt=attempt, officer=officer, amount=int(amount), reason=request.POST.get("reason", ""), ip=ip
+    )
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 def _specialist(value: str) -> User:

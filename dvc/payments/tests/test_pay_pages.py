@@ -109,3 +109,27 @@ def test_a_forged_return_is_refused_and_a_tampered_order_stops_at_the_sandbox(cl
     assert "không hợp lệ" in page
     bad_order = client.post(reverse("payments:sandbox_pay"), {"order": json.dumps({"vnp_Amount": "1"})})
     assert bad_order.status_code == 400
+
+
+def test_the_same_payment_through_the_api(client, unpaid, gateway, tasks):
+    from dvc.accounts.services import api_token_create
+
+    citizen = UserFactory()
+    dossier = unpaid(citizen)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=citizen)}"}
+    started = client.post(f"/api/v1/dossiers/{dossier.pk}/payments", **headers)
+    assert started.status_code == 201 and started.json()["amount"] == 58000
+    before = client.get(f"/api/v1/dossiers/{dossier.pk}/payments", **headers).json()
+    assert before["fee_status"] == "unpaid" and before["total"] == 58000 and len(before["lines"]) == 2
+    assert client.get(f"/api/v1/dossiers/{dossier.pk}/payments/receipt", **headers).status_code == 404
+    through_sandbox(client, started.json()["redirect_url"], gateway)
+    tasks()
+    after = client.get(f"/api/v1/dossiers/{dossier.pk}/payments", **headers).json()
+    assert after["fee_status"] == "paid" and after["receipt_number"]
+    assert after["attempts"][0]["status"] == "paid"
+    pdf = client.get(f"/api/v1/dossiers/{dossier.pk}/payments/receipt", **headers)
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    again = client.post(f"/api/v1/dossiers/{dossier.pk}/payments", **headers)
+    assert again.status_code == 409 and again.json()["code"] == "nothing_to_pay"
+    other = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=UserFactory())}"}
+    assert client.get(f"/api/v1/dossiers/{dossier.pk}/payments", **other).status_code == 404
