@@ -144,8 +144,9 @@ _MARITAL_ANSWERS = {
 
 
 def _demo_dossiers() -> None:
-    """Two dossiers of the demo citizen at phường Ba Đình, so the officers' queues are not empty on first sight:
-    one waiting to be received, one received and with the specialist. Made once, without sending any SMS."""
+    """Three dossiers of the demo citizen at phường Ba Đình, so the officers' queues are not empty on first sight:
+    one waiting to be received, one with the specialist, and one whose result goes by post, with the postage
+    still to pay online. Made once, without sending any SMS."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
@@ -161,11 +162,13 @@ def _demo_dossiers() -> None:
     procedure = Procedure.objects.get(code="1.004873")
     identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
     sent = []
-    for n in range(2):
+    by_post = {"province": "01", "commune": "00004", "line": "Số 1 Liễu Giai"}
+    for n in range(3):
         dossier = services.dossier_start(applicant=citizen, procedure=procedure, agency=agency)
         services.dossier_save_draft(
             dossier=dossier, actor=citizen, form_data=_MARITAL_ANSWERS, submission_method="online",
-            result_method="online", delivery_address={}, notify_sms=False, notify_email=False,
+            result_method="post" if n == 2 else "online", delivery_address=by_post if n == 2 else {},
+            notify_sms=False, notify_email=False,
         )  # fmt: skip
         photo = io.BytesIO()
         Image.new("RGB", (320, 200), "#dde").save(photo, "JPEG")

@@ -15,7 +15,8 @@ def test_demo_loads_twice_without_duplicates_and_fills_the_officer_queue(client)
     load_demo()
     assert len(logins) == 13 and User.objects.get(id_number="001085012345").check_password(DEMO_PASSWORD)
     dossiers = Dossier.objects.filter(applicant__id_number="001085012345")
-    assert sorted(dossiers.values_list("status", flat=True)) == ["processing", "submitted"]
+    assert sorted(dossiers.values_list("status", flat=True)) == ["processing", "submitted", "submitted"]
+    assert dossiers.filter(fee_status="unpaid", result_method="post").count() == 1  # postage to pay online
     client.force_login(User.objects.get(id_number="001193000021"))  # one-stop officer, phường Ba Đình
     queue = client.get(reverse("staff:queue") + "?hang=tat-ca").content.decode()
     assert all(d.code in queue for d in dossiers)
