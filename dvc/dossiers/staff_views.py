@@ -236,6 +236,9 @@ ACTIONS: dict[str, Callable[[HttpRequest, Dossier, User, str], Any]] = {
     ),
     "tien-mat": lambda r, d, u, ip: _payments_module().payment_record_cash(dossier=d, officer=u, ip=ip),
     "hoan-tien": lambda r, d, u, ip: _refund(r, d, u, ip),
+    "mien-phi": lambda r, d, u, ip: _payments_module().fee_exempt(
+        dossier=d, officer=u, reason=r.POST.get("reason", ""), ip=ip
+    ),
     "gia-han": lambda r, d, u, ip: backoffice.dossier_extend(
         dossier=d, actor=u, reason=r.POST.get("reason", ""), new_due=_date(r.POST.get("new_due", "")), ip=ip
     ),
@@ -255,6 +258,7 @@ DONE = {
     "gia-han": _("Đã gửi văn bản xin lỗi và hẹn lại ngày trả kết quả."),
     "tien-mat": _("Đã ghi nhận nộp tiền mặt và lập biên lai."),
     "hoan-tien": _("Đã ghi nhận hoàn tiền."),
+    "mien-phi": _("Đã miễn phí, lệ phí cho hồ sơ."),
 }
 
 

@@ -317,6 +317,29 @@ def payment_record_cash(*, dossier: Dossier, officer: Any, ip: str = "") -> Paym
     return attempt
 
 
+def fee_exempt(*, dossier: Dossier, officer: Any, reason: str, ip: str = "") -> Dossier:
+    """The agency waives the fees for an applicant the law exempts (e.g. người có công, hộ nghèo), with the legal
+    ground; the dossier no longer waits for payment and the decision stays in its history."""
+    from dvc.dossiers.backoffice import audit, require
+
+    require(officer, dossier, "return_result")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput({"reason": [_("Vui lòng ghi căn cứ miễn phí, lệ phí.")]})
+    with transaction.atomic():
+        if not Dossier.objects.filter(pk=dossier.pk, fee_status=Dossier.FeeStatus.UNPAID).update(
+            fee_status=Dossier.FeeStatus.NOT_REQUIRED, updated_at=timezone.now()
+        ):
+            raise Conflict(_("Hồ sơ này không có khoản phí nào chờ thanh toán."), code="nothing_to_pay")
+        PaymentAttempt.objects.filter(dossier=dossier, status=A.PENDING).update(
+            status=A.CANCELLED, settled_at=timezone.now()
+        )
+        _event(dossier, actor=officer, action="fee_exempted", note=reason[:1000])
+        audit(officer, "fee_exempt", dossier, ip=ip)
+    dossier.refresh_from_db()
+    return dossier
+
+
 def refund_record(*, attempt: PaymentAttempt, officer: Any, amount: int, reason: str, ip: str = "") -> Refund:
     """A refund the agency made outside the portal, with the reason (the gateway's refund API is not used)."""
     from dvc.dossiers.backoffice import audit, require

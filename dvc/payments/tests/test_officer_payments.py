@@ -64,3 +64,17 @@ def test_another_agency_cannot_record_payments(client, unpaid):
     client.force_login(stranger)
     assert client.post(reverse("staff:act", args=[dossier.pk, "tien-mat"])).status_code == 403
     assert Dossier.objects.get(pk=dossier.pk).fee_status == "unpaid"
+
+
+def test_an_exempt_applicant_owes_nothing_after_the_officer_records_the_ground(client, unpaid):
+    agency = commune_centre()
+    staff = agency_staff(agency)
+    dossier = unpaid(UserFactory(), agency=agency)
+    client.force_login(staff.officer)
+    missing = client.post(reverse("staff:act", args=[dossier.pk, "mien-phi"]), {"reason": " "})
+    assert missing.status_code == 422 and "căn cứ miễn" in missing.content.decode()
+    client.post(reverse("staff:act", args=[dossier.pk, "mien-phi"]), {"reason": "Người có công với cách mạng"})
+    dossier.refresh_from_db()
+    assert dossier.fee_status == Dossier.FeeStatus.NOT_REQUIRED
+    page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
+    assert "Miễn phí, lệ phí" in page and "Người có công với cách mạng" in page
