@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dvc.vault",
     "dvc.dossiers",
     "dvc.payments",
+    "dvc.stats",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -228,6 +228,9 @@ class DossierEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
+    # The dossier's facts right after the change (agency, procedure, channel, due date...): what the statistics
+    # count, so that they can be rebuilt from the history alone.
+    data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

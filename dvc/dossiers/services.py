@@ -85,8 +85,23 @@ def _applicant_snapshot(user: User) -> dict[str, Any]:
 
 def _event(dossier: Dossier, *, actor: Any, action: str, before: str = "", after: str = "", note: str = "") -> None:
     DossierEvent.objects.create(
-        dossier=dossier, actor=actor, action=action, from_status=before, to_status=after, note=note
-    )
+        dossier=dossier, actor=actor, action=action, from_status=before, to_status=after, note=note,
+        data=_facts(dossier),
+    )  # fmt: skip
+
+
+def _facts(dossier: Dossier) -> dict[str, Any]:
+    """What the statistics need to know of the dossier at this moment."""
+    return {
+        "agency": dossier.agency_id,
+        "procedure": dossier.procedure_id,
+        "channel": dossier.channel,
+        "status": dossier.status,
+        "received": dossier.received_at.isoformat() if dossier.received_at else None,
+        "due": dossier.due_at.isoformat() if dossier.due_at else None,
+        "extended": dossier.extended_until is not None,
+        "paused": dossier.paused_at is not None,
+    }
 
 
 def dossier_start(*, applicant: User, procedure: Procedure, agency: Agency) -> Dossier:

@@ -1,0 +1,163 @@
+"""Reading the figures for a scope (province, agency and its sub-agencies, procedure, sector, service level) and a
+period. Only aggregate rows are read, never the dossiers themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from dvc.agencies.models import Agency
+from dvc.stats.models import COUNTERS, DailyFigure, OpenDossiers
+
+
+@dataclass(frozen=True)
+class Scope:
+    province: str = ""
+    agency: str = ""
+    procedure: str = ""
+    sector: str = ""
+    level: str = ""
+    service_level: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass
+class Figures:
+    received_online: int = 0
+    received_counter: int = 0
+    processed: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+    refused: int = 0
+    withdrawn: int = 0
+    processing_days: int = 0
+    paid: int = 0
+    paid_online: int = 0
+    rated: int = 0
+    overall_sum: int = 0
+    timeliness_sum: int = 0
+    attitude_sum: int = 0
+    publicity_sum: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+    criteria: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def received(self) -> int:
+        return self.received_online + self.received_counter
+
+    @property
+    def early_or_on_time(self) -> int:
+        return self.early + self.on_time
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def late_rate(self) -> float | None:
+        return self._rate(self.late, self.processed)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self._rate(self.early_or_on_time, self.processed)
+
+    @property
+    def online_share(self) -> float | None:
+        return self._rate(self.received_online, self.received)
+
+    @property
+    def paid_online_share(self) -> float | None:
+        return self._rate(self.paid_online, self.paid)
+
+    @property
+    def average_days(self) -> float | None:
+        return round(self.processing_days / self.processed, 1) if self.processed else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        """The satisfaction index in percent: the mean overall score out of 5."""
+        return round(100 * self.overall_sum / (5 * self.rated), 1) if self.rated else None
+
+
+def agencies_in(scope: Scope) -> QuerySet[Agency] | None:
+    """The agencies a scope covers (an agency with everything under it), or None for the whole country."""
+    if scope.agency:
+        root = Agency.objects.filter(code=scope.agency).first()
+        if root is None:
+            return Agency.objects.none()
+        found, frontier = {root.pk}, {root.pk}
+        while frontier:
+            frontier = set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+            found |= frontier
+        return Agency.objects.filter(pk__in=found)
+    if scope.province:
+        return Agency.objects.filter(
+            Q(admin_unit__code=scope.province, admin_unit__level="province")
+            | Q(admin_unit__parent__code=scope.province, admin_unit__parent__level="province")
+        )
+    return None
+
+
+def _filtered(rows: QuerySet[Any], scope: Scope) -> QuerySet[Any]:
+    agencies = agencies_in(scope)
+    if agencies is not None:
+        rows = rows.filter(agency__in=agencies)
+    if scope.procedure:
+        rows = rows.filter(procedure__code=scope.procedure)
+    if scope.sector:
+        rows = rows.filter(procedure__sector__code=scope.sector)
+    if scope.level:
+        rows = rows.filter(procedure__level=scope.level)
+    if scope.service_level:
+        rows = rows.filter(procedure__service_level=scope.service_level)
+    return rows
+
+
+def figures(scope: Scope, *, group_by: str | None = None) -> dict[Any, Figures]:
+    """The figures of a scope, in one entry ``None`` or one per ``group_by`` value (e.g. ``"agency"``)."""
+    days = _filtered(DailyFigure.objects.all(), scope)
+    if scope.start:
+        days = days.filter(day__gte=scope.start)
+    if scope.end:
+        days = days.filter(day__lte=scope.end)
+    sums = {name: Sum(name) for name in COUNTERS}
+    result: dict[Any, Figures] = {}
+    grouped = days.values(group_by).annotate(**sums) if group_by else [days.aggregate(**sums)]
+    for row in grouped:
+        key = row.get(group_by) if group_by else None
+        entry = result[key] = Figures()
+        for name in COUNTERS:
+            setattr(entry, name, int(row[name] or 0))
+    today = timezone.localdate()
+    open_rows = _filtered(OpenDossiers.objects.all(), scope)
+    open_sums = {"in_progress": Sum("count"), "overdue": Sum("count", filter=Q(due_day__lt=today))}
+    grouped_open = open_rows.values(group_by).annotate(**open_sums) if group_by else [open_rows.aggregate(**open_sums)]
+    for row in grouped_open:
+        key = row.get(group_by) if group_by else None
+        entry = result.setdefault(key, Figures())
+        entry.in_progress, entry.overdue = int(row["in_progress"] or 0), int(row["overdue"] or 0)
+    for entry in result.values():
+        if entry.rated:
+            entry.criteria = {
+                name: round(getattr(entry, f"{name}_sum") / entry.rated, 2)
+                for name in ("overall", "timeliness", "attitude", "publicity")
+            }
+    return result
+
+
+def usual_days(procedure_id: int) -> float | None:
+    """ "Usually takes N working days" on a procedure page: the mean over the last year, once 5 results exist."""
+    since = timezone.localdate() - dt.timedelta(days=365)
+    row = DailyFigure.objects.filter(procedure_id=procedure_id, day__gte=since).aggregate(
+        processed=Sum("processed"), days=Sum("processing_days")
+    )
+    if not row["processed"] or row["processed"] < 5:
+        return None
+    return round(row["days"] / row["processed"], 1)

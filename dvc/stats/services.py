@@ -1,0 +1,134 @@
+"""Keeping the figures: each history row of a dossier adds to the counters it concerns, in its own transaction.
+
+The rules (NĐ 118/2025/NĐ-CP; TT 03/2025/TT-VPCP on the reporting of one-stop results):
+- received: counted on the day of receipt, by channel (online or counter);
+- processed: a result approved; early when finished on a working day before the due day, on time when on the
+  due day before its close, late after it. The due date already includes the clock pauses for supplements; an
+  extension (form 04) does not move it, so an extended dossier still counts late;
+- processing time: working days from receipt to result;
+- refused, withdrawn, paid (online or at the counter), and the ratings' sums for the satisfaction index;
+- in progress: received and not finished, counted by due day (a paused dossier is not counted while paused).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from dvc.agencies.calendar import WorkingCalendar
+from dvc.agencies.models import Agency
+from dvc.dossiers.models import DossierEvent, Rating
+from dvc.stats.models import COUNTERS, DailyFigure, OpenDossiers
+
+_calendars: dict[int, WorkingCalendar] = {}
+
+
+def _calendar(agency_id: int) -> WorkingCalendar:
+    # One per agency per process: its per-day answers are memoised (the database rows of a year load once).
+    calendar = _calendars.get(agency_id)
+    if calendar is None:
+        calendar = _calendars[agency_id] = WorkingCalendar(Agency(pk=agency_id))
+    return calendar
+
+
+def on_event(sender: Any, instance: DossierEvent, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    if created and not raw and instance.data:
+        apply(instance)
+
+
+def _add(day: dt.date, agency: int, procedure: int, **counts: int) -> None:
+    counts = {k: v for k, v in counts.items() if v}
+    if not counts:
+        return
+    if not set(counts) <= set(COUNTERS):
+        raise ValueError(f"unknown counters {set(counts) - set(COUNTERS)}")
+    key = {"day": day, "agency_id": agency, "procedure_id": procedure}
+    if not DailyFigure.objects.filter(**key).update(**{k: F(k) + v for k, v in counts.items()}):
+        try:
+            with transaction.atomic():
+                DailyFigure.objects.create(**key, **counts)
+        except IntegrityError:  # created by a concurrent transaction: add to it
+            DailyFigure.objects.filter(**key).update(**{k: F(k) + v for k, v in counts.items()})
+
+
+def _open(agency: int, procedure: int, due: dt.date, change: int) -> None:
+    key = {"agency_id": agency, "procedure_id": procedure, "due_day": due}
+    if not OpenDossiers.objects.filter(**key).update(count=F("count") + change):
+        try:
+            with transaction.atomic():
+                OpenDossiers.objects.create(**key, count=change)
+        except IntegrityError:
+            OpenDossiers.objects.filter(**key).update(count=F("count") + change)
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    return parse_datetime(value) if isinstance(value, str) else None
+
+
+def verdict(finished: dt.datetime, due: dt.datetime, extended: bool) -> str:
+    """early / on_time / late for a result finished at ``finished`` against the legal due moment."""
+    if extended or finished > due:
+        return "late"
+    if timezone.localdate(finished) < timezone.localdate(due):
+        return "early"
+    return "on_time"
+
+
+def apply(event: DossierEvent) -> None:
+    facts = event.data
+    agency, procedure = facts.get("agency"), facts.get("procedure")
+    if not agency or not procedure:
+        return
+    day = timezone.localdate(event.at)
+    due = _moment(facts.get("due"))
+    due_day = timezone.localdate(due) if due else None
+    action = event.action
+    if action == "received":
+        online = facts.get("channel") != "counter"
+        _add(day, agency, procedure, received_online=int(online), received_counter=int(not online))
+        if due_day:
+            _open(agency, procedure, due_day, +1)
+    elif action == "supplement_requested" and facts.get("paused") and due_day:
+        _open(agency, procedure, due_day, -1)
+    elif action == "supplemented" and facts.get("status") == "processing" and due_day:
+        _open(agency, procedure, due_day, +1)
+    elif action == "result_ready" and due is not None:
+        result = verdict(event.at, due, bool(facts.get("extended")))
+        received = _moment(facts.get("received"))
+        days = 0
+        if received is not None:
+            days = max(_calendar(agency).working_days_between(timezone.localdate(received), day), 0)
+        _add(day, agency, procedure, processed=1, processing_days=days, **{result: 1})
+        if due_day:
+            _open(agency, procedure, due_day, -1)
+    elif action in ("refused", "suspended"):
+        if action == "refused":
+            _add(day, agency, procedure, refused=1)
+        if event.from_status == "processing" and due_day:
+            _open(agency, procedure, due_day, -1)
+    elif action == "withdrawn" and event.from_status == "submitted":
+        _add(day, agency, procedure, withdrawn=1)
+    elif action == "paid":
+        _add(day, agency, procedure, paid=1, paid_online=int(event.actor_id is None))
+    elif action == "rated":
+        rating = Rating.objects.filter(dossier_id=event.dossier_id).first()
+        if rating is not None:
+            _add(day, agency, procedure, rated=1, overall_sum=rating.overall, timeliness_sum=rating.timeliness,
+                 attitude_sum=rating.attitude, publicity_sum=rating.publicity)  # fmt: skip
+
+
+def rebuild() -> int:
+    """Recompute every figure from the dossiers' history; returns the number of events read."""
+    count = 0
+    with transaction.atomic():
+        DailyFigure.objects.all().delete()
+        OpenDossiers.objects.all().delete()
+        for event in DossierEvent.objects.exclude(data={}).order_by("at", "pk").iterator(chunk_size=5000):
+            apply(event)
+            count += 1
+    return count
