@@ -140,6 +140,7 @@ def register_routers() -> None:
     from dvc.dossiers.api import router as dossiers_router
     from dvc.dossiers.backoffice_api import router as backoffice_router
     from dvc.payments.api import router as payments_router
+    from dvc.stats.api import router as stats_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", agencies_router)
@@ -147,6 +148,7 @@ def register_routers() -> None:
     api.add_router("/", dossiers_router)
     api.add_router("/", backoffice_router)
     api.add_router("/", payments_router)
+    api.add_router("/", stats_router)
 
 
 register_routers()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("dvc.dossiers.urls")),
     path("", include("dvc.dossiers.staff_urls")),
     path("", include("dvc.payments.urls")),
+    path("", include("dvc.stats.urls")),
     path("", include("dvc.vault.urls")),
     path("captcha/", include("captcha.urls")),
     # Staff sign in through the portal's login, with its OTP step; the admin has no password-only door.

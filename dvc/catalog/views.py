@@ -11,6 +11,7 @@ from dvc.catalog import eform, selectors
 from dvc.catalog.models import Procedure
 from dvc.catalog.printable import blank_form_pdf
 from dvc.catalog.services import fee_amount
+from dvc.stats.selectors import usual_days
 
 PAGE_SIZE = 20
 
@@ -62,6 +63,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         "has_form": bool((procedure.form_schema or {}).get("fields")),
         "accepts_online": "online" in procedure.submission_channels
         and procedure.service_level != Procedure.ServiceLevel.INFORMATION,
+        "usual_days": usual_days(procedure.pk),
     }
     return render(request, "catalog/detail.html", context)
 

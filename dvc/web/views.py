@@ -10,7 +10,14 @@ from dvc.catalog import selectors as catalog_selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    from django.utils import timezone
+
+    from dvc.stats.selectors import Figures, Scope, figures
+
+    today = timezone.localdate()
     context = {
+        "totals": figures(Scope(start=today.replace(month=1, day=1), end=today)).get(None) or Figures(),
+        "read_at": timezone.localtime(),
         "top_agencies": selectors.agencies()[:12],
         "life_events": catalog_selectors.life_events(),
         "filters": None,
