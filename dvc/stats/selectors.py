@@ -161,3 +161,43 @@ def usual_days(procedure_id: int) -> float | None:
     if not row["processed"] or row["processed"] < 5:
         return None
     return round(row["days"] / row["processed"], 1)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One officer's load in an agency: dossiers held now, overdue among them, and results in the period."""
+
+    officer_id: int
+    name: str
+    holding: int
+    overdue: int
+    finished: int
+    finished_late: int
+
+
+def workload(agency: Agency, start: dt.date, end: dt.date) -> list[Workload]:
+    """For the leader: per specialist (dossiers assigned) — one aggregate query over the agency's dossiers."""
+    from django.db.models import Count, F
+
+    from dvc.dossiers.models import Dossier
+
+    now = timezone.now()
+    open_states = (Dossier.Status.PROCESSING, Dossier.Status.NEEDS_SUPPLEMENT)
+    finished = Q(decided_at__date__gte=start, decided_at__date__lte=end, status__in=("result_ready", "returned"))
+    late = finished & (Q(decided_at__gt=F("due_at")) | Q(extended_until__isnull=False))
+    rows = (
+        Dossier.objects.filter(agency=agency, assigned_to__isnull=False)
+        .values("assigned_to", "assigned_to__full_name")
+        .annotate(
+            holding=Count("pk", filter=Q(status__in=open_states)),
+            overdue=Count("pk", filter=Q(status__in=open_states, due_at__lt=now)),
+            finished=Count("pk", filter=finished),
+            finished_late=Count("pk", filter=late),
+        )
+        .order_by("assigned_to__full_name")
+    )
+    return [
+        Workload(r["assigned_to"], r["assigned_to__full_name"], r["holding"], r["overdue"], r["finished"],
+                 r["finished_late"])
+        for r in rows
+    ]  # fmt: skip

@@ -1,0 +1,93 @@
+"""Staff reports: an agency's figures per procedure for a period, on screen, as Excel and as CSV; for leaders,
+each specialist's workload and lateness."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from openpyxl import Workbook
+
+from dvc.accounts.throttle import client_ip
+from dvc.agencies.models import Agency, StaffRole
+from dvc.catalog.models import Procedure
+from dvc.dossiers.backoffice import audit
+from dvc.dossiers.queues import staff_agencies
+from dvc.dossiers.staff_views import staff_required
+from dvc.stats.selectors import Figures, Scope, figures, workload
+from dvc.stats.views import _date
+
+COLUMNS = (
+    "Mã thủ tục", "Thủ tục", "Tiếp nhận trực tuyến", "Tiếp nhận trực tiếp", "Đã xử lý", "Trước hạn", "Đúng hạn",
+    "Trễ hạn", "Tỉ lệ trễ hạn (%)", "Đang xử lý", "Quá hạn", "Từ chối", "Rút", "Số ngày xử lý TB",
+)  # fmt: skip
+
+
+def _row(code: str, name: str, f: Figures) -> list[Any]:
+    return [code, name, f.received_online, f.received_counter, f.processed, f.early, f.on_time, f.late,
+            f.late_rate if f.late_rate is not None else "", f.in_progress, f.overdue, f.refused, f.withdrawn,
+            f.average_days if f.average_days is not None else ""]  # fmt: skip
+
+
+@staff_required
+def report(request: HttpRequest) -> HttpResponse:
+    mine = staff_agencies(request.user)
+    agencies = list(Agency.objects.filter(pk__in=mine).order_by("name"))
+    chosen = next((a for a in agencies if str(a.pk) == request.GET.get("co_quan")), agencies[0])
+    today = timezone.localdate()
+    start = _date(request.GET.get("tu_ngay")) or today.replace(day=1)
+    end = _date(request.GET.get("den_ngay")) or today
+    start, end = min(start, end), max(start, end)
+    per_procedure = figures(Scope(agency=chosen.code, start=start, end=end), group_by="procedure")
+    names = dict(Procedure.objects.filter(pk__in=[k for k in per_procedure if k]).values_list("pk", "code"))
+    titles = dict(Procedure.objects.filter(pk__in=[k for k in per_procedure if k]).values_list("pk", "name"))
+    rows = [_row(names.get(k, ""), titles.get(k, ""), f) for k, f in per_procedure.items() if k]
+    rows.sort(key=lambda r: r[0])
+    totals = figures(Scope(agency=chosen.code, start=start, end=end)).get(None) or Figures()
+    audit(request.user, "view_report", ip=client_ip(request), detail=f"{chosen.code} {start}..{end}")
+    name = f"bao-cao-{chosen.code}-{start:%Y%m%d}-{end:%Y%m%d}"
+    export = request.GET.get("xuat")
+    if export == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if export == "xlsx":
+        book = Workbook()
+        sheet = book.create_sheet("Bao cao", 0)
+        for extra in book.sheetnames[1:]:
+            del book[extra]
+        sheet.append([f"{chosen.name}: {start:%d/%m/%Y} – {end:%d/%m/%Y}"])
+        sheet.append(list(COLUMNS))
+        for row in rows:
+            sheet.append(row)
+        data = io.BytesIO()
+        book.save(data)
+        response = HttpResponse(
+            data.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    is_leader = StaffRole.Role.LEADER in mine.get(chosen.pk, set())
+    return render(
+        request,
+        "stats/report.html",
+        {
+            "agencies": agencies,
+            "chosen": chosen,
+            "start": start,
+            "end": end,
+            "columns": COLUMNS,
+            "rows": rows,
+            "totals": totals,
+            "read_at": timezone.localtime(),
+            "workload": workload(chosen, start, end) if is_leader else None,
+        },
+    )

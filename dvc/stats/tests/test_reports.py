@@ -1,0 +1,61 @@
+"""Staff reports per agency and period (screen, Excel, CSV) and the leader's view of workload and lateness."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from dvc.accounts.tests.factories import UserFactory
+from dvc.dossiers import backoffice
+from dvc.dossiers.tests.factories import agency_staff, commune_centre
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office(submitted_dossier):
+    agency = commune_centre()
+    staff = agency_staff(agency)
+    done = backoffice.dossier_receive(dossier=submitted_dossier(UserFactory(), agency=agency), actor=staff.officer)
+    done = backoffice.dossier_assign(dossier=done, actor=staff.officer, specialist=staff.specialist)
+    done = backoffice.dossier_generate_result(dossier=done, actor=staff.specialist)
+    done = backoffice.dossier_propose(dossier=done, actor=staff.specialist, decision="approve", note="")
+    backoffice.dossier_approve(dossier=done, actor=staff.leader)
+    waiting = backoffice.dossier_receive(
+        dossier=submitted_dossier(UserFactory(), agency=agency, key="k2"), actor=staff.officer
+    )
+    backoffice.dossier_assign(dossier=waiting, actor=staff.officer, specialist=staff.specialist)
+    return agency, staff
+
+
+def test_the_report_on_screen_in_excel_and_csv(client, office):
+    _agency, staff = office
+    client.force_login(staff.officer)
+    page = client.get(reverse("stats:report")).content.decode()
+    assert "1.004873" in page and "Khối lượng và độ trễ" not in page  # the officer is not a leader
+    book = load_workbook(io.BytesIO(client.get(reverse("stats:report") + "?xuat=xlsx").content))
+    sheet = book.active
+    header, row = [c.value for c in sheet[2]], [c.value for c in sheet[3]]
+    assert header[4] == "Đã xử lý" and row[0] == "1.004873" and row[4] == 1 and row[9] == 1
+    csv_text = client.get(reverse("stats:report") + "?xuat=csv").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("Mã thủ tục,Thủ tục") and "1.004873" in csv_text
+
+
+def test_the_leader_sees_each_specialists_load(client, office):
+    _agency, staff = office
+    client.force_login(staff.leader)
+    page = client.get(reverse("stats:report")).content.decode()
+    assert "Khối lượng và độ trễ theo chuyên viên" in page and "Phạm Thị Chuyên Viên" in page
+    row = page.split("Phạm Thị Chuyên Viên</th>")[1].split("</tr>")[0]
+    assert row.count("<td>") == 4 and "<td>1</td><td>0</td><td>1</td><td>0</td>" in row.replace("\n", "")
+
+
+def test_reports_are_for_staff_of_the_agency_only(client, office):
+    agency, _staff = office
+    stranger = agency_staff(commune_centre(code="000.02.02.H26")).leader
+    client.force_login(stranger)
+    page = client.get(reverse("stats:report") + f"?co_quan={agency.pk}").content.decode()
+    assert "1.004873" not in page  # falls back to the stranger's own agency
+    client.force_login(UserFactory())
+    assert client.get(reverse("stats:report")).status_code == 403
