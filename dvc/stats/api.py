@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from dvc.agencies.models import Agency
 from dvc.stats.selectors import Figures, figures
@@ -67,16 +67,16 @@ def stats(
     sector: str = "",
     level: str = "",
     service_level: str = "",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    month_from: str = Query("", pattern=r"^(\d{4}-\d{2})?$", description="YYYY-MM"),
+    month_to: str = Query("", pattern=r"^(\d{4}-\d{2})?$", description="YYYY-MM"),
 ) -> StatsOut:
-    """Filters as on /thong-ke/; the period defaults to this year. Figures are current to the moment read."""
+    """Filters as on /thong-ke/; the period is whole months, this year by default. Figures are current to the
+    moment read; ``agencies`` lists each agency of a province or agency scope."""
     params = {"tinh": province, "co_quan": agency, "thu_tuc": procedure, "linh_vuc": sector, "cap": level,
-              "muc_do": service_level, "tu_ngay": date_from.isoformat() if date_from else "",
-              "den_ngay": date_to.isoformat() if date_to else ""}  # fmt: skip
+              "muc_do": service_level, "tu_thang": month_from, "den_thang": month_to}  # fmt: skip
     scope = scope_from(params)
-    totals = figures(scope).get(None) or Figures()
-    per_agency = figures(scope, group_by="agency")
+    totals = figures(scope, monthly=True).get(None) or Figures()
+    per_agency = figures(scope, group_by="agency", monthly=True) if scope.province or scope.agency else {}
     known = {a.pk: a for a in Agency.objects.filter(pk__in=[k for k in per_agency if k])}
     return StatsOut(
         read_at=timezone.now(),

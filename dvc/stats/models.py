@@ -20,10 +20,9 @@ COUNTERS = (
 )  # fmt: skip
 
 
-class DailyFigure(models.Model):
-    day = models.DateField()
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+class Counters(models.Model):
+    """The counted quantities, shared by the daily rows and their monthly roll-ups."""
+
     received_online = models.BigIntegerField(default=0)
     received_counter = models.BigIntegerField(default=0)
     processed = models.BigIntegerField(default=0)
@@ -42,11 +41,56 @@ class DailyFigure(models.Model):
     publicity_sum = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyFigure(Counters):
+    """What happened on a day at an agency for a procedure (staff reports by day, rebuild checks)."""
+
+    day = models.DateField()
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "agency", "procedure"], name="daily_figure_unique")]
         indexes = [models.Index(fields=["agency", "day"]), models.Index(fields=["day"])]
 
     def __str__(self) -> str:
         return f"{self.day} {self.agency_id} {self.procedure_id}"
+
+
+class MonthlyAgencyFigure(Counters):
+    """The month's figures of an agency for a procedure: what a province's page sums, agency by agency."""
+
+    month = models.DateField()  # the first day of the month
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "agency", "procedure"], name="monthly_agency_figure_unique")
+        ]
+        indexes = [models.Index(fields=["agency", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} {self.agency_id} {self.procedure_id}"
+
+
+class MonthlyProvinceFigure(Counters):
+    """The month's figures of a province for a procedure: what the national page sums, province by province."""
+
+    month = models.DateField()
+    province = models.CharField(max_length=8)  # statistics-office code of the province
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "province", "procedure"], name="monthly_province_figure_unique")
+        ]
+        indexes = [models.Index(fields=["province", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} {self.province} {self.procedure_id}"
 
 
 class OpenDossiers(models.Model):
@@ -60,3 +104,20 @@ class OpenDossiers(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.procedure_id} {self.due_day}: {self.count}"
+
+
+class OpenByProvince(models.Model):
+    """``OpenDossiers`` rolled up by province, for the national page."""
+
+    province = models.CharField(max_length=8)
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    due_day = models.DateField()
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["province", "procedure", "due_day"], name="open_by_province_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} {self.procedure_id} {self.due_day}: {self.count}"

@@ -11,7 +11,14 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from dvc.agencies.models import Agency
-from dvc.stats.models import COUNTERS, DailyFigure, OpenDossiers
+from dvc.stats.models import (
+    COUNTERS,
+    DailyFigure,
+    MonthlyAgencyFigure,
+    MonthlyProvinceFigure,
+    OpenByProvince,
+    OpenDossiers,
+)
 
 
 @dataclass(frozen=True)
@@ -105,10 +112,14 @@ def agencies_in(scope: Scope) -> QuerySet[Agency] | None:
     return None
 
 
-def _filtered(rows: QuerySet[Any], scope: Scope) -> QuerySet[Any]:
-    agencies = agencies_in(scope)
-    if agencies is not None:
-        rows = rows.filter(agency__in=agencies)
+def _filtered(rows: QuerySet[Any], scope: Scope, *, national: bool = False) -> QuerySet[Any]:
+    if national:
+        if scope.province:
+            rows = rows.filter(province=scope.province)
+    else:
+        agencies = agencies_in(scope)
+        if agencies is not None:
+            rows = rows.filter(agency__in=agencies)
     if scope.procedure:
         rows = rows.filter(procedure__code=scope.procedure)
     if scope.sector:
@@ -120,23 +131,39 @@ def _filtered(rows: QuerySet[Any], scope: Scope) -> QuerySet[Any]:
     return rows
 
 
-def figures(scope: Scope, *, group_by: str | None = None) -> dict[Any, Figures]:
-    """The figures of a scope, in one entry ``None`` or one per ``group_by`` value (e.g. ``"agency"``)."""
-    days = _filtered(DailyFigure.objects.all(), scope)
-    if scope.start:
-        days = days.filter(day__gte=scope.start)
-    if scope.end:
-        days = days.filter(day__lte=scope.end)
+def figures(scope: Scope, *, group_by: str | None = None, monthly: bool = False) -> dict[Any, Figures]:
+    """The figures of a scope, in one entry ``None`` or one per ``group_by`` value (``"agency"``, ``"procedure"``,
+    or ``"province"`` for the national roll-up).
+
+    ``monthly`` reads the monthly roll-ups (whole months from ``start`` to ``end``): what the public pages use, so
+    that a national or provincial page sums a few thousand rows whatever the number of dossiers. The national
+    roll-up (by province) answers when no agency is chosen.
+    """
+    national = monthly and not scope.agency and (group_by in (None, "province", "procedure"))
+    if monthly:
+        model: Any = MonthlyProvinceFigure if national else MonthlyAgencyFigure
+        rows = _filtered(model.objects.all(), scope, national=national)
+        if scope.start:
+            rows = rows.filter(month__gte=scope.start.replace(day=1))
+        if scope.end:
+            rows = rows.filter(month__lte=scope.end.replace(day=1))
+    else:
+        rows = _filtered(DailyFigure.objects.all(), scope)
+        if scope.start:
+            rows = rows.filter(day__gte=scope.start)
+        if scope.end:
+            rows = rows.filter(day__lte=scope.end)
     sums = {name: Sum(name) for name in COUNTERS}
     result: dict[Any, Figures] = {}
-    grouped = days.values(group_by).annotate(**sums) if group_by else [days.aggregate(**sums)]
+    grouped = rows.values(group_by).annotate(**sums) if group_by else [rows.aggregate(**sums)]
     for row in grouped:
         key = row.get(group_by) if group_by else None
         entry = result[key] = Figures()
         for name in COUNTERS:
             setattr(entry, name, int(row[name] or 0))
     today = timezone.localdate()
-    open_rows = _filtered(OpenDossiers.objects.all(), scope)
+    open_model: Any = OpenByProvince if national else OpenDossiers
+    open_rows = _filtered(open_model.objects.exclude(count=0), scope, national=national)
     open_sums = {"in_progress": Sum("count"), "overdue": Sum("count", filter=Q(due_day__lt=today))}
     grouped_open = open_rows.values(group_by).annotate(**open_sums) if group_by else [open_rows.aggregate(**open_sums)]
     for row in grouped_open:

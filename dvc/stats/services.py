@@ -23,22 +23,46 @@ from django.utils.dateparse import parse_datetime
 from dvc.agencies.calendar import WorkingCalendar
 from dvc.agencies.models import Agency
 from dvc.dossiers.models import DossierEvent, Rating
-from dvc.stats.models import COUNTERS, DailyFigure, OpenDossiers
-
-_calendars: dict[int, WorkingCalendar] = {}
-
-
-def _calendar(agency_id: int) -> WorkingCalendar:
-    # One per agency per process: its per-day answers are memoised (the database rows of a year load once).
-    calendar = _calendars.get(agency_id)
-    if calendar is None:
-        calendar = _calendars[agency_id] = WorkingCalendar(Agency(pk=agency_id))
-    return calendar
+from dvc.stats.models import (
+    COUNTERS,
+    DailyFigure,
+    MonthlyAgencyFigure,
+    MonthlyProvinceFigure,
+    OpenByProvince,
+    OpenDossiers,
+)
 
 
 def on_event(sender: Any, instance: DossierEvent, created: bool, raw: bool = False, **kwargs: Any) -> None:
     if created and not raw and instance.data:
         apply(instance)
+
+
+def _province_of(agency_id: int) -> str:
+    """The province an agency belongs to (its unit, or its commune's province); cached for the process."""
+    code = _provinces.get(agency_id)
+    if code is None:
+        agency = Agency.objects.select_related("admin_unit", "admin_unit__parent").get(pk=agency_id)
+        unit = agency.admin_unit
+        code = ""
+        if unit is not None:
+            code = unit.code if unit.level == "province" else (unit.parent.code if unit.parent else "")
+        _provinces[agency_id] = code
+    return code
+
+
+_provinces: dict[int, str] = {}
+
+
+def _bump(model: Any, key: dict[str, Any], counts: dict[str, int]) -> None:
+    """Add ``counts`` to the row ``key`` of ``model``, creating it when it is the first."""
+    changes = {k: F(k) + v for k, v in counts.items()}
+    if not model.objects.filter(**key).update(**changes):
+        try:
+            with transaction.atomic():
+                model.objects.create(**key, **counts)
+        except IntegrityError:  # created by a concurrent transaction: add to it
+            model.objects.filter(**key).update(**changes)
 
 
 def _add(day: dt.date, agency: int, procedure: int, **counts: int) -> None:
@@ -47,23 +71,17 @@ def _add(day: dt.date, agency: int, procedure: int, **counts: int) -> None:
         return
     if not set(counts) <= set(COUNTERS):
         raise ValueError(f"unknown counters {set(counts) - set(COUNTERS)}")
-    key = {"day": day, "agency_id": agency, "procedure_id": procedure}
-    if not DailyFigure.objects.filter(**key).update(**{k: F(k) + v for k, v in counts.items()}):
-        try:
-            with transaction.atomic():
-                DailyFigure.objects.create(**key, **counts)
-        except IntegrityError:  # created by a concurrent transaction: add to it
-            DailyFigure.objects.filter(**key).update(**{k: F(k) + v for k, v in counts.items()})
+    month = day.replace(day=1)
+    _bump(DailyFigure, {"day": day, "agency_id": agency, "procedure_id": procedure}, counts)
+    _bump(MonthlyAgencyFigure, {"month": month, "agency_id": agency, "procedure_id": procedure}, counts)
+    _bump(MonthlyProvinceFigure, {"month": month, "province": _province_of(agency), "procedure_id": procedure},
+          counts)  # fmt: skip
 
 
 def _open(agency: int, procedure: int, due: dt.date, change: int) -> None:
-    key = {"agency_id": agency, "procedure_id": procedure, "due_day": due}
-    if not OpenDossiers.objects.filter(**key).update(count=F("count") + change):
-        try:
-            with transaction.atomic():
-                OpenDossiers.objects.create(**key, count=change)
-        except IntegrityError:
-            OpenDossiers.objects.filter(**key).update(count=F("count") + change)
+    _bump(OpenDossiers, {"agency_id": agency, "procedure_id": procedure, "due_day": due}, {"count": change})
+    _bump(OpenByProvince, {"province": _province_of(agency), "procedure_id": procedure, "due_day": due},
+          {"count": change})  # fmt: skip
 
 
 def _moment(value: Any) -> dt.datetime | None:
@@ -102,7 +120,7 @@ def apply(event: DossierEvent) -> None:
         received = _moment(facts.get("received"))
         days = 0
         if received is not None:
-            days = max(_calendar(agency).working_days_between(timezone.localdate(received), day), 0)
+            days = max(WorkingCalendar(Agency(pk=agency)).working_days_between(timezone.localdate(received), day), 0)
         _add(day, agency, procedure, processed=1, processing_days=days, **{result: 1})
         if due_day:
             _open(agency, procedure, due_day, -1)
@@ -126,8 +144,8 @@ def rebuild() -> int:
     """Recompute every figure from the dossiers' history; returns the number of events read."""
     count = 0
     with transaction.atomic():
-        DailyFigure.objects.all().delete()
-        OpenDossiers.objects.all().delete()
+        for model in (DailyFigure, MonthlyAgencyFigure, MonthlyProvinceFigure, OpenDossiers, OpenByProvince):
+            model.objects.all().delete()
         for event in DossierEvent.objects.exclude(data={}).order_by("at", "pk").iterator(chunk_size=5000):
             apply(event)
             count += 1

@@ -25,10 +25,19 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+def _month(value: str | None) -> dt.date | None:
+    """'2026-11' → 1/11/2026; anything else → None."""
+    text = (value or "").strip()
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit() and 1 <= int(text[5:]) <= 12:
+        return dt.date(int(text[:4]), int(text[5:]), 1)
+    return None
+
+
 def scope_from(params: Any) -> Scope:
+    """The public pages' filters: scope and a period in whole months (this year by default)."""
     today = timezone.localdate()
-    start = _date(params.get("tu_ngay")) or today.replace(month=1, day=1)
-    end = _date(params.get("den_ngay")) or today
+    start = _month(params.get("tu_thang")) or today.replace(month=1, day=1)
+    end = _month(params.get("den_thang")) or today.replace(day=1)
     level = params.get("cap", "")
     service_level = params.get("muc_do", "")
     return Scope(
@@ -41,6 +50,20 @@ def scope_from(params: Any) -> Scope:
         start=min(start, end),
         end=max(start, end),
     )
+
+
+def grouped(scope: Scope) -> list[tuple[str, Figures]]:
+    """The table's rows: provinces for the whole country, agencies within a province or agency."""
+    if not scope.province and not scope.agency:
+        per_province = figures(scope, group_by="province", monthly=True)
+        provinces = AdminUnit.objects.filter(level=AdminUnit.Level.PROVINCE, code__in=list(per_province))
+        province_names = dict(provinces.values_list("code", "name"))
+        rows = [(province_names.get(k, k or "?"), f) for k, f in per_province.items() if k]
+    else:
+        per_agency = figures(scope, group_by="agency", monthly=True)
+        agency_names = dict(Agency.objects.filter(pk__in=[k for k in per_agency if k]).values_list("pk", "name"))
+        rows = [(agency_names.get(k, "?"), f) for k, f in per_agency.items() if k]
+    return sorted(rows, key=lambda r: -r[1].received)[:60]
 
 
 @dataclass(frozen=True)
@@ -70,10 +93,8 @@ def bars(rows: list[tuple[str, Figures]], height: int = 26) -> list[Bar]:
 @require_GET
 def public(request: HttpRequest) -> HttpResponse:
     scope = scope_from(request.GET)
-    totals = figures(scope).get(None) or Figures()
-    per_agency = figures(scope, group_by="agency")
-    names = dict(Agency.objects.filter(pk__in=[k for k in per_agency if k]).values_list("pk", "name"))
-    rows = sorted(((names.get(k, "?"), f) for k, f in per_agency.items() if k), key=lambda r: -r[1].received)[:40]
+    totals = figures(scope, monthly=True).get(None) or Figures()
+    rows = grouped(scope)
     chart = bars(rows)
     return render(
         request,
@@ -82,6 +103,7 @@ def public(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "totals": totals,
             "rows": rows,
+            "by_province": not scope.province and not scope.agency,
             "chart": chart,
             "chart_height": max(len(chart), 1) * 26,
             "provinces": AdminUnit.objects.filter(level=AdminUnit.Level.PROVINCE, effective_to__isnull=True).order_by(

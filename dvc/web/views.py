@@ -16,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
     today = timezone.localdate()
     context = {
-        "totals": figures(Scope(start=today.replace(month=1, day=1), end=today)).get(None) or Figures(),
+        "totals": figures(Scope(start=today.replace(month=1, day=1), end=today), monthly=True).get(None) or Figures(),
         "read_at": timezone.localtime(),
         "top_agencies": selectors.agencies()[:12],
         "life_events": catalog_selectors.life_events(),

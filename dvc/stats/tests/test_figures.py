@@ -12,7 +12,7 @@ from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
 from dvc.dossiers import backoffice, services
 from dvc.dossiers.tests.factories import MARITAL_ANSWERS, agency_staff, commune_centre
-from dvc.stats.models import DailyFigure, OpenDossiers
+from dvc.stats.models import DailyFigure, MonthlyProvinceFigure, OpenDossiers
 from dvc.stats.selectors import Scope, figures
 from dvc.stats.services import rebuild
 
@@ -37,7 +37,8 @@ def snapshot():
                                                   "received_counter", "processed", "early", "on_time", "late",
                                                   "refused", "withdrawn", "processing_days"))  # fmt: skip
     open_ = sorted(OpenDossiers.objects.exclude(count=0).values_list("agency_id", "procedure_id", "due_day", "count"))
-    return days, open_
+    monthly = sorted(MonthlyProvinceFigure.objects.values_list("month", "province", "processed", "late", "refused"))
+    return days, open_, monthly
 
 
 def test_the_scenario_gives_the_expected_figures_and_the_rebuild_agrees(monkeypatch, submitted_dossier):
@@ -76,6 +77,8 @@ def test_the_scenario_gives_the_expected_figures_and_the_rebuild_agrees(monkeypa
     assert (found.refused, found.withdrawn, found.in_progress, found.overdue) == (1, 1, 1, 1)
     assert found.processing_days == 2 + 3 + 4 + 3 + 4 and found.average_days == 3.2
     assert found.late_rate == 40.0 and found.online_share == round(600 / 7, 1)
+    national = figures(Scope(start=dt.date(2026, 11, 1), end=dt.date(2026, 12, 1)), monthly=True)[None]
+    assert (national.processed, national.late, national.in_progress, national.overdue) == (5, 2, 1, 1)
     by_agency = figures(Scope(province="01"), group_by="agency")
     assert by_agency[agency.pk].processed == 5
     assert figures(Scope(province="24"))[None].processed == 0

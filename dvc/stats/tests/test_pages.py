@@ -9,32 +9,34 @@ from django.utils import timezone
 
 from dvc.catalog.models import Procedure
 from dvc.dossiers.tests.factories import commune_centre
-from dvc.stats.models import DailyFigure, OpenDossiers
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def figures_today():
+    from dvc.stats.services import _add, _open
+
     agency = commune_centre(name="Trung tâm PVHCC phường Ba Đình")
     procedure = Procedure.objects.get(code="1.004873")
-    DailyFigure.objects.create(day=timezone.localdate(), agency=agency, procedure=procedure, received_online=9,
-                               received_counter=1, processed=8, early=5, on_time=2, late=1, processing_days=16,
-                               rated=2, overall_sum=9, timeliness_sum=10, attitude_sum=8, publicity_sum=9)  # fmt: skip
-    OpenDossiers.objects.create(agency=agency, procedure=procedure, due_day=timezone.localdate() - dt.timedelta(days=3),
-                                count=1)  # fmt: skip
+    _add(timezone.localdate(), agency.pk, procedure.pk, received_online=9, received_counter=1, processed=8, early=5,
+         on_time=2, late=1, processing_days=16, rated=2, overall_sum=9, timeliness_sum=10, attitude_sum=8,
+         publicity_sum=9)  # fmt: skip
+    _open(agency.pk, procedure.pk, timezone.localdate() - dt.timedelta(days=3), +1)
     return agency
 
 
 def test_the_public_page_shows_the_figures_with_a_chart_and_its_table(client, figures_today):
     html = client.get(reverse("stats:public")).content.decode()
+    assert "Thành phố Hà Nội" in html  # the whole country: one row per province
+    html = client.get(reverse("stats:public") + "?tinh=01").content.decode()
     assert "Trung tâm PVHCC phường Ba Đình" in html
     assert "12,5%" in html  # late rate 1/8, written the Vietnamese way
     assert "<svg" in html and 'aria-describedby="bang-co-quan"' in html and 'id="bang-co-quan"' in html
     assert "Cập nhật lúc" in html and "90,0%" in html  # satisfaction 4.5/5
     other = client.get(reverse("stats:public") + "?tinh=24").content.decode()
     assert "Chưa có số liệu" in other
-    bad = client.get(reverse("stats:public") + "?tu_ngay=abc&cap=xyz&tinh=<script>")
+    bad = client.get(reverse("stats:public") + "?tu_thang=abc&cap=xyz&tinh=<script>")
     assert bad.status_code == 200 and "<script>" not in bad.content.decode().split("<main")[1].split("</main>")[0]
 
 
@@ -50,7 +52,8 @@ def test_the_api(client, figures_today):
     assert body["totals"]["processed"] == 8 and body["totals"]["late_rate"] == 12.5
     assert body["totals"]["in_progress"] == 1 and body["totals"]["overdue"] == 1
     assert body["agencies"][0]["agency"] == figures_today.code
-    assert client.get("/api/v1/stats?date_from=nope").status_code == 422
+    assert client.get("/api/v1/stats?month_from=nope").status_code == 422
+    assert client.get("/api/v1/stats").json()["totals"]["processed"] == 8
 
 
 def test_the_rebuild_command_reports_agreement(submitted_dossier, capsys):
