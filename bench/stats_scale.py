@@ -222,13 +222,16 @@ SELECT day, agency_id, procedure_id, sum(received_online), sum(received_counter)
        sum(on_time), sum(late), sum(refused), sum(withdrawn), sum(processing_days), 0, 0, 0, 0, 0, 0, 0
 FROM flows GROUP BY 1, 2, 3;
 
-INSERT INTO stats_monthlyagencyfigure (month, agency_id, procedure_id, received_online, received_counter, processed,
-  early, on_time, late, refused, withdrawn, processing_days, paid, paid_online, rated, overall_sum, timeliness_sum,
-  attitude_sum, publicity_sum)
-SELECT date_trunc('month', day)::date, agency_id, procedure_id, sum(received_online), sum(received_counter),
+INSERT INTO stats_monthlyagencyfigure (month, agency_id, procedure_id, province, received_online, received_counter,
+  processed, early, on_time, late, refused, withdrawn, processing_days, paid, paid_online, rated, overall_sum,
+  timeliness_sum, attitude_sum, publicity_sum)
+SELECT date_trunc('month', f.day)::date, f.agency_id, f.procedure_id,
+       CASE WHEN u.level = 'province' THEN u.code ELSE p.code END, sum(received_online), sum(received_counter),
        sum(processed), sum(early), sum(on_time), sum(late), sum(refused), sum(withdrawn), sum(processing_days),
        0, 0, 0, 0, 0, 0, 0
-FROM stats_dailyfigure GROUP BY 1, 2, 3;
+FROM stats_dailyfigure f JOIN agencies_agency a ON a.id = f.agency_id
+JOIN agencies_adminunit u ON u.id = a.admin_unit_id LEFT JOIN agencies_adminunit p ON p.id = u.parent_id
+GROUP BY 1, 2, 3, 4;
 
 INSERT INTO stats_monthlyprovincefigure (month, province, procedure_id, received_online, received_counter, processed,
   early, on_time, late, refused, withdrawn, processing_days, paid, paid_online, rated, overall_sum, timeliness_sum,
@@ -240,15 +243,15 @@ FROM stats_monthlyagencyfigure m JOIN agencies_agency a ON a.id = m.agency_id
 JOIN agencies_adminunit u ON u.id = a.admin_unit_id LEFT JOIN agencies_adminunit p ON p.id = u.parent_id
 GROUP BY 1, 2, 3;
 
-INSERT INTO stats_opendossiers (agency_id, procedure_id, due_day, count)
-SELECT agency_id, procedure_id, (due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, count(*)
-FROM dossiers_dossier WHERE status = 'processing' AND due_at IS NOT NULL GROUP BY 1, 2, 3;
+INSERT INTO stats_opendossiers (agency_id, procedure_id, province, due_day, count)
+SELECT d.agency_id, d.procedure_id, CASE WHEN u.level = 'province' THEN u.code ELSE p.code END,
+       (d.due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, count(*)
+FROM dossiers_dossier d JOIN agencies_agency a ON a.id = d.agency_id
+JOIN agencies_adminunit u ON u.id = a.admin_unit_id LEFT JOIN agencies_adminunit p ON p.id = u.parent_id
+WHERE d.status = 'processing' AND d.due_at IS NOT NULL GROUP BY 1, 2, 3, 4;
 
 INSERT INTO stats_openbyprovince (province, procedure_id, due_day, count)
-SELECT CASE WHEN u.level = 'province' THEN u.code ELSE p.code END, o.procedure_id, o.due_day, sum(o.count)
-FROM stats_opendossiers o JOIN agencies_agency a ON a.id = o.agency_id
-JOIN agencies_adminunit u ON u.id = a.admin_unit_id LEFT JOIN agencies_adminunit p ON p.id = u.parent_id
-GROUP BY 1, 2, 3;
+SELECT province, procedure_id, due_day, sum(count) FROM stats_opendossiers GROUP BY 1, 2, 3;
 """
 
 

@@ -65,12 +65,13 @@ class MonthlyAgencyFigure(Counters):
     month = models.DateField()  # the first day of the month
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    province = models.CharField(max_length=8, default="")  # the agency's province: a province page reads by it
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["month", "agency", "procedure"], name="monthly_agency_figure_unique")
         ]
-        indexes = [models.Index(fields=["agency", "month"])]
+        indexes = [models.Index(fields=["agency", "month"]), models.Index(fields=["province", "month"])]
 
     def __str__(self) -> str:
         return f"{self.month:%m/%Y} {self.agency_id} {self.procedure_id}"
@@ -96,11 +97,13 @@ class MonthlyProvinceFigure(Counters):
 class OpenDossiers(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    province = models.CharField(max_length=8, default="")
     due_day = models.DateField()
     count = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "procedure", "due_day"], name="open_dossiers_unique")]
+        indexes = [models.Index(fields=["province", "due_day"])]
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.procedure_id} {self.due_day}: {self.count}"

@@ -113,7 +113,8 @@ def agencies_in(scope: Scope) -> QuerySet[Agency] | None:
 
 
 def _filtered(rows: QuerySet[Any], scope: Scope, *, national: bool = False) -> QuerySet[Any]:
-    if national:
+    if national or (scope.province and not scope.agency and hasattr(rows.model, "province")):
+        # Rows that carry their province are read by it (indexed), not through the province's list of agencies.
         if scope.province:
             rows = rows.filter(province=scope.province)
     else:

@@ -73,13 +73,16 @@ def _add(day: dt.date, agency: int, procedure: int, **counts: int) -> None:
         raise ValueError(f"unknown counters {set(counts) - set(COUNTERS)}")
     month = day.replace(day=1)
     _bump(DailyFigure, {"day": day, "agency_id": agency, "procedure_id": procedure}, counts)
-    _bump(MonthlyAgencyFigure, {"month": month, "agency_id": agency, "procedure_id": procedure}, counts)
+    province = _province_of(agency)
+    monthly = {"month": month, "agency_id": agency, "procedure_id": procedure, "province": province}
+    _bump(MonthlyAgencyFigure, monthly, counts)
     _bump(MonthlyProvinceFigure, {"month": month, "province": _province_of(agency), "procedure_id": procedure},
           counts)  # fmt: skip
 
 
 def _open(agency: int, procedure: int, due: dt.date, change: int) -> None:
-    _bump(OpenDossiers, {"agency_id": agency, "procedure_id": procedure, "due_day": due}, {"count": change})
+    key = {"agency_id": agency, "procedure_id": procedure, "due_day": due, "province": _province_of(agency)}
+    _bump(OpenDossiers, key, {"count": change})
     _bump(OpenByProvince, {"province": _province_of(agency), "procedure_id": procedure, "due_day": due},
           {"count": change})  # fmt: skip
 
