@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -145,16 +146,16 @@ def _short(moment: dt.datetime | None) -> str:
 
 
 REGISTER_COLUMNS = (
-    "STT",
-    "Mã hồ sơ",
-    "Thủ tục",
-    "Người nộp",
-    "Kênh nộp",
-    "Nhận lúc",
-    "Hẹn trả",
-    "Trả kết quả lúc",
-    "Trạng thái",
-    "Cán bộ tiếp nhận",
+    _("STT"),
+    _("Mã hồ sơ"),
+    _("Thủ tục"),
+    _("Người nộp"),
+    _("Kênh nộp"),
+    _("Nhận lúc"),
+    _("Hẹn trả"),
+    _("Trả kết quả lúc"),
+    _("Trạng thái"),
+    _("Cán bộ tiếp nhận"),
 )
 
 
@@ -185,7 +186,7 @@ def register_xlsx(agency_name: str, period: str, rows: list[tuple[Any, ...]]) ->
     sheet.title = "So theo doi"
     sheet.append([f"SỔ THEO DÕI HỒ SƠ — {agency_name}"])
     sheet.append([f"Kỳ: {period}"])
-    sheet.append(list(REGISTER_COLUMNS))
+    sheet.append([str(c) for c in REGISTER_COLUMNS])
     sheet["A1"].font = Font(bold=True, size=13)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
@@ -213,7 +214,7 @@ def register_pdf(agency_name: str, period: str, rows: list[tuple[Any, ...]]) -> 
     widths = (10, 44, 62, 36, 22, 28, 28, 28, 28)
     pdf.set_font("BeVietnamPro", "B", 8)
     for width, heading in zip(widths, REGISTER_COLUMNS[:9], strict=True):
-        pdf.cell(width, 7, heading, border=1)
+        pdf.cell(width, 7, str(heading), border=1)
     pdf.ln()
     pdf.set_font("BeVietnamPro", "", 8)
     for row in rows:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,11 +30,12 @@ from dvc.agencies.models import Agency, StaffRole
 from dvc.catalog import eform
 from dvc.catalog.models import Procedure
 from dvc.catalog.printable import _shown
-from dvc.dossiers import backoffice, notices, queues
+from dvc.dossiers import backoffice, notices, queues, results
 from dvc.dossiers.models import Dossier, DossierAttachment, IssuedResult
 from dvc.dossiers.receipt import receipt_pdf
 from dvc.dossiers.results import verification_facts
 from dvc.dossiers.services import eligible_agencies
+from dvc.dossiers.views import _pdf
 from dvc.errors import DomainError, Forbidden, InvalidInput
 from dvc.vault.signing import verify_signed_pdf
 from dvc.vault.views import file_response
@@ -53,13 +55,6 @@ def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
             raise PermissionDenied(str(exc.message)) from exc
 
     return wrapper
-
-
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _officer(request: HttpRequest) -> User:
@@ -360,8 +355,6 @@ def document(request: HttpRequest, dossier_id: uuid.UUID, name: str) -> HttpResp
         return file_response(dossier.result_file)
     code = dossier.code or "ho-so"
     if name == "mau-01":
-        from django.conf import settings
-
         return _pdf(receipt_pdf(dossier, lookup_url=f"{settings.SITE_URL}/tra-cuu/?ma={code}"), f"{code}-mau-01.pdf")
     if name == "mau-02":
         request_ = dossier.supplement_requests.select_related("requested_by").first()
@@ -549,9 +542,7 @@ def verify(request: HttpRequest, issued_id: uuid.UUID) -> HttpResponse:
             checked = {"ok": False, "message": _("Tệp quá lớn (tối đa 20 MB).")}
         else:
             data = upload.read()
-            import hashlib
-
-            if hashlib.sha256(data).hexdigest() == issued.sha256:
+            if results.sha256(data) == issued.sha256:
                 checked = {"ok": True, "message": _("Tệp trùng khớp với văn bản gốc đã ký số.")}
             else:
                 try:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -22,9 +23,9 @@ from dvc.payments.models import SandboxTransaction
 from dvc.payments.tasks import sandbox_send_ipn
 
 METHODS = {
-    "NCB": ("ATM", "Thẻ ATM nội địa — Ngân hàng NCB"),
-    "VNPAYEWALLET": ("EWALLET", "Ví điện tử"),
-    "VNMOBILEMONEY": ("MOBILEMONEY", "Mobile Money (tiền di động)"),
+    "NCB": ("ATM", _("Thẻ ATM nội địa — Ngân hàng NCB")),
+    "VNPAYEWALLET": ("EWALLET", _("Ví điện tử")),
+    "VNMOBILEMONEY": ("MOBILEMONEY", _("Mobile Money (tiền di động)")),
 }
 OUTCOMES = {  # (vnp_ResponseCode, vnp_TransactionStatus)
     "success": ("00", "00"),
@@ -50,7 +51,7 @@ def pay(request: HttpRequest) -> HttpResponseBase:
         params = {k: str(v) for k, v in request.GET.items()}
     cfg = vnpay.config()
     if not vnpay.verify(params, cfg.secret) or params.get("vnp_TmnCode") != cfg.tmn_code:
-        return render(request, "payments/sandbox_error.html", {"reason": "Sai chữ ký (mã lỗi 70)"}, status=400)
+        return render(request, "payments/sandbox_error.html", {"reason": _("Sai chữ ký (mã lỗi 70)")}, status=400)
     raw_amount = params.get("vnp_Amount", "0")
     amount = int(raw_amount) // 100 if raw_amount.isdigit() else 0
     if request.method != "POST":
@@ -62,7 +63,7 @@ def pay(request: HttpRequest) -> HttpResponseBase:
     method = request.POST.get("method", "NCB")
     outcome = request.POST.get("outcome", "success")
     if method not in METHODS or outcome not in OUTCOMES:
-        return render(request, "payments/sandbox_error.html", {"reason": "Lựa chọn không hợp lệ"}, status=400)
+        return render(request, "payments/sandbox_error.html", {"reason": _("Lựa chọn không hợp lệ")}, status=400)
     response_code, status = OUTCOMES[outcome]
     transaction_no = str(secrets.randbelow(10**8)).zfill(8)
     pay_date = vnpay.timestamp(timezone.now())

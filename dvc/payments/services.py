@@ -30,6 +30,7 @@ from dvc.errors import Conflict, InvalidInput
 from dvc.payments import vnpay
 from dvc.payments.models import FeeLine, GatewayEvent, PaymentAttempt, Receipt, Refund
 from dvc.vault.models import StoredFile
+from dvc.web.templatetags.humanize_vi import dong
 
 logger = logging.getLogger(__name__)
 A = PaymentAttempt.Status
@@ -202,7 +203,7 @@ def _paid(attempt: PaymentAttempt, actor: Any = None) -> None:
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         document_type="bien_lai",
-        title=f"Biên lai {receipt.number}",
+        title=_("Biên lai %(number)s") % {"number": receipt.number},
     )
     stored.file.save("receipt.pdf", ContentFile(content), save=False)
     stored.save()
@@ -212,7 +213,8 @@ def _paid(attempt: PaymentAttempt, actor: Any = None) -> None:
         dossier,
         actor=actor,
         action="paid",
-        note=f"{attempt.amount:,} đồng — {method} — {receipt.number}".replace(",", "."),
+        note=_("%(amount)s — %(method)s — biên lai %(receipt)s")
+        % {"amount": dong(attempt.amount), "method": method, "receipt": receipt.number},
     )
     _notify(
         dossier, "dossier_paid", extra={"amount": f"{attempt.amount:,}".replace(",", "."), "receipt": receipt.number}
@@ -357,6 +359,6 @@ def refund_record(*, attempt: PaymentAttempt, officer: Any, amount: int, reason:
         refund = Refund.objects.create(
             dossier=attempt.dossier, attempt=attempt, amount=amount, reason=reason[:2000], recorded_by=officer
         )
-        _event(attempt.dossier, actor=officer, action="refunded", note=f"{amount} đồng. {reason[:500]}")
+        _event(attempt.dossier, actor=officer, action="refunded", note=f"{dong(amount)}. {reason[:500]}")
         audit(officer, "refund", attempt.dossier, ip=ip, detail=f"{attempt.txn_ref} {amount}")
     return refund

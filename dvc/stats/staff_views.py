@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from dvc.accounts.throttle import client_ip
@@ -22,8 +23,9 @@ from dvc.stats.selectors import Figures, Scope, figures, workload
 from dvc.stats.views import _date
 
 COLUMNS = (
-    "Mã thủ tục", "Thủ tục", "Tiếp nhận trực tuyến", "Tiếp nhận trực tiếp", "Đã xử lý", "Trước hạn", "Đúng hạn",
-    "Trễ hạn", "Tỉ lệ trễ hạn (%)", "Đang xử lý", "Quá hạn", "Từ chối", "Rút", "Số ngày xử lý TB",
+    _("Mã thủ tục"), _("Thủ tục"), _("Tiếp nhận trực tuyến"), _("Tiếp nhận trực tiếp"), _("Đã xử lý"),
+    _("Trước hạn"), _("Đúng hạn"), _("Trễ hạn"), _("Tỉ lệ trễ hạn (%)"), _("Đang xử lý"), _("Quá hạn"),
+    _("Từ chối"), _("Rút"), _("Số ngày xử lý TB"),
 )  # fmt: skip
 
 
@@ -54,7 +56,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if export == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(COLUMNS)
+        writer.writerow([str(c) for c in COLUMNS])
         writer.writerows(rows)
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -65,7 +67,7 @@ def report(request: HttpRequest) -> HttpResponse:
         for extra in book.sheetnames[1:]:
             del book[extra]
         sheet.append([f"{chosen.name}: {start:%d/%m/%Y} – {end:%d/%m/%Y}"])
-        sheet.append(list(COLUMNS))
+        sheet.append([str(c) for c in COLUMNS])
         for row in rows:
             sheet.append(row)
         data = io.BytesIO()
