@@ -11,8 +11,8 @@ The database named in the URL is dropped and created afresh. The run:
 2. writes the dossiers with COPY (secondary indexes dropped during the load and rebuilt after), spread over
    2025-07-01 .. today with the mix of outcomes a real year has;
 3. computes the figures the portal keeps incrementally (daily rows, monthly roll-ups by agency and by province,
-   open dossiers by due day) with one SQL pass over the dossiers, following the same rules (early / on time / late
-   against the due date, an extended dossier counted late; processing time counted in calendar days here);
+   open dossiers by due day and by due month) with one SQL pass over the dossiers, following the same rules (early /
+   on time / late against the due date, an extended dossier counted late; processing time in calendar days here);
 4. requests the public statistics page as served (DEBUG off, cached templates) for the whole country, for a
    province, and with a sector filter, plus the home page, and prints p50/p95/p99.
 """
@@ -186,7 +186,7 @@ def load(
 
 FIGURES_SQL = """
 TRUNCATE stats_dailyfigure, stats_monthlyagencyfigure, stats_monthlyprovincefigure, stats_opendossiers,
-  stats_openbyprovince;
+  stats_openbyprovince, stats_openmonthly, stats_openmonthlybyprovince;
 
 WITH d AS (
   SELECT agency_id, procedure_id, channel, status, extended_until IS NOT NULL AS extended,
@@ -252,6 +252,13 @@ WHERE d.status = 'processing' AND d.due_at IS NOT NULL GROUP BY 1, 2, 3, 4;
 
 INSERT INTO stats_openbyprovince (province, procedure_id, due_day, count)
 SELECT province, procedure_id, due_day, sum(count) FROM stats_opendossiers GROUP BY 1, 2, 3;
+
+INSERT INTO stats_openmonthly (agency_id, procedure_id, province, due_month, count)
+SELECT agency_id, procedure_id, province, date_trunc('month', due_day)::date, sum(count) FROM stats_opendossiers
+GROUP BY 1, 2, 3, 4;
+
+INSERT INTO stats_openmonthlybyprovince (province, procedure_id, due_month, count)
+SELECT province, procedure_id, due_month, sum(count) FROM stats_openmonthly GROUP BY 1, 2, 3;
 """
 
 

@@ -1,7 +1,9 @@
 """Incrementally maintained figures: what the public statistics read instead of scanning dossiers.
 
 ``DailyFigure`` counts what happened on a day at an agency for a procedure; ``OpenDossiers`` counts the dossiers
-being processed by the day they are due, so "in progress" and "in progress and already overdue" are sums.
+being processed by the day they are due and ``OpenMonthly`` by the month they are due, so "in progress" is a sum of
+month rows and "in progress and already overdue" the month rows before this month plus this month's day rows before
+today: a few rows per agency and procedure, however long the backlog.
 Both change in the same transaction as the dossier's history row (so they are always current), and
 ``manage.py rebuild_stats`` recomputes them from the history alone.
 """
@@ -124,3 +126,39 @@ class OpenByProvince(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province} {self.procedure_id} {self.due_day}: {self.count}"
+
+
+class OpenMonthly(models.Model):
+    """``OpenDossiers`` by the month they are due: what a page sums for "in progress" and for the months past."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    province = models.CharField(max_length=8, default="")
+    due_month = models.DateField()  # the first day of the month
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "procedure", "due_month"], name="open_monthly_unique")]
+        indexes = [models.Index(fields=["province", "due_month"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.procedure_id} {self.due_month:%m/%Y}: {self.count}"
+
+
+class OpenMonthlyByProvince(models.Model):
+    """``OpenMonthly`` rolled up by province, for the national page."""
+
+    province = models.CharField(max_length=8)
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    due_month = models.DateField()
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "procedure", "due_month"], name="open_monthly_by_province_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} {self.procedure_id} {self.due_month:%m/%Y}: {self.count}"

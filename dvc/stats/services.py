@@ -7,7 +7,8 @@ The rules (NĐ 118/2025/NĐ-CP; TT 03/2025/TT-VPCP on the reporting of one-stop 
   extension (form 04) does not move it, so an extended dossier still counts late;
 - processing time: working days from receipt to result;
 - refused, withdrawn, paid (online or at the counter), and the ratings' sums for the satisfaction index;
-- in progress: received and not finished, counted by due day (a paused dossier is not counted while paused).
+- in progress: received and not finished, counted by due day and by due month (a paused dossier is not counted
+  while paused).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from dvc.stats.models import (
     MonthlyProvinceFigure,
     OpenByProvince,
     OpenDossiers,
+    OpenMonthly,
+    OpenMonthlyByProvince,
 )
 
 
@@ -81,10 +84,12 @@ def _add(day: dt.date, agency: int, procedure: int, **counts: int) -> None:
 
 
 def _open(agency: int, procedure: int, due: dt.date, change: int) -> None:
-    key = {"agency_id": agency, "procedure_id": procedure, "due_day": due, "province": _province_of(agency)}
-    _bump(OpenDossiers, key, {"count": change})
-    _bump(OpenByProvince, {"province": _province_of(agency), "procedure_id": procedure, "due_day": due},
-          {"count": change})  # fmt: skip
+    province, month, count = _province_of(agency), due.replace(day=1), {"count": change}
+    _bump(OpenDossiers, {"agency_id": agency, "procedure_id": procedure, "due_day": due, "province": province}, count)
+    _bump(OpenByProvince, {"province": province, "procedure_id": procedure, "due_day": due}, count)
+    _bump(OpenMonthly, {"agency_id": agency, "procedure_id": procedure, "due_month": month, "province": province},
+          count)  # fmt: skip
+    _bump(OpenMonthlyByProvince, {"province": province, "procedure_id": procedure, "due_month": month}, count)
 
 
 def _moment(value: Any) -> dt.datetime | None:
@@ -147,7 +152,8 @@ def rebuild() -> int:
     """Recompute every figure from the dossiers' history; returns the number of events read."""
     count = 0
     with transaction.atomic():
-        for model in (DailyFigure, MonthlyAgencyFigure, MonthlyProvinceFigure, OpenDossiers, OpenByProvince):
+        for model in (DailyFigure, MonthlyAgencyFigure, MonthlyProvinceFigure, OpenDossiers, OpenByProvince,
+                      OpenMonthly, OpenMonthlyByProvince):  # fmt: skip
             model.objects.all().delete()
         for event in DossierEvent.objects.exclude(data={}).order_by("at", "pk").iterator(chunk_size=5000):
             apply(event)

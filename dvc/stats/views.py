@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from dvc.agencies.models import AdminUnit, Agency
 from dvc.catalog.models import Procedure, Sector
-from dvc.stats.selectors import Figures, Scope, figures
+from dvc.stats.selectors import Figures, Scope, figures, total
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -52,18 +52,19 @@ def scope_from(params: Any) -> Scope:
     )
 
 
-def grouped(scope: Scope) -> list[tuple[str, Figures]]:
-    """The table's rows: provinces for the whole country, agencies within a province or agency."""
+def grouped(scope: Scope) -> tuple[Figures, list[tuple[str, Figures]]]:
+    """The scope's totals and the table's rows: provinces for the whole country, agencies within a province or
+    agency. The totals are the rows' sum, so the figures are read once."""
     if not scope.province and not scope.agency:
-        per_province = figures(scope, group_by="province", monthly=True)
-        provinces = AdminUnit.objects.filter(level=AdminUnit.Level.PROVINCE, code__in=list(per_province))
+        parts = figures(scope, group_by="province", monthly=True)
+        provinces = AdminUnit.objects.filter(level=AdminUnit.Level.PROVINCE, code__in=list(parts))
         province_names = dict(provinces.values_list("code", "name"))
-        rows = [(province_names.get(k, k or "?"), f) for k, f in per_province.items() if k]
+        rows = [(province_names.get(k, k or "?"), f) for k, f in parts.items() if k]
     else:
-        per_agency = figures(scope, group_by="agency", monthly=True)
-        agency_names = dict(Agency.objects.filter(pk__in=[k for k in per_agency if k]).values_list("pk", "name"))
-        rows = [(agency_names.get(k, "?"), f) for k, f in per_agency.items() if k]
-    return sorted(rows, key=lambda r: -r[1].received)[:60]
+        parts = figures(scope, group_by="agency", monthly=True)
+        agency_names = dict(Agency.objects.filter(pk__in=[k for k in parts if k]).values_list("pk", "name"))
+        rows = [(agency_names.get(k, "?"), f) for k, f in parts.items() if k]
+    return total(parts), sorted(rows, key=lambda r: -r[1].received)[:60]
 
 
 def _n(value: int) -> str:
@@ -118,8 +119,7 @@ def bars(rows: list[tuple[str, Figures]], height: int = 26) -> list[Bar]:
 @require_GET
 def public(request: HttpRequest) -> HttpResponse:
     scope = scope_from(request.GET)
-    totals = figures(scope, monthly=True).get(None) or Figures()
-    rows = grouped(scope)
+    totals, rows = grouped(scope)
     chart = bars(rows)
     return render(
         request,

@@ -12,7 +12,7 @@ from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
 from dvc.dossiers import backoffice, services
 from dvc.dossiers.tests.factories import MARITAL_ANSWERS, agency_staff, commune_centre
-from dvc.stats.models import DailyFigure, MonthlyProvinceFigure, OpenDossiers
+from dvc.stats.models import DailyFigure, MonthlyProvinceFigure, OpenDossiers, OpenMonthly, OpenMonthlyByProvince
 from dvc.stats.selectors import Scope, figures
 from dvc.stats.services import rebuild
 
@@ -38,7 +38,8 @@ def snapshot():
                                                   "refused", "withdrawn", "processing_days"))  # fmt: skip
     open_ = sorted(OpenDossiers.objects.exclude(count=0).values_list("agency_id", "procedure_id", "due_day", "count"))
     monthly = sorted(MonthlyProvinceFigure.objects.values_list("month", "province", "processed", "late", "refused"))
-    return days, open_, monthly
+    open_months = sorted(OpenMonthlyByProvince.objects.exclude(count=0).values_list("province", "due_month", "count"))
+    return days, open_, monthly, open_months
 
 
 def test_the_scenario_gives_the_expected_figures_and_the_rebuild_agrees(monkeypatch, submitted_dossier):
@@ -85,6 +86,15 @@ def test_the_scenario_gives_the_expected_figures_and_the_rebuild_agrees(monkeypa
     before = snapshot()
     assert rebuild() > 0
     assert snapshot() == before
+    # Overdue from this month's due days already past (above), from a past due month, and not before the due day.
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2027, 1, 5, 9, tzinfo=HANOI))
+    assert [(f.in_progress, f.overdue) for f in (figures(Scope())[None], figures(Scope(), monthly=True)[None])] == [
+        (1, 1), (1, 1)
+    ]  # fmt: skip
+    at(monkeypatch, 4, 10)
+    assert [(f.in_progress, f.overdue) for f in (figures(Scope())[None], figures(Scope(), monthly=True)[None])] == [
+        (1, 0), (1, 0)
+    ]  # fmt: skip
 
 
 def _photo():
@@ -102,8 +112,8 @@ def test_parts_add_up_to_the_totals_for_any_mix_of_outcomes(paths):
     from dvc.dossiers.models import DossierEvent
     from dvc.stats.services import apply
 
-    DailyFigure.objects.all().delete()
-    OpenDossiers.objects.all().delete()
+    for model in (DailyFigure, OpenDossiers, OpenMonthly):
+        model.objects.all().delete()
     agency = commune_centre()
     procedure = Procedure.objects.get(code="1.004873")
     received = dt.datetime(2026, 11, 30, 9, tzinfo=HANOI)
@@ -141,3 +151,4 @@ def test_parts_add_up_to_the_totals_for_any_mix_of_outcomes(paths):
     finished = found.processed + found.refused + sum(p == "paused" for p in paths)
     assert found.in_progress == found.received - finished == paths.count("open")
     assert not OpenDossiers.objects.filter(count__lt=0).exists()
+    assert not OpenMonthly.objects.filter(count__lt=0).exists()

@@ -6,14 +6,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from dvc.stats.models import DailyFigure, OpenDossiers
+from dvc.stats.models import DailyFigure, OpenDossiers, OpenMonthlyByProvince
 from dvc.stats.services import rebuild
 
 
-def _state() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def _state() -> tuple[list[tuple[Any, ...]], ...]:
     days = sorted(DailyFigure.objects.values_list(*[f.attname for f in DailyFigure._meta.fields if f.name != "id"]))
     open_ = sorted(OpenDossiers.objects.exclude(count=0).values_list("agency_id", "procedure_id", "due_day", "count"))
-    return days, open_
+    months = sorted(OpenMonthlyByProvince.objects.exclude(count=0).values_list("province", "procedure_id", "due_month",
+                                                                               "count"))  # fmt: skip
+    return days, open_, months
 
 
 class Command(BaseCommand):
