@@ -218,3 +218,46 @@ def png(width: int = 400, height: int = 250) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), (200, 200, 190)).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def file_dossier(page: Any, portal: Portal) -> tuple[str, str]:
+    """The signed-in citizen files 1.004873 at phường Ba Đình the shortest way; returns (id, code)."""
+    page.goto("/thu-tuc/1.004873/nop-ho-so/")
+    page.check("label:has-text('phường Ba Đình') input")
+    page.click("main form button[type=submit]")
+    page.fill("input[name='f-muc_dich']", "Kết hôn")
+    page.check("input[name='f-cam_doan']")
+    page.select_option("select[name='f-noi_cu_tru.province']", "01")
+    if page.is_visible("#ho-so button[name=choose_province]"):  # without JavaScript
+        page.click("#ho-so button[name=choose_province]")
+    page.wait_for_selector("select[name='f-noi_cu_tru.commune'] option[value='00004']", state="attached")
+    page.select_option("select[name='f-noi_cu_tru.commune']", "00004")
+    page.fill("input[name='f-noi_cu_tru.line']", "Số 1 Liễu Giai")
+    page.click("#ho-so button[name=save]")
+    identity = page.locator("#giay-to li:has-text('Giấy tờ tùy thân') form.upload")
+    identity.locator("input[type=file]").set_input_files({"name": "cccd.png", "mimeType": "image/png", "buffer": png()})
+    identity.locator("button").click()
+    page.click("#ho-so button[name=continue]")
+    page.check("input[name=declaration]")
+    page.fill("input[name=captcha_1]", portal.captcha_answer(page.get_attribute("input[name=captcha_0]", "value")))
+    page.click("main form.card button[type=submit]")
+    found = re.search(r"000\.01\.01\.H26-\d{6}-\d{4}", page.locator("main").inner_text())
+    assert found, page.locator("main").inner_text()
+    return page.url.split("#")[0].rstrip("/").rsplit("/", 1)[1], found.group(0)
+
+
+def act(page: Any, slug: str, **fields: str) -> None:
+    """An officer's action on the open dossier page: fill the action's form and press its button."""
+    form = page.locator(f"form[action$='/xu-ly/{slug}/']")
+    folded = page.locator("details:not([open])", has=form)
+    if folded.count():  # the rarer actions are folded away under their title
+        folded.locator("summary").click()
+    for name, value in fields.items():
+        field = form.locator(f"[name={name}]")
+        if field.count() > 1 or field.first.get_attribute("type") in ("radio", "checkbox"):
+            form.locator(f"[name={name}][value='{value}']").check()
+        elif field.first.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(label=value)
+        else:
+            field.fill(value)
+    form.locator("button[type=submit]").click()

@@ -1,0 +1,100 @@
+"""The one-stop journey in browsers: the citizen files; the officer asks for a clearer photo; the citizen sends it;
+the officer receives and assigns; the specialist drafts and proposes; the leader approves and signs; the officer
+returns the result; the citizen downloads it and rates the service; a stranger checks it by its QR link."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.conftest import (
+    CITIZEN,
+    DESKTOP,
+    LEADER,
+    OFFICER,
+    PHONE,
+    SPECIALIST,
+    accessibility_violations,
+    act,
+    file_dossier,
+    png,
+)
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_dossier_goes_from_filing_to_signed_result_and_rating(open_page, portal, width):
+    citizen = open_page(width, user=CITIZEN)
+    dossier_id, code = file_dossier(citizen, portal)
+
+    officer = open_page(width, user=OFFICER)
+    officer.goto("/can-bo/?hang=moi")
+    officer.click(f"main a:text-is('{code}')")
+    expect(officer.locator("h1")).to_contain_text(code)
+    act(officer, "yeu-cau-bo-sung", requirements=_identity(officer), note="Ảnh CCCD bị mờ, đề nghị chụp lại.")
+    expect(officer.locator("main")).to_contain_text("Đã gửi yêu cầu bổ sung cho người nộp.")
+
+    citizen.goto(f"/ho-so/{dossier_id}/")
+    expect(citizen.locator("main")).to_contain_text("Ảnh CCCD bị mờ, đề nghị chụp lại.")
+    assert accessibility_violations(citizen) == []
+    citizen.click("main a:text-is('Bổ sung hồ sơ')")
+    upload = citizen.locator("#giay-to li:has-text('Giấy tờ tùy thân') form.upload")
+    upload.locator("input[type=file]").set_input_files(
+        {"name": "cccd-ro.png", "mimeType": "image/png", "buffer": png(800, 500)}
+    )
+    upload.locator("button").click()
+    citizen.click("#ho-so button[name=continue]")
+    citizen.check("input[name=declaration]")
+    citizen.fill("input[name=captcha_1]", portal.captcha_answer(citizen.get_attribute("input[name=captcha_0]", "value")))
+    citizen.click("main form.card button:text-is('Gửi bổ sung')")
+    expect(citizen.locator("main")).to_contain_text("cccd-ro.png")
+
+    officer.reload()
+    act(officer, "tiep-nhan")
+    expect(officer.locator("main")).to_contain_text("Hẹn trả")
+    act(officer, "giao", specialist="Hoàng Văn Nam")
+
+    specialist = open_page(width, user=SPECIALIST)
+    specialist.goto(f"/can-bo/ho-so/{dossier_id}/")
+    act(specialist, "tao-du-thao")
+    act(specialist, "de-xuat", decision="approve", note="Đủ điều kiện xác nhận.")
+
+    leader = open_page(width, user=LEADER)
+    leader.goto("/can-bo/")
+    leader.click("main a:text-is('Chờ phê duyệt')")
+    leader.click(f"main a:text-is('{code}')")
+    act(leader, "phe-duyet")
+    expect(leader.locator("main")).to_contain_text("Kết quả đã ký số")
+
+    officer.reload()
+    act(officer, "tra-ket-qua", method="online")
+    expect(officer.locator("main")).to_contain_text("Đã trả kết quả")
+
+    citizen.goto(f"/ho-so/{dossier_id}/")
+    with citizen.expect_download() as download:
+        citizen.click("main a:text-is('Tải kết quả')")
+    signed = download.value.path().read_bytes()
+    assert signed.startswith(b"%PDF") and b"/ByteRange" in signed
+    rating = citizen.locator("#danh-gia form")
+    for name in ("overall", "timeliness", "attitude", "publicity"):
+        rating.locator(f"input[name={name}][value='5']").check()
+    rating.locator("input[name=trips]").first.check()  # never had to go to the office
+    rating.locator("button[type=submit]").click()
+    expect(citizen.locator("main")).to_contain_text("Mức độ hài lòng: 5/5")
+    assert accessibility_violations(citizen) == []
+    verify = citizen.get_attribute("main a:text-is('Kiểm tra tính xác thực của kết quả')", "href")
+
+    stranger = open_page(width)
+    stranger.goto(verify)
+    expect(stranger.locator("main")).to_contain_text("chữ ký số hợp lệ")
+    expect(stranger.locator("main")).to_contain_text(code)
+    expect(stranger.locator("main")).not_to_contain_text("Nguyễn Văn An")
+    assert accessibility_violations(stranger) == []
+
+
+def _identity(page) -> str:
+    label = page.locator("form[action$='/xu-ly/yeu-cau-bo-sung/'] label:has-text('Giấy tờ tùy thân') input")
+    value = label.get_attribute("value")
+    assert value and re.fullmatch(r"\d+", value)
+    return value
