@@ -31,13 +31,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("DVC_E2E_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "var" / "e2e"
-PASSWORD = "Demo@2026"  # noqa: S105 -- the demo accounts' published password
+PASSWORD = "Demo@2026"
 CITIZEN = ("001085012345", "+84987000001")
 OFFICER = ("001193000021", "+84912000021")
 SPECIALIST = ("001088000022", "+84912000022")
 LEADER = ("001172000023", "+84912000023")
 PHONE = 360
 DESKTOP = 1280
+RESIDENCE = "fieldset:has(select[name='f-noi_cu_tru.province'])"  # the e-form's address block in 1.004873
 
 if not Path(CHROMIUM).exists():  # .ci/run installs Debian's chromium; elsewhere say what is missing
     pytest.skip(f"no chromium at {CHROMIUM}: install Debian's chromium package", allow_module_level=True)
@@ -75,6 +76,17 @@ class Portal:
             time.sleep(0.2)
         raise AssertionError(f"no OTP for {phone} in {self.outbox}")
 
+    def sms_to(self, phone: str, text: str, timeout: float = 20) -> bool:
+        """Whether an SMS containing ``text`` reaches ``phone`` within ``timeout`` seconds (the worker sends it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for path in self.outbox.glob("sms-*.json"):
+                message = json.loads(path.read_text(encoding="utf-8"))
+                if message["to"] == phone and text in message["body"]:
+                    return True
+            time.sleep(0.2)
+        return False
+
     def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         with sqlite3.connect(self.var / "dvc.sqlite3", timeout=10) as db:
             return db.execute(sql, args).fetchall()
@@ -90,10 +102,10 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     env |= {"DVC_VAR_DIR": str(var), "DVC_ENV": "development"}
     manage = [sys.executable, str(ROOT / "manage.py")]
     for step in (["migrate", "--noinput"], ["load_admin_units"]):
-        subprocess.run([*manage, *step], env=env, check=True, capture_output=True, timeout=600)  # noqa: S603
+        subprocess.run([*manage, *step], env=env, check=True, capture_output=True, timeout=600)
     addr = f"127.0.0.1:{_free_port()}"
     log = (var / "portal.log").open("wb")
-    process = subprocess.Popen([*manage, "run_portal", "--addr", addr], env=env, stdout=log, stderr=log)  # noqa: S603
+    process = subprocess.Popen([*manage, "run_portal", "--addr", addr], env=env, stdout=log, stderr=log)
     url = f"http://{addr}"
     deadline = time.monotonic() + 120
     while True:
@@ -228,8 +240,8 @@ def file_dossier(page: Any, portal: Portal) -> tuple[str, str]:
     page.fill("input[name='f-muc_dich']", "Kết hôn")
     page.check("input[name='f-cam_doan']")
     page.select_option("select[name='f-noi_cu_tru.province']", "01")
-    if page.is_visible("#ho-so button[name=choose_province]"):  # without JavaScript
-        page.click("#ho-so button[name=choose_province]")
+    if page.is_visible(f"{RESIDENCE} button[name=choose_province]"):  # without JavaScript
+        page.click(f"{RESIDENCE} button[name=choose_province]")
     page.wait_for_selector("select[name='f-noi_cu_tru.commune'] option[value='00004']", state="attached")
     page.select_option("select[name='f-noi_cu_tru.commune']", "00004")
     page.fill("input[name='f-noi_cu_tru.line']", "Số 1 Liễu Giai")

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import CITIZEN, DESKTOP, PHONE, accessibility_violations, png
+from e2e.conftest import CITIZEN, DESKTOP, PHONE, RESIDENCE, accessibility_violations, png
 
 
 @pytest.mark.parametrize(("width", "js"), [(PHONE, False), (DESKTOP, True)], ids=["phone-without-js", "desktop"])
@@ -45,7 +45,7 @@ def test_a_citizen_finds_fills_attaches_and_sends_a_dossier(open_page, portal, w
     if js:  # the commune list follows the province by itself
         page.wait_for_selector("select[name='f-noi_cu_tru.commune'] option[value='00004']", state="attached")
     else:  # without JavaScript a button reloads the form with the province's communes, keeping what was typed
-        page.click("#ho-so button[name=choose_province]")
+        page.click(f"{RESIDENCE} button[name=choose_province]")
         expect(page.locator("input[name='f-muc_dich']")).to_have_value("Kết hôn")
     page.select_option("select[name='f-noi_cu_tru.commune']", "00004")
     page.fill("input[name='f-noi_cu_tru.line']", "Số 1 Liễu Giai")

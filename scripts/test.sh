@@ -41,3 +41,15 @@ then
 else
   step "PostgreSQL skipped: no server answered"
 fi
+
+# Browser end-to-end: the portal as `make run` starts it, in Debian's chromium, with axe-core from npm.
+step "browser end-to-end (Playwright + chromium + axe-core)"
+if [ -x "${DVC_E2E_CHROMIUM:-/usr/bin/chromium}" ] || command -v chromium >/dev/null 2>&1; then
+  if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/axe-core/axe.min.js ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+  "$PY" -m pytest -q -p no:cacheprovider e2e
+else
+  echo "chromium not found: browser tests not run (install Debian's chromium package; .ci/run does)"
+  [ -z "${CI:-}" ] || exit 1
+fi

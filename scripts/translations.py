@@ -55,7 +55,8 @@ def set_translations(updates: dict[str, str | list[str]]) -> None:
             kept = [c for c in kept if c.strip() not in ("#,", "#")]
             text = updates[msgid]
             plural = re.search(r"^msgid_plural .*$", block, re.MULTILINE)
-            lines = [*kept, "msgid " + json.dumps(msgid, ensure_ascii=False)]
+            context = re.search(r"^msgctxt .*$", block, re.MULTILINE)
+            lines = [*kept, *([context.group(0)] if context else []), "msgid " + json.dumps(msgid, ensure_ascii=False)]
             if plural:
                 forms = text if isinstance(text, list) else [text, text]
                 lines.append(plural.group(0))

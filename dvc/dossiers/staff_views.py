@@ -415,6 +415,10 @@ def intake(request: HttpRequest) -> HttpResponse:
         return render(request, "dossiers/staff/intake.html", context)
     post = request.POST
     answers = eform.answers_from_post(procedure.form_schema or {}, post)
+    if "choose_province" in post:  # without JavaScript: the chosen province's communes, keeping what was typed
+        context.update(widgets=eform.layout(procedure.form_schema or {}, answers), posted=post)
+        messages.info(request, _("Đã hiện danh sách xã, phường. Vui lòng chọn lại tệp giấy tờ trước khi tiếp nhận."))
+        return render(request, "dossiers/staff/intake.html", context)
     errors: dict[str, list[str]] = {}
     id_number = normalize_id_number(post.get("id_number", ""))
     if len(id_number) not in (9, 12) or not id_number.isdigit():

@@ -123,6 +123,7 @@ class OpenByProvince(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["province", "procedure", "due_day"], name="open_by_province_unique")
         ]
+        indexes = [models.Index(fields=["due_day"])]  # this month's due days, on the national page
 
     def __str__(self) -> str:
         return f"{self.province} {self.procedure_id} {self.due_day}: {self.count}"

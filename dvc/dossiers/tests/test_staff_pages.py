@@ -221,6 +221,19 @@ def test_counter_intake_files_a_walk_in_citizens_dossier(client, office, outbox,
     assert any(m["to"] == "+84987654321" and dossier.code in m["body"] for m in outbox.sms())
 
 
+def test_counter_intake_without_javascript_lists_the_chosen_provinces_communes(client, office):
+    agency, staff = office
+    client.force_login(staff.officer)
+    url = reverse("staff:intake") + "?thu_tuc=1.004873"
+    assert 'name="choose_province"' in client.get(url).content.decode()
+    typed = {"agency": agency.pk, "full_name": "Hoàng Văn Chín", "f-noi_cu_tru.province": "01", "choose_province": "1"}
+    page = client.post(url, typed)
+    assert page.status_code == 200 and not Dossier.objects.filter(applicant__full_name="Hoàng Văn Chín").exists()
+    content = page.content.decode()
+    assert '<option value="00004"' in content and 'value="Hoàng Văn Chín"' in content
+    assert "Vui lòng chọn lại tệp giấy tờ" in content
+
+
 def _approved(office, submitted_dossier):
     agency, staff = office
     dossier = submitted_dossier(UserFactory(full_name="Nguyễn Văn An"), agency=agency)
