@@ -183,6 +183,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("DVC_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("DVC_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+# Ask browsers to know the site is HTTPS-only before the first visit (hstspreload.org); turn off for a domain
+# whose subdomains are not all on HTTPS yet.
+SECURE_HSTS_PRELOAD = env_bool("DVC_HSTS_PRELOAD", PRODUCTION)
 if env_bool("DVC_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Number of trusted reverse proxies in front of the app; the client IP is read from X-Forwarded-For only then.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import random
 from dataclasses import dataclass
 
@@ -69,10 +70,18 @@ def reset(key: str) -> None:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client address; X-Forwarded-For is believed only behind the configured number of proxies."""
+    """The client address; X-Forwarded-For is believed only behind the configured number of proxies.
+
+    An address that is not one (a garbled header, a request with no peer) comes back as "", which the throttles
+    count as one shared client and the audit log stores as unknown.
+    """
     proxies = settings.DVC_TRUSTED_PROXIES
+    candidate = str(request.META.get("REMOTE_ADDR") or "")
     if proxies > 0:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+            candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return ""

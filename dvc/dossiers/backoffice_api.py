@@ -27,7 +27,7 @@ router = Router(tags=["Một cửa (cán bộ)"])
 _ERRORS = {400: dict, 401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
 
 
-class RowOut(Schema):
+class StaffRowOut(Schema):
     id: uuid.UUID
     code: str | None
     procedure: str
@@ -51,10 +51,10 @@ class PageOut(Schema):
     count_capped: bool = Field(description="Có nhiều hơn số đếm: hãy lọc thêm")
     page: int
     pages: int
-    results: list[RowOut]
+    results: list[StaffRowOut]
 
 
-class EventOut(Schema):
+class StaffEventOut(Schema):
     at: dt.datetime
     action: str
     from_status: str
@@ -63,7 +63,7 @@ class EventOut(Schema):
     actor: str | None
 
 
-class DossierOut(RowOut):
+class StaffDossierOut(StaffRowOut):
     applicant: dict[str, Any]
     form_data: dict[str, Any]
     proposal: str
@@ -72,7 +72,7 @@ class DossierOut(RowOut):
     decision_note: str
     fee_status: str
     result_method: str
-    events: list[EventOut]
+    events: list[StaffEventOut]
 
 
 class ActionIn(Schema):
@@ -93,9 +93,9 @@ def _officer(request: HttpRequest) -> tuple[User, dict[int, set[str]]]:
     return user, agencies
 
 
-def _row(row: queues.Row) -> RowOut:
+def _row(row: queues.Row) -> StaffRowOut:
     d = row.dossier
-    return RowOut(
+    return StaffRowOut(
         id=d.pk,
         code=d.code,
         procedure=d.procedure.code,
@@ -159,10 +159,10 @@ def dossier_queue(
     )
 
 
-def _detail(dossier: Dossier) -> DossierOut:
+def _detail(dossier: Dossier) -> StaffDossierOut:
     row = queues.rows([dossier])[0]
     events = [
-        EventOut(
+        StaffEventOut(
             at=e.at,
             action=e.action,
             from_status=e.from_status,
@@ -172,7 +172,7 @@ def _detail(dossier: Dossier) -> DossierOut:
         )
         for e in dossier.events.select_related("actor")
     ]
-    return DossierOut(
+    return StaffDossierOut(
         **_row(row).dict(),
         applicant=dossier.applicant_data,
         form_data=dossier.form_data,
@@ -187,9 +187,9 @@ def _detail(dossier: Dossier) -> DossierOut:
 
 
 @router.get(
-    "/backoffice/dossiers/{dossier_id}", auth=bearer, response={200: DossierOut, **_ERRORS}, summary="Một hồ sơ"
+    "/backoffice/dossiers/{dossier_id}", auth=bearer, response={200: StaffDossierOut, **_ERRORS}, summary="Một hồ sơ"
 )
-def dossier_detail(request: HttpRequest, dossier_id: uuid.UUID) -> DossierOut:
+def dossier_detail(request: HttpRequest, dossier_id: uuid.UUID) -> StaffDossierOut:
     user, _mine = _officer(request)
     dossier = queues.staff_dossier(user, dossier_id)
     backoffice.audit(user, "view", dossier, ip=client_ip(request), detail="api")
@@ -238,10 +238,10 @@ ACTIONS: dict[str, Handler] = {
 @router.post(
     "/backoffice/dossiers/{dossier_id}/{action}",
     auth=bearer,
-    response={200: DossierOut, **_ERRORS},
+    response={200: StaffDossierOut, **_ERRORS},
     summary="Xử lý hồ sơ",
 )
-def dossier_act(request: HttpRequest, dossier_id: uuid.UUID, action: str, payload: ActionIn) -> DossierOut:
+def dossier_act(request: HttpRequest, dossier_id: uuid.UUID, action: str, payload: ActionIn) -> StaffDossierOut:
     """``action``: receive, request-supplement, refuse, suspend, assign, generate-result, propose, send-back,
     approve, return-result, extend. Two officers acting at once: one succeeds, the other gets 409 saying who
     handled the dossier."""

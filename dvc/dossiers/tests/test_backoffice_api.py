@@ -85,3 +85,16 @@ def test_bad_input_is_a_clear_422(client, office, submitted_dossier):
     assert client.get(BASE + "?queue=nope", **headers).status_code == 422
     dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.SUBMITTED
+
+
+@pytest.mark.parametrize("peer", ["", "unknown", "999.1.1.1"])
+def test_an_unreadable_client_address_is_audited_as_unknown(client, office, submitted_dossier, peer):
+    from dvc.dossiers.models import AuditEntry
+
+    agency, staff = office
+    dossier = submitted_dossier(UserFactory(), agency=agency)
+    headers = {**bearer(staff.officer), "REMOTE_ADDR": peer}
+    assert client.get(f"{BASE}/{dossier.pk}", **headers).status_code == 200
+    received = client.post(f"{BASE}/{dossier.pk}/receive", {}, content_type="application/json", **headers)
+    assert received.status_code == 200
+    assert set(AuditEntry.objects.filter(dossier_id=dossier.pk).values_list("ip", flat=True)) == {None}
