@@ -1,0 +1,200 @@
+"""Hostile input: script and SQL payloads in every filter and form field come back escaped (or are refused) and
+never as a server error; attack files are refused at upload; the security headers are on every page; Django's
+deployment check has nothing to say about the production settings."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dvc.accounts.tests.factories import UserFactory
+from dvc.catalog.models import Procedure
+from dvc.dossiers import backoffice, services
+from dvc.dossiers.models import DossierAttachment
+from dvc.dossiers.tests.factories import MARITAL_ANSWERS, agency_staff, commune_centre
+from dvc.errors import InvalidInput
+from dvc.vault import inspection
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[3]
+XSS = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+SQLI = "' OR '1'='1' --; DROP TABLE dossiers_dossier; --"
+RAW = ("<script>alert(1)</script>", "<img src=x onerror")
+
+
+def _clean(response) -> None:
+    assert response.status_code < 500, response.status_code
+    body = response.content.decode()
+    for raw in RAW:
+        assert raw not in body
+
+
+PUBLIC_FILTERS = {
+    "/thu-tuc/": ["q", "linh_vuc", "cap", "muc_do", "co_quan", "su_kien", "trang"],
+    "/co-quan/": ["q", "tinh", "trang"],
+    "/tra-cuu/": ["ma", "cccd"],
+    "/thong-ke/": ["tinh", "co_quan", "thu_tuc", "linh_vuc", "cap", "muc_do", "tu_thang", "den_thang"],
+    "/thanh-toan/": ["ma", "ma_bao_mat"],
+    "/api/v1/procedures": ["q", "sector", "level", "page"],
+    "/api/v1/stats": ["province", "agency", "procedure", "sector", "month_from", "month_to"],
+    "/api/v1/admin-units": ["parent", "level"],
+}
+
+
+@pytest.mark.parametrize("payload", [XSS, SQLI])
+def test_public_filters_escape_or_refuse_payloads(client, payload):
+    for path, names in PUBLIC_FILTERS.items():
+        _clean(client.get(path + "?" + urlencode(dict.fromkeys(names, payload))))
+    _clean(client.get("/api/v1/lookup/" + payload.replace("/", "")))
+    _clean(client.get("/thu-tuc/" + "x%3Cscript%3E/"))
+
+
+def test_a_search_shows_what_was_typed_escaped(client):
+    page = client.get("/thu-tuc/?" + urlencode({"q": XSS})).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert client.get("/tra-cuu/?" + urlencode({"ma": SQLI})).status_code == 200
+
+
+@pytest.mark.parametrize("payload", [XSS, SQLI])
+def test_staff_filters_escape_or_refuse_payloads(client, payload):
+    agency = commune_centre()
+    client.force_login(agency_staff(agency).leader)
+    for path, names in {
+        "/can-bo/": ["hang", "co_quan", "thu_tuc", "trang_thai", "q", "trang", "tu_ngay", "den_ngay"],
+        "/can-bo/so-theo-doi/": ["co_quan", "tu_ngay", "den_ngay", "xuat"],
+        "/can-bo/bao-cao/": ["co_quan", "tu_ngay", "den_ngay", "xuat"],
+        "/can-bo/tiep-nhan-tai-quay/": ["thu_tuc"],
+    }.items():
+        _clean(client.get(path + "?" + urlencode(dict.fromkeys(names, payload))))
+
+
+def test_registration_shows_hostile_input_escaped(client):
+    response = client.post(
+        "/dang-ky/", {"kind": "citizen", "full_name": XSS, "id_number": SQLI, "phone": XSS, "email": XSS}
+    )
+    _clean(response)
+    assert "&lt;script&gt;" in response.content.decode()
+
+
+def test_what_a_citizen_types_reaches_the_officer_escaped(client, submitted_dossier):
+    agency = commune_centre()
+    staff = agency_staff(agency)
+    citizen = UserFactory(full_name=XSS)
+    dossier = submitted_dossier(citizen, agency=agency)
+    dossier.form_data = {**MARITAL_ANSWERS, "muc_dich": XSS}
+    dossier.save(update_fields=["form_data"])
+    backoffice.dossier_refuse(dossier=dossier, actor=staff.leader, reason=XSS)
+    client.force_login(staff.officer)
+    _clean(client.get(f"/can-bo/ho-so/{dossier.pk}/"))
+    _clean(client.get("/can-bo/?hang=tat-ca&q=" + XSS[:20]))
+    client.force_login(citizen)
+    page = client.get(f"/ho-so/{dossier.pk}/")
+    _clean(page)
+    assert "&lt;script&gt;" in page.content.decode()  # the refusal reason, shown as text
+
+
+@pytest.fixture
+def draft():
+    user = UserFactory()
+    procedure = Procedure.objects.get(code="1.004873")
+    dossier = services.dossier_start(applicant=user, procedure=procedure, agency=commune_centre())
+    requirement = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    requirement.accepted_types = ["pdf", "jpg", "png", "docx"]
+    requirement.save()
+    return user, dossier, requirement
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+ATTACKS = {
+    "html-before-pdf.pdf": b"<html><body><script>alert(1)</script></body></html>\n%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF",
+    "anh.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    "anh-svg.png": b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+    "trang.html.pdf": b"<!DOCTYPE html><script>alert(1)</script>",
+    "bom.docx": _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"0" * (3 * 1024 * 1024)}),
+    "gia-word.docx": _zip({"evil.html": b"<script>alert(1)</script>"}),
+}
+
+
+@pytest.mark.parametrize("name", list(ATTACKS))
+def test_attack_files_are_refused_and_nothing_is_kept(client, draft, monkeypatch, name):
+    monkeypatch.setattr(inspection, "MAX_DOCX_UNPACKED", 1024 * 1024)  # a 1 MB budget stands in for 200 MB
+    user, dossier, requirement = draft
+    client.force_login(user)
+    response = client.post(
+        f"/ho-so/{dossier.pk}/dinh-kem/",
+        {"requirement": requirement.pk, "file": SimpleUploadedFile(name, ATTACKS[name])},
+    )
+    assert response.status_code < 500
+    assert not DossierAttachment.objects.filter(dossier=dossier).exists()
+    with pytest.raises(InvalidInput):
+        services.dossier_attach(
+            dossier=dossier, actor=user, requirement=requirement, upload=SimpleUploadedFile(name, ATTACKS[name])
+        )
+
+
+def test_a_pdf_with_html_inside_is_only_ever_served_as_a_sandboxed_download(client, draft):
+    user, dossier, requirement = draft
+    polyglot = b"%PDF-1.4\n<html><script>alert(1)</script></html>\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+    services.dossier_attach(
+        dossier=dossier, actor=user, requirement=requirement, upload=SimpleUploadedFile("x.pdf", polyglot)
+    )
+    attachment = DossierAttachment.objects.get(dossier=dossier)
+    client.force_login(user)
+    response = client.get(f"/ho-so/{dossier.pk}/dinh-kem/{attachment.pk}/")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Security-Policy"].startswith("sandbox")
+
+
+@pytest.mark.parametrize("path", ["/", "/thu-tuc/", "/dang-nhap/", "/thong-ke/", "/api/v1/procedures"])
+def test_security_headers_on_every_kind_of_page(client, path):
+    response = client.get(path)
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    if not path.startswith("/api/"):
+        csp = response["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+
+
+PRODUCTION = {
+    "DVC_ENV": "production",
+    "DVC_ALLOWED_HOSTS": "dichvucong.example.gov.vn",
+    "DVC_SECRET_KEY": "k" * 20 + "Zx9!aQ7#mW2$eR5^tY8&uI1*oP4(lK6)jH3_gF0+dS",
+    "DVC_VNPAY_PAY_URL": "https://pay.vnpay.vn/vpcpay.html",
+    "DVC_VNPAY_API_URL": "https://merchant.vnpay.vn/merchant_webapi/api/transaction",
+    "DVC_VNPAY_TMN_CODE": "ABCD1234",
+    "DVC_VNPAY_HASH_SECRET": "s" * 32,
+}
+
+
+def test_the_deployment_check_is_silent_on_production_settings(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DVC_") and k != "DATABASE_URL"}
+    environment |= PRODUCTION | {"DVC_VAR_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+    hsts = subprocess.run(
+        [sys.executable, "-c", "import dvc.settings as s; print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_PRELOAD)"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert hsts.stdout.split() == ["31536000", "True"]
