@@ -34,7 +34,7 @@ from dvc.dossiers import backoffice, notices, queues, results
 from dvc.dossiers.models import Dossier, DossierAttachment, IssuedResult
 from dvc.dossiers.receipt import receipt_pdf
 from dvc.dossiers.results import verification_facts
-from dvc.dossiers.services import eligible_agencies
+from dvc.dossiers.services import agency_receives
 from dvc.dossiers.views import _pdf
 from dvc.errors import DomainError, Forbidden, InvalidInput
 from dvc.vault.signing import verify_signed_pdf
@@ -397,7 +397,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     if procedure is None:
         procedures = Procedure.objects.filter(is_published=True).order_by("name").only("code", "name")
         return render(request, "dossiers/staff/intake_start.html", {"procedures": procedures, "agencies": agencies})
-    allowed_agencies = [a for a in agencies if a.pk in {e.pk for e in eligible_agencies(procedure)}]
+    allowed_agencies = [a for a in agencies if agency_receives(procedure, a)]
     if not allowed_agencies:
         messages.error(request, _("Cơ quan của bạn không tiếp nhận thủ tục này."))
         return redirect("staff:intake")

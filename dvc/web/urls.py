@@ -4,4 +4,4 @@ from dvc.web import views
 
 app_name = "web"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [path("", views.home, name="home"), path("healthz", views.health, name="health")]

@@ -1,12 +1,20 @@
-"""The home page and the portal's error pages."""
+"""The home page, the portal's error pages and the liveness check."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from dvc.agencies import selectors
 from dvc.catalog import selectors as catalog_selectors
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness for a load balancer or an orchestrator: the process answers. Touches neither the database nor the
+    session, so it is also the server's ceiling in the load benchmark."""
+    return JsonResponse({"status": "ok"})
 
 
 def home(request: HttpRequest) -> HttpResponse:

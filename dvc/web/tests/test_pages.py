@@ -65,3 +65,9 @@ def test_every_text_has_an_english_translation():
         _comments, msgid, msgstr = module.parse_block(block)
         if msgid and "msgid_plural" not in block:
             assert compiled.gettext(msgid) == msgstr, msgid
+
+
+def test_the_liveness_check_answers_without_a_session(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert "sessionid" not in response.cookies

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Load benchmark: gunicorn on the 10-million-dossier database, one locust scenario at a time, each beside the same
+server's ceiling (a constant JSON answer), then a crowd of simulated users.
+
+    .venv/bin/pip install -r bench/requirements.txt
+    .venv/bin/python bench/stats_scale.py        # once: 10 M dossiers written with COPY into dvc_bench_stats
+    .venv/bin/python bench/load.py [postgres://postgres@127.0.0.1:5432/dvc_bench_stats]
+
+Environment: LOAD_SECONDS (each scenario, default 20), LOAD_USERS (concurrent users per scenario, default 10),
+LOAD_CROWD (users in the crowd run, default 1000), LOAD_WORKERS (gunicorn workers, default 2), LOAD_ONLY (comma-
+separated scenario names). The server runs with DEBUG off on the embedded defaults for SMS, e-mail and payment;
+the client is on the same machine, so both share its cores, as the ceiling does.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+URL = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/dvc_bench_stats"
+SECONDS = int(os.environ.get("LOAD_SECONDS", "20"))
+USERS = int(os.environ.get("LOAD_USERS", "10"))
+CROWD = int(os.environ.get("LOAD_CROWD", "1000"))
+WORKERS = int(os.environ.get("LOAD_WORKERS", "2"))
+VAR = Path(tempfile.mkdtemp(prefix="dvc-load-"))
+SERVER_ENV = {
+    **{k: v for k, v in os.environ.items() if not k.startswith("DVC_")},
+    "DATABASE_URL": URL,
+    "DVC_VAR_DIR": str(VAR),
+    "DVC_DEBUG": "0",
+    "DVC_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    # Every simulated citizen comes from 127.0.0.1: the per-address caps would stop the test, not a real crowd.
+    "DVC_OTP_MAX_REQUESTS_PER_IP_HOUR": "100000000",
+    "DVC_LOGIN_MAX_FAILURES_PER_IP": "100000000",
+}
+SCENARIOS = [  # (name, locust user class, users)
+    ("public lookup (page)", "Lookup", USERS),
+    ("public lookup (API)", "LookupApi", USERS),
+    ("catalog search", "CatalogSearch", USERS),
+    ("procedure page", "ProcedurePage", USERS),
+    ("login (password step)", "Login", USERS),
+    ("submission (4 API requests, 200 KB attachment)", "Submit", USERS),
+    ("officer queue (API)", "OfficerQueue", USERS),
+    ("receive (queue + POST)", "Receive", USERS),
+]
+
+
+def prepare() -> Path:
+    """API tokens, dossier codes and the requirement the scenarios use, read from the benchmark database."""
+    os.environ.update(SERVER_ENV)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvc.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from dvc.accounts.models import User
+    from dvc.accounts.services import api_token_create
+    from dvc.catalog.models import Procedure
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    citizens = list(User.objects.filter(id_number__startswith="0790").order_by("pk").values_list("id_number", flat=True)[:500])
+    if not citizens:
+        raise SystemExit(f"{URL} has no benchmark citizens: run bench/stats_scale.py first")
+    tokens = [api_token_create(user=user) for user in User.objects.filter(id_number__in=citizens[:300])]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT code FROM dossiers_dossier TABLESAMPLE SYSTEM (0.05) WHERE code <> '' LIMIT 5000")
+        codes = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT count(*) FROM dossiers_dossier")
+        dossiers = cursor.fetchone()[0]
+    procedure = Procedure.objects.get(code="1.004873")
+    data = {
+        "citizens": citizens,
+        "tokens": tokens,
+        "officer_token": api_token_create(user=User.objects.get(id_number="001193000021")),
+        "codes": codes,
+        "procedures": list(Procedure.objects.filter(is_published=True).values_list("code", flat=True)),
+        "agency": "000.01.01.H26",
+        "requirement": procedure.requirements.get(name__startswith="Giấy tờ tùy thân").pk,
+        "dossiers": dossiers,
+    }
+    path = VAR / "load-data.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    connection.close()
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server() -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    command = [str(ROOT / ".venv/bin/gunicorn"), "dvc.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+               "--backlog", "4096", "--log-level", "warning"]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=SERVER_ENV)  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 -- loopback
+                return server, base
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def run_locust(base: str, data: Path, user_class: str, users: int, seconds: int, spawn: int | None = None) -> dict:
+    prefix = VAR / f"locust-{user_class}"
+    command = [str(ROOT / ".venv/bin/locust"), "-f", str(ROOT / "bench/locustfile.py"), "--headless", "--only-summary",
+               "-u", str(users), "-r", str(spawn or users), "-t", f"{seconds}s", "--host", base, "--csv", str(prefix),
+               "--loglevel", "ERROR", user_class]  # fmt: skip
+    subprocess.run(command, cwd=ROOT, env={**os.environ, "DVC_LOAD_DATA": str(data)}, check=False,  # noqa: S603
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        return {row["Name"]: row for row in csv.DictReader(handle)}
+
+
+def line(name: str, row: dict, ceiling: float | None = None) -> str:
+    rps = float(row["Requests/s"])
+    share = f"{100 * rps / ceiling:.0f}%" if ceiling else "—"
+    return (f"| {name} | {rps:,.0f} | {share} | {row['50%']} | {row['95%']} | {row['99%']} | "
+            f"{row['Failure Count']} / {row['Request Count']} |")  # fmt: skip
+
+
+def main() -> None:
+    data = prepare()
+    facts = json.loads(data.read_text(encoding="utf-8"))
+    server, base = start_server()
+    only = {s.strip() for s in os.environ.get("LOAD_ONLY", "").split(",") if s.strip()}
+    rows = []
+    try:
+        run_locust(base, data, "Ceiling", USERS, 5)  # warm the workers
+        ceiling_row = run_locust(base, data, "Ceiling", USERS, SECONDS)["Aggregated"]
+        ceiling = float(ceiling_row["Requests/s"])
+        rows.append(line("ceiling: constant JSON `/healthz`", ceiling_row))
+        for name, user_class, users in SCENARIOS:
+            if only and user_class not in only:
+                continue
+            stats = run_locust(base, data, user_class, users, SECONDS)
+            parts = [k for k in stats if k != "Aggregated"]
+            if len(parts) == 1:
+                rows.append(line(name, stats[parts[0]], ceiling))
+            else:
+                for part in parts:
+                    rows.append(line(f"{name}: {part}", stats[part], ceiling))
+        if not only or "Mix" in only:
+            crowd = run_locust(base, data, "Mix", CROWD, max(SECONDS * 3, 60), spawn=100)
+            rows.append(line(f"crowd of {CROWD} users (think time 1–3 s), all requests", crowd["Aggregated"], ceiling))
+        end_row = run_locust(base, data, "Ceiling", USERS, SECONDS)["Aggregated"]
+        rows.append(line("ceiling again, after the runs", end_row))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"\n{facts['dossiers']:,} dossiers; gunicorn {WORKERS} sync workers; {USERS} users per scenario, "
+          f"{SECONDS} s each; locust on the same machine\n")  # fmt: skip
+    print("| scenario | req/s | of ceiling | p50 ms | p95 ms | p99 ms | failures / requests |")
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()
