@@ -71,7 +71,8 @@ def prepare() -> Path:
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    citizens = list(User.objects.filter(id_number__startswith="0790").order_by("pk").values_list("id_number", flat=True)[:500])
+    bench_citizens = User.objects.filter(id_number__startswith="0790").order_by("pk")
+    citizens = list(bench_citizens.values_list("id_number", flat=True)[:500])
     if not citizens:
         raise SystemExit(f"{URL} has no benchmark citizens: run bench/stats_scale.py first")
     tokens = [api_token_create(user=user) for user in User.objects.filter(id_number__in=citizens[:300])]

@@ -206,6 +206,5 @@ class Mix(FastHttpUser):
 
     @task(1)
     def officer_queue(self) -> None:
-        self.client.get(
-            "/api/v1/backoffice/dossiers?queue=tat-ca", headers=_bearer(DATA["officer_token"]), name="mix: officer queue"
-        )
+        officer = _bearer(DATA["officer_token"])
+        self.client.get("/api/v1/backoffice/dossiers?queue=tat-ca", headers=officer, name="mix: officer queue")
