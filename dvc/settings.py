@@ -103,7 +103,13 @@ TEMPLATES = [
 # Database: SQLite under var/ by default; DATABASE_URL selects PostgreSQL.
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DVC_DB_CONN_MAX_AGE", 60))}
+    # Persistent connections, checked before each request reuses one: after a database restart or fail-over the
+    # next request reconnects instead of failing.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DVC_DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
 else:
     DATABASES = {
         "default": {

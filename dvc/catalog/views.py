@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
@@ -45,7 +46,12 @@ def catalog_home(request: HttpRequest) -> HttpResponse:
         "life_events": selectors.life_events(),
         "levels": Procedure.Level.choices,
         "service_levels": Procedure.ServiceLevel.choices,
-        "agencies": Agency.objects.filter(effective_to__isnull=True).order_by("name"),
+        # Above the communes only: the 3,321 commune centres all take the same commune procedures (the level filter
+        # says as much), and a list of thousands is no choice on a phone. A commune chosen elsewhere still shows.
+        "agencies": Agency.objects.filter(effective_to__isnull=True)
+        .filter(~Q(level=Agency.Level.COMMUNE) | Q(code=filters.agency))
+        .order_by("name")
+        .only("code", "name"),
         "life_event": next((e for e in selectors.life_events() if e.code == filters.life_event), None),
     }
     return render(request, "catalog/home.html", context)

@@ -210,9 +210,12 @@ def _criteria(entry: Figures) -> None:
 
 
 def usual_days(procedure_id: int) -> float | None:
-    """ "Usually takes N working days" on a procedure page: the mean over the last year, once 5 results exist."""
-    since = timezone.localdate() - dt.timedelta(days=365)
-    row = DailyFigure.objects.filter(procedure_id=procedure_id, day__gte=since).aggregate(
+    """ "Usually takes N working days" on a procedure page: the mean over the last twelve months (this one
+    included), once 5 results exist. Read from the national monthly roll-up: a few hundred rows, not a year of
+    daily rows per agency."""
+    this_month = timezone.localdate().replace(day=1)
+    since = (this_month - dt.timedelta(days=334)).replace(day=1)
+    row = MonthlyProvinceFigure.objects.filter(procedure_id=procedure_id, month__gte=since).aggregate(
         processed=Sum("processed"), days=Sum("processing_days")
     )
     if not row["processed"] or row["processed"] < 5:
