@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -107,6 +108,18 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     }
     message = messages.get(exc.status_code, _("Yêu cầu không hợp lệ."))
     return api.create_response(request, error_body(f"http_{exc.status_code}", message), status=exc.status_code)
+
+
+@api.exception_handler(OperationalError)
+def on_database_unavailable(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """The database restarting or failing over: nothing was done, say so and when to try again."""
+    logger.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
+    body = error_body(
+        "unavailable", _("Hệ thống đang bận hoặc bảo trì. Chưa có gì thay đổi; vui lòng thử lại sau ít giây.")
+    )
+    response = api.create_response(request, body, status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(Exception)

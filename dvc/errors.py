@@ -48,6 +48,13 @@ class InvalidInput(DomainError):
         self.errors = errors or {}
 
 
+class StorageUnavailable(InvalidInput):
+    """The file store refused a write (full disk, lost mount): nothing was kept, the upload can be tried again."""
+
+    code = "storage_unavailable"
+    http_status = 503
+
+
 class NotFound(DomainError):
     code = "not_found"
     http_status = 404

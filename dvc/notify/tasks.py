@@ -1,4 +1,4 @@
-"""Background delivery of messages; run by ``manage.py db_worker``."""
+"""Background delivery of messages; run by ``manage.py run_worker``."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dvc.errors import InvalidInput
+from dvc.errors import InvalidInput, StorageUnavailable
 from dvc.vault.inspection import inspect_upload
 from dvc.vault.models import StoredFile
 
@@ -33,6 +33,21 @@ def stored_file_save(
             title=title[:255],
         )
         stream.seek(0)
-        stored.file.save(f"upload.{found.kind}", upload, save=False)
+        try:
+            stored.file.save(f"upload.{found.kind}", upload, save=False)
+        except OSError as exc:  # a full disk or a lost mount: keep nothing half-written, say so, let them retry
+            if stored.file.name:
+                stored.file.storage.delete(stored.file.name)
+            raise StorageUnavailable(
+                {
+                    "file": [
+                        _(
+                            "Hệ thống tạm thời chưa lưu được tệp “%(name)s”. Hồ sơ của bạn vẫn được giữ nguyên; "
+                            "vui lòng tải lại tệp sau ít phút."
+                        )
+                        % {"name": found.name}
+                    ]
+                }
+            ) from exc
         stored.save()
     return stored

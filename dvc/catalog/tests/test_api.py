@@ -54,3 +54,17 @@ def test_form_validation_endpoint_uses_the_same_rules(client):
 def test_sectors_and_life_events(client):
     assert {"code": "ho-tich", "name": "Hộ tịch"} in client.get(f"{API}/sectors").json()
     assert "sinh-con" in {e["code"] for e in client.get(f"{API}/life-events").json()}
+
+
+def test_a_database_outage_is_a_503_with_a_time_to_retry(client, monkeypatch):
+    from django.db import OperationalError
+
+    from dvc.catalog import selectors
+
+    def down():
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(selectors, "sectors", down)
+    response = client.get("/api/v1/sectors")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response.json()["code"] == "unavailable" and "thử lại" in response.json()["message"]

@@ -131,3 +131,33 @@ def test_a_path_in_a_browser_upload_name_never_reaches_the_disk(client, draft):
     stored = DossierAttachment.objects.get(dossier=dossier, replaced_at__isnull=True).stored_file
     assert "/" not in stored.original_name and ".." not in stored.original_name
     assert stored.file.name.startswith(f"files/{user.pk}/")
+
+
+def test_a_full_disk_refuses_the_upload_clearly_and_keeps_the_draft(client, draft, monkeypatch):
+    import errno
+
+    from django.core.files.storage import FileSystemStorage
+
+    user, dossier, requirement = draft
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full)
+    files_before = StoredFile.objects.count()
+    client.force_login(user)
+    page = client.post(
+        reverse("dossiers:upload", args=[dossier.pk]), {"requirement": requirement.pk, "file": pdf_upload("moi.pdf")},
+        follow=True,
+    )  # fmt: skip
+    assert "Hệ thống tạm thời chưa lưu được tệp “moi.pdf”" in page.content.decode()
+    assert StoredFile.objects.count() == files_before
+    live = DossierAttachment.objects.filter(dossier=dossier, replaced_at__isnull=True)
+    assert [a.stored_file.original_name for a in live] == ["truoc.pdf"]
+    from dvc.accounts.services import api_token_create
+
+    api = client.post(
+        f"/api/v1/dossiers/{dossier.pk}/attachments", {"requirement": requirement.pk, "file": pdf_upload("moi.pdf")},
+        HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=user)}",
+    )  # fmt: skip
+    assert api.status_code == 503 and api.json()["code"] == "storage_unavailable"

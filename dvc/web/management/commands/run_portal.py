@@ -48,7 +48,7 @@ class Command(BaseCommand):
         # Links in SMS, e-mails, receipts and QR codes point where this portal answers, unless set otherwise.
         env = {**os.environ, "DVC_SITE_URL": os.environ.get("DVC_SITE_URL", url.rstrip("/"))}
         processes = [
-            subprocess.Popen([sys.executable, manage, "db_worker", "--no-reload", "--interval", "0.5"], env=env),  # noqa: S603
+            subprocess.Popen([sys.executable, manage, "run_worker", "--interval", "0.5"], env=env),  # noqa: S603
             subprocess.Popen([sys.executable, manage, "runserver", addr, "--noreload"], env=env),  # noqa: S603
         ]
 

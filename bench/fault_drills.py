@@ -1,0 +1,331 @@
+#!/usr/bin/env python3
+"""Fault drills under a submission load, on loopback, bounded in time (about 2 minutes).
+
+    .venv/bin/python bench/fault_drills.py [postgres://postgres@127.0.0.1:5432/dvc_fault_drill]
+
+The database named is dropped and created. The portal runs as in production (gunicorn with 2 workers and a task
+worker, SMS to the file outbox). Eight clients submit dossiers through the API, retrying a refused or unanswered
+step as a real app would, with the same idempotency key for the send. Meanwhile:
+
+  t=6 s   a gunicorn worker is killed with SIGKILL;
+  t=14 s  the task worker is killed with SIGKILL, and a new one started 3 s later;
+  t=24 s  PostgreSQL is restarted (pg_ctlcluster; needs root — otherwise skipped and said so);
+  t=36 s  the media folder's disk fills up (a 40 MB tmpfs mounted there; needs root), and frees at t=46 s.
+
+Afterwards the drill checks that every acknowledged submission exists exactly once, that nothing was submitted
+without being acknowledged, that every submitted dossier's SMS was delivered exactly once, and that the
+portal answers again. It prints the figures as a table for bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+URL = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/dvc_fault_drill"
+DURATION = 56
+CLIENTS = 8
+VAR = Path(tempfile.mkdtemp(prefix="dvc-drill-"))
+ENV = {
+    **{k: v for k, v in os.environ.items() if not k.startswith("DVC_")},
+    "DATABASE_URL": URL,
+    "DVC_VAR_DIR": str(VAR),
+    "DVC_DEBUG": "0",
+    "DVC_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DVC_NOTIFY_RETRY_SECONDS": "2",
+}
+PY = str(ROOT / ".venv/bin/python")
+PDF = b"%PDF-1.4\n%" + b"1" * 20_000 + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ANSWERS = {
+    "nguoi_yeu_cau": {"full_name": "Trần Thị Thử", "birth_date": "1991-02-03", "id_number": "001191000001"},
+    "dien_thoai": "0911000001",
+    "noi_cu_tru": {"province": "01", "commune": "00004", "line": "Số 2 Liễu Giai"},
+    "muc_dich": "Kết hôn",
+    "cam_doan": True,
+}
+log: list[str] = []
+
+
+def note(text: str) -> None:
+    line = f"{time.strftime('%H:%M:%S')} {text}"
+    log.append(line)
+    print(line, flush=True)
+
+
+def django_setup() -> None:
+    os.environ.update(ENV)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvc.settings")
+    import django
+
+    django.setup()
+
+
+def prepare() -> tuple[list[str], int]:
+    import psycopg
+
+    parts = urlsplit(URL)
+    with psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username, dbname="postgres",
+                         autocommit=True) as admin:  # fmt: skip
+        admin.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{parts.path.lstrip("/")}"')
+    django_setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from dvc.accounts.models import User
+    from dvc.accounts.services import api_token_create
+    from dvc.catalog.models import Procedure
+    from dvc.web.demo import load_demo
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("load_admin_units", verbosity=0)
+    load_demo()
+    password = User.objects.get(id_number="001085012345").password
+    tokens = []
+    for n in range(CLIENTS):
+        user = User.objects.create(id_number=f"0011910{n:05d}", full_name=f"Người thử {n}", phone=f"+8491100{n:04d}",
+                                   is_active=True, password=password)  # fmt: skip
+        tokens.append(api_token_create(user=user))
+    requirement = Procedure.objects.get(code="1.004873").requirements.get(name__startswith="Giấy tờ tùy thân").pk
+    connection.close()
+    return tokens, requirement
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Client(threading.Thread):
+    def __init__(self, base: str, token: str, requirement: int, stop: threading.Event) -> None:
+        super().__init__(daemon=True)
+        self.base, self.token, self.requirement, self.stop = base, token, requirement, stop
+        self.acknowledged: list[tuple[str, str]] = []
+        self.errors: Counter[str] = Counter()
+
+    def call(self, method: str, path: str, body: bytes | None, content_type: str) -> tuple[int, dict]:
+        request = urllib.request.Request(self.base + path, data=body, method=method, headers={  # noqa: S310
+            "Authorization": f"Bearer {self.token}", "Content-Type": content_type})  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310 -- loopback
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, {}
+        except (OSError, ValueError) as error:
+            return 0, {"error": type(error).__name__}
+
+    def step(self, method: str, path: str, payload: object = None, *, multipart: bytes | None = None,
+             boundary: str = "", ok: tuple[int, ...] = (200, 201)) -> dict | None:  # fmt: skip
+        """One step, retried until answered (or the drill ends): what an app on a flaky network does."""
+        while not self.stop.is_set() or (method == "POST" and path.endswith("/submit")):
+            if multipart is not None:
+                status, body = self.call(method, path, multipart, f"multipart/form-data; boundary={boundary}")
+            else:
+                status, body = self.call(method, path, json.dumps(payload).encode(), "application/json")
+            if status in ok:
+                return body
+            self.errors[f"{path.split('/')[-1] or 'create'} → {status or body.get('error')}"] += 1
+            time.sleep(0.5)
+            if self.stop.is_set() and not path.endswith("/submit"):
+                return None
+        return None
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            draft = self.step("POST", "/api/v1/dossiers", {"procedure": "1.004873", "agency": "000.01.01.H26"})
+            if not draft:
+                return
+            dossier = draft["id"]
+            if self.step("PATCH", f"/api/v1/dossiers/{dossier}", {"form_data": ANSWERS}) is None:
+                return
+            boundary = uuid.uuid4().hex
+            head = (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="requirement"\r\n\r\n{self.requirement}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="cccd.pdf"\r\n'
+                "Content-Type: application/pdf\r\n\r\n"
+            )
+            body = head.encode() + PDF + f"\r\n--{boundary}--\r\n".encode()
+            attached = self.step("POST", f"/api/v1/dossiers/{dossier}/attachments", multipart=body, boundary=boundary)
+            if attached is None:
+                return
+            key = uuid.uuid4().hex  # one key for every try of this send: a repeat returns the same dossier
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                sent = self.step("POST", f"/api/v1/dossiers/{dossier}/submit", {"idempotency_key": key})
+                if sent and sent.get("code"):
+                    self.acknowledged.append((dossier, sent["code"]))
+                    break
+
+
+def workers_of(master: subprocess.Popen[bytes]) -> list[int]:
+    found = subprocess.run(  # noqa: S603
+        ["pgrep", "-P", str(master.pid)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return [int(pid) for pid in found.stdout.split()]
+
+
+def answers(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(base + "/healthz", timeout=3):  # noqa: S310 -- loopback
+            return True
+    except OSError:
+        return False
+
+
+def main() -> None:
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        drill(processes)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+        subprocess.run(["umount", str(VAR / "media")], check=False, capture_output=True)  # noqa: S603, S607
+
+
+def drill(processes: list[subprocess.Popen[bytes]]) -> None:
+    root = os.geteuid() == 0
+    tokens, requirement = prepare()
+    media = VAR / "media"
+    media.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    web = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "dvc.wsgi", "--workers", "2", "--bind",  # noqa: S603
+                            f"127.0.0.1:{port}", "--log-level", "error"], cwd=ROOT, env=ENV)  # fmt: skip
+    worker_command = [PY, "manage.py", "run_worker", "--interval", "0.2"]
+    worker = subprocess.Popen(worker_command, cwd=ROOT, env=ENV)  # noqa: S603
+    processes += [web, worker]
+    while not answers(base):
+        time.sleep(0.3)
+    stop = threading.Event()
+    clients = [Client(base, token, requirement, stop) for token in tokens]
+    for client in clients:
+        client.start()
+    started = time.monotonic()
+    done: set[str] = set()
+    mounted = False
+
+    def at(second: float, name: str) -> bool:
+        if name not in done and time.monotonic() - started >= second:
+            done.add(name)
+            return True
+        return False
+
+    while time.monotonic() - started < DURATION:
+        if at(6, "web"):
+            victim = workers_of(web)[0]
+            os.kill(victim, signal.SIGKILL)
+            note(f"killed gunicorn worker {victim} (SIGKILL)")
+        if at(14, "worker"):
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+            note("killed the task worker (SIGKILL)")
+        if at(17, "worker back"):
+            worker = subprocess.Popen(worker_command, cwd=ROOT, env=ENV)  # noqa: S603
+            processes.append(worker)
+            note("started a new task worker")
+        if at(24, "postgres"):
+            versions = sorted(os.listdir("/etc/postgresql")) if Path("/etc/postgresql").exists() else []
+            if root and versions and shutil.which("pg_ctlcluster"):
+                subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "restart"],  # noqa: S603, S607
+                               check=True, capture_output=True)  # fmt: skip
+                note("restarted PostgreSQL")
+            else:
+                note("PostgreSQL restart skipped: needs root and pg_ctlcluster")
+        if at(36, "disk full"):
+            if root:
+                subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", str(media)], check=True)  # noqa: S603, S607
+                mounted = True
+                filler = media / "filler"
+                with open(filler, "wb") as handle:
+                    try:
+                        while True:
+                            handle.write(b"\0" * 1024 * 1024)
+                            handle.flush()
+                    except OSError:
+                        pass
+                note("media disk full (tmpfs filled)")
+            else:
+                note("disk-full drill skipped: needs root to mount a small tmpfs")
+        if at(46, "disk freed") and mounted:
+            (media / "filler").unlink()
+            note("media disk space freed")
+        time.sleep(0.1)
+    stop.set()
+    for client in clients:
+        client.join(timeout=90)
+    note("load stopped; waiting for the task worker to deliver every message")
+    django_setup()
+    from django.db import close_old_connections
+
+    from dvc.dossiers.models import Dossier
+    from dvc.notify.models import Message
+
+    close_old_connections()
+    waited = time.monotonic()
+    deadline = waited + 200  # the worker's own sweep re-enqueues lost deliveries after their 2-minute lease
+    while Message.objects.filter(status=Message.Status.PENDING).exists() and time.monotonic() < deadline:
+        time.sleep(2)
+    note(f"every message delivered {time.monotonic() - waited:.0f} s after the load stopped")
+    recovered = answers(base)
+    acknowledged = [pair for client in clients for pair in client.acknowledged]
+    ack_codes = Counter(code for _dossier, code in acknowledged)
+    submitted = list(Dossier.objects.exclude(code__isnull=True).exclude(code="").filter(applicant__id_number__startswith="0011910")
+                     .values_list("id", "code"))  # fmt: skip
+    db_codes = Counter(code for _id, code in submitted)
+    sms = [json.loads(p.read_text(encoding="utf-8")) for p in (VAR / "outbox").glob("sms-*.json")]
+    sms_ids = Counter(m["id"] for m in sms)
+    submitted_ids = {str(i) for i in Message.objects.filter(template="dossier_submitted").values_list("id", flat=True)}
+    submitted_sms = Counter(code for m in sms if m["id"] in submitted_ids for code in db_codes if code in m["body"])
+    messages = Counter(Message.objects.values_list("status", flat=True))
+    errors = sum((client.errors for client in clients), Counter())
+    web.terminate()
+    worker.terminate()
+    web.wait(timeout=30)
+    worker.wait(timeout=30)
+    if mounted:
+        subprocess.run(["umount", str(media)], check=False)  # noqa: S603, S607
+    lost = [code for code in ack_codes if db_codes[code] != 1]
+    unacknowledged = [code for code in db_codes if code not in ack_codes]
+    duplicated_sms = [message_id for message_id, n in sms_ids.items() if n > 1]
+    missing_sms = [code for code in db_codes if submitted_sms.get(code, 0) != 1]
+    print("\n| check | result |\n|---|---|")
+    print(f"| submissions acknowledged to clients | {len(acknowledged)} |")
+    print(f"| acknowledged but missing or duplicated in the database | {len(lost)} |")
+    print(f"| in the database but never acknowledged | {len(unacknowledged)} |")
+    print(f"| dossier codes used twice | {sum(1 for n in db_codes.values() if n > 1)} |")
+    print(f"| SMS files written / distinct messages | {len(sms)} / {len(sms_ids)} |")
+    print(f"| SMS delivered twice | {len(duplicated_sms)} |")
+    print(f"| submitted dossiers without exactly one 'submitted' SMS | {len(missing_sms)} |")
+    print(f"| messages by status at the end | {dict(messages)} |")
+    print(f"| portal answering after the drills | {'yes' if recovered else 'NO'} |")
+    print(f"| errors seen by clients during the faults (then retried) | {dict(errors)} |")
+    print("\n" + "\n".join(log))
+    failed = lost or unacknowledged or duplicated_sms or missing_sms or not recovered
+    if failed:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
