@@ -291,8 +291,8 @@ def drill(processes: list[subprocess.Popen[bytes]]) -> None:
     recovered = answers(base)
     acknowledged = [pair for client in clients for pair in client.acknowledged]
     ack_codes = Counter(code for _dossier, code in acknowledged)
-    submitted = list(Dossier.objects.exclude(code__isnull=True).exclude(code="").filter(applicant__id_number__startswith="0011910")
-                     .values_list("id", "code"))  # fmt: skip
+    drilled = Dossier.objects.filter(applicant__id_number__startswith="0011910", code__isnull=False).exclude(code="")
+    submitted = list(drilled.values_list("id", "code"))
     db_codes = Counter(code for _id, code in submitted)
     sms = [json.loads(p.read_text(encoding="utf-8")) for p in (VAR / "outbox").glob("sms-*.json")]
     sms_ids = Counter(m["id"] for m in sms)
