@@ -52,3 +52,14 @@ def test_drafts_are_never_found(client):
     services.dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.004873"), agency=commune_centre())
     html = client.get(URL, {"cccd": "001085088888", "captcha_0": "x", "captcha_1": "PASSED"}).content.decode()
     assert "Không tìm thấy hồ sơ" in html
+
+
+def test_a_lookup_by_code_stores_no_captcha_challenge(client, submitted_dossier):
+    from captcha.models import CaptchaStore
+
+    dossier = submitted_dossier(UserFactory())
+    before = CaptchaStore.objects.count()
+    page = client.get(reverse("dossiers:lookup") + f"?ma={dossier.code}").content.decode()
+    assert dossier.code in page and 'name="captcha_1"' not in page
+    assert CaptchaStore.objects.count() == before
+    assert 'name="captcha_1"' in client.get(reverse("dossiers:lookup")).content.decode()
