@@ -23,7 +23,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,27 +37,15 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import ANSWERS, free_port, pdf, server_env  # noqa: E402
+
 URL = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/dvc_fault_drill"
 DURATION = 56
 CLIENTS = 8
 VAR = Path(tempfile.mkdtemp(prefix="dvc-drill-"))
-ENV = {
-    **{k: v for k, v in os.environ.items() if not k.startswith("DVC_")},
-    "DATABASE_URL": URL,
-    "DVC_VAR_DIR": str(VAR),
-    "DVC_DEBUG": "0",
-    "DVC_ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "DVC_NOTIFY_RETRY_SECONDS": "2",
-}
+ENV = server_env(URL, VAR, DVC_NOTIFY_RETRY_SECONDS="2")
 PY = str(ROOT / ".venv/bin/python")
-PDF = b"%PDF-1.4\n%" + b"1" * 20_000 + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-ANSWERS = {
-    "nguoi_yeu_cau": {"full_name": "Trần Thị Thử", "birth_date": "1991-02-03", "id_number": "001191000001"},
-    "dien_thoai": "0911000001",
-    "noi_cu_tru": {"province": "01", "commune": "00004", "line": "Số 2 Liễu Giai"},
-    "muc_dich": "Kết hôn",
-    "cam_doan": True,
-}
+PDF = pdf(20_000)
 log: list[str] = []
 
 
@@ -106,12 +93,6 @@ def prepare() -> tuple[list[str], int]:
     requirement = Procedure.objects.get(code="1.004873").requirements.get(name__startswith="Giấy tờ tùy thân").pk
     connection.close()
     return tokens, requirement
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Client(threading.Thread):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,22 +26,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import free_port, server_env  # noqa: E402
+
 URL = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/dvc_bench_stats"
 SECONDS = int(os.environ.get("LOAD_SECONDS", "20"))
 USERS = int(os.environ.get("LOAD_USERS", "10"))
 CROWD = int(os.environ.get("LOAD_CROWD", "1000"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "2"))
 VAR = Path(tempfile.mkdtemp(prefix="dvc-load-"))
-SERVER_ENV = {
-    **{k: v for k, v in os.environ.items() if not k.startswith("DVC_")},
-    "DATABASE_URL": URL,
-    "DVC_VAR_DIR": str(VAR),
-    "DVC_DEBUG": "0",
-    "DVC_ALLOWED_HOSTS": "127.0.0.1,localhost",
-    # Every simulated citizen comes from 127.0.0.1: the per-address caps would stop the test, not a real crowd.
-    "DVC_OTP_MAX_REQUESTS_PER_IP_HOUR": "100000000",
-    "DVC_LOGIN_MAX_FAILURES_PER_IP": "100000000",
-}
+# Every simulated citizen comes from 127.0.0.1: the per-address caps would stop the test, not a real crowd.
+SERVER_ENV = server_env(
+    URL, VAR, DVC_OTP_MAX_REQUESTS_PER_IP_HOUR="100000000", DVC_LOGIN_MAX_FAILURES_PER_IP="100000000"
+)
 SCENARIOS = [  # (name, locust user class, users)
     ("public lookup (page)", "Lookup", USERS),
     ("public lookup (API)", "LookupApi", USERS),
@@ -96,12 +91,6 @@ def prepare() -> Path:
     path.write_text(json.dumps(data), encoding="utf-8")
     connection.close()
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_server() -> tuple[subprocess.Popen[bytes], str]:

@@ -10,22 +10,20 @@ from __future__ import annotations
 import json
 import os
 import random
+import sys
 import uuid
+from pathlib import Path
 from typing import Any
 
 from locust import FastHttpUser, between, constant, task
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import ANSWERS, pdf
+
 DATA: dict[str, Any] = json.loads(open(os.environ["DVC_LOAD_DATA"], encoding="utf-8").read())  # noqa: SIM115
 SEARCHES = ["khai sinh", "kết hôn", "hôn nhân", "chứng thực", "thường trú", "hộ kinh doanh", "lý lịch tư pháp",
             "1.004873", "hộ chiếu", "khai tử"]  # fmt: skip
-PDF_200KB = b"%PDF-1.4\n" + b"%" + b"0" * (200 * 1024) + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-ANSWERS = {
-    "nguoi_yeu_cau": {"full_name": "Nguyễn Văn Tải", "birth_date": "1990-01-01", "id_number": "079090000001"},
-    "dien_thoai": "0970000001",
-    "noi_cu_tru": {"province": "01", "commune": "00004", "line": "Số 1 Liễu Giai"},
-    "muc_dich": "Kết hôn",
-    "cam_doan": True,
-}
+PDF_200KB = pdf(200 * 1024)
 
 
 def _bearer(token: str) -> dict[str, str]:

@@ -1,0 +1,40 @@
+"""What the load benchmark and the fault drills share: the server's environment, the e-form answers and the
+attachment they submit, a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+# The e-form of 1.004873 (xác nhận tình trạng hôn nhân), answered as the API takes it.
+ANSWERS = {
+    "nguoi_yeu_cau": {"full_name": "Trần Thị Thử", "birth_date": "1991-02-03", "id_number": "001191000001"},
+    "dien_thoai": "0911000001",
+    "noi_cu_tru": {"province": "01", "commune": "00004", "line": "Số 2 Liễu Giai"},
+    "muc_dich": "Kết hôn",
+    "cam_doan": True,
+}
+
+
+def pdf(size: int) -> bytes:
+    """A PDF of about ``size`` bytes that the upload check accepts (header, body, end marker)."""
+    return b"%PDF-1.4\n%" + b"0" * size + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def server_env(database_url: str, var: Path, **extra: str) -> dict[str, str]:
+    """The portal's environment for a benchmark: this database and folder, DEBUG off, loopback hosts."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DVC_")},
+        "DATABASE_URL": database_url,
+        "DVC_VAR_DIR": str(var),
+        "DVC_DEBUG": "0",
+        "DVC_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        **extra,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
