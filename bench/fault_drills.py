@@ -5,7 +5,9 @@
 
 The database named is dropped and created. The portal runs as in production (gunicorn with 2 workers and a task
 worker, SMS to the file outbox). Eight clients submit dossiers through the API, retrying a refused or unanswered
-step as a real app would, with the same idempotency key for the send. Meanwhile:
+step as a real app would, with the same idempotency key for the send. Each dossier asks for the result by post,
+so it owes the postage, and is then paid at the built-in VNPay sandbox (whose IPN reaches the portal through the
+task worker). Meanwhile:
 
   t=6 s   a gunicorn worker is killed with SIGKILL;
   t=14 s  the task worker is killed with SIGKILL, and a new one started 3 s later;
@@ -13,14 +15,20 @@ step as a real app would, with the same idempotency key for the send. Meanwhile:
   t=36 s  the media folder's disk fills up (a 40 MB tmpfs mounted there; needs root), and frees at t=46 s.
 
 Afterwards the drill checks that every acknowledged submission exists exactly once, that nothing was submitted
-without being acknowledged, that every submitted dossier's SMS was delivered exactly once, and that the
-portal answers again. It prints the figures as a table for bench/RESULTS.md.
+without being acknowledged, that every submitted dossier's SMS was delivered exactly once, that every payment the
+gateway confirmed was applied exactly once (one receipt, no flagged double payment; IPNs lost in the faults are
+settled by the reconciliation, run once at the end without its 15-minute age limit), and that the portal answers
+again. It prints the figures as a table
+for bench/RESULTS.md.
 """
 
 from __future__ import annotations
 
+import html
+import http.cookiejar
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -33,7 +41,7 @@ import urllib.request
 import uuid
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,6 +54,9 @@ VAR = Path(tempfile.mkdtemp(prefix="dvc-drill-"))
 ENV = server_env(URL, VAR, DVC_NOTIFY_RETRY_SECONDS="2")
 PY = str(ROOT / ".venv/bin/python")
 PDF = pdf(20_000)
+# The result by post: the dossier owes the post office's fee, so each one is also paid.
+DRAFT = {"form_data": ANSWERS, "result_method": "post",
+         "delivery_address": {"province": "01", "commune": "00004", "line": "Số 2 Liễu Giai"}}  # fmt: skip
 log: list[str] = []
 
 
@@ -100,6 +111,7 @@ class Client(threading.Thread):
         super().__init__(daemon=True)
         self.base, self.token, self.requirement, self.stop = base, token, requirement, stop
         self.acknowledged: list[tuple[str, str]] = []
+        self.paid: list[str] = []
         self.errors: Counter[str] = Counter()
 
     def call(self, method: str, path: str, body: bytes | None, content_type: str) -> tuple[int, dict]:
@@ -135,7 +147,7 @@ class Client(threading.Thread):
             if not draft:
                 return
             dossier = draft["id"]
-            if self.step("PATCH", f"/api/v1/dossiers/{dossier}", {"form_data": ANSWERS}) is None:
+            if self.step("PATCH", f"/api/v1/dossiers/{dossier}", DRAFT) is None:
                 return
             boundary = uuid.uuid4().hex
             head = (
@@ -154,6 +166,41 @@ class Client(threading.Thread):
                 if sent and sent.get("code"):
                     self.acknowledged.append((dossier, sent["code"]))
                     break
+            else:
+                continue
+            self.pay(dossier)
+
+    def pay(self, dossier: str) -> None:
+        """Start a payment through the API, then confirm it at the sandbox's page, retrying like a browser would."""
+        started = self.step("POST", f"/api/v1/dossiers/{dossier}/payments", {})
+        if not started:
+            return
+        url = started["redirect_url"]
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
+        for _try in range(40):
+            try:
+                page = opener.open(url, timeout=15).read().decode()
+                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+                order = re.search(r'name="order" value="([^"]*)"', page)
+                if token and order:
+                    form = {"csrfmiddlewaretoken": token.group(1), "order": html.unescape(order.group(1)),
+                            "method": "NCB", "outcome": "success"}  # fmt: skip
+                    opener.open(urllib.request.Request(url.split("?")[0], data=urlencode(form).encode()), timeout=15)  # noqa: S310
+            except urllib.error.HTTPError as answer:
+                if answer.code == 302:  # sent back to the portal's return page: the gateway took the money
+                    self.paid.append(dossier)
+                    return
+                self.errors[f"sandbox → {answer.code}"] += 1
+            except OSError as error:
+                self.errors[f"sandbox → {type(error).__name__}"] += 1
+            time.sleep(0.5)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
 
 
 def workers_of(master: subprocess.Popen[bytes]) -> list[int]:
@@ -192,6 +239,7 @@ def drill(processes: list[subprocess.Popen[bytes]]) -> None:
     media.mkdir(parents=True, exist_ok=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    ENV["DVC_SITE_URL"] = base  # where the sandbox sends its IPN and the payer back
     web = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "dvc.wsgi", "--workers", "2", "--bind",  # noqa: S603
                             f"127.0.0.1:{port}", "--log-level", "error"], cwd=ROOT, env=ENV)  # fmt: skip
     worker_command = [PY, "manage.py", "run_worker", "--interval", "0.2"]
@@ -269,6 +317,27 @@ def drill(processes: list[subprocess.Popen[bytes]]) -> None:
     while Message.objects.filter(status=Message.Status.PENDING).exists() and time.monotonic() < deadline:
         time.sleep(2)
     note(f"every message delivered {time.monotonic() - waited:.0f} s after the load stopped")
+    import datetime as dt
+
+    from django_tasks_db.models import DBTaskResult
+
+    from dvc.payments.services import reconcile
+
+    deadline = time.monotonic() + 120  # the sandbox's IPNs, retried by the worker
+    ipn = DBTaskResult.objects.filter(task_path="dvc.payments.tasks.sandbox_send_ipn", status__in=("READY", "RUNNING"))
+    while ipn.filter(status="READY").exists() and time.monotonic() < deadline:
+        time.sleep(2)
+    # IPNs lost with the killed worker or refused while PostgreSQL restarted wait for reconciliation, which asks the
+    # gateway about attempts pending for 15 minutes; the drill runs it now, without the age limit.
+    from django.conf import settings
+
+    settings.SITE_URL = base  # this process was set up before the port was known
+    settled = reconcile(older_than=dt.timedelta(0))
+    note(f"reconciliation asked the gateway about {settled.checked} pending payment(s): {settled.paid} paid, "
+         f"{settled.unanswered} unanswered, {len(settled.mismatches)} mismatches")  # fmt: skip
+    deadline = time.monotonic() + 60  # the "paid" notices the reconciliation just queued
+    while Message.objects.filter(status=Message.Status.PENDING).exists() and time.monotonic() < deadline:
+        time.sleep(1)
     recovered = answers(base)
     acknowledged = [pair for client in clients for pair in client.acknowledged]
     ack_codes = Counter(code for _dossier, code in acknowledged)
@@ -280,6 +349,17 @@ def drill(processes: list[subprocess.Popen[bytes]]) -> None:
     submitted_ids = {str(i) for i in Message.objects.filter(template="dossier_submitted").values_list("id", flat=True)}
     submitted_sms = Counter(code for m in sms if m["id"] in submitted_ids for code in db_codes if code in m["body"])
     messages = Counter(Message.objects.values_list("status", flat=True))
+    from dvc.payments.models import PaymentAttempt, Receipt
+
+    paid = {dossier for client in clients for dossier in client.paid}
+    receipts = Counter(str(d) for d in Receipt.objects.values_list("dossier_id", flat=True))
+    paid_attempts = Counter(
+        str(d) for d in PaymentAttempt.objects.filter(status="paid").values_list("dossier_id", flat=True)
+    )
+    unapplied = [d for d in paid if receipts.get(d, 0) != 1]
+    double_receipts = [d for d, n in receipts.items() if n > 1]
+    double_attempts = [d for d, n in paid_attempts.items() if n > 1]
+    flagged = PaymentAttempt.objects.filter(flagged=True).count()
     errors = sum((client.errors for client in clients), Counter())
     web.terminate()
     worker.terminate()
@@ -300,10 +380,14 @@ def drill(processes: list[subprocess.Popen[bytes]]) -> None:
     print(f"| SMS delivered twice | {len(duplicated_sms)} |")
     print(f"| submitted dossiers without exactly one 'submitted' SMS | {len(missing_sms)} |")
     print(f"| messages by status at the end | {dict(messages)} |")
+    print(f"| payments confirmed by the gateway / receipts issued | {len(paid)} / {sum(receipts.values())} |")
+    print(f"| confirmed payments not applied exactly once | {len(unapplied)} |")
+    print(f"| dossiers with two receipts / two paid attempts / flagged attempts | {len(double_receipts)} / "
+          f"{len(double_attempts)} / {flagged} |")  # fmt: skip
     print(f"| portal answering after the drills | {'yes' if recovered else 'NO'} |")
     print(f"| errors seen by clients during the faults (then retried) | {dict(errors)} |")
     print("\n" + "\n".join(log))
-    failed = lost or unacknowledged or duplicated_sms or missing_sms or not recovered
+    failed = lost or unacknowledged or duplicated_sms or missing_sms or not recovered or unapplied or double_receipts
     if failed:
         raise SystemExit(1)
 

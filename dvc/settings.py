@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "dvc.web.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "dvc.urls"

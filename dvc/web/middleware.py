@@ -1,9 +1,12 @@
-"""Language selection: Vietnamese unless the person chose another language with the switch."""
+"""Language selection (Vietnamese unless the person chose another language), and the page shown while the
+database is unavailable."""
 
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -28,4 +31,24 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database restarting or failing over answers 503 with a plain page and Retry-After, not a 500.
+
+    The page is standalone: rendering the site's layout would ask the database for the session again.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError):
+            return None
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "5"
         return response

@@ -71,3 +71,17 @@ def test_the_liveness_check_answers_without_a_session(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
     assert "sessionid" not in response.cookies
+
+
+def test_a_database_outage_shows_a_503_page_not_a_500(client, monkeypatch):
+    from django.db import OperationalError
+
+    from dvc.catalog import views
+
+    def down(*args, **kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(views, "render", down)
+    response = client.get("/thu-tuc/")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert "Hệ thống đang bận hoặc đang bảo trì" in response.content.decode()
