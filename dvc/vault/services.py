@@ -35,9 +35,7 @@ def stored_file_save(
         stream.seek(0)
         try:
             stored.file.save(f"upload.{found.kind}", upload, save=False)
-        except OSError as exc:  # a full disk or a lost mount: keep nothing half-written, say so, let them retry
-            if stored.file.name:
-                stored.file.storage.delete(stored.file.name)
+        except OSError as exc:  # a full disk or a lost mount: no record is kept; say so and let them retry
             raise StorageUnavailable(
                 {
                     "file": [
