@@ -139,6 +139,17 @@ class LookupForm(forms.Form):
         error_messages={"invalid": _("Mã bảo mật không đúng. Vui lòng nhập lại mã trong ảnh mới.")},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A lookup by code (the link in every SMS) needs no captcha: without the field, checking the form neither
+        # reads nor purges the captcha store, and the answer page does not store a challenge nobody will solve.
+        if self.is_bound and (self.data.get(self.add_prefix("ma")) or "").strip():
+            del self.fields["captcha"]
+
+    @property
+    def asks_captcha(self) -> bool:
+        return "captcha" in self.fields
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("ma") and not data.get("cccd"):

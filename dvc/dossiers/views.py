@@ -410,7 +410,4 @@ def lookup(request: HttpRequest) -> HttpResponse:
         lines = selectors.public_lookup(
             code=form.cleaned_data["ma"], id_number=normalize_id_number(form.cleaned_data["cccd"])
         )
-    # A lookup by code (the link in every SMS) needs no captcha: leave it out of the answer page rather than store
-    # a challenge nobody will solve. The empty form and lookups by CCCD show it.
-    by_code = bool(lines is not None and form.cleaned_data.get("ma"))
-    return render(request, "dossiers/lookup.html", {"form": form, "lines": lines, "by_code": by_code})
+    return render(request, "dossiers/lookup.html", {"form": form, "lines": lines})

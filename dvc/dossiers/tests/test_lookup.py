@@ -63,3 +63,16 @@ def test_a_lookup_by_code_stores_no_captcha_challenge(client, submitted_dossier)
     assert dossier.code in page and 'name="captcha_1"' not in page
     assert CaptchaStore.objects.count() == before
     assert 'name="captcha_1"' in client.get(reverse("dossiers:lookup")).content.decode()
+
+
+def test_a_lookup_by_code_never_reads_the_captcha_store(client, submitted_dossier):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dossier = submitted_dossier(UserFactory())
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(URL, {"ma": dossier.code.lower(), "captcha_0": "x", "captcha_1": "sai"}).content.decode()
+    assert dossier.code in page and "Mã bảo mật không đúng" not in page
+    assert not [q for q in queries.captured_queries if "captcha" in q["sql"]]
+    missing = client.get(URL, {"ma": "KHONG-CO"}).content.decode()
+    assert "Không tìm thấy hồ sơ" in missing and 'name="captcha_1"' not in missing
