@@ -82,12 +82,16 @@ def run_tasks(limit: int = 1000) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_search_index() -> None:
-    """Each test's database rolls back; the in-memory catalog index must not outlive it, nor the province cache."""
+    """Each test's database rolls back; the in-memory catalog index must not outlive it, nor the province cache, nor
+    a cached page."""
+    from django.core.cache import cache
+
     from dvc.catalog import search_index
     from dvc.stats import services as stats_services
 
     search_index._index = None
     stats_services._provinces.clear()
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -126,7 +126,27 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dvc"}}
+# Cached public pages (dvc.web.caching). Each process keeps its own by default; with several web processes or nodes,
+# DVC_CACHE_URL=redis://host:6379/0 shares one Redis (docs/production.md). A cache that fails is skipped, not fatal.
+CACHE_URL = env_str("DVC_CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("DVC_CACHE_PREFIX", "dvc"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dvc",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+DVC_PAGE_CACHE = env_bool("DVC_PAGE_CACHE", True)
 
 TASKS = {
     "default": {

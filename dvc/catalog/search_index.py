@@ -54,7 +54,8 @@ _lock = threading.Lock()
 _index: Index | None = None
 
 
-def _version() -> int:
+def catalog_version() -> int:
+    """Changes with every catalog write (``services.catalog_changed``): what cached catalog pages are keyed on."""
     state = CatalogState.objects.filter(pk=1).values_list("version", flat=True).first()
     return int(state or 0)
 
@@ -93,7 +94,7 @@ def _build(version: int) -> Index:
 def current() -> Index:
     """The index for the catalog as it is now (one small query when nothing changed)."""
     global _index
-    version = _version()
+    version = catalog_version()
     index = _index
     if index is None or index.version != version:
         with _lock:

@@ -11,8 +11,10 @@ from dvc.agencies.models import Agency
 from dvc.catalog import eform, selectors
 from dvc.catalog.models import Procedure
 from dvc.catalog.printable import blank_form_pdf
+from dvc.catalog.search_index import catalog_version
 from dvc.catalog.services import fee_amount
 from dvc.stats.selectors import usual_days
+from dvc.web.caching import anonymous_page_cache
 
 PAGE_SIZE = 20
 
@@ -29,6 +31,7 @@ def _filters(request: HttpRequest) -> selectors.Filters:
     )
 
 
+@anonymous_page_cache(300, version=catalog_version)
 def catalog_home(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     searching = bool(filters.q or filters.narrowing)
@@ -57,6 +60,7 @@ def catalog_home(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/home.html", context)
 
 
+@anonymous_page_cache(300, version=catalog_version)
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure = selectors.procedure_detail(code)
     if procedure is None:

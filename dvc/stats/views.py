@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from dvc.agencies.models import AdminUnit, Agency
 from dvc.catalog.models import Procedure, Sector
 from dvc.stats.selectors import Figures, Scope, figures, total
+from dvc.web.caching import anonymous_page_cache
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -117,6 +118,7 @@ def bars(rows: list[tuple[str, Figures]], height: int = 26) -> list[Bar]:
 
 
 @require_GET
+@anonymous_page_cache(60)  # the page says when its figures were read
 def public(request: HttpRequest) -> HttpResponse:
     scope = scope_from(request.GET)
     totals, rows = grouped(scope)

@@ -4,4 +4,8 @@ from dvc.web import views
 
 app_name = "web"
 
-urlpatterns = [path("", views.home, name="home"), path("healthz", views.health, name="health")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.health, name="health"),
+    path("ngon-ngu/<str:code>/", views.choose_language, name="language"),
+]

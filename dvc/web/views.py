@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from dvc.agencies import selectors
 from dvc.catalog import selectors as catalog_selectors
+from dvc.catalog.search_index import catalog_version
+from dvc.web.caching import anonymous_page_cache
 
 
 @require_GET
@@ -17,6 +21,34 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+@require_GET
+def choose_language(request: HttpRequest, code: str) -> HttpResponse:
+    """The footer's language links: remember the choice in the language cookie and go back to the page.
+
+    A plain link rather than a form, so that it works without JavaScript in one tap and public pages carry no
+    per-visitor token (they can then be served from the cache). Changing the language changes nothing else.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite="Lax",
+    )
+    return response
+
+
+@require_GET
+@anonymous_page_cache(60, version=catalog_version)
 def home(request: HttpRequest) -> HttpResponse:
     from django.utils import timezone
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 # Open to everyone (pages, callbacks checked by signature, the sandbox gateway outside production).
 PUBLIC = {
-    "web:home", "web:health", "accounts:register", "accounts:login", "accounts:password_reset", "agencies:list",
+    "web:home", "web:health", "web:language", "accounts:register", "accounts:login", "accounts:password_reset", "agencies:list",
     "agencies:detail", "catalog:home", "catalog:detail", "catalog:printable_form", "catalog:template",
     "dossiers:lookup", "staff:verify", "payments:by_code", "payments:vnpay_return", "payments:vnpay_ipn",
     "payments:sandbox_pay", "payments:sandbox_api", "stats:public", "captcha-image", "captcha-image-2x",

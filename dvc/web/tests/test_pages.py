@@ -19,12 +19,22 @@ def test_security_headers(client):
 
 
 def test_language_switch_to_english_and_back(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
-    html = response.content.decode()
+    home = client.get("/").content.decode()
+    assert 'href="/ngon-ngu/en/?next=/"' in home and "<form" not in home.split('class="site-footer"')[1]
+    response = client.get(reverse("web:language", args=["en"]), {"next": "/thu-tuc/?q=khai sinh"})
+    assert response.status_code == 302 and response["Location"] == "/thu-tuc/?q=khai%20sinh"
+    html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Sign in" in html
-    response = client.post(reverse("set_language"), {"language": "vi", "next": "/"}, follow=True)
-    assert "Đăng nhập" in response.content.decode()
+    client.get(reverse("web:language", args=["vi"]), {"next": "/"})
+    assert "Đăng nhập" in client.get("/").content.decode()
+
+
+def test_the_language_links_go_back_only_to_this_site(client):
+    away = client.get(reverse("web:language", args=["en"]), {"next": "https://lua-dao.example/"})
+    assert away.status_code == 302 and away["Location"] == "/"
+    assert client.get(reverse("web:language", args=["xx"])).status_code == 404
+    assert client.post(reverse("web:language", args=["en"])).status_code == 405
 
 
 def test_forms_need_csrf(client):
