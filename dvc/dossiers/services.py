@@ -340,16 +340,22 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
 
 
 def _next_code(agency: Agency, day: dt.date) -> str:
-    """``<agency code>-<YYMMDD>-<NNNN>``: the 4-digit sequence per agency per day, under a row lock."""
-    try:
-        with transaction.atomic():
-            DailySequence.objects.get_or_create(agency=agency, day=day)
-    except IntegrityError:
-        pass  # another submission created today's row first
-    sequence = DailySequence.objects.select_for_update().get(agency=agency, day=day)
-    DailySequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
-    sequence.refresh_from_db()
-    return f"{agency.code}-{day:%y%m%d}-{sequence.last:04d}"
+    """``<agency code>-<YYMMDD>-<NNNN>``: the 4-digit sequence per agency per day.
+
+    Called inside the submission's transaction: the UPDATE locks today's row until the commit, so the number read
+    back is this submission's own. Two statements, except for the day's first submission at an agency.
+    """
+    today = DailySequence.objects.filter(agency=agency, day=day)
+    if not today.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                DailySequence.objects.create(agency=agency, day=day, last=1)
+        except IntegrityError:  # another submission created today's row first
+            today.update(last=F("last") + 1)
+        else:
+            return f"{agency.code}-{day:%y%m%d}-0001"
+    last = today.values_list("last", flat=True).get()
+    return f"{agency.code}-{day:%y%m%d}-{last:04d}"
 
 
 def dossier_submit(*, dossier: Dossier, actor: Any, idempotency_key: str) -> Dossier:
@@ -381,18 +387,21 @@ def dossier_submit(*, dossier: Dossier, actor: Any, idempotency_key: str) -> Dos
 
             code = _next_code(dossier.agency, local_day)
             owed = fee_lines_set(dossier)
-            updated = Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(
-                status=Dossier.Status.SUBMITTED,
-                code=code,
-                submitted_at=now,
-                due_at=calendar.due_moment(now, dossier.procedure.processing_days),
-                fee_status=Dossier.FeeStatus.UNPAID if owed else Dossier.FeeStatus.NOT_REQUIRED,
-                idempotency_key=key,
-                updated_at=now,
-            )
-            if not updated:
+            sent = {
+                "status": Dossier.Status.SUBMITTED,
+                "code": code,
+                "submitted_at": now,
+                "due_at": calendar.due_moment(now, dossier.procedure.processing_days),
+                "fee_status": Dossier.FeeStatus.UNPAID if owed else Dossier.FeeStatus.NOT_REQUIRED,
+                "idempotency_key": key,
+                "updated_at": now,
+            }
+            if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(**sent):
                 raise Conflict(_("Hồ sơ này đã được gửi."), code="already_submitted")
-            dossier.refresh_from_db()
+            # What was just written, without reading the dossier back (its procedure, agency and applicant stay
+            # loaded for the notification).
+            for name, value in sent.items():
+                setattr(dossier, name, value)
             _event(
                 dossier, actor=actor, action="submitted", before=Dossier.Status.DRAFT, after=Dossier.Status.SUBMITTED
             )
