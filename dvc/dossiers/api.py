@@ -139,7 +139,7 @@ def my_dossiers(request: HttpRequest, status: str = "") -> list[DossierOut]:
 
 @router.post("/dossiers", auth=bearer, response={201: DossierOut, **_ERRORS}, summary="Tạo hồ sơ (bản nháp)")
 def create(request: HttpRequest, payload: DossierIn) -> Status[DossierOut]:
-    procedure = catalog_selectors.procedure_detail(payload.procedure[:24])
+    procedure = catalog_selectors.published().filter(code=payload.procedure[:24]).first()
     agency = Agency.objects.filter(code=payload.agency[:16]).first()
     if procedure is None:
         raise InvalidInput({"procedure": [_("Không có thủ tục này.")]})
