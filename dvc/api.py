@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -111,9 +112,12 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 @api.exception_handler(OperationalError)
-def on_database_unavailable(request: HttpRequest, exc: OperationalError) -> HttpResponse:
-    """The database restarting or failing over: nothing was done, say so and when to try again."""
-    logger.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
+@api.exception_handler(BotoCoreError)  # the object store (DVC_S3_BUCKET), see OBJECT_STORE_ERRORS
+@api.exception_handler(ClientError)
+def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database restarting or failing over, or the object store not answering: nothing was done, say so and
+    when to try again."""
+    logger.warning("database or object store unavailable on %s %s: %s", request.method, request.path, exc)
     body = error_body(
         "unavailable", _("Hệ thống đang bận hoặc bảo trì. Chưa có gì thay đổi; vui lòng thử lại sau ít giây.")
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,10 @@ class InvalidInput(DomainError):
             message = every[0]  # one problem: say it, rather than the general sentence
         super().__init__(message)
         self.errors = errors or {}
+
+
+# What an S3-compatible object store that does not answer, or refuses, raises through django-storages.
+OBJECT_STORE_ERRORS: tuple[type[Exception], ...] = (BotoCoreError, ClientError)
 
 
 class StorageUnavailable(InvalidInput):

@@ -7,6 +7,7 @@ secret key) and ``production`` (secrets and hosts are required, cookies are secu
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -181,7 +182,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -189,6 +190,33 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Media files (papers, signed forms, results, receipts) in an S3-compatible object store instead of
+# DVC_VAR_DIR/media: required with several web nodes unless the folder is shared. Objects stay private; every
+# download still goes through the portal's checks (docs/production.md, section 4).
+S3_BUCKET = env_str("DVC_S3_BUCKET", "")
+if S3_BUCKET:
+    from botocore.config import Config as BotoConfig
+
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("DVC_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("DVC_S3_REGION", "") or None,
+            "access_key": env_str("DVC_S3_ACCESS_KEY", "") or None,
+            "secret_key": env_str("DVC_S3_SECRET_KEY", "") or None,
+            "location": env_str("DVC_S3_PREFIX", "media"),
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,  # no public address for any object, should one ever be asked for
+            "file_overwrite": False,  # a second upload under the same name gets a new name, as on disk
+            "addressing_style": env_str("DVC_S3_ADDRESSING", "path"),  # MinIO and most on-premises stores
+            "signature_version": "s3v4",
+            # A store that does not answer fails the request in seconds (the citizen is told to retry), not minutes.
+            "client_config": BotoConfig(
+                connect_timeout=3, read_timeout=30, retries={"mode": "standard", "max_attempts": 3}
+            ),
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic fills it in production

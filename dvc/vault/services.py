@@ -8,9 +8,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dvc.errors import InvalidInput, StorageUnavailable
+from dvc.errors import OBJECT_STORE_ERRORS, InvalidInput, StorageUnavailable
 from dvc.vault.inspection import inspect_upload
 from dvc.vault.models import StoredFile
+
+# What a storage that fails raises: the disk (OSError) or an S3-compatible object store.
+STORAGE_ERRORS: tuple[type[Exception], ...] = (OSError, *OBJECT_STORE_ERRORS)
 
 
 def stored_file_save(
@@ -35,7 +38,8 @@ def stored_file_save(
         stream.seek(0)
         try:
             stored.file.save(f"upload.{found.kind}", upload, save=False)
-        except OSError as exc:  # a full disk or a lost mount: no record is kept; say so and let them retry
+        except STORAGE_ERRORS as exc:  # a full disk, a lost mount, an object store that does not answer: no record
+            # is kept; say so and let them retry
             raise StorageUnavailable(
                 {
                     "file": [

@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from dvc.errors import OBJECT_STORE_ERRORS
+
 
 class ChosenLanguageMiddleware:
     """Use the language cookie set by the footer switch, and only that.
@@ -35,7 +37,8 @@ class ChosenLanguageMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """A database restarting or failing over answers 503 with a plain page and Retry-After, not a 500.
+    """A database restarting or failing over (or an object store that does not answer) answers 503 with a plain
+    page and Retry-After, not a 500.
 
     The page is standalone: rendering the site's layout would ask the database for the session again.
     """
@@ -47,7 +50,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError):
+        if not isinstance(exception, (OperationalError, *OBJECT_STORE_ERRORS)):
             return None
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "5"
