@@ -8,8 +8,9 @@ server's ceiling (a constant JSON answer), then a crowd of simulated users.
 
 Environment: LOAD_SECONDS (each scenario, default 20), LOAD_USERS (concurrent users per scenario, default 10),
 LOAD_CROWD (users in the crowd run, default 1000), LOAD_WORKERS (gunicorn workers, default 2), LOAD_ONLY (comma-
-separated scenario names). The server runs with DEBUG off on the embedded defaults for SMS, e-mail and payment;
-the client is on the same machine, so both share its cores, as the ceiling does.
+separated scenario names), LOAD_PAGE_CACHE (0 serves every anonymous public page freshly rendered, as on a first
+visit; default 1, the portal's own setting). The server runs with DEBUG off on the embedded defaults for SMS, e-mail
+and payment; the client is on the same machine, so both share its cores, as the ceiling does.
 """
 
 from __future__ import annotations
@@ -33,10 +34,15 @@ SECONDS = int(os.environ.get("LOAD_SECONDS", "20"))
 USERS = int(os.environ.get("LOAD_USERS", "10"))
 CROWD = int(os.environ.get("LOAD_CROWD", "1000"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "2"))
+PAGE_CACHE = os.environ.get("LOAD_PAGE_CACHE", "1")
 VAR = Path(tempfile.mkdtemp(prefix="dvc-load-"))
 # Every simulated citizen comes from 127.0.0.1: the per-address caps would stop the test, not a real crowd.
 SERVER_ENV = server_env(
-    URL, VAR, DVC_OTP_MAX_REQUESTS_PER_IP_HOUR="100000000", DVC_LOGIN_MAX_FAILURES_PER_IP="100000000"
+    URL,
+    VAR,
+    DVC_OTP_MAX_REQUESTS_PER_IP_HOUR="100000000",
+    DVC_LOGIN_MAX_FAILURES_PER_IP="100000000",
+    DVC_PAGE_CACHE=PAGE_CACHE,
 )
 SCENARIOS = [  # (name, locust user class, users)
     ("public lookup (page)", "Lookup", USERS),
@@ -156,8 +162,9 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    cache = "on" if PAGE_CACHE != "0" else "off (every page rendered)"
     print(f"\n{facts['dossiers']:,} dossiers; gunicorn {WORKERS} sync workers; {USERS} users per scenario, "
-          f"{SECONDS} s each; locust on the same machine\n")  # fmt: skip
+          f"{SECONDS} s each; anonymous page cache {cache}; locust on the same machine\n")  # fmt: skip
     print("| scenario | req/s | of ceiling | p50 ms | p95 ms | p99 ms | failures / requests |")
     print("|---|---|---|---|---|---|---|")
     print("\n".join(rows))
