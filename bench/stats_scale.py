@@ -40,6 +40,8 @@ os.environ["DVC_VAR_DIR"] = tempfile.mkdtemp(prefix="dvc-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvc.settings")
 os.environ.setdefault("DVC_ALLOWED_HOSTS", "testserver,localhost")
 os.environ.setdefault("DVC_DEBUG", "0")
+# The page as rendered, not the copy the portal keeps for anonymous visitors (dvc/web/caching.py).
+os.environ.setdefault("DVC_PAGE_CACHE", "0")
 
 import psycopg  # noqa: E402
 
