@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -95,13 +96,10 @@ class LookupOut(Schema):
     status: str
 
 
-# A list of dossiers reads their attachments in one query, not one per dossier; a single dossier reads its own.
-ATTACHMENTS = Prefetch("attachments", DossierAttachment.objects.select_related("stored_file"))
-
-
-def _out(dossier: Dossier) -> DossierOut:
-    prefetch_related_objects([dossier], ATTACHMENTS)  # nothing to do when the list prefetched them
-    attachments = dossier.attachments.all()
+def _out(dossier: Dossier, attachments: Iterable[DossierAttachment] | None = None) -> DossierOut:
+    """``attachments``: given by a list that read every dossier's attachments in one query."""
+    if attachments is None:
+        attachments = dossier.attachments.select_related("stored_file")
     return DossierOut(
         id=dossier.pk,
         code=dossier.code,
@@ -145,7 +143,8 @@ def my_dossiers(request: HttpRequest, status: str = "") -> list[DossierOut]:
     )
     if status:
         found = found.filter(status=status[:20])
-    return [_out(d) for d in found.prefetch_related(ATTACHMENTS)[:200]]
+    with_files = Prefetch("attachments", DossierAttachment.objects.select_related("stored_file"))
+    return [_out(d, d.attachments.all()) for d in found.prefetch_related(with_files)[:200]]
 
 
 @router.post("/dossiers", auth=bearer, response={201: DossierOut, **_ERRORS}, summary="Tạo hồ sơ (bản nháp)")
