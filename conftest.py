@@ -90,6 +90,7 @@ def _fresh_search_index() -> None:
     from dvc.stats import services as stats_services
 
     search_index._index = None
+    search_index.forget_version()
     stats_services._provinces.clear()
     cache.clear()
 

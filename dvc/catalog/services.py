@@ -26,6 +26,7 @@ from dvc.catalog.models import (
     Sector,
     procedure_code_validator,
 )
+from dvc.catalog.search_index import forget_version
 from dvc.catalog.text import fold, padded, words_of
 from dvc.errors import DomainError
 
@@ -235,6 +236,8 @@ def catalog_changed() -> None:
     version = secrets.randbits(62)
     if not CatalogState.objects.filter(pk=1).update(version=version):
         CatalogState.objects.update_or_create(pk=1, defaults={"version": version})
+    forget_version()
+    transaction.on_commit(forget_version)  # a request in between may have read the old row again
 
 
 def procedure_refresh_search(*, procedure: Procedure) -> None:

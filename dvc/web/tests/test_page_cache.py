@@ -101,3 +101,17 @@ def test_pages_are_shared_through_redis(client, settings):
         assert "Chỉ có trong cơ sở dữ liệu" not in first
     finally:
         cache.clear()
+
+
+def test_an_edit_made_by_another_process_shows_within_seconds(client, monkeypatch):
+    from dvc.catalog import search_index
+    from dvc.catalog.models import CatalogState
+
+    clock = [1000.0]
+    monkeypatch.setattr(search_index.time, "monotonic", lambda: clock[0])
+    client.get(PROCEDURE)
+    _rename("Sửa ở máy chủ khác")
+    CatalogState.objects.update_or_create(pk=1, defaults={"version": 424242})  # as another web node's edit does
+    assert "Sửa ở máy chủ khác" not in client.get(PROCEDURE).content.decode()  # this process read it just now
+    clock[0] += search_index.VERSION_SECONDS + 0.1
+    assert "Sửa ở máy chủ khác" in client.get(PROCEDURE).content.decode()
