@@ -136,14 +136,27 @@ def test_the_queue_costs_the_same_queries_for_3_or_30_dossiers(client, office, s
     client.get(url)  # warm the session and caches
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
+    from dvc.accounts.services import api_token_create
+
+    api = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=staff.officer)}"}
+    client.get("/api/v1/backoffice/dossiers?queue=tat-ca", **api)
+    with CaptureQueriesContext(connection) as few_api:
+        assert client.get("/api/v1/backoffice/dossiers?queue=tat-ca", **api).status_code == 200
     for n in range(27):
         dossier = submitted_dossier(UserFactory(), agency=agency, key=f"b{n}")
         if n % 3 == 0:
             backoffice.dossier_receive(dossier=dossier, actor=staff.officer)
+        if n % 9 == 0:
+            backoffice.dossier_assign(dossier=dossier, actor=staff.leader, specialist=staff.specialist)
     with CaptureQueriesContext(connection) as many:
         html = client.get(url).content.decode()
     assert html.count("/can-bo/ho-so/") == 30
+    assert html.count(staff.specialist.full_name) >= 3
     assert len(many) == len(few)
+    with CaptureQueriesContext(connection) as many_api:
+        rows = client.get("/api/v1/backoffice/dossiers?queue=tat-ca", **api).json()["results"]
+    assert len(rows) == 30 and sum(r["assigned_to"] == staff.specialist.full_name for r in rows) == 3
+    assert len(many_api) == len(few_api)
 
 
 def test_queue_filters_by_code_name_and_id_number(client, office, submitted_dossier):
