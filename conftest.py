@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +148,15 @@ def submitted_dossier() -> Any:
         return services.dossier_submit(dossier=dossier, actor=user, idempotency_key=key)
 
     return make
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def free_port() -> Callable[[], int]:
+    """A loopback port nobody listens on: for a service that is down, or for a test server to bind."""
+    return _free_port

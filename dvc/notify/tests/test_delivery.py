@@ -1,5 +1,4 @@
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -120,10 +119,8 @@ def test_gateway_that_never_accepts_marks_the_message_failed_and_keeps_it(http_s
     assert message.body == SCRUBBED_BODY
 
 
-def test_unreachable_gateway_is_retried(http_sms, tasks):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+def test_unreachable_gateway_is_retried(http_sms, tasks, free_port):
+    port = free_port()
     http_sms.DVC_SMS_HTTP_URL = f"http://127.0.0.1:{port}/sms"
     http_sms.DVC_NOTIFY_MAX_ATTEMPTS = 2
     message = send_sms()
@@ -153,7 +150,7 @@ def test_an_otp_not_delivered_before_it_expires_is_dropped(outbox, tasks):
     assert outbox.sms() == []
 
 
-def test_smtp_path_delivers_to_a_real_smtp_server(settings, tasks):
+def test_smtp_path_delivers_to_a_real_smtp_server(settings, tasks, free_port):
     received = []
 
     class Handler:
@@ -161,9 +158,7 @@ def test_smtp_path_delivers_to_a_real_smtp_server(settings, tasks):
             received.append(envelope)
             return "250 OK"
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -185,10 +180,8 @@ def test_smtp_path_delivers_to_a_real_smtp_server(settings, tasks):
     assert Message.objects.get().status == Message.Status.SENT
 
 
-def test_smtp_failure_is_retried(settings, tasks):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+def test_smtp_failure_is_retried(settings, tasks, free_port):
+    port = free_port()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.DVC_NOTIFY_RETRY_SECONDS = 0

@@ -6,7 +6,6 @@ portal's checks, and a store that does not answer refuses the upload clearly, ke
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import boto3
@@ -22,12 +21,6 @@ from dvc.vault.models import StoredFile
 
 pytestmark = pytest.mark.django_db
 BUCKET = "dvc-ho-so"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _s3_storage(endpoint: str) -> dict:
@@ -49,10 +42,10 @@ def _s3_storage(endpoint: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def s3_server() -> Iterator[str]:
+def s3_server(free_port) -> Iterator[str]:
     from moto.server import ThreadedMotoServer
 
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:
@@ -110,8 +103,10 @@ def test_the_same_name_twice_keeps_both_files(bucket, draft):
     assert len(bucket.list_objects_v2(Bucket=BUCKET)["Contents"]) == 2
 
 
-def test_a_store_that_does_not_answer_refuses_the_upload_clearly_and_keeps_the_draft(client, draft, settings):
-    settings.STORAGES = {**settings.STORAGES, "default": _s3_storage(f"http://127.0.0.1:{_free_port()}")}
+def test_a_store_that_does_not_answer_refuses_the_upload_clearly_and_keeps_the_draft(
+    client, draft, settings, free_port
+):
+    settings.STORAGES = {**settings.STORAGES, "default": _s3_storage(f"http://127.0.0.1:{free_port()}")}
     user, dossier, requirement = draft
     client.force_login(user)
     files_before = StoredFile.objects.count()
@@ -125,10 +120,10 @@ def test_a_store_that_does_not_answer_refuses_the_upload_clearly_and_keeps_the_d
     assert client.get(reverse("dossiers:detail", args=[dossier.pk])).status_code == 200
 
 
-def test_a_download_while_the_store_is_down_is_a_503_not_a_500(client, bucket, draft, settings):
+def test_a_download_while_the_store_is_down_is_a_503_not_a_500(client, bucket, draft, settings, free_port):
     user, dossier, requirement = draft
     attachment = services.dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload())
-    settings.STORAGES = {**settings.STORAGES, "default": _s3_storage(f"http://127.0.0.1:{_free_port()}")}
+    settings.STORAGES = {**settings.STORAGES, "default": _s3_storage(f"http://127.0.0.1:{free_port()}")}
     client.force_login(user)
     page = client.get(reverse("dossiers:attachment", args=[dossier.pk, attachment.pk]))
     assert page.status_code == 503 and page["Retry-After"] == "5"

@@ -61,10 +61,8 @@ def test_a_page_that_carries_a_form_token_is_not_kept(client):
     assert token not in other
 
 
-def test_a_cache_that_is_down_costs_only_the_rendering(client, settings):
-    with socket.socket() as sock:  # a loopback port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+def test_a_cache_that_is_down_costs_only_the_rendering(client, settings, free_port):
+    port = free_port()
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
