@@ -3,17 +3,17 @@ attachment they submit, a free loopback port."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from pathlib import Path
 
-# The e-form of 1.004873 (xác nhận tình trạng hôn nhân), answered as the API takes it.
+# The e-form of 1.004873 (xác nhận tình trạng hôn nhân), answered as the API takes it: the demo answers, for
+# another person.
 ANSWERS = {
+    **json.loads((Path(__file__).resolve().parents[1] / "dvc" / "web" / "demo_answers.json").read_text("utf-8")),
     "nguoi_yeu_cau": {"full_name": "Trần Thị Thử", "birth_date": "1991-02-03", "id_number": "001191000001"},
     "dien_thoai": "0911000001",
-    "noi_cu_tru": {"province": "01", "commune": "00004", "line": "Số 2 Liễu Giai"},
-    "muc_dich": "Kết hôn",
-    "cam_doan": True,
 }
 
 

@@ -321,7 +321,7 @@ def drill(processes: list[subprocess.Popen[bytes]]) -> None:
 
     from django_tasks_db.models import DBTaskResult
 
-    from dvc.payments.services import reconcile
+    from dvc.payments.gateway import reconcile
 
     deadline = time.monotonic() + 120  # the sandbox's IPNs, retried by the worker
     ipn = DBTaskResult.objects.filter(task_path="dvc.payments.tasks.sandbox_send_ipn", status__in=("READY", "RUNNING"))

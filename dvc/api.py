@@ -1,5 +1,7 @@
 """The REST API at /api/v1 (django-ninja, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
 
+This module only mounts the apps' routers and maps errors; authentication is ``dvc.accounts.auth``.
+
 Every error, from a domain rule to a malformed JSON body, answers ``{"code", "message"}`` with a Vietnamese
 message (and ``errors`` by field where there are some); bad input never reaches a 500.
 """
@@ -15,28 +17,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer
 
-from dvc.accounts.models import ApiToken, User
-from dvc.accounts.services import api_token_use
+from dvc.accounts.api import router as accounts_router
+from dvc.agencies.api import router as agencies_router
+from dvc.catalog.api import router as catalog_router
+from dvc.dossiers.backoffice.api import router as backoffice_router
+from dvc.dossiers.citizen.api import router as dossiers_router
 from dvc.errors import DomainError, InvalidInput
+from dvc.payments.api import router as payments_router
+from dvc.stats.api import router as stats_router
 
 logger = logging.getLogger(__name__)
 
-
-class BearerAuth(HttpBearer):
-    """``Authorization: Bearer <token>`` from ``POST /auth/verify``; idle and absolute expiry apply."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        api_token = api_token_use(raw=token)
-        if api_token is None:
-            return None
-        request.api_token = api_token  # type: ignore[attr-defined]
-        request.user = api_token.user
-        return api_token.user
-
-
-bearer = BearerAuth()
 
 api = NinjaAPI(
     title="DVC — Cổng Dịch vụ công",
@@ -133,39 +125,15 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, body, status=500)
 
 
-def current_token(request: HttpRequest) -> ApiToken:
-    token: ApiToken = request.api_token  # type: ignore[attr-defined]
-    return token
-
-
-def authed_user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise AuthenticationError()
-    return user
-
-
 def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """JSON 404 for any path under /api/v1 that no route matches."""
     return api.create_response(request, error_body("not_found", _("Không có địa chỉ API này.")), status=404)
 
 
-def register_routers() -> None:
-    from dvc.accounts.api import router as accounts_router
-    from dvc.agencies.api import router as agencies_router
-    from dvc.catalog.api import router as catalog_router
-    from dvc.dossiers.api import router as dossiers_router
-    from dvc.dossiers.backoffice_api import router as backoffice_router
-    from dvc.payments.api import router as payments_router
-    from dvc.stats.api import router as stats_router
-
-    api.add_router("/", accounts_router)
-    api.add_router("/", agencies_router)
-    api.add_router("/", catalog_router)
-    api.add_router("/", dossiers_router)
-    api.add_router("/", backoffice_router)
-    api.add_router("/", payments_router)
-    api.add_router("/", stats_router)
-
-
-register_routers()
+api.add_router("/", accounts_router)
+api.add_router("/", agencies_router)
+api.add_router("/", catalog_router)
+api.add_router("/", dossiers_router)
+api.add_router("/", backoffice_router)
+api.add_router("/", payments_router)
+api.add_router("/", stats_router)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dvc.dossiers",
     "dvc.payments",
     "dvc.stats",
+    "dvc.jobs",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

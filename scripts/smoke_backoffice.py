@@ -31,13 +31,7 @@ CITIZEN = ("001085012345", "+84987000001")
 OFFICER = ("001193000021", "+84912000021")
 SPECIALIST = ("001088000022", "+84912000022")
 LEADER = ("001172000023", "+84912000023")
-ANSWERS = {
-    "nguoi_yeu_cau": {"full_name": "Nguyễn Văn An", "birth_date": "1985-03-12", "id_number": "001085012345"},
-    "dien_thoai": "0987000001",
-    "noi_cu_tru": {"province": "01", "commune": "00004", "line": "Số 1 Liễu Giai"},
-    "muc_dich": "Kết hôn",
-    "cam_doan": True,
-}
+ANSWERS = json.loads((Path(__file__).resolve().parents[1] / "dvc" / "web" / "demo_answers.json").read_text("utf-8"))
 
 
 def png(width: int = 40, height: int = 30) -> bytes:

@@ -15,9 +15,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from dvc.accounts import forms, selectors, services
+from dvc.accounts.auth import authed_user, bearer, current_token
 from dvc.accounts.models import OtpChallenge
 from dvc.accounts.throttle import client_ip
-from dvc.api import authed_user, bearer, current_token
 from dvc.errors import InvalidInput
 
 router = Router(tags=["Tài khoản"])

@@ -249,6 +249,18 @@ def account_register(
         return otp_issue(user=user, purpose=OtpChallenge.Purpose.REGISTER, phone=phone, ip=ip)
 
 
+def walk_in_account(*, id_number: str, full_name: str, phone: str, birth_date: dt.date | None) -> User:
+    """The account of a citizen filing at the counter (seed 001): theirs if they have one, else a new inactive one
+    without a usable password, keyed by their id number. Called inside the counter intake's transaction; the row
+    is locked so that two counters filing for the same person make one account."""
+    user = User.objects.select_for_update().filter(id_number=id_number).first()
+    if user is None:
+        user = User(id_number=id_number, full_name=full_name, phone=phone, birth_date=birth_date, is_active=False)
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
 def account_activate(*, challenge_id: uuid.UUID, code: str, ip: str) -> User:
     """Confirm the phone with the registration OTP; the account becomes active."""
     challenge = _otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.REGISTER, ip=ip)

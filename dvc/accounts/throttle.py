@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import ipaddress
-import random
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -56,9 +55,13 @@ def hit(key: str, *, window: dt.timedelta) -> Window:
                 except IntegrityError:
                     RateCounter.objects.filter(key=key).update(count=F("count") + 1)
         row = RateCounter.objects.get(key=key)
-    if random.random() < 0.01:  # noqa: S311 -- housekeeping, not security
-        RateCounter.objects.filter(window_ends_at__lt=now - dt.timedelta(days=1)).delete()
     return Window(row.count, row.window_ends_at)
+
+
+def counters_purge(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Delete the windows that ended more than ``older_than`` ago; run by the worker's sweep, never in a request."""
+    deleted, _ = RateCounter.objects.filter(window_ends_at__lt=timezone.now() - older_than).delete()
+    return deleted
 
 
 def extend(key: str, *, until: dt.datetime) -> None:

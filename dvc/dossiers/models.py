@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from dvc.agencies.models import Agency
 from dvc.catalog.models import DocumentRequirement, Procedure
-from dvc.catalog.text import fold
 from dvc.vault.models import StoredFile
 
 
@@ -68,7 +67,8 @@ class Dossier(models.Model):
     )
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     applicant_data = models.JSONField(_("thông tin người nộp"), default=dict)
-    # The applicant's name folded (no accents, lower case), for the officers' search; kept by save().
+    # The applicant's name folded (no accents, lower case), for the officers' search; written with applicant_data
+    # by the services that set it (lifecycle.applicant.applicant_name_key).
     applicant_name = models.CharField(max_length=255, blank=True, default="", editable=False)
     form_data = models.JSONField(_("tờ khai"), default=dict)
     submission_method = models.CharField(
@@ -175,12 +175,6 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code or f"{self.procedure.name} ({self.get_status_display()})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.applicant_name = fold(str(self.applicant_data.get("full_name", "")))[:255]
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "applicant_name"}
-        super().save(*args, **kwargs)
 
     @property
     def effective_due_at(self) -> Any:

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from dvc.agencies.calendar import LOCAL_TZ, WorkingCalendar
-from dvc.web.scheduling import book_once
+from dvc.dossiers.backoffice.reminders import deadline_reminders_send
+from dvc.jobs.services import book_once
 
 REMINDER_TIME = dt.time(7, 0)
 
@@ -22,9 +23,7 @@ def next_reminder_moment(after: dt.datetime) -> dt.datetime:
 
 @task()
 def send_deadline_reminders(reschedule: bool = True) -> int:
-    """Send today's reminders, then book tomorrow's run: one daily run without an external scheduler."""
-    from dvc.dossiers.backoffice import deadline_reminders_send
-
+    """Send today's reminders (once per day, ``deadline_reminders_send``), then book the next run."""
     sent = deadline_reminders_send()
     if reschedule:
         schedule_deadline_reminders()

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django_tasks import task
 
 from dvc.notify.backends import DeliveryError, backend_for
-from dvc.notify.services import message_claim, message_mark_failed_attempt, message_mark_sent
+from dvc.notify.delivery import message_claim, message_mark_failed_attempt, message_mark_sent
+from dvc.notify.models import Message
 
 
 @task()
 def deliver_message(message_id: str) -> str:
-    """Deliver one message; idempotent: a message already sent, failed or held elsewhere is left alone."""
+    """Deliver one message; idempotent: a message already sent, failed or held elsewhere is left alone.
+
+    A failed attempt books the next one (exponential back-off) in the transaction that records the failure.
+    """
     message = message_claim(message_id=message_id)
     if message is None:
         return "skipped"
     try:
         backend_for(message.channel).send(message)
     except DeliveryError as exc:
-        return str(message_mark_failed_attempt(message=message, error=str(exc)))
+        with transaction.atomic():
+            retry_at = message_mark_failed_attempt(message=message, error=str(exc))
+            if retry_at is not None:
+                deliver_message.using(run_after=retry_at).enqueue(message_id=message_id)
+                return str(Message.Status.PENDING)
+        return str(Message.Status.FAILED)
     message_mark_sent(message=message)
     return "sent"

@@ -9,12 +9,13 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from ninja import Router, Schema, Status
 
+from dvc.accounts.auth import authed_user, bearer
 from dvc.accounts.throttle import client_ip
-from dvc.api import authed_user, bearer
-from dvc.dossiers import selectors
+from dvc.dossiers.citizen import selectors
 from dvc.errors import NotFound
-from dvc.payments import services
-from dvc.payments.models import FeeLine, PaymentAttempt, Receipt
+from dvc.payments import gateway
+from dvc.payments.models import PaymentAttempt, Receipt
+from dvc.payments.selectors import fee_summary
 from dvc.vault.views import file_response
 
 router = Router(tags=["Thanh toán"])
@@ -58,18 +59,18 @@ class PaymentsOut(Schema):
 def start(request: HttpRequest, dossier_id: uuid.UUID) -> Status[StartOut]:
     """Returns the gateway address to send the payer to; the result arrives by the gateway's IPN."""
     dossier = selectors.dossier_of(authed_user(request), dossier_id)
-    attempt, url = services.payment_start(dossier=dossier, payer=request.user, ip=client_ip(request))
+    attempt, url = gateway.payment_start(dossier=dossier, payer=authed_user(request), ip=client_ip(request))
     return Status(201, StartOut(redirect_url=url, txn_ref=attempt.txn_ref, amount=attempt.amount))
 
 
 @router.get("/dossiers/{dossier_id}/payments", auth=bearer, response={200: PaymentsOut, 401: dict, 404: dict})
 def status(request: HttpRequest, dossier_id: uuid.UUID) -> PaymentsOut:
     dossier = selectors.dossier_of(authed_user(request), dossier_id)
-    lines = list(FeeLine.objects.filter(dossier=dossier))
-    receipt = Receipt.objects.filter(dossier=dossier).first()
+    summary = fee_summary(dossier)
+    lines, receipt = summary["lines"], summary["payment_receipt"]
     return PaymentsOut(
         fee_status=dossier.fee_status,
-        total=sum(line.amount for line in lines),
+        total=summary["total"],
         lines=[LineOut(kind=x.kind, name=x.name, quantity=x.quantity, amount=x.amount) for x in lines],
         attempts=[
             AttemptOut(

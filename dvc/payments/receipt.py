@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from dvc.catalog.printable import _Blank, _para, letterhead
+from dvc.documents.pdf import Sheet, letterhead, paragraph
+from dvc.formatting import dong
 from dvc.payments.models import FeeLine, Receipt
-
-
-def _dong(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đồng"
 
 
 def receipt_pdf(receipt: Receipt) -> bytes:
     dossier, attempt = receipt.dossier, receipt.attempt
-    pdf = _Blank()
+    pdf = Sheet()
     letterhead(pdf, dossier.agency.name)
     pdf.ln(4)
     pdf.set_font("BeVietnamPro", "B", 14)
-    _para(pdf, 8, "BIÊN LAI THU PHÍ, LỆ PHÍ (ĐIỆN TỬ)", align="C")
+    paragraph(pdf, 8, "BIÊN LAI THU PHÍ, LỆ PHÍ (ĐIỆN TỬ)", align="C")
     pdf.set_font("BeVietnamPro", "", 11)
-    _para(pdf, 7, f"Số: {receipt.number}", align="C")
+    paragraph(pdf, 7, f"Số: {receipt.number}", align="C")
     pdf.ln(2)
     paid_at = timezone.localtime(attempt.paid_at or receipt.issued_at)
     rows = [
@@ -34,16 +31,16 @@ def receipt_pdf(receipt: Receipt) -> bytes:
         rows.append(("Mã giao dịch tại cổng thanh toán", f"{attempt.gateway_txn_no} ({attempt.bank_code})"))
     rows.append(("Thời gian thanh toán", f"{paid_at:%H giờ %M, ngày %d/%m/%Y}"))
     for label, value in rows:
-        _para(pdf, 7, f"{label}: {value}")
+        paragraph(pdf, 7, f"{label}: {value}")
     pdf.ln(2)
     pdf.set_font("BeVietnamPro", "B", 11)
-    _para(pdf, 7, "Các khoản thu:")
+    paragraph(pdf, 7, "Các khoản thu:")
     pdf.set_font("BeVietnamPro", "", 11)
     for line in FeeLine.objects.filter(dossier=dossier):
         quantity = f" × {line.quantity}" if line.quantity > 1 else ""
-        _para(pdf, 7, f"- {line.get_kind_display()}: {line.name}{quantity}: {_dong(line.amount)}")
+        paragraph(pdf, 7, f"- {line.get_kind_display()}: {line.name}{quantity}: {dong(line.amount)}")
     pdf.set_font("BeVietnamPro", "B", 12)
-    _para(pdf, 8, f"Tổng cộng: {_dong(receipt.amount)}")
+    paragraph(pdf, 8, f"Tổng cộng: {dong(receipt.amount)}")
     pdf.set_font("BeVietnamPro", "I", 10)
-    _para(pdf, 6, "Biên lai điện tử do Cổng Dịch vụ công lập khi nhận được xác nhận thanh toán.")
+    paragraph(pdf, 6, "Biên lai điện tử do Cổng Dịch vụ công lập khi nhận được xác nhận thanh toán.")
     return bytes(pdf.output())

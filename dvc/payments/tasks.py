@@ -11,7 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from dvc.web.scheduling import book_once
+from dvc.jobs.services import book_once
+from dvc.payments.gateway import reconcile
 
 logger = logging.getLogger(__name__)
 IPN_TRIES = 5
@@ -45,8 +46,6 @@ RECONCILE_EVERY = dt.timedelta(minutes=15)
 @task()
 def reconcile_payments(reschedule: bool = True) -> str:
     """Every 15 minutes: settle attempts whose IPN never came, by asking the gateway."""
-    from dvc.payments.services import reconcile
-
     report = reconcile()
     if reschedule:
         schedule_reconciliation()

@@ -15,15 +15,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from dvc.accounts.models import User
 from dvc.accounts.throttle import client_ip
-from dvc.dossiers import selectors
+from dvc.dossiers.backoffice.permissions import staff_agencies
+from dvc.dossiers.citizen import selectors
 from dvc.dossiers.models import Dossier
 from dvc.errors import DomainError
-from dvc.payments import services
-from dvc.payments.models import FeeLine, Receipt
+from dvc.payments import gateway
+from dvc.payments.models import Receipt
+from dvc.payments.selectors import fee_summary
 from dvc.vault.views import file_response
 
 SESSION_KEY = "payable_dossiers"
+
+
+def _payer(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
 
 
 @login_required
@@ -31,7 +38,7 @@ SESSION_KEY = "payable_dossiers"
 def pay_mine(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponseBase:
     dossier = selectors.dossier_of(request.user, dossier_id)
     try:
-        _attempt, url = services.payment_start(dossier=dossier, payer=request.user, ip=client_ip(request))
+        _attempt, url = gateway.payment_start(dossier=dossier, payer=_payer(request), ip=client_ip(request))
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("dossiers:detail", dossier_id=dossier.pk)
@@ -66,8 +73,7 @@ def pay_by_code(request: HttpRequest) -> HttpResponse:
             "form": form,
             "dossier": dossier,
             "applicant": selectors.mask_name(dossier.applicant_data.get("full_name", "")) if dossier else "",
-            "lines": FeeLine.objects.filter(dossier=dossier) if dossier else [],
-            "total": services.amount_due(dossier) if dossier else 0,
+            **(fee_summary(dossier) if dossier else {"lines": [], "total": 0}),
         },
     )
 
@@ -80,7 +86,7 @@ def pay_by_code_start(request: HttpRequest, dossier_id: uuid.UUID) -> HttpRespon
     if dossier is None:
         raise Http404
     try:
-        _attempt, url = services.payment_start(dossier=dossier, payer=request.user, ip=client_ip(request))
+        _attempt, url = gateway.payment_start(dossier=dossier, payer=_payer(request), ip=client_ip(request))
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("payments:by_code")
@@ -90,7 +96,7 @@ def pay_by_code_start(request: HttpRequest, dossier_id: uuid.UUID) -> HttpRespon
 @require_GET
 def vnpay_return(request: HttpRequest) -> HttpResponse:
     """Where the payer's browser comes back: shows the outcome, changes nothing (the IPN does)."""
-    attempt = services.record_return(request.GET)
+    attempt = gateway.record_return(request.GET)
     said_success = request.GET.get("vnp_ResponseCode") == "00" and request.GET.get("vnp_TransactionStatus") == "00"
     can_see = attempt is not None and (
         attempt.dossier.applicant_id == getattr(request.user, "pk", None)
@@ -112,9 +118,9 @@ def vnpay_return(request: HttpRequest) -> HttpResponse:
 def vnpay_ipn(request: HttpRequest) -> JsonResponse:
     """The gateway's server-to-server notice: ``{"RspCode", "Message"}`` as VNPay expects."""
     try:
-        answer = services.ipn_handle(request.GET)
+        answer = gateway.ipn_handle(request.GET)
     except Exception:
-        services.logger.exception("IPN failed")
+        gateway.logger.exception("IPN failed")
         return JsonResponse({"RspCode": "99", "Message": "Unknown error"})
     return JsonResponse(answer.json())
 
@@ -124,8 +130,6 @@ def receipt(request: HttpRequest, number: str) -> HttpResponseBase:
     found = Receipt.objects.select_related("dossier", "stored_file").filter(number=number).first()
     if found is None or found.stored_file is None:
         raise Http404
-    from dvc.dossiers.queues import staff_agencies
-
     user = request.user
     allowed = (
         found.dossier.applicant_id == getattr(user, "pk", None)

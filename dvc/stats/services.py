@@ -1,4 +1,5 @@
-"""Keeping the figures: each history row of a dossier adds to the counters it concerns, in its own transaction.
+"""Keeping the figures: each history row of a dossier adds to the counters it concerns, in the transaction that
+wrote it (``record_event`` calls ``figures_apply``).
 
 The rules (NĐ 118/2025/NĐ-CP; TT 03/2025/TT-VPCP on the reporting of one-stop results):
 - received: counted on the day of receipt, by channel (online or counter);
@@ -23,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 
 from dvc.agencies.calendar import WorkingCalendar
 from dvc.agencies.models import Agency
+from dvc.dossiers.lifecycle.clock import verdict
 from dvc.dossiers.models import DossierEvent, Rating
 from dvc.stats.models import (
     COUNTERS,
@@ -34,11 +36,6 @@ from dvc.stats.models import (
     OpenMonthly,
     OpenMonthlyByProvince,
 )
-
-
-def on_event(sender: Any, instance: DossierEvent, created: bool, raw: bool = False, **kwargs: Any) -> None:
-    if created and not raw and instance.data:
-        apply(instance)
 
 
 def _province_of(agency_id: int) -> str:
@@ -68,7 +65,8 @@ def _bump(model: Any, key: dict[str, Any], counts: dict[str, int]) -> None:
             model.objects.filter(**key).update(**changes)
 
 
-def _add(day: dt.date, agency: int, procedure: int, **counts: int) -> None:
+def counts_add(day: dt.date, agency: int, procedure: int, **counts: int) -> None:
+    """Add ``counts`` to the day's, the month's and the province's figures of one agency and procedure."""
     counts = {k: v for k, v in counts.items() if v}
     if not counts:
         return
@@ -83,7 +81,8 @@ def _add(day: dt.date, agency: int, procedure: int, **counts: int) -> None:
           counts)  # fmt: skip
 
 
-def _open(agency: int, procedure: int, due: dt.date, change: int) -> None:
+def open_count_change(agency: int, procedure: int, due: dt.date, change: int) -> None:
+    """One more (+1) or one fewer (-1) dossier in progress, due on ``due``."""
     province, month, count = _province_of(agency), due.replace(day=1), {"count": change}
     _bump(OpenDossiers, {"agency_id": agency, "procedure_id": procedure, "due_day": due, "province": province}, count)
     _bump(OpenByProvince, {"province": province, "procedure_id": procedure, "due_day": due}, count)
@@ -96,16 +95,10 @@ def _moment(value: Any) -> dt.datetime | None:
     return parse_datetime(value) if isinstance(value, str) else None
 
 
-def verdict(finished: dt.datetime, due: dt.datetime, extended: bool) -> str:
-    """early / on_time / late for a result finished at ``finished`` against the legal due moment."""
-    if extended or finished > due:
-        return "late"
-    if timezone.localdate(finished) < timezone.localdate(due):
-        return "early"
-    return "on_time"
-
-
-def apply(event: DossierEvent) -> None:
+def figures_apply(event: DossierEvent) -> None:
+    """Add one history row to the counters it concerns (called by ``lifecycle.events.record_event``)."""
+    if not event.data:
+        return
     facts = event.data
     agency, procedure = facts.get("agency"), facts.get("procedure")
     if not agency or not procedure:
@@ -116,35 +109,35 @@ def apply(event: DossierEvent) -> None:
     action = event.action
     if action == "received":
         online = facts.get("channel") != "counter"
-        _add(day, agency, procedure, received_online=int(online), received_counter=int(not online))
+        counts_add(day, agency, procedure, received_online=int(online), received_counter=int(not online))
         if due_day:
-            _open(agency, procedure, due_day, +1)
+            open_count_change(agency, procedure, due_day, +1)
     elif action == "supplement_requested" and facts.get("paused") and due_day:
-        _open(agency, procedure, due_day, -1)
+        open_count_change(agency, procedure, due_day, -1)
     elif action == "supplemented" and facts.get("status") == "processing" and due_day:
-        _open(agency, procedure, due_day, +1)
+        open_count_change(agency, procedure, due_day, +1)
     elif action == "result_ready" and due is not None:
-        result = verdict(event.at, due, bool(facts.get("extended")))
+        result = verdict(event.at, due, extended=bool(facts.get("extended")))
         received = _moment(facts.get("received"))
         days = 0
         if received is not None:
             days = max(WorkingCalendar(Agency(pk=agency)).working_days_between(timezone.localdate(received), day), 0)
-        _add(day, agency, procedure, processed=1, processing_days=days, **{result: 1})
+        counts_add(day, agency, procedure, processed=1, processing_days=days, **{result: 1})
         if due_day:
-            _open(agency, procedure, due_day, -1)
+            open_count_change(agency, procedure, due_day, -1)
     elif action in ("refused", "suspended"):
         if action == "refused":
-            _add(day, agency, procedure, refused=1)
+            counts_add(day, agency, procedure, refused=1)
         if event.from_status == "processing" and due_day:
-            _open(agency, procedure, due_day, -1)
+            open_count_change(agency, procedure, due_day, -1)
     elif action == "withdrawn" and event.from_status == "submitted":
-        _add(day, agency, procedure, withdrawn=1)
+        counts_add(day, agency, procedure, withdrawn=1)
     elif action == "paid":
-        _add(day, agency, procedure, paid=1, paid_online=int(event.actor_id is None))
+        counts_add(day, agency, procedure, paid=1, paid_online=int(event.actor_id is None))
     elif action == "rated":
         rating = Rating.objects.filter(dossier_id=event.dossier_id).first()
         if rating is not None:
-            _add(day, agency, procedure, rated=1, overall_sum=rating.overall, timeliness_sum=rating.timeliness,
+            counts_add(day, agency, procedure, rated=1, overall_sum=rating.overall, timeliness_sum=rating.timeliness,
                  attitude_sum=rating.attitude, publicity_sum=rating.publicity)  # fmt: skip
 
 
@@ -156,6 +149,6 @@ def rebuild() -> int:
                       OpenMonthly, OpenMonthlyByProvince):  # fmt: skip
             model.objects.all().delete()
         for event in DossierEvent.objects.exclude(data={}).order_by("at", "pk").iterator(chunk_size=5000):
-            apply(event)
+            figures_apply(event)
             count += 1
     return count

@@ -16,11 +16,11 @@ from openpyxl import Workbook
 from dvc.accounts.throttle import client_ip
 from dvc.agencies.models import Agency, StaffRole
 from dvc.catalog.models import Procedure
-from dvc.dossiers.backoffice import audit
-from dvc.dossiers.queues import staff_agencies
-from dvc.dossiers.staff_views import staff_required
+from dvc.dossiers.backoffice.audit import audit
+from dvc.dossiers.backoffice.permissions import staff_agencies
+from dvc.dossiers.backoffice.views import officer_of, staff_required
 from dvc.stats.selectors import Figures, Scope, figures, workload
-from dvc.stats.views import _date
+from dvc.stats.views import date_or_none
 
 COLUMNS = (
     _("Mã thủ tục"), _("Thủ tục"), _("Tiếp nhận trực tuyến"), _("Tiếp nhận trực tiếp"), _("Đã xử lý"),
@@ -41,8 +41,8 @@ def report(request: HttpRequest) -> HttpResponse:
     agencies = list(Agency.objects.filter(pk__in=mine).order_by("name"))
     chosen = next((a for a in agencies if str(a.pk) == request.GET.get("co_quan")), agencies[0])
     today = timezone.localdate()
-    start = _date(request.GET.get("tu_ngay")) or today.replace(day=1)
-    end = _date(request.GET.get("den_ngay")) or today
+    start = date_or_none(request.GET.get("tu_ngay")) or today.replace(day=1)
+    end = date_or_none(request.GET.get("den_ngay")) or today
     start, end = min(start, end), max(start, end)
     per_procedure = figures(Scope(agency=chosen.code, start=start, end=end), group_by="procedure")
     names = dict(Procedure.objects.filter(pk__in=[k for k in per_procedure if k]).values_list("pk", "code"))
@@ -50,7 +50,7 @@ def report(request: HttpRequest) -> HttpResponse:
     rows = [_row(names.get(k, ""), titles.get(k, ""), f) for k, f in per_procedure.items() if k]
     rows.sort(key=lambda r: r[0])
     totals = figures(Scope(agency=chosen.code, start=start, end=end)).get(None) or Figures()
-    audit(request.user, "view_report", ip=client_ip(request), detail=f"{chosen.code} {start}..{end}")
+    audit(officer_of(request), "view_report", ip=client_ip(request), detail=f"{chosen.code} {start}..{end}")
     name = f"bao-cao-{chosen.code}-{start:%Y%m%d}-{end:%Y%m%d}"
     export = request.GET.get("xuat")
     if export == "csv":

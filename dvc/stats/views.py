@@ -19,7 +19,7 @@ from dvc.stats.selectors import Figures, Scope, figures, total
 from dvc.web.caching import anonymous_page_cache
 
 
-def _date(value: str | None) -> dt.date | None:
+def date_or_none(value: str | None) -> dt.date | None:
     try:
         return parse_date(value or "")
     except ValueError:

@@ -40,7 +40,7 @@ def _name(common_name: str, serial: str = "") -> x509.Name:
     return x509.Name(parts)
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def write_private(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     path.chmod(0o600)
@@ -73,7 +73,7 @@ def dev_ca() -> Identity:
                 .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
                 .sign(key, hashes.SHA256())
             )
-            _write_private(
+            write_private(
                 key_path,
                 key.private_bytes(
                     serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()

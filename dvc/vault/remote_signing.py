@@ -31,7 +31,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from dvc.errors import Conflict, NotFound
 from dvc.vault import pki
 from dvc.vault.models import RemoteSigning
-from dvc.vault.signing import _asn1_cert
+from dvc.vault.signing import asn1_certificate
 
 SESSION_MINUTES = 10
 _RESERVED = 16384  # bytes kept in the PDF for the CMS (hex), ample for a certificate chain of two
@@ -65,7 +65,7 @@ class DevelopmentProvider:
             identity = pki.issue_signing_identity(
                 issuer=pki.dev_ca(), common_name=holder.full_name, serial=f"CCCD:{holder.id_number}"
             )
-            pki._write_private(
+            pki.write_private(
                 key_path,
                 identity.key.private_bytes(
                     serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -93,13 +93,13 @@ class DevelopmentProvider:
         sign_confirm(challenge_id=uuid.UUID(transaction_id), user=holder, code=code, ip=ip)
         identity = self._identity(holder)
         signer = signers.SimpleSigner(
-            signing_cert=_asn1_cert(identity.certificate),
+            signing_cert=asn1_certificate(identity.certificate),
             signing_key=asn1_keys.PrivateKeyInfo.load(
                 identity.key.private_bytes(
                     serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
                 )
             ),
-            cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(pki.dev_ca().certificate)]),
+            cert_registry=SimpleCertificateStore.from_certs([asn1_certificate(pki.dev_ca().certificate)]),
         )
         cms = asyncio.run(signer.async_sign(document_digest, "sha256", use_pades=True))
         return bytes(cms.dump())
@@ -114,8 +114,8 @@ def remote_signing_start(*, holder: Any, pdf: bytes, ip: str) -> RemoteSigning:
     chosen = provider()
     chain = chosen.certificate_chain(holder=holder)
     external = signers.ExternalSigner(
-        signing_cert=_asn1_cert(chain[0]),
-        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in chain[1:]]),
+        signing_cert=asn1_certificate(chain[0]),
+        cert_registry=SimpleCertificateStore.from_certs([asn1_certificate(c) for c in chain[1:]]),
         signature_value=bytes(80),
     )
     pdf_signer = PdfSigner(signers.PdfSignatureMetadata(field_name="ChuKyNguoiKhai"), signer=external)

@@ -35,7 +35,7 @@ class SignatureReport:
     signed_at: str
 
 
-def _asn1_cert(certificate: x509.Certificate) -> asn1_x509.Certificate:
+def asn1_certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
@@ -52,7 +52,7 @@ def verify_signed_pdf(data: bytes) -> SignatureReport:
         raise _refuse(_("Tệp PDF bị hỏng, không đọc được chữ ký.")) from exc
     if not signatures:
         raise _refuse(_("Tệp PDF chưa có chữ ký số. Vui lòng ký tờ khai rồi tải lên lại."))
-    roots = [_asn1_cert(root) for root in trust_roots()]
+    roots = [asn1_certificate(root) for root in trust_roots()]
     context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     try:
         status = validate_pdf_signature(signatures[-1], context)
@@ -75,13 +75,13 @@ def verify_signed_pdf(data: bytes) -> SignatureReport:
 def simple_signer(identity: Identity, chain: list[x509.Certificate]) -> signers.SimpleSigner:
     """pyHanko's signer for a key held here, with its certificate chain embedded in each signature."""
     return signers.SimpleSigner(
-        signing_cert=_asn1_cert(identity.certificate),
+        signing_cert=asn1_certificate(identity.certificate),
         signing_key=asn1_keys.PrivateKeyInfo.load(
             identity.key.private_bytes(
                 serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
             )
         ),
-        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in chain]),
+        cert_registry=SimpleCertificateStore.from_certs([asn1_certificate(c) for c in chain]),
     )
 
 

@@ -11,13 +11,18 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 
 from dvc.accounts.models import User
 from dvc.agencies.models import AdminUnit, Agency, StaffRole
 from dvc.agencies.services import admin_units_load, office_hours_set, staff_role_grant
+from dvc.catalog.models import Procedure
 from dvc.catalog.services import catalog_import
+from dvc.dossiers.backoffice import appraisal, intake
+from dvc.dossiers.citizen import drafting, papers, sending
 
 DEMO_PASSWORD = "Demo@2026"
 
@@ -134,25 +139,16 @@ def load_demo() -> list[DemoLogin]:
     return logins
 
 
-_MARITAL_ANSWERS = {
-    "nguoi_yeu_cau": {"full_name": "Nguyễn Văn An", "birth_date": "1985-03-12", "id_number": "001085012345"},
-    "dien_thoai": "0987000001",
-    "noi_cu_tru": {"province": "01", "commune": "00004", "line": "Số 1 Liễu Giai"},
-    "muc_dich": "Kết hôn",
-    "cam_doan": True,
-}
+# The demo citizen's answers to the e-form of 1.004873 (xác nhận tình trạng hôn nhân), as the API takes them; the
+# demo dossiers, the tests, the benchmarks and the smoke script all use this one copy.
+DEMO_ANSWERS_FILE = Path(__file__).resolve().parent / "demo_answers.json"
+MARITAL_ANSWERS: dict[str, object] = json.loads(DEMO_ANSWERS_FILE.read_text(encoding="utf-8"))
 
 
 def _demo_dossiers() -> None:
     """Three dossiers of the demo citizen at phường Ba Đình, so the officers' queues are not empty on first sight:
     one waiting to be received, one with the specialist, and one whose result goes by post, with the postage
     still to pay online. Made once, without sending any SMS."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    from dvc.catalog.models import Procedure
-    from dvc.dossiers import backoffice, services
-
     citizen = User.objects.get(id_number="001085012345")
     if citizen.dossiers.exists():
         return
@@ -164,16 +160,16 @@ def _demo_dossiers() -> None:
     sent = []
     by_post = {"province": "01", "commune": "00004", "line": "Số 1 Liễu Giai"}
     for n in range(3):
-        dossier = services.dossier_start(applicant=citizen, procedure=procedure, agency=agency)
-        services.dossier_save_draft(
-            dossier=dossier, actor=citizen, form_data=_MARITAL_ANSWERS, submission_method="online",
+        dossier = drafting.dossier_start(applicant=citizen, procedure=procedure, agency=agency)
+        drafting.dossier_save_draft(
+            dossier=dossier, actor=citizen, form_data=MARITAL_ANSWERS, submission_method="online",
             result_method="post" if n == 2 else "online", delivery_address=by_post if n == 2 else {},
             notify_sms=False, notify_email=False,
         )  # fmt: skip
         photo = io.BytesIO()
         Image.new("RGB", (320, 200), "#dde").save(photo, "JPEG")
         upload = SimpleUploadedFile("cccd.jpg", photo.getvalue(), content_type="image/jpeg")
-        services.dossier_attach(dossier=dossier, actor=citizen, requirement=identity, upload=upload)
-        sent.append(services.dossier_submit(dossier=dossier, actor=citizen, idempotency_key=f"demo-{n}"))
-    received = backoffice.dossier_receive(dossier=sent[1], actor=officer)
-    backoffice.dossier_assign(dossier=received, actor=officer, specialist=specialist)
+        papers.dossier_attach(dossier=dossier, actor=citizen, requirement=identity, upload=upload)
+        sent.append(sending.dossier_submit(dossier=dossier, actor=citizen, idempotency_key=f"demo-{n}"))
+    received = intake.dossier_receive(dossier=sent[1], actor=officer)
+    appraisal.dossier_assign(dossier=received, actor=officer, specialist=specialist)

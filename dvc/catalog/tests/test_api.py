@@ -1,5 +1,7 @@
 import pytest
 
+from dvc.web.demo import MARITAL_ANSWERS
+
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
 
@@ -40,15 +42,9 @@ def test_form_validation_endpoint_uses_the_same_rules(client):
     errors = bad.json()["errors"]
     assert "Số điện thoại di động không hợp lệ" in errors["dien_thoai"][0]
     assert "nguoi_yeu_cau.full_name" in errors and "cam_doan" in errors
-    answers = {
-        "nguoi_yeu_cau": {"full_name": "Nguyễn Văn An", "birth_date": "1985-03-12", "id_number": "001085012345"},
-        "dien_thoai": "0912345678",
-        "noi_cu_tru": {"province": "01", "commune": "00004", "line": ""},
-        "muc_dich": "Kết hôn",
-        "cam_doan": True,
-    }
+    answers = MARITAL_ANSWERS
     good = client.post(url, {"answers": answers}, content_type="application/json")
-    assert good.status_code == 200 and good.json()["answers"]["dien_thoai"] == "+84912345678"
+    assert good.status_code == 200 and good.json()["answers"]["dien_thoai"] == "+84987000001"
 
 
 def test_sectors_and_life_events(client):

@@ -1,10 +1,22 @@
+import datetime as dt
+import hashlib
 import io
 
+import factory
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
+from dvc.accounts.tests.factories import UserFactory
 from dvc.agencies.models import Agency
 from dvc.agencies.tests.factories import AgencyFactory
+from dvc.catalog.models import Procedure
+from dvc.dossiers.lifecycle.applicant import applicant_name_key, applicant_snapshot
+from dvc.dossiers.models import Dossier
+from dvc.payments.models import FeeLine
+from dvc.vault.models import StoredFile
+from dvc.web.demo import MARITAL_ANSWERS
 
 PDF_BYTES = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -98,10 +110,90 @@ def ensure_catalog():
         catalog_import(data=json.loads(DEMO_CATALOG.read_text(encoding="utf-8")))
 
 
-MARITAL_ANSWERS = {
-    "nguoi_yeu_cau": {"full_name": "Nguyễn Văn An", "birth_date": "1985-03-12", "id_number": "001085012345"},
-    "dien_thoai": "0912345678",
-    "noi_cu_tru": {"province": "01", "commune": "00004", "line": ""},
-    "muc_dich": "Kết hôn",
-    "cam_doan": True,
-}
+def stored_pdf(owner, name="ket-qua.pdf", content=PDF_BYTES, document_type="", title="") -> StoredFile:
+    """A PDF kept in the vault for ``owner``, as a generated result or receipt is."""
+    stored = StoredFile(
+        owner=owner,
+        original_name=name,
+        kind=StoredFile.Kind.PDF,
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        document_type=document_type,
+        title=title,
+    )
+    stored.file.save(name, ContentFile(content), save=True)
+    return stored
+
+
+S = Dossier.Status
+
+
+class DossierFactory(factory.django.DjangoModelFactory[Dossier]):
+    """A dossier of 1.004873 (xác nhận tình trạng hôn nhân) answered with the demo answers: a draft by default, and a
+    trait per lifecycle state for tests that start further along (the services are tested from a draft up)."""
+
+    class Meta:
+        model = Dossier
+        skip_postgeneration_save = True
+
+    procedure = factory.LazyFunction(lambda: Procedure.objects.get(code="1.004873"))
+    agency = factory.LazyFunction(commune_centre)
+    applicant = factory.SubFactory(UserFactory)
+    applicant_data = factory.LazyAttribute(lambda o: applicant_snapshot(o.applicant))
+    applicant_name = factory.LazyAttribute(lambda o: applicant_name_key(o.applicant_data))
+    form_data = factory.LazyFunction(lambda: dict(MARITAL_ANSWERS))
+    status = S.DRAFT
+
+    class Params:
+        sent_at = factory.LazyFunction(timezone.now)
+        submitted = factory.Trait(
+            status=S.SUBMITTED,
+            code=factory.LazyAttributeSequence(lambda o, n: f"{o.agency.code}-{o.sent_at:%y%m%d}-9{n % 1000:03d}"),
+            submitted_at=factory.SelfAttribute("sent_at"),
+            due_at=factory.LazyAttribute(lambda o: o.sent_at + dt.timedelta(days=7)),
+        )
+        processing = factory.Trait(
+            submitted=True,
+            status=S.PROCESSING,
+            received_at=factory.SelfAttribute("sent_at"),
+            received_by=factory.SubFactory(UserFactory, full_name="Lê Văn Một Cửa"),
+        )
+        needs_supplement = factory.Trait(
+            processing=True, status=S.NEEDS_SUPPLEMENT, paused_at=factory.LazyFunction(timezone.now)
+        )
+        awaiting_approval = factory.Trait(
+            processing=True,
+            assigned_to=factory.SubFactory(UserFactory, full_name="Phạm Thị Chuyên Viên"),
+            assigned_at=factory.SelfAttribute("sent_at"),
+            proposal=Dossier.Proposal.APPROVE,
+            proposed_at=factory.LazyFunction(timezone.now),
+        )
+        result_ready = factory.Trait(
+            processing=True,
+            status=S.RESULT_READY,
+            decided_at=factory.LazyFunction(timezone.now),
+            result_file=factory.LazyAttribute(
+                lambda o: stored_pdf(o.applicant, document_type="ket_qua", title=o.procedure.result_document)
+            ),
+        )
+        returned = factory.Trait(result_ready=True, status=S.RETURNED, returned_at=factory.LazyFunction(timezone.now))
+        refused = factory.Trait(
+            submitted=True,
+            status=S.REFUSED,
+            decision_note="Hồ sơ không thuộc thẩm quyền.",
+            decided_at=factory.LazyFunction(timezone.now),
+        )
+        unpaid = factory.Trait(submitted=True, fee_status=Dossier.FeeStatus.UNPAID)
+
+    @factory.post_generation
+    def fees(self, create, amounts, **kwargs):
+        """``fees=[36000, 22000]``: the dossier's fixed fee lines (a charge, then postage)."""
+        for position, amount in enumerate(amounts or []):
+            FeeLine.objects.create(
+                dossier=self,
+                kind=FeeLine.Kind.CHARGE if position == 0 else FeeLine.Kind.POSTAL,
+                name="Lệ phí cấp giấy xác nhận" if position == 0 else "Chuyển kết quả qua bưu chính",
+                amount=amount,
+                position=position,
+            )

@@ -6,8 +6,16 @@ from pypdf import PdfReader
 from dvc.accounts.services import api_token_create
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
+from dvc.dossiers.backoffice.appraisal import dossier_request_supplement
 from dvc.dossiers.models import Dossier
-from dvc.dossiers.tests.factories import MARITAL_ANSWERS, commune_centre, pdf_upload, photo_upload
+from dvc.dossiers.tests.factories import (
+    MARITAL_ANSWERS,
+    DossierFactory,
+    agency_staff,
+    commune_centre,
+    pdf_upload,
+    photo_upload,
+)
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -150,35 +158,18 @@ def test_bad_draft_changes_are_refused_and_nothing_changes(client, auth, change)
 
 
 def test_supplement_rating_and_result_through_the_api(client, submitted_dossier):
-    from django.core.files.base import ContentFile
-
-    from dvc.dossiers import services
-    from dvc.dossiers.tests.factories import PDF_BYTES
-    from dvc.vault.models import StoredFile
-
-    citizen, officer = UserFactory(), UserFactory()
+    citizen, officer = UserFactory(), agency_staff(commune_centre()).officer
     headers = {"Authorization": f"Bearer {api_token_create(user=citizen)}"}
     dossier = submitted_dossier(citizen)
-    services.dossier_request_supplement(
-        dossier=dossier, actor=officer, requirements=[], note="Thiếu mục đích sử dụng rõ ràng."
-    )
+    dossier_request_supplement(dossier=dossier, actor=officer, requirements=[], note="Thiếu mục đích sử dụng rõ ràng.")
     asked = client.get(f"{API}/dossiers/{dossier.pk}/supplement", headers=headers).json()
     assert asked["note"] == "Thiếu mục đích sử dụng rõ ràng."
     sent = client.post(f"{API}/dossiers/{dossier.pk}/supplement", headers=headers)
     assert sent.status_code == 200 and sent.json()["status"] == "submitted"
     assert client.get(f"{API}/dossiers/{dossier.pk}/result", headers=headers).status_code == 404
-    Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.PROCESSING)
-    stored = StoredFile(
-        owner=officer,
-        original_name="kq.pdf",
-        kind="pdf",
-        content_type="application/pdf",
-        size=len(PDF_BYTES),
-        sha256="0" * 64,
-    )
-    stored.file.save("kq.pdf", ContentFile(PDF_BYTES), save=True)
-    services.dossier_attach_result(dossier=Dossier.objects.get(pk=dossier.pk), actor=officer, stored=stored)
-    assert client.get(f"{API}/dossiers/{dossier.pk}/result", headers=headers)["Content-Type"] == "application/pdf"
+    ready = DossierFactory(result_ready=True, applicant=citizen)
+    assert client.get(f"{API}/dossiers/{ready.pk}/result", headers=headers)["Content-Type"] == "application/pdf"
+    dossier = ready
     body = {"overall": 5, "timeliness": 5, "attitude": 4, "publicity": 4, "trips": 0}
     assert (
         client.post(

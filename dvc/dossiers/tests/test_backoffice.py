@@ -10,7 +10,18 @@ from django.utils import timezone
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.agencies.models import StaffRole
-from dvc.dossiers import backoffice, services
+from dvc.dossiers.backoffice.appraisal import (
+    dossier_assign,
+    dossier_generate_result,
+    dossier_propose,
+    dossier_request_supplement,
+    dossier_send_back,
+)
+from dvc.dossiers.backoffice.decision import dossier_approve, dossier_refuse, dossier_suspend
+from dvc.dossiers.backoffice.delivery import dossier_extend, dossier_return_result
+from dvc.dossiers.backoffice.intake import dossier_receive
+from dvc.dossiers.citizen.aftercare import dossier_rate
+from dvc.dossiers.citizen.supplement import dossier_send_supplement
 from dvc.dossiers.models import AuditEntry, Dossier, DossierEvent, IssuedResult
 from dvc.dossiers.tests.factories import agency_staff, commune_centre, ensure_catalog, staff_member
 from dvc.errors import Conflict, Forbidden, InvalidInput
@@ -31,7 +42,7 @@ def received(office, submitted_dossier):
     agency, staff = office
     citizen = UserFactory(full_name="Nguyễn Văn An", phone="+84912345678")
     dossier = submitted_dossier(citizen, agency=agency)
-    return backoffice.dossier_receive(dossier=dossier, actor=staff.officer), staff
+    return dossier_receive(dossier=dossier, actor=staff.officer), staff
 
 
 def at(monkeypatch, moment):
@@ -45,7 +56,7 @@ def test_receive_sets_the_due_date_across_new_year_and_tells_the_applicant(
     dossier = submitted_dossier(UserFactory(phone="+84912345678"), agency=agency)
     # Thursday 31/12/2026 10:00; 1/1/2027 is a public holiday; 1.004873 takes 3 working days.
     at(monkeypatch, dt.datetime(2026, 12, 31, 10, 0, tzinfo=HANOI))
-    dossier = backoffice.dossier_receive(dossier=dossier, actor=staff.officer, ip="127.0.0.1")
+    dossier = dossier_receive(dossier=dossier, actor=staff.officer, ip="127.0.0.1")
     assert dossier.status == Dossier.Status.PROCESSING
     assert timezone.localtime(dossier.due_at) == dt.datetime(2027, 1, 6, 17, 0, tzinfo=HANOI)
     assert dossier.received_by == staff.officer
@@ -60,7 +71,7 @@ def test_received_after_three_pm_counts_from_the_next_working_day(office, submit
     agency, staff = office
     dossier = submitted_dossier(UserFactory(), agency=agency)
     at(monkeypatch, dt.datetime(2026, 11, 20, 15, 30, tzinfo=HANOI))  # Friday after 15:00
-    dossier = backoffice.dossier_receive(dossier=dossier, actor=staff.officer)
+    dossier = dossier_receive(dossier=dossier, actor=staff.officer)
     # Counting starts Monday 23; Tuesday 24/11 (Vietnamese Culture Day) is a day off: Wed, Thu, Fri.
     assert timezone.localtime(dossier.due_at).date() == dt.date(2026, 11, 27)
 
@@ -70,9 +81,9 @@ def test_the_second_of_two_receives_is_told_who_got_there_first(office, submitte
     dossier = submitted_dossier(UserFactory(), agency=agency)
     stale = Dossier.objects.get(pk=dossier.pk)
     other = staff_member(agency, StaffRole.Role.ONE_STOP_OFFICER, full_name="Đỗ Thị Hai")
-    backoffice.dossier_receive(dossier=dossier, actor=staff.officer)
+    dossier_receive(dossier=dossier, actor=staff.officer)
     with pytest.raises(Conflict) as raised:
-        backoffice.dossier_receive(dossier=stale, actor=other)
+        dossier_receive(dossier=stale, actor=other)
     assert "Lê Văn Một Cửa" in str(raised.value.message) and "tiếp nhận" in str(raised.value.message)
     assert DossierEvent.objects.filter(dossier=dossier, action="received").count() == 1
 
@@ -84,17 +95,17 @@ def test_officers_of_another_agency_and_citizens_are_forbidden_every_action(offi
     strangers = agency_staff(other_agency)
     citizen = dossier.applicant
     attempts = [
-        lambda u: backoffice.dossier_receive(dossier=dossier, actor=u),
-        lambda u: backoffice.dossier_refuse(dossier=dossier, actor=u, reason="x"),
-        lambda u: backoffice.dossier_ask_supplement(dossier=dossier, actor=u, requirements=[], note="x"),
-        lambda u: backoffice.dossier_suspend(dossier=dossier, actor=u, reason="x"),
-        lambda u: backoffice.dossier_assign(dossier=dossier, actor=u, specialist=u),
-        lambda u: backoffice.dossier_propose(dossier=dossier, actor=u, decision="approve", note=""),
-        lambda u: backoffice.dossier_approve(dossier=dossier, actor=u),
-        lambda u: backoffice.dossier_send_back(dossier=dossier, actor=u, note="x"),
-        lambda u: backoffice.dossier_return_result(dossier=dossier, actor=u, method="online"),
-        lambda u: backoffice.dossier_extend(dossier=dossier, actor=u, reason="x", new_due=dt.date(2030, 1, 2)),
-        lambda u: backoffice.dossier_generate_result(dossier=dossier, actor=u),
+        lambda u: dossier_receive(dossier=dossier, actor=u),
+        lambda u: dossier_refuse(dossier=dossier, actor=u, reason="x"),
+        lambda u: dossier_request_supplement(dossier=dossier, actor=u, requirements=[], note="x"),
+        lambda u: dossier_suspend(dossier=dossier, actor=u, reason="x"),
+        lambda u: dossier_assign(dossier=dossier, actor=u, specialist=u),
+        lambda u: dossier_propose(dossier=dossier, actor=u, decision="approve", note=""),
+        lambda u: dossier_approve(dossier=dossier, actor=u),
+        lambda u: dossier_send_back(dossier=dossier, actor=u, note="x"),
+        lambda u: dossier_return_result(dossier=dossier, actor=u, method="online"),
+        lambda u: dossier_extend(dossier=dossier, actor=u, reason="x", new_due=dt.date(2030, 1, 2)),
+        lambda u: dossier_generate_result(dossier=dossier, actor=u),
     ]
     for user in (strangers.officer, strangers.specialist, strangers.leader, citizen):
         for attempt in attempts:
@@ -107,58 +118,56 @@ def test_officers_of_another_agency_and_citizens_are_forbidden_every_action(offi
 def test_roles_limit_actions_within_the_agency(received):
     dossier, staff = received
     with pytest.raises(Forbidden):
-        backoffice.dossier_assign(dossier=dossier, actor=staff.specialist, specialist=staff.specialist)
+        dossier_assign(dossier=dossier, actor=staff.specialist, specialist=staff.specialist)
     with pytest.raises(Forbidden):
-        backoffice.dossier_suspend(dossier=dossier, actor=staff.officer, reason="Chờ kết luận thanh tra")
+        dossier_suspend(dossier=dossier, actor=staff.officer, reason="Chờ kết luận thanh tra")
     with pytest.raises(Conflict):  # an officer refuses reception only; refusing in processing is the leader's
-        backoffice.dossier_refuse(dossier=dossier, actor=staff.officer, reason="Không đủ điều kiện")
+        dossier_refuse(dossier=dossier, actor=staff.officer, reason="Không đủ điều kiện")
 
 
 def test_route_appraise_send_back_approve_sign_and_return(received, outbox, tasks):
     dossier, staff = received
-    dossier = backoffice.dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
+    dossier = dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
     assert dossier.stage == "appraise"
     with pytest.raises(InvalidInput, match="dự thảo kết quả"):
-        backoffice.dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
+        dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
     other_specialist = staff_member(dossier.agency, StaffRole.Role.SPECIALIST)
     with pytest.raises(Forbidden):
-        backoffice.dossier_generate_result(dossier=dossier, actor=other_specialist)
-    dossier = backoffice.dossier_generate_result(dossier=dossier, actor=staff.specialist)
+        dossier_generate_result(dossier=dossier, actor=other_specialist)
+    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist)
     assert dossier.draft_result is not None
-    dossier = backoffice.dossier_propose(
-        dossier=dossier, actor=staff.specialist, decision="approve", note="Đủ điều kiện"
-    )
+    dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="Đủ điều kiện")
     assert dossier.stage == "approve"
-    dossier = backoffice.dossier_send_back(dossier=dossier, actor=staff.leader, note="Kiểm tra lại nơi cư trú")
+    dossier = dossier_send_back(dossier=dossier, actor=staff.leader, note="Kiểm tra lại nơi cư trú")
     assert dossier.stage == "appraise"
-    dossier = backoffice.dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="Đã rà")
-    dossier = backoffice.dossier_approve(dossier=dossier, actor=staff.leader)
+    dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="Đã rà")
+    dossier = dossier_approve(dossier=dossier, actor=staff.leader)
     assert dossier.status == Dossier.Status.RESULT_READY
     issued = IssuedResult.objects.get(dossier=dossier)
     assert issued.stored_file == dossier.result_file and issued.agency_code == dossier.agency.code
     vault = StoredFile.objects.get(pk=dossier.result_file_id)
     assert vault.owner == dossier.applicant and vault.document_type == "ket_qua"
-    dossier = backoffice.dossier_return_result(dossier=dossier, actor=staff.officer, method="online")
+    dossier = dossier_return_result(dossier=dossier, actor=staff.officer, method="online")
     assert dossier.status == Dossier.Status.RETURNED and dossier.returned_by == staff.officer
     actions = list(dossier.events.values_list("action", flat=True))
     assert actions[-7:] == ["assigned", "draft_result", "proposed", "sent_back", "proposed", "result_ready", "returned"]
     tasks()
     bodies = " ".join(m["body"] for m in outbox.sms())
     assert "đã có kết quả" in bodies and "đã được trả" in bodies
-    services.dossier_rate(
+    dossier_rate(
         dossier=dossier, actor=dossier.applicant, overall=5, timeliness=5, attitude=5, publicity=5, trips=0, comment=""
     )
 
 
 def test_a_refusal_proposal_approved_by_the_leader_refuses_with_the_reason(received, outbox, tasks):
     dossier, staff = received
-    backoffice.dossier_assign(dossier=dossier, actor=staff.leader, specialist=staff.specialist)
+    dossier_assign(dossier=dossier, actor=staff.leader, specialist=staff.specialist)
     with pytest.raises(InvalidInput):
-        backoffice.dossier_propose(dossier=dossier, actor=staff.specialist, decision="refuse", note="  ")
-    dossier = backoffice.dossier_propose(
+        dossier_propose(dossier=dossier, actor=staff.specialist, decision="refuse", note="  ")
+    dossier = dossier_propose(
         dossier=dossier, actor=staff.specialist, decision="refuse", note="Người yêu cầu đang có vợ."
     )
-    dossier = backoffice.dossier_approve(dossier=dossier, actor=staff.leader)
+    dossier = dossier_approve(dossier=dossier, actor=staff.leader)
     assert dossier.status == Dossier.Status.REFUSED and dossier.decision_note == "Người yêu cầu đang có vợ."
     tasks()
     assert any("bị từ chối" in m["body"] and "đang có vợ" in m["body"] for m in outbox.sms())
@@ -168,12 +177,12 @@ def test_refuse_and_suspend_need_a_reason_and_tell_the_applicant(office, submitt
     agency, staff = office
     dossier = submitted_dossier(UserFactory(phone="+84912345678"), agency=agency)
     with pytest.raises(InvalidInput, match="lý do"):
-        backoffice.dossier_refuse(dossier=dossier, actor=staff.officer, reason=" ")
-    dossier = backoffice.dossier_refuse(dossier=dossier, actor=staff.officer, reason="Không thuộc thẩm quyền")
+        dossier_refuse(dossier=dossier, actor=staff.officer, reason=" ")
+    dossier = dossier_refuse(dossier=dossier, actor=staff.officer, reason="Không thuộc thẩm quyền")
     assert dossier.status == Dossier.Status.REFUSED
     second = submitted_dossier(dossier.applicant, agency=agency, key="k2")
-    second = backoffice.dossier_receive(dossier=second, actor=staff.officer)
-    second = backoffice.dossier_suspend(dossier=second, actor=staff.leader, reason="Có quyết định của Tòa án")
+    second = dossier_receive(dossier=second, actor=staff.officer)
+    second = dossier_suspend(dossier=second, actor=staff.leader, reason="Có quyết định của Tòa án")
     assert second.status == Dossier.Status.SUSPENDED
     tasks()
     bodies = [m["body"] for m in outbox.sms()]
@@ -187,12 +196,12 @@ def test_supplement_during_processing_pauses_the_clock(received, monkeypatch):
     dossier.refresh_from_db()
     Dossier.objects.filter(pk=dossier.pk).update(due_at=dt.datetime(2026, 12, 2, 17, 0, tzinfo=HANOI))
     dossier.refresh_from_db()
-    dossier = backoffice.dossier_ask_supplement(
+    dossier = dossier_request_supplement(
         dossier=dossier, actor=staff.specialist, requirements=[], note="Bổ sung bản sao sổ hộ khẩu cũ"
     )
     assert dossier.status == Dossier.Status.NEEDS_SUPPLEMENT and dossier.paused_at is not None
     at(monkeypatch, dt.datetime(2026, 12, 3, 10, 0, tzinfo=HANOI))  # Thursday: 3 working days later
-    dossier = services.dossier_send_supplement(dossier=dossier, actor=dossier.applicant)
+    dossier = dossier_send_supplement(dossier=dossier, actor=dossier.applicant)
     assert dossier.status == Dossier.Status.PROCESSING and dossier.paused_at is None
     assert dossier.paused_days == 3
     assert timezone.localtime(dossier.due_at) == dt.datetime(2026, 12, 7, 17, 0, tzinfo=HANOI)  # Wed 2 + 3
@@ -201,9 +210,9 @@ def test_supplement_during_processing_pauses_the_clock(received, monkeypatch):
 def test_supplement_before_receipt_returns_to_the_new_queue(office, submitted_dossier):
     agency, staff = office
     dossier = submitted_dossier(UserFactory(), agency=agency)
-    dossier = backoffice.dossier_ask_supplement(dossier=dossier, actor=staff.officer, requirements=[], note="Ảnh mờ")
+    dossier = dossier_request_supplement(dossier=dossier, actor=staff.officer, requirements=[], note="Ảnh mờ")
     assert dossier.paused_at is None
-    dossier = services.dossier_send_supplement(dossier=dossier, actor=dossier.applicant)
+    dossier = dossier_send_supplement(dossier=dossier, actor=dossier.applicant)
     assert dossier.status == Dossier.Status.SUBMITTED
 
 
@@ -211,13 +220,13 @@ def test_extension_before_the_due_date_keeps_the_original_due_date(received, mon
     dossier, staff = received
     due_day = timezone.localtime(dossier.due_at).date()
     with pytest.raises(InvalidInput, match="ngày làm việc sau"):
-        backoffice.dossier_extend(dossier=dossier, actor=staff.specialist, reason="Chờ xác minh", new_due=due_day)
+        dossier_extend(dossier=dossier, actor=staff.specialist, reason="Chờ xác minh", new_due=due_day)
     with pytest.raises(InvalidInput, match="lý do"):
-        backoffice.dossier_extend(dossier=dossier, actor=staff.specialist, reason="", new_due=due_day)
+        dossier_extend(dossier=dossier, actor=staff.specialist, reason="", new_due=due_day)
     new_day = due_day + dt.timedelta(days=1)
     while new_day.weekday() >= 5:
         new_day += dt.timedelta(days=1)
-    extension = backoffice.dossier_extend(
+    extension = dossier_extend(
         dossier=dossier, actor=staff.specialist, reason="Chờ xác minh của nơi cư trú cũ", new_due=new_day
     )
     dossier.refresh_from_db()
@@ -228,30 +237,26 @@ def test_extension_before_the_due_date_keeps_the_original_due_date(received, mon
     # Once the due date has passed, the apology can no longer be issued.
     at(monkeypatch, dossier.extended_until + dt.timedelta(hours=1))
     with pytest.raises(Conflict, match="quá hạn"):
-        backoffice.dossier_extend(
-            dossier=dossier, actor=staff.specialist, reason="x", new_due=new_day.replace(year=2030)
-        )
+        dossier_extend(dossier=dossier, actor=staff.specialist, reason="x", new_due=new_day.replace(year=2030))
 
 
 def test_return_is_blocked_until_the_fee_is_paid(received):
     dossier, staff = received
-    backoffice.dossier_assign(dossier=dossier, actor=staff.leader, specialist=staff.specialist)
-    backoffice.dossier_generate_result(dossier=dossier, actor=staff.specialist)
+    dossier_assign(dossier=dossier, actor=staff.leader, specialist=staff.specialist)
+    dossier_generate_result(dossier=dossier, actor=staff.specialist)
     dossier.refresh_from_db()
-    backoffice.dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
+    dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
     dossier.refresh_from_db()
-    dossier = backoffice.dossier_approve(dossier=dossier, actor=staff.leader)
+    dossier = dossier_approve(dossier=dossier, actor=staff.leader)
     Dossier.objects.filter(pk=dossier.pk).update(fee_status=Dossier.FeeStatus.UNPAID)
     dossier.refresh_from_db()
     with pytest.raises(Conflict, match="chưa thanh toán"):
-        backoffice.dossier_return_result(dossier=dossier, actor=staff.officer, method="online")
+        dossier_return_result(dossier=dossier, actor=staff.officer, method="online")
     with pytest.raises(InvalidInput, match="người nhận"):
-        backoffice.dossier_return_result(dossier=dossier, actor=staff.officer, method="counter", note="")
+        dossier_return_result(dossier=dossier, actor=staff.officer, method="counter", note="")
     Dossier.objects.filter(pk=dossier.pk).update(fee_status=Dossier.FeeStatus.PAID)
     dossier.refresh_from_db()
-    dossier = backoffice.dossier_return_result(
-        dossier=dossier, actor=staff.officer, method="post", note="EB123456789VN"
-    )
+    dossier = dossier_return_result(dossier=dossier, actor=staff.officer, method="post", note="EB123456789VN")
     assert dossier.status == Dossier.Status.RETURNED and dossier.return_note == "EB123456789VN"
 
 
@@ -283,7 +288,7 @@ def test_two_simultaneous_receives_one_wins_one_is_told(submitted_dossier):
     def receive(officer):
         try:
             barrier.wait(timeout=30)
-            outcomes.append(backoffice.dossier_receive(dossier=Dossier.objects.get(pk=dossier.pk), actor=officer))
+            outcomes.append(dossier_receive(dossier=Dossier.objects.get(pk=dossier.pk), actor=officer))
         except Exception as exc:  # collected and asserted below
             outcomes.append(exc)
         finally:
@@ -302,15 +307,15 @@ def test_two_simultaneous_receives_one_wins_one_is_told(submitted_dossier):
 
 
 def test_control_slip_judges_each_step_early_on_time_or_late(received):
-    from dvc.dossiers.queues import control_steps
+    from dvc.dossiers.backoffice.control_slip import control_steps
 
     dossier, staff = received
-    backoffice.dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
-    backoffice.dossier_generate_result(dossier=dossier, actor=staff.specialist)
+    dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
+    dossier_generate_result(dossier=dossier, actor=staff.specialist)
     dossier.refresh_from_db()
-    backoffice.dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
+    dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
     dossier.refresh_from_db()
-    backoffice.dossier_approve(dossier=dossier, actor=staff.leader)
+    dossier_approve(dossier=dossier, actor=staff.leader)
 
     def local(day, hour, minute=0):
         return dt.datetime(2026, 12, day, hour, minute, tzinfo=HANOI)

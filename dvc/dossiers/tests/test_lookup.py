@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from dvc.accounts.tests.factories import UserFactory
-from dvc.dossiers.selectors import mask_name
+from dvc.dossiers.citizen.drafting import dossier_start
+from dvc.dossiers.citizen.selectors import mask_name
 
 pytestmark = pytest.mark.django_db
 URL = reverse("dossiers:lookup")
@@ -45,11 +46,10 @@ def test_unknown_code_says_so(client):
 
 def test_drafts_are_never_found(client):
     from dvc.catalog.models import Procedure
-    from dvc.dossiers import services
     from dvc.dossiers.tests.factories import commune_centre
 
     user = UserFactory(id_number="001085088888")
-    services.dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.004873"), agency=commune_centre())
+    dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.004873"), agency=commune_centre())
     html = client.get(URL, {"cccd": "001085088888", "captcha_0": "x", "captcha_1": "PASSED"}).content.decode()
     assert "Không tìm thấy hồ sơ" in html
 

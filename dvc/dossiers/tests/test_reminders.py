@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from dvc.accounts.tests.factories import UserFactory
-from dvc.dossiers import backoffice
+from dvc.dossiers.backoffice.intake import dossier_receive
+from dvc.dossiers.backoffice.reminders import deadline_reminders_send
 from dvc.dossiers.models import Dossier
 from dvc.dossiers.tasks import next_reminder_moment, schedule_deadline_reminders, send_deadline_reminders
 from dvc.dossiers.tests.factories import agency_staff, commune_centre
@@ -20,13 +21,11 @@ def test_officers_are_told_what_is_overdue_or_due_soon(submitted_dossier, mailou
     for user in (staff.officer, staff.specialist, staff.leader):
         user.email = f"{user.id_number}@example.vn"
         user.save()
-    late = backoffice.dossier_receive(dossier=submitted_dossier(UserFactory(), agency=agency), actor=staff.officer)
+    late = dossier_receive(dossier=submitted_dossier(UserFactory(), agency=agency), actor=staff.officer)
     Dossier.objects.filter(pk=late.pk).update(due_at=timezone.now() - dt.timedelta(days=1))
-    calm = backoffice.dossier_receive(
-        dossier=submitted_dossier(UserFactory(), agency=agency, key="k2"), actor=staff.officer
-    )
+    calm = dossier_receive(dossier=submitted_dossier(UserFactory(), agency=agency, key="k2"), actor=staff.officer)
     Dossier.objects.filter(pk=calm.pk).update(due_at=timezone.now() + dt.timedelta(days=30))
-    assert backoffice.deadline_reminders_send() == 2  # the specialist has nothing assigned
+    assert deadline_reminders_send() == 2  # the specialist has nothing assigned
     tasks()
     recipients = sorted(m.to[0] for m in mailoutbox)
     assert recipients == sorted([staff.officer.email, staff.leader.email])

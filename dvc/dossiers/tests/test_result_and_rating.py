@@ -1,37 +1,19 @@
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from dvc.accounts.tests.factories import UserFactory
-from dvc.dossiers import services
+from dvc.dossiers.citizen.aftercare import dossier_rate
 from dvc.dossiers.models import Dossier, Rating
-from dvc.dossiers.tests.factories import PDF_BYTES
+from dvc.dossiers.tests.factories import DossierFactory
 from dvc.errors import Conflict, InvalidInput
-from dvc.vault.models import StoredFile
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def with_result(submitted_dossier):
-    citizen, officer = UserFactory(), UserFactory()
-    dossier = submitted_dossier(citizen)
-    Dossier.objects.filter(pk=dossier.pk).update(
-        status=Dossier.Status.PROCESSING
-    )  # receiving comes with the back office
-    stored = StoredFile(
-        owner=officer,
-        original_name="ket-qua.pdf",
-        kind="pdf",
-        content_type="application/pdf",
-        size=len(PDF_BYTES),
-        sha256="0" * 64,
-    )
-    stored.file.save("ket-qua.pdf", ContentFile(PDF_BYTES), save=True)
-    dossier.refresh_from_db()
-    services.dossier_attach_result(dossier=dossier, actor=officer, stored=stored)
-    dossier.refresh_from_db()
-    return citizen, dossier
+def with_result():
+    dossier = DossierFactory(result_ready=True)
+    return dossier.applicant, dossier
 
 
 def test_the_result_downloads_and_lands_in_the_vault(client, with_result, outbox, tasks):
@@ -62,11 +44,11 @@ def test_one_rating_per_dossier_after_the_result(client, with_result):
 def test_rating_needs_a_result_and_valid_scores(submitted_dossier, with_result):
     citizen, dossier = with_result
     with pytest.raises(InvalidInput):
-        services.dossier_rate(
+        dossier_rate(
             dossier=dossier, actor=citizen, overall=6, timeliness=1, attitude=1, publicity=1, trips=0, comment=""
         )
     early = submitted_dossier(UserFactory(), key="early")
     with pytest.raises(Conflict, match="đã có kết quả"):
-        services.dossier_rate(
+        dossier_rate(
             dossier=early, actor=early.applicant, overall=5, timeliness=5, attitude=5, publicity=5, trips=0, comment=""
         )

@@ -3,7 +3,7 @@
 import pytest
 
 from dvc.accounts.tests.factories import UserFactory
-from dvc.dossiers.results import result_body, result_pdf
+from dvc.dossiers.documents.result import result_body, result_pdf
 from dvc.dossiers.tests.factories import commune_centre
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
 from dvc.catalog.printable import filled_form_pdf
-from dvc.dossiers import services
+from dvc.dossiers.citizen.drafting import dossier_start
+from dvc.dossiers.citizen.sending import submission_problems
+from dvc.dossiers.citizen.signing import dossier_attach_signed_form
 from dvc.dossiers.tests.factories import commune_centre, sign_as
 from dvc.errors import InvalidInput
 from dvc.vault import pki
@@ -22,9 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def draft():
     user = UserFactory(full_name="Nguyễn Văn An", id_number="001085012345")
-    dossier = services.dossier_start(
-        applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre()
-    )
+    dossier = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre())
     return user, dossier, filled_form_pdf(dossier.procedure, dossier.form_data)
 
 
@@ -41,7 +41,7 @@ def rogue_ca():
 
 
 def attach(user, dossier, data):
-    return services.dossier_attach_signed_form(dossier=dossier, actor=user, upload=SimpleUploadedFile("ky.pdf", data))
+    return dossier_attach_signed_form(dossier=dossier, actor=user, upload=SimpleUploadedFile("ky.pdf", data))
 
 
 def test_a_good_signature_is_accepted_and_pdfsig_agrees(draft, tmp_path):
@@ -99,7 +99,7 @@ def test_an_unsigned_pdf_is_refused(draft):
 
 def test_a_procedure_requiring_a_signature_cannot_be_sent_without_one(draft):
     _user, dossier, _pdf = draft
-    assert "signed_form" in services.submission_problems(dossier)
+    assert "signed_form" in submission_problems(dossier)
 
 
 def test_remote_signing_with_the_built_in_provider_confirmed_by_otp(client, draft, outbox, tmp_path):
@@ -123,7 +123,7 @@ def test_remote_signing_with_the_built_in_provider_confirmed_by_otp(client, draf
     assert "Chữ ký số hợp lệ" in response.content.decode()
     dossier.refresh_from_db()
     assert dossier.signed_by == user.full_name
-    assert "signed_form" not in services.submission_problems(dossier)
+    assert "signed_form" not in submission_problems(dossier)
     # The session is spent: the same code cannot sign again.
     again = client.post(session_url, {"otp": code})
     assert "không còn hiệu lực" in again.content.decode() or "đã được sử dụng" in again.content.decode()

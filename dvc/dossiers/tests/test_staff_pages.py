@@ -16,7 +16,14 @@ from pypdf import PdfReader
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
-from dvc.dossiers import backoffice
+from dvc.dossiers.backoffice.appraisal import (
+    dossier_assign,
+    dossier_generate_result,
+    dossier_propose,
+    dossier_request_supplement,
+)
+from dvc.dossiers.backoffice.decision import dossier_approve
+from dvc.dossiers.backoffice.intake import dossier_receive
 from dvc.dossiers.models import Dossier, IssuedResult
 from dvc.dossiers.tests.factories import agency_staff, commune_centre, photo_upload
 
@@ -60,7 +67,7 @@ def test_the_whole_journey_through_the_pages(client, office, submitted_dossier, 
     client.force_login(staff.officer)
     page = client.post(act("tiep-nhan"), follow=True).content.decode()
     assert "Đã tiếp nhận hồ sơ" in page
-    client.post(act("giao"), {"specialist": staff.specialist.pk})
+    client.post(act("giao"), {"specialist": staff.specialist.id_number})
     # The specialist drafts the result from the template and proposes it.
     client.force_login(staff.specialist)
     assert dossier.code in client.get(reverse("staff:queue") + "?hang=duoc-giao").content.decode()
@@ -145,9 +152,9 @@ def test_the_queue_costs_the_same_queries_for_3_or_30_dossiers(client, office, s
     for n in range(27):
         dossier = submitted_dossier(UserFactory(), agency=agency, key=f"b{n}")
         if n % 3 == 0:
-            backoffice.dossier_receive(dossier=dossier, actor=staff.officer)
+            dossier_receive(dossier=dossier, actor=staff.officer)
         if n % 9 == 0:
-            backoffice.dossier_assign(dossier=dossier, actor=staff.leader, specialist=staff.specialist)
+            dossier_assign(dossier=dossier, actor=staff.leader, specialist=staff.specialist)
     with CaptureQueriesContext(connection) as many:
         html = client.get(url).content.decode()
     assert html.count("/can-bo/ho-so/") == 30
@@ -181,8 +188,8 @@ def test_an_online_dossier_left_8_working_hours_is_flagged(client, office, submi
 def test_forms_and_register_export(client, office, submitted_dossier):
     agency, staff = office
     dossier = submitted_dossier(UserFactory(full_name="Nguyễn Văn An"), agency=agency)
-    backoffice.dossier_receive(dossier=dossier, actor=staff.officer)
-    backoffice.dossier_ask_supplement(dossier=dossier, actor=staff.officer, requirements=[], note="Thiếu trang 2")
+    dossier_receive(dossier=dossier, actor=staff.officer)
+    dossier_request_supplement(dossier=dossier, actor=staff.officer, requirements=[], note="Thiếu trang 2")
     client.force_login(staff.officer)
     texts = {}
     for name in ("mau-01", "mau-02", "mau-06"):
@@ -250,11 +257,11 @@ def test_counter_intake_without_javascript_lists_the_chosen_provinces_communes(c
 def _approved(office, submitted_dossier):
     agency, staff = office
     dossier = submitted_dossier(UserFactory(full_name="Nguyễn Văn An"), agency=agency)
-    dossier = backoffice.dossier_receive(dossier=dossier, actor=staff.officer)
-    dossier = backoffice.dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
-    dossier = backoffice.dossier_generate_result(dossier=dossier, actor=staff.specialist)
-    dossier = backoffice.dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
-    return backoffice.dossier_approve(dossier=dossier, actor=staff.leader)
+    dossier = dossier_receive(dossier=dossier, actor=staff.officer)
+    dossier = dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
+    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist)
+    dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
+    return dossier_approve(dossier=dossier, actor=staff.leader)
 
 
 def test_the_signed_result_verifies_on_the_public_page_and_with_pdfsig(client, office, submitted_dossier, tmp_path):

@@ -5,7 +5,9 @@ from django.db import close_old_connections, connection
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
-from dvc.dossiers import services
+from dvc.dossiers.citizen.drafting import dossier_save_draft, dossier_start
+from dvc.dossiers.citizen.papers import dossier_attach
+from dvc.dossiers.citizen.sending import dossier_submit
 from dvc.dossiers.models import Dossier
 from dvc.dossiers.tests.factories import MARITAL_ANSWERS, commune_centre, ensure_catalog, photo_upload
 from dvc.errors import Conflict, InvalidInput
@@ -16,11 +18,11 @@ pytestmark = pytest.mark.django_db
 def test_the_same_idempotency_key_returns_the_first_dossier(submitted_dossier):
     user = UserFactory()
     first = submitted_dossier(user, key="same-key")
-    again = services.dossier_submit(dossier=first, actor=user, idempotency_key="same-key")
+    again = dossier_submit(dossier=first, actor=user, idempotency_key="same-key")
     assert again.pk == first.pk and Dossier.objects.filter(code__isnull=False).count() == 1
     # A second draft sent with a key already used answers with the first dossier and stays a draft.
-    other = services.dossier_start(applicant=user, procedure=first.procedure, agency=first.agency)
-    assert services.dossier_submit(dossier=other, actor=user, idempotency_key="same-key").pk == first.pk
+    other = dossier_start(applicant=user, procedure=first.procedure, agency=first.agency)
+    assert dossier_submit(dossier=other, actor=user, idempotency_key="same-key").pk == first.pk
     other.refresh_from_db()
     assert other.status == Dossier.Status.DRAFT and other.code is None
 
@@ -29,9 +31,9 @@ def test_a_sent_dossier_cannot_be_sent_again_or_edited(submitted_dossier):
     user = UserFactory()
     dossier = submitted_dossier(user)
     with pytest.raises(Conflict):
-        services.dossier_submit(dossier=dossier, actor=user, idempotency_key="another")
+        dossier_submit(dossier=dossier, actor=user, idempotency_key="another")
     with pytest.raises(Conflict):
-        services.dossier_save_draft(
+        dossier_save_draft(
             dossier=dossier, actor=user, form_data={}, submission_method="online", result_method="online",
             delivery_address={}, notify_sms=True, notify_email=False,
         )  # fmt: skip
@@ -39,11 +41,9 @@ def test_a_sent_dossier_cannot_be_sent_again_or_edited(submitted_dossier):
 
 def test_an_incomplete_draft_is_not_sent():
     user = UserFactory()
-    dossier = services.dossier_start(
-        applicant=user, procedure=Procedure.objects.get(code="1.004873"), agency=commune_centre()
-    )
+    dossier = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.004873"), agency=commune_centre())
     with pytest.raises(InvalidInput) as refused:
-        services.dossier_submit(dossier=dossier, actor=user, idempotency_key="k")
+        dossier_submit(dossier=dossier, actor=user, idempotency_key="k")
     assert "muc_dich" in refused.value.errors
     assert any(key.startswith("requirement-") for key in refused.value.errors)
     dossier.refresh_from_db()
@@ -69,12 +69,12 @@ def test_50_concurrent_submissions_get_50_consecutive_codes():
     drafts = []
     for _ in range(50):
         user = UserFactory()
-        dossier = services.dossier_start(applicant=user, procedure=procedure, agency=agency)
-        services.dossier_save_draft(
+        dossier = dossier_start(applicant=user, procedure=procedure, agency=agency)
+        dossier_save_draft(
             dossier=dossier, actor=user, form_data=MARITAL_ANSWERS, submission_method="online", result_method="online",
             delivery_address={}, notify_sms=False, notify_email=False,
         )  # fmt: skip
-        services.dossier_attach(dossier=dossier, actor=user, requirement=identity, upload=photo_upload())
+        dossier_attach(dossier=dossier, actor=user, requirement=identity, upload=photo_upload())
         drafts.append((user, dossier))
     barrier = threading.Barrier(len(drafts))
     errors = []
@@ -82,7 +82,7 @@ def test_50_concurrent_submissions_get_50_consecutive_codes():
     def send(user, dossier):
         try:
             barrier.wait(timeout=30)
-            services.dossier_submit(dossier=dossier, actor=user, idempotency_key=str(dossier.pk))
+            dossier_submit(dossier=dossier, actor=user, idempotency_key=str(dossier.pk))
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
         finally:

@@ -4,9 +4,11 @@ import pytest
 from django.urls import reverse
 
 from dvc.accounts.tests.factories import UserFactory
-from dvc.dossiers import services
+from dvc.agencies.models import StaffRole
+from dvc.dossiers.backoffice.appraisal import dossier_request_supplement
+from dvc.dossiers.citizen.supplement import dossier_send_supplement
 from dvc.dossiers.models import Dossier, DossierAttachment
-from dvc.dossiers.tests.factories import photo_upload
+from dvc.dossiers.tests.factories import commune_centre, photo_upload, staff_member
 from dvc.errors import Conflict, InvalidInput
 
 pytestmark = pytest.mark.django_db
@@ -14,10 +16,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def asked(submitted_dossier):
-    citizen, officer = UserFactory(), UserFactory(full_name="Cán Bộ Một Cửa")
+    citizen, officer = (
+        UserFactory(),
+        staff_member(commune_centre(), StaffRole.Role.ONE_STOP_OFFICER, full_name="Cán Bộ Một Cửa"),
+    )
     dossier = submitted_dossier(citizen)
     identity = dossier.procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
-    services.dossier_request_supplement(
+    dossier_request_supplement(
         dossier=dossier,
         actor=officer,
         requirements=[identity],
@@ -68,16 +73,16 @@ def test_sending_the_supplement_keeps_the_replaced_file_in_the_history(client, a
 def test_a_supplement_request_needs_a_reason_and_the_right_state(asked, submitted_dossier):
     _citizen, officer, dossier, _identity = asked
     with pytest.raises(Conflict):
-        services.dossier_request_supplement(dossier=dossier, actor=officer, requirements=[], note="Lần nữa")
+        dossier_request_supplement(dossier=dossier, actor=officer, requirements=[], note="Lần nữa")
     other = submitted_dossier(UserFactory(), key="other")
     with pytest.raises(InvalidInput, match="ghi rõ"):
-        services.dossier_request_supplement(dossier=other, actor=officer, requirements=[], note="  ")
+        dossier_request_supplement(dossier=other, actor=officer, requirements=[], note="  ")
     other.refresh_from_db()
     assert other.status == Dossier.Status.SUBMITTED
 
 
 def test_a_draft_cannot_be_asked_for_a_supplement_and_a_sent_one_cannot_be_resent(asked):
     citizen, _officer, dossier, _identity = asked
-    services.dossier_send_supplement(dossier=dossier, actor=citizen)
+    dossier_send_supplement(dossier=dossier, actor=citizen)
     with pytest.raises(Conflict):
-        services.dossier_send_supplement(dossier=dossier, actor=citizen)
+        dossier_send_supplement(dossier=dossier, actor=citizen)

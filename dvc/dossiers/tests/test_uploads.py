@@ -8,7 +8,8 @@ from PIL import Image
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
-from dvc.dossiers import services
+from dvc.dossiers.citizen.drafting import dossier_start
+from dvc.dossiers.citizen.papers import dossier_attach
 from dvc.dossiers.models import DossierAttachment
 from dvc.dossiers.tests.factories import commune_centre, pdf_upload
 from dvc.errors import InvalidInput
@@ -20,11 +21,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def draft():
     user = UserFactory()
-    dossier = services.dossier_start(
-        applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre()
-    )
+    dossier = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre())
     requirement = dossier.procedure.requirements.get(name="Giấy chứng sinh")
-    services.dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("truoc.pdf"))
+    dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("truoc.pdf"))
     return user, dossier, requirement
 
 
@@ -52,9 +51,7 @@ def test_bad_files_are_refused_and_the_draft_is_untouched(draft, name, content, 
     requirement.save()
     files_before = StoredFile.objects.count()
     with pytest.raises(InvalidInput) as refused:
-        services.dossier_attach(
-            dossier=dossier, actor=user, requirement=requirement, upload=SimpleUploadedFile(name, content)
-        )
+        dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=SimpleUploadedFile(name, content))
     assert message in refused.value.errors["file"][0]
     assert StoredFile.objects.count() == files_before
     live = DossierAttachment.objects.filter(dossier=dossier, replaced_at__isnull=True)
@@ -65,14 +62,14 @@ def test_a_file_over_the_size_limit_is_refused(draft):
     user, dossier, requirement = draft
     huge = SimpleUploadedFile("lon.pdf", b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024) + b"\n%%EOF")
     with pytest.raises(InvalidInput) as refused:
-        services.dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=huge)
+        dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=huge)
     assert "lớn quá 10 MB" in refused.value.errors["file"][0]
 
 
 def test_huge_image_dimensions_are_refused(draft):
     user, dossier, requirement = draft
     with pytest.raises(InvalidInput) as refused:
-        services.dossier_attach(
+        dossier_attach(
             dossier=dossier,
             actor=user,
             requirement=requirement,
@@ -107,7 +104,7 @@ def test_upload_page_shows_the_reason_and_keeps_the_earlier_file(client, draft):
 
 def test_replacing_a_file_keeps_the_old_one_in_the_history(draft):
     user, dossier, requirement = draft
-    services.dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("sau.pdf"))
+    dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("sau.pdf"))
     rows = DossierAttachment.objects.filter(dossier=dossier, requirement=requirement).order_by("created_at")
     assert [(a.stored_file.original_name, a.replaced_at is not None) for a in rows] == [
         ("truoc.pdf", True),

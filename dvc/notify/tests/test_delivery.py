@@ -6,8 +6,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.db import transaction
 
+from dvc.notify.delivery import SCRUBBED_BODY
 from dvc.notify.models import Message
-from dvc.notify.services import SCRUBBED_BODY, message_send
+from dvc.notify.services import message_send
 
 pytestmark = pytest.mark.django_db
 

@@ -4,16 +4,16 @@ import pytest
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
-from dvc.dossiers import services
+from dvc.dossiers.citizen.drafting import dossier_start
 from dvc.dossiers.models import Dossier
 from dvc.dossiers.tests.factories import commune_centre
-from dvc.payments.services import fee_lines_for
+from dvc.payments.fees import fee_lines_for
 
 pytestmark = pytest.mark.django_db
 
 
 def draft(code, **changes):
-    dossier = services.dossier_start(
+    dossier = dossier_start(
         applicant=UserFactory(), procedure=Procedure.objects.get(code=code), agency=commune_centre()
     )
     Dossier.objects.filter(pk=dossier.pk).update(**changes)

@@ -8,7 +8,8 @@ from django.db import close_old_connections, connection
 from dvc.accounts.tests.factories import UserFactory
 from dvc.dossiers.models import Dossier
 from dvc.dossiers.tests.factories import ensure_catalog
-from dvc.payments import services, vnpay
+from dvc.payments import vnpay
+from dvc.payments.gateway import payment_start
 from dvc.payments.models import PaymentAttempt, Receipt
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def notice(attempt, *, success=True, amount=None, secret=None, **extra):
 
 
 def started(dossier):
-    attempt, _url = services.payment_start(dossier=dossier, payer=dossier.applicant, ip="127.0.0.1")
+    attempt, _url = payment_start(dossier=dossier, payer=dossier.applicant, ip="127.0.0.1")
     return attempt
 
 

@@ -4,7 +4,10 @@ import pytest
 from django.urls import reverse
 
 from dvc.accounts.tests.factories import UserFactory
-from dvc.dossiers import backoffice
+from dvc.dossiers.backoffice.appraisal import dossier_assign, dossier_generate_result, dossier_propose
+from dvc.dossiers.backoffice.decision import dossier_approve
+from dvc.dossiers.backoffice.delivery import dossier_return_result
+from dvc.dossiers.backoffice.intake import dossier_receive
 from dvc.dossiers.models import Dossier
 from dvc.dossiers.tests.factories import agency_staff, commune_centre
 from dvc.payments.models import PaymentAttempt, Receipt, Refund
@@ -42,20 +45,20 @@ def test_return_waits_for_payment(unpaid):
     agency = commune_centre()
     staff = agency_staff(agency)
     dossier = unpaid(UserFactory(), agency=agency)
-    dossier = backoffice.dossier_receive(dossier=dossier, actor=staff.officer)
-    backoffice.dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
-    dossier = backoffice.dossier_generate_result(dossier=dossier, actor=staff.specialist)
-    dossier = backoffice.dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
-    dossier = backoffice.dossier_approve(dossier=dossier, actor=staff.leader)
+    dossier = dossier_receive(dossier=dossier, actor=staff.officer)
+    dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
+    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist)
+    dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
+    dossier = dossier_approve(dossier=dossier, actor=staff.leader)
     from dvc.errors import Conflict
 
     with pytest.raises(Conflict, match="chưa thanh toán"):
-        backoffice.dossier_return_result(dossier=dossier, actor=staff.officer, method="online")
-    from dvc.payments.services import payment_record_cash
+        dossier_return_result(dossier=dossier, actor=staff.officer, method="online")
+    from dvc.payments.counter import payment_record_cash
 
     payment_record_cash(dossier=dossier, officer=staff.officer)
     dossier.refresh_from_db()
-    assert backoffice.dossier_return_result(dossier=dossier, actor=staff.officer, method="online").status == "returned"
+    assert dossier_return_result(dossier=dossier, actor=staff.officer, method="online").status == "returned"
 
 
 def test_another_agency_cannot_record_payments(client, unpaid):

@@ -10,7 +10,17 @@ from hypothesis import strategies as st
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
-from dvc.dossiers import backoffice, services
+from dvc.dossiers.backoffice.appraisal import (
+    dossier_assign,
+    dossier_generate_result,
+    dossier_propose,
+    dossier_request_supplement,
+)
+from dvc.dossiers.backoffice.decision import dossier_approve, dossier_refuse
+from dvc.dossiers.backoffice.delivery import dossier_extend
+from dvc.dossiers.backoffice.intake import counter_intake, dossier_receive
+from dvc.dossiers.citizen.aftercare import dossier_withdraw
+from dvc.dossiers.citizen.supplement import dossier_send_supplement
 from dvc.dossiers.tests.factories import MARITAL_ANSWERS, agency_staff, commune_centre
 from dvc.stats.models import DailyFigure, MonthlyProvinceFigure, OpenDossiers, OpenMonthly, OpenMonthlyByProvince
 from dvc.stats.selectors import Scope, figures
@@ -26,10 +36,10 @@ def at(monkeypatch, day, hour, month=12):
 
 
 def approve(dossier, staff):
-    dossier = backoffice.dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
-    dossier = backoffice.dossier_generate_result(dossier=dossier, actor=staff.specialist)
-    dossier = backoffice.dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
-    return backoffice.dossier_approve(dossier=dossier, actor=staff.leader)
+    dossier = dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
+    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist)
+    dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
+    return dossier_approve(dossier=dossier, actor=staff.leader)
 
 
 def snapshot():
@@ -48,16 +58,16 @@ def test_the_scenario_gives_the_expected_figures_and_the_rebuild_agrees(monkeypa
     at(monkeypatch, 30, 8, month=11)  # Monday 30/11/2026
     a, b, c, d, e, f, g = (submitted_dossier(UserFactory(), agency=agency, key=f"k{n}") for n in range(7))
     at(monkeypatch, 30, 9, month=11)  # all received at 09:00: due Thursday 3/12 at 17:00 (3 working days)
-    a, b, c, d, e, f = (backoffice.dossier_receive(dossier=x, actor=staff.officer) for x in (a, b, c, d, e, f))
-    services.dossier_withdraw(dossier=g, actor=g.applicant, reason="Nộp nhầm")  # never received
+    a, b, c, d, e, f = (dossier_receive(dossier=x, actor=staff.officer) for x in (a, b, c, d, e, f))
+    dossier_withdraw(dossier=g, actor=g.applicant, reason="Nộp nhầm")  # never received
     at(monkeypatch, 1, 9)  # E waits for papers from Tuesday...
-    e = backoffice.dossier_ask_supplement(dossier=e, actor=staff.specialist, requirements=[], note="Thiếu giấy")
+    e = dossier_request_supplement(dossier=e, actor=staff.specialist, requirements=[], note="Thiếu giấy")
     at(monkeypatch, 2, 10)
     approve(a, staff)  # early
-    backoffice.dossier_extend(dossier=d, actor=staff.specialist, reason="Chờ xác minh", new_due=dt.date(2026, 12, 7))
-    backoffice.dossier_refuse(dossier=f, actor=staff.leader, reason="Không đủ điều kiện")
+    dossier_extend(dossier=d, actor=staff.specialist, reason="Chờ xác minh", new_due=dt.date(2026, 12, 7))
+    dossier_refuse(dossier=f, actor=staff.leader, reason="Không đủ điều kiện")
     at(monkeypatch, 3, 9)  # ... until Thursday: its due date moves two working days, to Monday 7/12
-    e = services.dossier_send_supplement(dossier=e, actor=e.applicant)
+    e = dossier_send_supplement(dossier=e, actor=e.applicant)
     at(monkeypatch, 3, 16)
     approve(b, staff)  # on time
     approve(d, staff)  # before the original due date, but extended: late
@@ -65,7 +75,7 @@ def test_the_scenario_gives_the_expected_figures_and_the_rebuild_agrees(monkeypa
     approve(c, staff)  # late
     approve(e, staff)  # early against its moved due date
     procedure = Procedure.objects.get(code="1.004873")
-    h = backoffice.counter_intake(
+    h = counter_intake(
         actor=staff.officer, agency=agency, procedure=procedure, id_number="001090009999", full_name="Hoàng Văn Chín",
         phone="", birth_date=None, form_data=MARITAL_ANSWERS, result_method="counter",
         scans={procedure.requirements.get(name__startswith="Giấy tờ tùy thân").pk: _photo()},
@@ -110,7 +120,7 @@ PATHS = ("open", "early", "on_time", "late", "refused", "paused", "paused_then_r
 @given(st.lists(st.sampled_from(PATHS), max_size=12))
 def test_parts_add_up_to_the_totals_for_any_mix_of_outcomes(paths):
     from dvc.dossiers.models import DossierEvent
-    from dvc.stats.services import apply
+    from dvc.stats.services import figures_apply
 
     for model in (DailyFigure, OpenDossiers, OpenMonthly):
         model.objects.all().delete()
@@ -132,7 +142,7 @@ def test_parts_add_up_to_the_totals_for_any_mix_of_outcomes(paths):
             "extended": False,
             "paused": paused,
         }
-        apply(DossierEvent(action=action, at=when, data=facts, from_status=before))  # fmt: skip
+        figures_apply(DossierEvent(action=action, at=when, data=facts, from_status=before))  # fmt: skip
 
     for path in paths:
         event("received", received)

@@ -15,14 +15,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def figures_today():
-    from dvc.stats.services import _add, _open
+    from dvc.stats.services import counts_add, open_count_change
 
     agency = commune_centre(name="Trung tâm PVHCC phường Ba Đình")
     procedure = Procedure.objects.get(code="1.004873")
-    _add(timezone.localdate(), agency.pk, procedure.pk, received_online=9, received_counter=1, processed=8, early=5,
+    counts_add(timezone.localdate(), agency.pk, procedure.pk, received_online=9, received_counter=1, processed=8, early=5,
          on_time=2, late=1, processing_days=16, rated=2, overall_sum=9, timeliness_sum=10, attitude_sum=8,
          publicity_sum=9)  # fmt: skip
-    _open(agency.pk, procedure.pk, timezone.localdate() - dt.timedelta(days=3), +1)
+    open_count_change(agency.pk, procedure.pk, timezone.localdate() - dt.timedelta(days=3), +1)
     return agency
 
 

@@ -7,7 +7,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dvc.accounts.tests.factories import UserFactory
-from dvc.dossiers import backoffice
+from dvc.dossiers.backoffice.appraisal import dossier_assign, dossier_generate_result, dossier_propose
+from dvc.dossiers.backoffice.decision import dossier_approve
+from dvc.dossiers.backoffice.intake import dossier_receive
 from dvc.dossiers.tests.factories import agency_staff, commune_centre
 
 pytestmark = pytest.mark.django_db
@@ -17,15 +19,13 @@ pytestmark = pytest.mark.django_db
 def office(submitted_dossier):
     agency = commune_centre()
     staff = agency_staff(agency)
-    done = backoffice.dossier_receive(dossier=submitted_dossier(UserFactory(), agency=agency), actor=staff.officer)
-    done = backoffice.dossier_assign(dossier=done, actor=staff.officer, specialist=staff.specialist)
-    done = backoffice.dossier_generate_result(dossier=done, actor=staff.specialist)
-    done = backoffice.dossier_propose(dossier=done, actor=staff.specialist, decision="approve", note="")
-    backoffice.dossier_approve(dossier=done, actor=staff.leader)
-    waiting = backoffice.dossier_receive(
-        dossier=submitted_dossier(UserFactory(), agency=agency, key="k2"), actor=staff.officer
-    )
-    backoffice.dossier_assign(dossier=waiting, actor=staff.officer, specialist=staff.specialist)
+    done = dossier_receive(dossier=submitted_dossier(UserFactory(), agency=agency), actor=staff.officer)
+    done = dossier_assign(dossier=done, actor=staff.officer, specialist=staff.specialist)
+    done = dossier_generate_result(dossier=done, actor=staff.specialist)
+    done = dossier_propose(dossier=done, actor=staff.specialist, decision="approve", note="")
+    dossier_approve(dossier=done, actor=staff.leader)
+    waiting = dossier_receive(dossier=submitted_dossier(UserFactory(), agency=agency, key="k2"), actor=staff.officer)
+    dossier_assign(dossier=waiting, actor=staff.officer, specialist=staff.specialist)
     return agency, staff
 
 

@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
-from dvc.dossiers import services
+from dvc.dossiers.citizen.drafting import dossier_start
+from dvc.dossiers.citizen.papers import dossier_attach
 from dvc.dossiers.models import DossierAttachment
 from dvc.dossiers.tests.factories import PDF_BYTES, commune_centre, pdf_upload
 from dvc.vault.models import StoredFile
@@ -71,9 +72,7 @@ def bucket(s3_server, settings):
 @pytest.fixture
 def draft():
     user = UserFactory()
-    dossier = services.dossier_start(
-        applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre()
-    )
+    dossier = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre())
     return user, dossier, dossier.procedure.requirements.get(name="Giấy chứng sinh")
 
 
@@ -97,8 +96,8 @@ def test_an_upload_lands_in_the_bucket_and_downloads_only_for_its_owner(client, 
 
 def test_the_same_name_twice_keeps_both_files(bucket, draft):
     user, dossier, requirement = draft
-    first = services.dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("a.pdf"))
-    second = services.dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("a.pdf"))
+    first = dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("a.pdf"))
+    second = dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("a.pdf"))
     assert first.stored_file.file.name != second.stored_file.file.name
     assert len(bucket.list_objects_v2(Bucket=BUCKET)["Contents"]) == 2
 
@@ -122,7 +121,7 @@ def test_a_store_that_does_not_answer_refuses_the_upload_clearly_and_keeps_the_d
 
 def test_a_download_while_the_store_is_down_is_a_503_not_a_500(client, bucket, draft, settings, free_port):
     user, dossier, requirement = draft
-    attachment = services.dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload())
+    attachment = dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload())
     settings.STORAGES = {**settings.STORAGES, "default": _s3_storage(f"http://127.0.0.1:{free_port()}")}
     client.force_login(user)
     page = client.get(reverse("dossiers:attachment", args=[dossier.pk, attachment.pk]))

@@ -3,9 +3,11 @@ from django.urls import reverse
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
-from dvc.dossiers import services
+from dvc.dossiers.citizen.drafting import dossier_start
+from dvc.dossiers.citizen.papers import dossier_attach, vault_choices
 from dvc.dossiers.models import DossierAttachment
 from dvc.dossiers.tests.factories import commune_centre, photo_upload
+from dvc.vault.models import StoredFile
 
 pytestmark = pytest.mark.django_db
 
@@ -16,20 +18,20 @@ def citizen_with_id_card():
     user = UserFactory()
     agency = commune_centre()
     procedure = Procedure.objects.get(code="1.004873")
-    first = services.dossier_start(applicant=user, procedure=procedure, agency=agency)
+    first = dossier_start(applicant=user, procedure=procedure, agency=agency)
     identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
-    services.dossier_attach(dossier=first, actor=user, requirement=identity, upload=photo_upload("cccd.jpg"))
+    dossier_attach(dossier=first, actor=user, requirement=identity, upload=photo_upload("cccd.jpg"))
     return user, agency
 
 
 def test_a_paper_given_once_is_offered_again(client, citizen_with_id_card):
     user, agency = citizen_with_id_card
     client.force_login(user)
-    second = services.dossier_start(applicant=user, procedure=Procedure.objects.get(code="2.000635"), agency=agency)
+    second = dossier_start(applicant=user, procedure=Procedure.objects.get(code="2.000635"), agency=agency)
     requirement = second.procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
     page = client.get(reverse("dossiers:edit", args=[second.pk])).content.decode()
     assert "Có sẵn trong kho dữ liệu của bạn" in page and "cccd.jpg" in page
-    stored = services.vault_choices(dossier=second, requirement=requirement)[0]
+    stored = vault_choices(dossier=second, requirement=requirement)[0]
     client.post(
         reverse("dossiers:use_from_vault", args=[second.pk]), {"requirement": requirement.pk, "stored_file": stored.pk}
     )
@@ -43,7 +45,7 @@ def test_the_vault_page_lists_my_papers_only(client, citizen_with_id_card):
     client.force_login(user)
     html = client.get(reverse("vault:mine")).content.decode()
     assert "cccd.jpg" in html
-    stored = services.StoredFile.objects.get(owner=user)
+    stored = StoredFile.objects.get(owner=user)
     assert client.get(reverse("vault:download", args=[stored.pk])).status_code == 200
     client.force_login(stranger)
     assert "cccd.jpg" not in client.get(reverse("vault:mine")).content.decode()
@@ -53,9 +55,9 @@ def test_the_vault_page_lists_my_papers_only(client, citizen_with_id_card):
 def test_someone_elses_vault_file_cannot_be_used(client, citizen_with_id_card):
     owner, agency = citizen_with_id_card
     stranger = UserFactory()
-    draft = services.dossier_start(applicant=stranger, procedure=Procedure.objects.get(code="2.000635"), agency=agency)
+    draft = dossier_start(applicant=stranger, procedure=Procedure.objects.get(code="2.000635"), agency=agency)
     requirement = draft.procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
-    stored = services.StoredFile.objects.get(owner=owner)
+    stored = StoredFile.objects.get(owner=owner)
     client.force_login(stranger)
     response = client.post(
         reverse("dossiers:use_from_vault", args=[draft.pk]), {"requirement": requirement.pk, "stored_file": stored.pk}

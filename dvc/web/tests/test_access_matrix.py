@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from dvc.accounts.services import api_token_create
 from dvc.accounts.tests.factories import UserFactory
-from dvc.dossiers import backoffice
+from dvc.dossiers.backoffice.intake import dossier_receive
 from dvc.dossiers.models import AuditEntry, DossierAttachment, DossierEvent
 from dvc.dossiers.tests.factories import agency_staff, commune_centre
 
@@ -88,7 +88,7 @@ def world(submitted_dossier):
     staff = agency_staff(agency)
     owner = UserFactory(full_name="Nguyễn Văn Chủ")
     dossier = submitted_dossier(owner, agency=agency)
-    dossier = backoffice.dossier_receive(dossier=dossier, actor=staff.officer)
+    dossier = dossier_receive(dossier=dossier, actor=staff.officer)
     other_agency = commune_centre(code="000.09.09.H26")
     return {
         "dossier": dossier,

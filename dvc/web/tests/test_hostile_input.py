@@ -17,7 +17,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
-from dvc.dossiers import backoffice, services
+from dvc.dossiers.backoffice.decision import dossier_refuse
+from dvc.dossiers.citizen.drafting import dossier_start
+from dvc.dossiers.citizen.papers import dossier_attach
 from dvc.dossiers.models import DossierAttachment
 from dvc.dossiers.tests.factories import MARITAL_ANSWERS, agency_staff, commune_centre
 from dvc.errors import InvalidInput
@@ -91,7 +93,7 @@ def test_what_a_citizen_types_reaches_the_officer_escaped(client, submitted_doss
     dossier = submitted_dossier(citizen, agency=agency)
     dossier.form_data = {**MARITAL_ANSWERS, "muc_dich": XSS}
     dossier.save(update_fields=["form_data"])
-    backoffice.dossier_refuse(dossier=dossier, actor=staff.leader, reason=XSS)
+    dossier_refuse(dossier=dossier, actor=staff.leader, reason=XSS)
     client.force_login(staff.officer)
     _clean(client.get(f"/can-bo/ho-so/{dossier.pk}/"))
     _clean(client.get("/can-bo/?hang=tat-ca&q=" + XSS[:20]))
@@ -105,7 +107,7 @@ def test_what_a_citizen_types_reaches_the_officer_escaped(client, submitted_doss
 def draft():
     user = UserFactory()
     procedure = Procedure.objects.get(code="1.004873")
-    dossier = services.dossier_start(applicant=user, procedure=procedure, agency=commune_centre())
+    dossier = dossier_start(applicant=user, procedure=procedure, agency=commune_centre())
     requirement = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
     requirement.accepted_types = ["pdf", "jpg", "png", "docx"]
     requirement.save()
@@ -142,7 +144,7 @@ def test_attack_files_are_refused_and_nothing_is_kept(client, draft, monkeypatch
     assert response.status_code < 500
     assert not DossierAttachment.objects.filter(dossier=dossier).exists()
     with pytest.raises(InvalidInput):
-        services.dossier_attach(
+        dossier_attach(
             dossier=dossier, actor=user, requirement=requirement, upload=SimpleUploadedFile(name, ATTACKS[name])
         )
 
@@ -150,9 +152,7 @@ def test_attack_files_are_refused_and_nothing_is_kept(client, draft, monkeypatch
 def test_a_pdf_with_html_inside_is_only_ever_served_as_a_sandboxed_download(client, draft):
     user, dossier, requirement = draft
     polyglot = b"%PDF-1.4\n<html><script>alert(1)</script></html>\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
-    services.dossier_attach(
-        dossier=dossier, actor=user, requirement=requirement, upload=SimpleUploadedFile("x.pdf", polyglot)
-    )
+    dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=SimpleUploadedFile("x.pdf", polyglot))
     attachment = DossierAttachment.objects.get(dossier=dossier)
     client.force_login(user)
     response = client.get(f"/ho-so/{dossier.pk}/dinh-kem/{attachment.pk}/")

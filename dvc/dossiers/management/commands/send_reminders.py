@@ -1,7 +1,7 @@
 """E-mail officers and leaders the dossiers that are overdue or due within 2 working days.
 
 ``run_portal`` books this daily at 07:00 through the task worker; in production a worker does the same, or run
-this command from cron.
+this command from cron. Either way a day's reminders go out once: a second run the same day sends nothing.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from dvc.dossiers.backoffice import deadline_reminders_send
+from dvc.dossiers.backoffice.reminders import deadline_reminders_send
 
 
 class Command(BaseCommand):
@@ -18,4 +18,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sent = deadline_reminders_send()
-        self.stdout.write(f"{sent} reminder e-mail(s) queued.")
+        self.stdout.write(f"{sent} reminder e-mail(s) queued (none when today's were already sent).")

@@ -6,7 +6,7 @@ with a minute-by-minute sweep that puts lost work back in the queue.
 - A worker killed in the middle of a task leaves that task claimed forever. The sweep re-enqueues pending
   messages whose delivery lease has run out: delivery claims each message, so a message already sent is never
   sent twice. It also books the recurring jobs (deadline reminders, payment reconciliation) if their next run is
-  missing.
+  missing, and deletes the rate-limit windows that ended more than a day ago.
 """
 
 from __future__ import annotations
@@ -22,22 +22,24 @@ from django.db import InterfaceError, OperationalError, close_old_connections, c
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from dvc.accounts.throttle import counters_purge
+from dvc.dossiers.tasks import schedule_deadline_reminders
+from dvc.notify.services import messages_requeue_stranded
+from dvc.payments.tasks import schedule_reconciliation
+
 logger = logging.getLogger("dvc.worker")
 SWEEP_EVERY = 60  # seconds
 STRANDED_AFTER = dt.timedelta(minutes=2)
 
 
 def sweep() -> None:
-    """Put lost work back: stranded messages, and the recurring jobs' next runs."""
-    from dvc.dossiers.tasks import schedule_deadline_reminders
-    from dvc.notify.services import messages_requeue_stranded
-    from dvc.payments.tasks import schedule_reconciliation
-
+    """Put lost work back (stranded messages, the recurring jobs' next runs) and drop ended rate-limit windows."""
     requeued = messages_requeue_stranded(older_than=STRANDED_AFTER)
     if requeued:
         logger.warning("re-enqueued %d message(s) whose delivery task was lost", requeued)
     schedule_deadline_reminders()
     schedule_reconciliation()
+    counters_purge()
 
 
 def _sweeper(stop: threading.Event) -> None:

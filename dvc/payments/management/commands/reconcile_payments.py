@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from dvc.payments.services import reconcile
+from dvc.payments.gateway import reconcile
 
 
 class Command(BaseCommand):

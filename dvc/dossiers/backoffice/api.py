@@ -1,0 +1,217 @@
+"""Back-office endpoints for officers (Bearer token): queues, one dossier, and its transitions.
+
+The same services as the staff pages; an officer acts only on the dossiers of agencies where they hold a role
+(403 otherwise), and a citizen without a role gets 403 on every endpoint here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from dvc.accounts.auth import authed_user, bearer
+from dvc.accounts.models import User
+from dvc.accounts.throttle import client_ip
+from dvc.agencies.models import Agency
+from dvc.dossiers.backoffice import queues
+from dvc.dossiers.backoffice.actions import BY_API, ActionInput
+from dvc.dossiers.backoffice.audit import audit
+from dvc.dossiers.backoffice.permissions import staff_agencies
+from dvc.dossiers.models import Dossier
+from dvc.errors import Forbidden, InvalidInput
+
+router = Router(tags=["Một cửa (cán bộ)"])
+_ERRORS = {400: dict, 401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
+
+
+class StaffRowOut(Schema):
+    id: uuid.UUID
+    code: str | None
+    procedure: str
+    procedure_name: str
+    agency: str
+    applicant_name: str
+    channel: str
+    status: str
+    stage: str
+    assigned_to: str | None
+    submitted_at: dt.datetime | None
+    due_at: dt.datetime | None
+    extended_until: dt.datetime | None
+    working_days_left: int | None
+    overdue: bool
+    late_acknowledgement: bool = Field(description="Hồ sơ trực tuyến quá 8 giờ làm việc chưa được tiếp nhận")
+
+
+class PageOut(Schema):
+    count: int
+    count_capped: bool = Field(description="Có nhiều hơn số đếm: hãy lọc thêm")
+    page: int
+    pages: int
+    results: list[StaffRowOut]
+
+
+class StaffEventOut(Schema):
+    at: dt.datetime
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+    actor: str | None
+
+
+class StaffDossierOut(StaffRowOut):
+    applicant: dict[str, Any]
+    form_data: dict[str, Any]
+    proposal: str
+    proposal_note: str
+    paused_days: int
+    decision_note: str
+    fee_status: str
+    result_method: str
+    events: list[StaffEventOut]
+
+
+class ActionIn(Schema):
+    note: str = Field(default="", max_length=5000)
+    reason: str = Field(default="", max_length=5000)
+    requirements: list[int] = Field(default_factory=list, description="Giấy tờ cần bổ sung (id yêu cầu)")
+    specialist: str = Field(default="", max_length=16, description="Số định danh chuyên viên được giao")
+    decision: str = Field(default="", description="approve | refuse (đề xuất)")
+    method: str = Field(default="", description="online | counter | post (trả kết quả)")
+    new_due: dt.date | None = Field(default=None, description="Ngày hẹn trả mới (gia hạn)")
+
+
+def _officer(request: HttpRequest) -> tuple[User, dict[int, set[str]]]:
+    user = authed_user(request)
+    agencies = staff_agencies(user)
+    if not agencies:
+        raise Forbidden(_("Chức năng này chỉ dành cho cán bộ tiếp nhận, xử lý hồ sơ."))
+    return user, agencies
+
+
+def _row(row: queues.Row) -> StaffRowOut:
+    d = row.dossier
+    return StaffRowOut(
+        id=d.pk,
+        code=d.code,
+        procedure=d.procedure.code,
+        procedure_name=d.procedure.name,
+        agency=d.agency.code,
+        applicant_name=d.applicant_data.get("full_name", ""),
+        channel=d.channel,
+        status=d.status,
+        stage=d.stage,
+        assigned_to=d.assigned_to.full_name if d.assigned_to else None,
+        submitted_at=d.submitted_at,
+        due_at=d.due_at,
+        extended_until=d.extended_until,
+        working_days_left=row.days_left,
+        overdue=row.overdue,
+        late_acknowledgement=row.late_acknowledgement,
+    )
+
+
+@router.get("/backoffice/dossiers", auth=bearer, response={200: PageOut, **_ERRORS}, summary="Hàng đợi hồ sơ")
+def dossier_queue(
+    request: HttpRequest,
+    queue: str = "tat-ca",
+    agency: str = "",
+    status: str = "",
+    procedure: str = "",
+    q: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    page: int = 1,
+) -> PageOut:
+    """Queues: moi, duoc-giao, cho-duyet, dang-xu-ly, sap-den-han, qua-han, cho-bo-sung, cho-tra, tat-ca."""
+    user, mine = _officer(request)
+    agency_ids = list(mine)
+    if agency:
+        found = Agency.objects.filter(code=agency[:32]).values_list("pk", flat=True).first()
+        if found not in mine:
+            raise Forbidden(_("Bạn không có vai trò ở cơ quan này."))
+        agency_ids = [found]
+    if queue not in queues.QUEUE_SLUGS:
+        raise InvalidInput({"queue": [_("Không có hàng đợi này.")]})
+    found_dossiers = queues.queue(
+        user,
+        queue,
+        agency_ids=agency_ids,
+        procedure=procedure[:32],
+        status=status[:20],
+        date_from=date_from,
+        date_to=date_to,
+        q=q[:100],
+    )
+    found_page = queues.page_of(found_dossiers, page, searching=bool(q.strip()))
+    rows = queues.rows(found_page.dossiers)
+    audit(user, "view_queue", ip=client_ip(request), detail=f"api {queue} {len(rows)}")
+    return PageOut(
+        count=found_page.count,
+        count_capped=found_page.capped,
+        page=found_page.number,
+        pages=found_page.num_pages,
+        results=[_row(r) for r in rows],
+    )
+
+
+def _detail(dossier: Dossier) -> StaffDossierOut:
+    row = queues.rows([dossier])[0]
+    events = [
+        StaffEventOut(
+            at=e.at,
+            action=e.action,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            note=e.note,
+            actor=e.actor.full_name if e.actor else None,
+        )
+        for e in dossier.events.select_related("actor")
+    ]
+    return StaffDossierOut(
+        **_row(row).dict(),
+        applicant=dossier.applicant_data,
+        form_data=dossier.form_data,
+        proposal=dossier.proposal,
+        proposal_note=dossier.proposal_note,
+        paused_days=dossier.paused_days,
+        decision_note=dossier.decision_note,
+        fee_status=dossier.fee_status,
+        result_method=dossier.result_method,
+        events=events,
+    )
+
+
+@router.get(
+    "/backoffice/dossiers/{dossier_id}", auth=bearer, response={200: StaffDossierOut, **_ERRORS}, summary="Một hồ sơ"
+)
+def dossier_detail(request: HttpRequest, dossier_id: uuid.UUID) -> StaffDossierOut:
+    user, _mine = _officer(request)
+    dossier = queues.staff_dossier(user, dossier_id)
+    audit(user, "view", dossier, ip=client_ip(request), detail="api")
+    return _detail(dossier)
+
+
+@router.post(
+    "/backoffice/dossiers/{dossier_id}/{action}",
+    auth=bearer,
+    response={200: StaffDossierOut, **_ERRORS},
+    summary="Xử lý hồ sơ",
+)
+def dossier_act(request: HttpRequest, dossier_id: uuid.UUID, action: str, payload: ActionIn) -> StaffDossierOut:
+    """``action``: receive, request-supplement, refuse, suspend, assign, generate-result, propose, send-back,
+    approve, return-result, extend. Two officers acting at once: one succeeds, the other gets 409 saying who
+    handled the dossier."""
+    user, _mine = _officer(request)
+    found = BY_API.get(action)
+    if found is None:
+        raise InvalidInput({"action": [_("Không có thao tác này.")]})
+    dossier = queues.staff_dossier(user, dossier_id)
+    found.run(dossier, user, ActionInput(**payload.dict()), client_ip(request))
+    return _detail(queues.staff_dossier(user, dossier_id))

@@ -1,0 +1,157 @@
+"""Appraisal (thẩm định): ask for the missing papers, assign a specialist, prepare the draft result, propose a
+decision, and the leader's sending back of a proposal (NĐ 118/2025 Điều 17 and 19)."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dvc.accounts.models import User
+from dvc.catalog.models import DocumentRequirement
+from dvc.dossiers.backoffice.audit import already_handled, audit, required_reason
+from dvc.dossiers.backoffice.permissions import LEADER, SPECIALIST, require, require_appraiser, roles_in
+from dvc.dossiers.documents.result import result_pdf
+from dvc.dossiers.lifecycle.events import record_event
+from dvc.dossiers.lifecycle.messages import notify_applicant
+from dvc.dossiers.lifecycle.states import SUPPLEMENT_FROM
+from dvc.dossiers.models import Dossier, SupplementRequest
+from dvc.errors import Conflict, InvalidInput
+from dvc.vault.models import StoredFile
+from dvc.vault.services import stored_file_from_bytes, stored_file_save
+
+
+def dossier_request_supplement(
+    *, dossier: Dossier, actor: User, requirements: list[DocumentRequirement], note: str, ip: str = ""
+) -> Dossier:
+    """Form 02: one complete written list of what is missing or wrong, and why.
+
+    NĐ 118/2025 Điều 16 khoản 2: an incomplete dossier gets one complete list, never a bare return; asked during
+    processing (Điều 21), the clock stops until the papers come back.
+    """
+    require(actor, dossier, "request_supplement")
+    note = note.strip()
+    if not note:
+        raise InvalidInput({"note": [_("Vui lòng ghi rõ giấy tờ cần bổ sung và lý do.")]})
+    if any(r.procedure_id != dossier.procedure_id for r in requirements):
+        raise InvalidInput({"requirements": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
+    before = dossier.status
+    now = timezone.now()
+    pauses = before == Dossier.Status.PROCESSING
+    with transaction.atomic():
+        if before not in SUPPLEMENT_FROM or not Dossier.objects.filter(pk=dossier.pk, status=before).update(
+            status=Dossier.Status.NEEDS_SUPPLEMENT, paused_at=now if pauses else None, updated_at=now
+        ):
+            raise Conflict(_("Hồ sơ không ở trạng thái có thể yêu cầu bổ sung."), code="not_supplementable")
+        request = SupplementRequest.objects.create(
+            dossier=dossier, requested_by=actor, note=note[:5000], pauses_clock=pauses
+        )
+        request.requirements.set(requirements)
+        dossier.refresh_from_db()
+        record_event(
+            dossier, actor=actor, action="supplement_requested", before=before, after=dossier.status, note=note[:1000]
+        )
+        audit(actor, "request_supplement", dossier, ip=ip)
+        notify_applicant(dossier, "dossier_supplement_requested", extra={"note": note[:300]})
+    return dossier
+
+
+def dossier_assign(*, dossier: Dossier, actor: User, specialist: User, ip: str = "") -> Dossier:
+    """Hand the dossier to a specialist of the agency for appraisal (also to reassign before a proposal).
+
+    NĐ 118/2025 Điều 17: the one-stop section passes the received dossier to the competent unit.
+    """
+    require(actor, dossier, "assign")
+    if not roles_in(specialist, dossier.agency_id) & {SPECIALIST, LEADER}:
+        raise InvalidInput({"specialist": [_("Người được giao phải là chuyên viên của cơ quan.")]})
+    now = timezone.now()
+    with transaction.atomic():
+        if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.PROCESSING, proposal="").update(
+            assigned_to=specialist, assigned_at=now, updated_at=now
+        ):
+            raise already_handled(dossier)
+        dossier.refresh_from_db()
+        record_event(dossier, actor=actor, action="assigned", note=specialist.full_name)
+        audit(actor, "assign", dossier, ip=ip, detail=specialist.id_number)
+    return dossier
+
+
+def dossier_generate_result(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
+    """The draft result from the procedure's template and the dossier's data (unsigned until approval)."""
+    roles = require(actor, dossier, "prepare_result")
+    require_appraiser(dossier, actor, roles)
+    with stored_file_from_bytes(
+        owner=actor,
+        content=result_pdf(dossier),
+        name=f"du-thao-ket-qua-{dossier.code}.pdf",
+        title=dossier.procedure.result_document,
+    ) as stored:
+        return _set_draft_result(dossier, actor=actor, stored=stored, ip=ip)
+
+
+def dossier_upload_result(*, dossier: Dossier, actor: User, upload: UploadedFile, ip: str = "") -> Dossier:
+    """A draft result prepared elsewhere (PDF), signed by the leader on approval."""
+    roles = require(actor, dossier, "prepare_result")
+    require_appraiser(dossier, actor, roles)
+    stored = stored_file_save(
+        owner=actor, upload=upload, allowed=["pdf"], max_bytes=20 * 1024 * 1024, title=dossier.procedure.result_document
+    )
+    return _set_draft_result(dossier, actor=actor, stored=stored, ip=ip)
+
+
+def _set_draft_result(dossier: Dossier, *, actor: User, stored: StoredFile, ip: str) -> Dossier:
+    with transaction.atomic():
+        if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.PROCESSING, proposal="").update(
+            draft_result=stored, updated_at=timezone.now()
+        ):
+            raise already_handled(dossier)
+        dossier.refresh_from_db()
+        record_event(dossier, actor=actor, action="draft_result", note=stored.original_name)
+        audit(actor, "prepare_result", dossier, ip=ip)
+    return dossier
+
+
+def dossier_propose(*, dossier: Dossier, actor: User, decision: str, note: str, ip: str = "") -> Dossier:
+    """The specialist's appraisal: propose to resolve (with a draft result) or to refuse (with the reason).
+
+    NĐ 118/2025 Điều 19 khoản 1: the specialist appraises and proposes; the leader decides.
+    """
+    roles = require(actor, dossier, "propose")
+    require_appraiser(dossier, actor, roles)
+    if decision not in (Dossier.Proposal.APPROVE, Dossier.Proposal.REFUSE):
+        raise InvalidInput({"decision": [_("Vui lòng chọn đề xuất giải quyết hoặc từ chối.")]})
+    note = (note or "").strip()[:5000]
+    if decision == Dossier.Proposal.REFUSE and not note:
+        raise InvalidInput({"note": [_("Vui lòng ghi rõ lý do đề xuất từ chối.")]})
+    if decision == Dossier.Proposal.APPROVE and dossier.draft_result_id is None:
+        raise InvalidInput({"decision": [_("Vui lòng tạo hoặc tải lên dự thảo kết quả trước khi đề xuất.")]})
+    now = timezone.now()
+    with transaction.atomic():
+        if not Dossier.objects.filter(
+            pk=dossier.pk, status=Dossier.Status.PROCESSING, proposal="", assigned_to__isnull=False
+        ).update(proposal=decision, proposal_note=note, proposed_at=now, updated_at=now):
+            raise already_handled(dossier)
+        dossier.refresh_from_db()
+        record_event(
+            dossier, actor=actor, action="proposed", note=f"{dossier.get_proposal_display()}. {note}".strip()[:1000]
+        )
+        audit(actor, "propose", dossier, ip=ip, detail=decision)
+    return dossier
+
+
+def dossier_send_back(*, dossier: Dossier, actor: User, note: str, ip: str = "") -> Dossier:
+    """The leader returns the proposal to the specialist with instructions."""
+    require(actor, dossier, "send_back")
+    note = required_reason(note, "note")
+    with transaction.atomic():
+        if (
+            not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.PROCESSING)
+            .exclude(proposal="")
+            .update(proposal="", proposed_at=None, updated_at=timezone.now())
+        ):
+            raise already_handled(dossier)
+        dossier.refresh_from_db()
+        record_event(dossier, actor=actor, action="sent_back", note=note[:1000])
+        audit(actor, "send_back", dossier, ip=ip)
+    return dossier

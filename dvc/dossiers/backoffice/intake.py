@@ -1,0 +1,154 @@
+"""Intake at the one-stop counter: receive an online dossier, or file a walk-in citizen's dossier on the spot.
+
+NĐ 118/2025 Điều 16: the officer checks the dossier, and for a complete one issues form 01 (giấy tiếp nhận hồ sơ
+và hẹn trả kết quả) with the due date; the clock starts at receipt (Điều 20).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dvc.accounts.models import User
+from dvc.accounts.services import walk_in_account
+from dvc.agencies.models import Agency
+from dvc.catalog import eform
+from dvc.catalog.models import Procedure
+from dvc.dossiers.backoffice.audit import already_handled, audit
+from dvc.dossiers.backoffice.permissions import ALLOWED, require, roles_in
+from dvc.dossiers.lifecycle.applicant import applicant_name_key, applicant_snapshot
+from dvc.dossiers.lifecycle.clock import due_at_receipt
+from dvc.dossiers.lifecycle.codes import next_code
+from dvc.dossiers.lifecycle.events import record_event
+from dvc.dossiers.lifecycle.messages import notify_applicant
+from dvc.dossiers.models import Dossier, DossierAttachment
+from dvc.errors import Forbidden, InvalidInput
+from dvc.formatting import moment_short
+from dvc.payments.fees import fee_lines_set
+from dvc.vault.services import stored_file_save
+
+
+def dossier_receive(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
+    """Receive a valid dossier: the clock starts, the due date is set, form 01 is issued, the applicant told.
+
+    NĐ 118/2025 Điều 16 khoản 3 (receipt and form 01), Điều 20 (the due date counts from receipt).
+    """
+    require(actor, dossier, "receive")
+    now = timezone.now()
+    due = due_at_receipt(dossier, now)
+    with transaction.atomic():
+        if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.SUBMITTED).update(
+            status=Dossier.Status.PROCESSING, received_at=now, received_by=actor, due_at=due, updated_at=now
+        ):
+            raise already_handled(dossier)
+        dossier.refresh_from_db()
+        record_event(
+            dossier,
+            actor=actor,
+            action="received",
+            before=Dossier.Status.SUBMITTED,
+            after=Dossier.Status.PROCESSING,
+            note=_("Hẹn trả kết quả: %(due)s") % {"due": moment_short(due)},
+        )
+        audit(actor, "receive", dossier, ip=ip)
+        notify_applicant(dossier, "dossier_received")
+    return dossier
+
+
+def counter_intake(
+    *,
+    actor: User,
+    agency: Agency,
+    procedure: Procedure,
+    id_number: str,
+    full_name: str,
+    phone: str,
+    birth_date: dt.date | None,
+    form_data: dict[str, Any],
+    scans: dict[int, UploadedFile],
+    result_method: str,
+    ip: str = "",
+) -> Dossier:
+    """An officer files a walk-in citizen's dossier (seed 001): checked, coded and received on the spot.
+
+    NĐ 118/2025 Điều 15 khoản 1 (filing in person at the one-stop section) and Điều 16 (receipt, form 01). A
+    citizen without an account gets an inactive one keyed by their id number; the code reaches them by SMS.
+    """
+    roles = roles_in(actor, agency.pk)
+    if not roles & ALLOWED["counter_intake"]:
+        raise Forbidden()
+    answers = eform.validate_answers(procedure.form_schema or {}, form_data)
+    problems: dict[str, list[str]] = dict(answers.errors)
+    requirements = {r.pk: r for r in procedure.requirements.all()}
+    for requirement in requirements.values():
+        if requirement.required and not requirement.template_is_eform and requirement.pk not in scans:
+            problems.setdefault(f"requirement-{requirement.pk}", []).append(
+                _("Chưa quét: %(name)s.") % {"name": requirement.name}
+            )
+    if result_method not in procedure.result_channels and result_method != Dossier.ResultMethod.COUNTER:
+        problems["result_method"] = [_("Thủ tục này không trả kết quả theo cách đã chọn.")]
+    if problems:
+        raise InvalidInput(problems, message=_("Hồ sơ chưa đủ thông tin. Vui lòng xem các mục được đánh dấu."))
+    now = timezone.now()
+    with transaction.atomic():
+        applicant = walk_in_account(id_number=id_number, full_name=full_name, phone=phone, birth_date=birth_date)
+        snapshot = applicant_snapshot(applicant)
+        snapshot.update(full_name=full_name, phone=phone or snapshot["phone"])
+        if birth_date:
+            snapshot["birth_date"] = birth_date.isoformat()
+        dossier = Dossier.objects.create(
+            procedure=procedure,
+            agency=agency,
+            applicant=applicant,
+            applicant_data=snapshot,
+            applicant_name=applicant_name_key(snapshot),
+            form_data=answers.answers,
+            channel=Dossier.Channel.COUNTER,
+            filed_by=actor,
+            submission_method=Dossier.SubmissionMethod.ONLINE,
+            result_method=result_method,
+            notify_sms=bool(phone),
+            notify_email=False,
+        )
+        for requirement_id, upload in scans.items():
+            requirement = requirements[requirement_id]
+            stored = stored_file_save(
+                owner=applicant,
+                upload=upload,
+                allowed=requirement.accepted_types or ["pdf", "jpg", "png"],
+                max_bytes=requirement.max_size_mb * 1024 * 1024,
+                document_type=requirement.vault_document_type,
+                title=requirement.name,
+            )
+            DossierAttachment.objects.create(dossier=dossier, requirement=requirement, stored_file=stored)
+        code = next_code(agency, timezone.localdate(now))
+        owed = fee_lines_set(dossier)
+        Dossier.objects.filter(pk=dossier.pk).update(
+            code=code,
+            status=Dossier.Status.PROCESSING,
+            submitted_at=now,
+            received_at=now,
+            received_by=actor,
+            due_at=due_at_receipt(dossier, now),
+            fee_status=Dossier.FeeStatus.UNPAID if owed else Dossier.FeeStatus.NOT_REQUIRED,
+        )
+        dossier.refresh_from_db()
+        record_event(
+            dossier, actor=actor, action="created", after=Dossier.Status.DRAFT, note=_("Tiếp nhận trực tiếp tại quầy")
+        )
+        record_event(
+            dossier,
+            actor=actor,
+            action="received",
+            before=Dossier.Status.DRAFT,
+            after=Dossier.Status.PROCESSING,
+            note=_("Hẹn trả kết quả: %(due)s") % {"due": moment_short(dossier.due_at)},
+        )
+        audit(actor, "counter_intake", dossier, ip=ip, detail=procedure.code)
+        notify_applicant(dossier, "dossier_received")
+    return dossier

@@ -1,0 +1,276 @@
+"""The officers' pages: queues, a dossier with the actions the officer's role allows, and its documents.
+
+Every page answers 403 for another agency's dossier; every view of a dossier's personal data is written to the
+audit log. The actions go through the one registry (``actions``) that the API uses too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST
+
+from dvc.accounts.models import User
+from dvc.accounts.throttle import client_ip
+from dvc.agencies.models import Agency, StaffRole
+from dvc.documents.pdf import shown_answer
+from dvc.documents.responses import pdf_response
+from dvc.dossiers.backoffice import queues
+from dvc.dossiers.backoffice.actions import BY_PAGE, ActionInput
+from dvc.dossiers.backoffice.audit import audit
+from dvc.dossiers.backoffice.control_slip import control_steps
+from dvc.dossiers.backoffice.permissions import ALLOWED, roles_in, staff_agencies
+from dvc.dossiers.documents import notices
+from dvc.dossiers.documents.control_slip import control_slip_pdf
+from dvc.dossiers.documents.receipt import receipt_pdf
+from dvc.dossiers.models import Dossier, DossierAttachment
+from dvc.errors import DomainError, Forbidden, InvalidInput
+from dvc.payments.selectors import fee_summary
+from dvc.vault.views import file_response
+
+
+def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Signed in and holding a back-office role somewhere; a ``Forbidden`` from a service becomes a 403 page."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not staff_agencies(request.user):
+            raise PermissionDenied
+        try:
+            return view(request, *args, **kwargs)
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc.message)) from exc
+
+    return wrapper
+
+
+def officer_of(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    officer = officer_of(request)
+    mine = staff_agencies(officer)
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=mine).order_by("name")}
+    chosen = request.GET.get("co_quan", "")
+    agency_ids = [int(chosen)] if chosen.isdigit() and int(chosen) in mine else list(mine)
+    roles = set().union(*(mine[a] for a in agency_ids))
+    available = queues.queues_for(roles)
+    slug = request.GET.get("hang", "")
+    if slug not in {q.slug for q in available}:
+        slug = available[0].slug
+    date_from = date_param(request, "tu_ngay")
+    date_to = date_param(request, "den_ngay")
+    found = queues.queue(
+        officer,
+        slug,
+        agency_ids=agency_ids,
+        procedure=request.GET.get("thu_tuc", "").strip()[:32],
+        status=request.GET.get("trang_thai", ""),
+        date_from=date_from,
+        date_to=date_to,
+        q=request.GET.get("q", "")[:100],
+    )
+    number = request.GET.get("trang", "1")
+    page = queues.page_of(
+        found, int(number) if number.isdigit() else 1, searching=bool(request.GET.get("q", "").strip())
+    )
+    rows = queues.rows(page.dossiers)
+    audit(officer, "view_queue", ip=client_ip(request), detail=f"{slug} {len(rows)}")
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(
+        request,
+        "dossiers/staff/queue.html",
+        {
+            "queues": available,
+            "slug": slug,
+            "rows": rows,
+            "page": page,
+            "agencies": agencies.values(),
+            "chosen": chosen,
+            "statuses": [c for c in Dossier.Status.choices if c[0] != Dossier.Status.DRAFT],
+            "filters": request.GET,
+            "query": query.urlencode(),
+            "can_intake": bool(roles & ALLOWED["counter_intake"]),
+        },
+    )
+
+
+def date_param(request: HttpRequest, name: str) -> dt.date | None:
+    value = request.GET.get(name, "")
+    return parse_date(value) if is_date(value) else None
+
+
+def is_date(value: str | None) -> bool:
+    try:
+        return bool(value) and parse_date(value or "") is not None
+    except ValueError:
+        return False
+
+
+def _answers(dossier: Dossier) -> list[tuple[str, str]]:
+    specs = (dossier.procedure.form_schema or {}).get("fields", [])
+    shown = []
+    for spec in specs:
+        value = dossier.form_data.get(spec["name"])
+        if isinstance(value, dict):
+            text = ", ".join(str(v) for v in value.values() if v)
+        elif isinstance(value, list):
+            text = "; ".join(", ".join(str(v) for v in item.values() if v) for item in value if isinstance(item, dict))
+        else:
+            text = shown_answer(spec, value)
+        if text:
+            shown.append((spec["label"], text))
+    return shown
+
+
+def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
+    officer = officer_of(request)
+    roles = roles_in(officer, dossier.agency_id)
+    allowed = {action for action, who in ALLOWED.items() if who & roles}
+    specialists = (
+        User.objects.filter(
+            staff_roles__agency=dossier.agency,
+            staff_roles__role__in=(StaffRole.Role.SPECIALIST, StaffRole.Role.LEADER),
+            staff_roles__is_active=True,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+    rows = queues.rows([dossier])
+    return {
+        "dossier": dossier,
+        "row": rows[0],
+        "roles": roles,
+        "allowed": allowed,
+        "is_leader": StaffRole.Role.LEADER in roles,
+        "is_appraiser": StaffRole.Role.LEADER in roles or dossier.assigned_to_id == officer.pk,
+        "answers": _answers(dossier),
+        "attachments": dossier.attachments.select_related("requirement", "stored_file").order_by("created_at"),
+        "requirements": dossier.procedure.requirements.all(),
+        "events": dossier.events.select_related("actor"),
+        "supplements": dossier.supplement_requests.select_related("requested_by").prefetch_related("requirements"),
+        "extensions": dossier.extensions.select_related("issued_by"),
+        "steps": control_steps(dossier),
+        "specialists": specialists,
+        "result_methods": Dossier.ResultMethod.choices,
+        "today": timezone.localdate(),
+        "posted": {},
+        "issued": dossier.issued_results.order_by("-signed_at").first(),
+        **fee_summary(dossier, attempts=True),
+        **extra,
+    }
+
+
+@staff_required
+def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    dossier = queues.staff_dossier(request.user, dossier_id)
+    audit(officer_of(request), "view", dossier, ip=client_ip(request))
+    return render(request, "dossiers/staff/detail.html", _detail_context(request, dossier))
+
+
+def _action_input(request: HttpRequest) -> ActionInput:
+    post = request.POST
+    upload = request.FILES.get("file")
+    return ActionInput(
+        note=post.get("note", ""),
+        reason=post.get("reason", ""),
+        requirements=[int(i) for i in post.getlist("requirements") if i.isdigit()],
+        specialist=post.get("specialist", ""),
+        decision=post.get("decision", ""),
+        method=post.get("method", ""),
+        new_due=post.get("new_due", ""),
+        upload=upload if isinstance(upload, UploadedFile) else None,
+        attempt=post.get("attempt", ""),
+        amount=post.get("amount", ""),
+    )
+
+
+@staff_required
+@require_POST
+def act(request: HttpRequest, dossier_id: uuid.UUID, action: str) -> HttpResponse:
+    found = BY_PAGE.get(action)
+    if found is None:
+        raise Http404
+    dossier = queues.staff_dossier(request.user, dossier_id)
+    try:
+        found.run(dossier, officer_of(request), _action_input(request), client_ip(request))
+    except InvalidInput as exc:
+        text = " ".join(t for texts in exc.errors.values() for t in texts) or str(exc.message)
+        context = _detail_context(request, dossier, error_action=action, error=text, posted=request.POST)
+        return render(request, "dossiers/staff/detail.html", context, status=422)
+    except Forbidden:
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("staff:detail", dossier_id=dossier.pk)
+    messages.success(request, str(found.done))
+    return redirect("staff:detail", dossier_id=dossier.pk)
+
+
+@staff_required
+def attachment(request: HttpRequest, dossier_id: uuid.UUID, attachment_id: int) -> HttpResponseBase:
+    dossier = queues.staff_dossier(request.user, dossier_id)
+    found = DossierAttachment.objects.select_related("stored_file").filter(pk=attachment_id, dossier=dossier).first()
+    if found is None:
+        raise Http404
+    audit(officer_of(request), "view_file", dossier, ip=client_ip(request), detail=found.stored_file.original_name)
+    return file_response(found.stored_file)
+
+
+@staff_required
+def document(request: HttpRequest, dossier_id: uuid.UUID, name: str) -> HttpResponseBase:
+    """The dossier's files and one-stop forms: signed form, draft and signed result, forms 01–06."""
+    dossier = queues.staff_dossier(request.user, dossier_id)
+    audit(officer_of(request), "view_document", dossier, ip=client_ip(request), detail=name)
+    if name == "to-khai-ky-so" and dossier.signed_form:
+        return file_response(dossier.signed_form)
+    if name == "du-thao" and dossier.draft_result:
+        return file_response(dossier.draft_result)
+    if name == "ket-qua" and dossier.result_file:
+        return file_response(dossier.result_file)
+    code = dossier.code or "ho-so"
+    if name == "mau-01":
+        return pdf_response(
+            receipt_pdf(dossier, lookup_url=f"{settings.SITE_URL}/tra-cuu/?ma={code}"), f"{code}-mau-01.pdf"
+        )
+    if name == "mau-02":
+        request_ = dossier.supplement_requests.select_related("requested_by").first()
+        if request_ is not None:
+            return pdf_response(notices.supplement_pdf(dossier, request_), f"{code}-mau-02.pdf")
+    if name == "mau-03" and dossier.status == Dossier.Status.REFUSED:
+        return pdf_response(notices.refusal_pdf(dossier, _closing_officer(dossier, "refused")), f"{code}-mau-03.pdf")
+    if name == "mau-04":
+        extension = dossier.extensions.select_related("issued_by").last()
+        if extension is not None:
+            return pdf_response(notices.extension_pdf(dossier, extension), f"{code}-mau-04.pdf")
+    if name == "mau-05" and dossier.status == Dossier.Status.SUSPENDED:
+        return pdf_response(
+            notices.suspension_pdf(dossier, _closing_officer(dossier, "suspended")), f"{code}-mau-05.pdf"
+        )
+    if name == "mau-06":
+        return pdf_response(control_slip_pdf(dossier), f"{code}-mau-06.pdf")
+    raise Http404
+
+
+def _closing_officer(dossier: Dossier, action: str) -> str:
+    event = dossier.events.filter(action=action).select_related("actor").last()
+    return event.actor.full_name if event and event.actor else ""

@@ -1,0 +1,313 @@
+"""Dossier endpoints for citizens (Bearer token) and the public lookup; the same services as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import F, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from dvc.accounts.auth import authed_user, bearer
+from dvc.agencies.models import Agency
+from dvc.catalog import selectors as catalog_selectors
+from dvc.documents.responses import pdf_response
+from dvc.dossiers.citizen import aftercare, drafting, papers, selectors, sending, supplement
+from dvc.dossiers.documents.receipt import receipt_pdf
+from dvc.dossiers.models import Dossier, DossierAttachment
+from dvc.errors import InvalidInput, NotFound
+from dvc.vault.views import file_response
+
+router = Router(tags=["Hồ sơ"])
+
+
+class DossierIn(Schema):
+    procedure: str
+    agency: str
+
+
+class DraftIn(Schema):
+    form_data: dict[str, Any] | None = None
+    submission_method: str | None = None
+    result_method: str | None = None
+    delivery_address: dict[str, Any] | None = None
+    notify_sms: bool | None = None
+    notify_email: bool | None = None
+
+
+class AttachmentOut(Schema):
+    id: int
+    requirement_id: int | None
+    name: str
+    kind: str
+    size: int
+    replaced_at: dt.datetime | None
+
+
+class DossierOut(Schema):
+    id: uuid.UUID
+    code: str | None
+    procedure: str
+    agency: str
+    status: str
+    fee_status: str
+    submission_method: str
+    result_method: str
+    form_data: dict[str, Any]
+    delivery_address: dict[str, Any]
+    notify_sms: bool
+    notify_email: bool
+    submitted_at: dt.datetime | None
+    due_at: dt.datetime | None
+    attachments: list[AttachmentOut]
+    problems: dict[str, list[str]] = Field(default_factory=dict, description="Điều còn thiếu trước khi gửi được")
+
+
+class SubmitIn(Schema):
+    idempotency_key: str = Field(min_length=8, max_length=64)
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+    by_applicant: bool
+
+
+class LookupOut(Schema):
+    code: str
+    procedure: str
+    agency: str
+    applicant: str
+    submitted_at: dt.datetime | None
+    due_at: dt.datetime | None
+    status: str
+
+
+def _out(dossier: Dossier, attachments: Iterable[DossierAttachment] | None = None) -> DossierOut:
+    """``attachments``: given by a list that read every dossier's attachments in one query."""
+    if attachments is None:
+        attachments = dossier.attachments.select_related("stored_file")
+    return DossierOut(
+        id=dossier.pk,
+        code=dossier.code,
+        procedure=getattr(dossier, "procedure_code", None) or dossier.procedure.code,
+        agency=getattr(dossier, "agency_code", None) or dossier.agency.code,
+        status=dossier.status,
+        fee_status=dossier.fee_status,
+        submission_method=dossier.submission_method,
+        result_method=dossier.result_method,
+        form_data=dossier.form_data,
+        delivery_address=dossier.delivery_address,
+        notify_sms=dossier.notify_sms,
+        notify_email=dossier.notify_email,
+        submitted_at=dossier.submitted_at,
+        due_at=dossier.due_at,
+        attachments=[
+            AttachmentOut(
+                id=a.pk,
+                requirement_id=a.requirement_id,
+                name=a.stored_file.original_name,
+                kind=a.stored_file.kind,
+                size=a.stored_file.size,
+                replaced_at=a.replaced_at,
+            )
+            for a in attachments
+        ],
+        problems=sending.submission_problems(dossier) if dossier.status == Dossier.Status.DRAFT else {},
+    )
+
+
+_ERRORS = {400: dict, 401: dict, 404: dict, 409: dict, 422: dict, 429: dict}
+
+
+@router.get("/dossiers", auth=bearer, response={200: list[DossierOut], 401: dict}, summary="Hồ sơ của tôi")
+def my_dossiers(request: HttpRequest, status: str = "") -> list[DossierOut]:
+    # The codes of the procedure and the agency are all the list shows of them: read those two columns, not the
+    # procedures' e-forms and texts, for each of up to 200 dossiers (a draft's check reads its own procedure).
+    found = (
+        selectors.dossiers_of(authed_user(request))
+        .select_related(None)
+        .annotate(procedure_code=F("procedure__code"), agency_code=F("agency__code"))
+    )
+    if status:
+        found = found.filter(status=status[:20])
+    with_files = Prefetch("attachments", DossierAttachment.objects.select_related("stored_file"))
+    return [_out(d, d.attachments.all()) for d in found.prefetch_related(with_files)[:200]]
+
+
+@router.post("/dossiers", auth=bearer, response={201: DossierOut, **_ERRORS}, summary="Tạo hồ sơ (bản nháp)")
+def create(request: HttpRequest, payload: DossierIn) -> Status[DossierOut]:
+    procedure = catalog_selectors.published().filter(code=payload.procedure[:24]).first()
+    agency = Agency.objects.filter(code=payload.agency[:16]).first()
+    if procedure is None:
+        raise InvalidInput({"procedure": [_("Không có thủ tục này.")]})
+    if agency is None:
+        raise InvalidInput({"agency": [_("Không có cơ quan này.")]})
+    dossier = drafting.dossier_start(applicant=authed_user(request), procedure=procedure, agency=agency)
+    return Status(201, _out(dossier))
+
+
+@router.get(
+    "/dossiers/{dossier_id}", auth=bearer, response={200: DossierOut, 401: dict, 404: dict}, summary="Một hồ sơ"
+)
+def detail(request: HttpRequest, dossier_id: uuid.UUID) -> DossierOut:
+    return _out(selectors.dossier_of(authed_user(request), dossier_id))
+
+
+@router.patch("/dossiers/{dossier_id}", auth=bearer, response={200: DossierOut, **_ERRORS}, summary="Sửa bản nháp")
+def patch(request: HttpRequest, dossier_id: uuid.UUID, payload: DraftIn) -> DossierOut:
+    """Saves what is sent, valid or not yet; ``problems`` lists what must still be fixed before submitting."""
+    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    form_data = dossier.form_data if payload.form_data is None else payload.form_data
+    drafting.dossier_save_draft(
+        dossier=dossier,
+        actor=authed_user(request),
+        form_data=form_data,
+        submission_method=payload.submission_method or dossier.submission_method,
+        result_method=payload.result_method or dossier.result_method,
+        delivery_address=dossier.delivery_address if payload.delivery_address is None else payload.delivery_address,
+        notify_sms=dossier.notify_sms if payload.notify_sms is None else payload.notify_sms,
+        notify_email=dossier.notify_email if payload.notify_email is None else payload.notify_email,
+    )
+    dossier.refresh_from_db()
+    return _out(dossier)
+
+
+@router.post(
+    "/dossiers/{dossier_id}/attachments", auth=bearer, response={201: AttachmentOut, **_ERRORS}, summary="Đính kèm tệp"
+)
+def attach(
+    request: HttpRequest, dossier_id: uuid.UUID, requirement: Form[int], file: File[UploadedFile]
+) -> Status[AttachmentOut]:
+    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    found = dossier.procedure.requirements.filter(pk=requirement).first()
+    if found is None:
+        raise InvalidInput({"requirement": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
+    attachment = papers.dossier_attach(dossier=dossier, actor=authed_user(request), requirement=found, upload=file)
+    stored = attachment.stored_file
+    out = AttachmentOut(
+        id=attachment.pk,
+        requirement_id=found.pk,
+        name=stored.original_name,
+        kind=stored.kind,
+        size=stored.size,
+        replaced_at=None,
+    )
+    return Status(201, out)
+
+
+@router.post("/dossiers/{dossier_id}/submit", auth=bearer, response={200: DossierOut, **_ERRORS}, summary="Gửi hồ sơ")
+def submit(request: HttpRequest, dossier_id: uuid.UUID, payload: SubmitIn) -> DossierOut:
+    """Issues the dossier code. Repeating the call with the same ``idempotency_key`` returns the same dossier."""
+    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    return _out(
+        sending.dossier_submit(dossier=dossier, actor=authed_user(request), idempotency_key=payload.idempotency_key)
+    )
+
+
+@router.post("/dossiers/{dossier_id}/withdraw", auth=bearer, response={200: DossierOut, **_ERRORS}, summary="Rút hồ sơ")
+def withdraw(request: HttpRequest, dossier_id: uuid.UUID, payload: WithdrawIn) -> DossierOut:
+    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    return _out(aftercare.dossier_withdraw(dossier=dossier, actor=authed_user(request), reason=payload.reason))
+
+
+@router.get("/dossiers/{dossier_id}/history", auth=bearer, response={200: list[EventOut], 401: dict, 404: dict})
+def history(request: HttpRequest, dossier_id: uuid.UUID) -> list[EventOut]:
+    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    return [
+        EventOut(
+            at=e.at,
+            action=e.action,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            note=e.note,
+            by_applicant=e.actor_id == dossier.applicant_id,
+        )
+        for e in dossier.events.all()
+    ]
+
+
+@router.get(
+    "/dossiers/{dossier_id}/receipt", auth=bearer, response={200: None, 401: dict, 404: dict}, summary="Biên nhận (PDF)"
+)
+def receipt(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    if not dossier.code:
+        raise NotFound()
+    lookup = request.build_absolute_uri(reverse("dossiers:lookup") + f"?ma={dossier.code}")
+    return pdf_response(receipt_pdf(dossier, lookup_url=lookup), f"bien-nhan-{dossier.code}.pdf", download=True)
+
+
+class SupplementOut(Schema):
+    requested_at: dt.datetime
+    note: str
+    requirement_ids: list[int]
+
+
+class RatingIn(Schema):
+    overall: int = Field(ge=1, le=5)
+    timeliness: int = Field(ge=1, le=5)
+    attitude: int = Field(ge=1, le=5)
+    publicity: int = Field(ge=1, le=5)
+    trips: int = Field(ge=0, le=3)
+    comment: str = Field(default="", max_length=2000)
+
+
+@router.get(
+    "/dossiers/{dossier_id}/supplement", auth=bearer, response={200: SupplementOut, 401: dict, 404: dict},
+    summary="Nội dung cơ quan yêu cầu bổ sung",
+)  # fmt: skip
+def supplement_request(request: HttpRequest, dossier_id: uuid.UUID) -> SupplementOut:
+    found = selectors.open_supplement(selectors.dossier_of(authed_user(request), dossier_id))
+    if found is None:
+        raise NotFound()
+    return SupplementOut(
+        requested_at=found.requested_at, note=found.note, requirement_ids=[r.pk for r in found.requirements.all()]
+    )
+
+
+@router.post(
+    "/dossiers/{dossier_id}/supplement", auth=bearer, response={200: DossierOut, **_ERRORS}, summary="Gửi bổ sung"
+)
+def send_supplement(request: HttpRequest, dossier_id: uuid.UUID) -> DossierOut:
+    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    return _out(supplement.dossier_send_supplement(dossier=dossier, actor=authed_user(request)))
+
+
+@router.post("/dossiers/{dossier_id}/rating", auth=bearer, response={201: None, **_ERRORS}, summary="Đánh giá")
+def rating(request: HttpRequest, dossier_id: uuid.UUID, payload: RatingIn) -> Status[None]:
+    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    aftercare.dossier_rate(dossier=dossier, actor=authed_user(request), **payload.dict())
+    return Status(201, None)
+
+
+@router.get(
+    "/dossiers/{dossier_id}/result", auth=bearer, response={200: None, 401: dict, 404: dict}, summary="Tải kết quả"
+)
+def result(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponseBase:
+    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    if dossier.result_file is None:
+        raise NotFound()
+    return file_response(dossier.result_file)
+
+
+@router.get("/lookup/{code}", response={200: LookupOut, 404: dict}, summary="Tra cứu hồ sơ theo mã (công khai)")
+def lookup(request: HttpRequest, code: str) -> LookupOut:
+    lines = selectors.public_lookup(code=code[:40])
+    if not lines:
+        raise NotFound()
+    return LookupOut(**lines[0].__dict__)

@@ -1,0 +1,107 @@
+"""The citizen's draft: start one for a procedure at a receiving agency, and keep what was typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dvc.accounts.models import User
+from dvc.agencies.models import Agency
+from dvc.catalog import eform
+from dvc.catalog.competence import agency_receives
+from dvc.catalog.models import Procedure
+from dvc.dossiers.lifecycle.applicant import applicant_name_key, applicant_snapshot
+from dvc.dossiers.lifecycle.events import record_event
+from dvc.dossiers.lifecycle.states import EDITABLE
+from dvc.dossiers.models import Dossier
+from dvc.errors import Conflict, DomainError, InvalidInput
+
+DELIVERY_SCHEMA = {
+    "fields": [{"name": "address", "type": "address", "label": "Địa chỉ nhận kết quả", "required": True}]
+}
+
+
+def dossier_start(*, applicant: User, procedure: Procedure, agency: Agency) -> Dossier:
+    """A new draft, prefilled from the profile and from the applicant's last dossier of the same procedure."""
+    if procedure.service_level == Procedure.ServiceLevel.INFORMATION or "online" not in procedure.submission_channels:
+        raise DomainError(
+            _("Thủ tục này chưa nhận hồ sơ trực tuyến. Vui lòng nộp tại bộ phận một cửa."), code="not_online"
+        )
+    if not agency_receives(procedure, agency):
+        raise InvalidInput({"agency": [_("Cơ quan này không tiếp nhận thủ tục đã chọn.")]})
+    schema = procedure.form_schema or {}
+    answers = eform.prefill_answers(schema, applicant)
+    previous = (
+        Dossier.objects.filter(applicant=applicant, procedure=procedure)
+        .exclude(status=Dossier.Status.DRAFT)
+        .order_by("-submitted_at")
+        .first()
+    )
+    if previous is not None:
+        prefilled = {spec["name"] for spec in schema.get("fields", []) if spec.get("prefill")}
+        answers.update({k: v for k, v in previous.form_data.items() if k not in prefilled})
+    snapshot = applicant_snapshot(applicant)
+    with transaction.atomic():
+        dossier = Dossier.objects.create(
+            procedure=procedure,
+            agency=agency,
+            applicant=applicant,
+            applicant_data=snapshot,
+            applicant_name=applicant_name_key(snapshot),
+            form_data=answers,
+            notify_email=bool(applicant.email),
+            result_method=Dossier.ResultMethod.ONLINE
+            if "online" in procedure.result_channels
+            else Dossier.ResultMethod.COUNTER,
+        )
+        record_event(dossier, actor=applicant, action="created", after=Dossier.Status.DRAFT)
+    return dossier
+
+
+def dossier_save_draft(
+    *,
+    dossier: Dossier,
+    actor: User,
+    form_data: dict[str, Any],
+    submission_method: str,
+    result_method: str,
+    delivery_address: dict[str, Any],
+    notify_sms: bool,
+    notify_email: bool,
+) -> Dossier:
+    """Keep what was typed, valid or not yet: a draft is for coming back later ("Lưu lại")."""
+    if submission_method not in Dossier.SubmissionMethod.values:
+        raise InvalidInput({"submission_method": [_("Cách nộp không hợp lệ.")]})
+    if result_method not in Dossier.ResultMethod.values:
+        raise InvalidInput({"result_method": [_("Cách nhận kết quả không hợp lệ.")]})
+    if delivery_address:
+        checked = eform.validate_answers(DELIVERY_SCHEMA, {"address": delivery_address})
+        if checked.errors:
+            raise InvalidInput({"delivery_address": [m for msgs in checked.errors.values() for m in msgs]})
+        delivery_address = checked.answers["address"]
+    if result_method not in dossier.procedure.result_channels and not (
+        result_method == Dossier.ResultMethod.ONLINE and "online" in dossier.procedure.result_channels
+    ):
+        raise InvalidInput({"result_method": [_("Thủ tục này không trả kết quả theo cách đã chọn.")]})
+    if (
+        submission_method == Dossier.SubmissionMethod.POST_PICKUP
+        and "post" not in dossier.procedure.submission_channels
+    ):
+        raise InvalidInput({"submission_method": [_("Thủ tục này không nhận hồ sơ qua bưu chính.")]})
+    with transaction.atomic():
+        updated = Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(
+            form_data=form_data,
+            submission_method=submission_method,
+            result_method=result_method,
+            delivery_address=delivery_address,
+            notify_sms=notify_sms,
+            notify_email=notify_email,
+            updated_at=timezone.now(),
+        )
+        if not updated:
+            raise Conflict(_("Hồ sơ đã được gửi, không sửa được nữa."), code="not_editable")
+    dossier.refresh_from_db()
+    return dossier

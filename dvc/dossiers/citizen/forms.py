@@ -1,0 +1,186 @@
+"""Forms of the citizen's dossier pages (the e-form itself is rendered from the procedure's schema)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from captcha.fields import CaptchaField
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from dvc.accounts.forms import AddressFieldsMixin
+from dvc.agencies.models import Agency
+from dvc.dossiers.models import Dossier, Rating
+from dvc.formatting import dong
+
+DECLARATION = _("Tôi xin chịu trách nhiệm trước pháp luật về lời khai trên.")
+
+
+class StartForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Cơ quan tiếp nhận hồ sơ"),
+        queryset=Agency.objects.none(),
+        to_field_name="code",
+        widget=forms.RadioSelect,
+        help_text=_("Bạn có thể nộp tại bất kỳ cơ quan nào trong danh sách, không phụ thuộc nơi cư trú."),
+        error_messages={
+            "required": _("Vui lòng chọn cơ quan tiếp nhận."),
+            "invalid_choice": _("Cơ quan không hợp lệ."),
+        },
+    )
+
+    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agency"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
+        if len(agencies) == 1:
+            self.initial.setdefault("agency", agencies[0].code)
+
+
+def _show_postal_fee(field: forms.Field, value: str, amount: int) -> None:
+    """The post office's price beside a postal choice, so the citizen knows it before choosing."""
+    choices = []
+    for key, label in field.choices:  # type: ignore[attr-defined]
+        if key == value and amount:
+            label = _("%(label)s — cước bưu chính %(amount)s, trả cho bưu điện") % {
+                "label": label,
+                "amount": dong(amount),
+            }
+        choices.append((key, label))
+    field.choices = choices  # type: ignore[attr-defined]
+
+
+class DeliveryForm(AddressFieldsMixin, forms.Form):
+    """How the papers reach the agency, how the result comes back, and how to be told (seed 000 step 9)."""
+
+    submission_method = forms.ChoiceField(
+        label=_("Cách nộp hồ sơ"), choices=Dossier.SubmissionMethod.choices, widget=forms.RadioSelect
+    )
+    result_method = forms.ChoiceField(
+        label=_("Cách nhận kết quả"), choices=Dossier.ResultMethod.choices, widget=forms.RadioSelect
+    )
+    notify_sms = forms.BooleanField(label=_("Nhận thông báo qua tin nhắn SMS"), required=False)
+    notify_email = forms.BooleanField(label=_("Nhận thông báo qua thư điện tử"), required=False)
+
+    def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
+        address = dossier.delivery_address or {}
+        kwargs.setdefault(
+            "initial",
+            {
+                "submission_method": dossier.submission_method,
+                "result_method": dossier.result_method,
+                "notify_sms": dossier.notify_sms,
+                "notify_email": dossier.notify_email,
+                "province": address.get("province"),
+                "commune": address.get("commune"),
+                "address_line": address.get("line", ""),
+            },
+        )
+        kwargs.setdefault("prefix", "d")
+        super().__init__(*args, **kwargs)
+        channels = dossier.procedure.result_channels
+        self.fields["result_method"].choices = [c for c in Dossier.ResultMethod.choices if c[0] in channels]  # type: ignore[attr-defined]
+        submit = [Dossier.SubmissionMethod.ONLINE.value] + (
+            ["post_pickup"] if "post" in dossier.procedure.submission_channels else []
+        )
+        self.fields["submission_method"].choices = [c for c in Dossier.SubmissionMethod.choices if c[0] in submit]  # type: ignore[attr-defined]
+        _show_postal_fee(self.fields["submission_method"], "post_pickup", settings.DVC_POSTAL_FEE_PICKUP)
+        _show_postal_fee(self.fields["result_method"], Dossier.ResultMethod.POST, settings.DVC_POSTAL_FEE_DELIVERY)
+        for name in ("province", "commune"):
+            self.fields[name].required = False
+        self.fields["province"].label = _("Tỉnh, thành phố (nhận kết quả qua bưu chính)")
+        self.setup_communes()
+
+    def delivery_address(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        if data.get("result_method") != Dossier.ResultMethod.POST or not data.get("commune"):
+            return {}
+        return {
+            "province": data["province"].code,
+            "commune": data["commune"].code,
+            "line": data.get("address_line", ""),
+        }
+
+
+class UploadForm(forms.Form):
+    requirement = forms.IntegerField(widget=forms.HiddenInput)
+    file = forms.FileField(
+        label=_("Chọn tệp"),
+        error_messages={
+            "required": _("Vui lòng chọn tệp để tải lên."),
+            "empty": _("Tệp rỗng. Vui lòng chọn tệp khác."),
+        },
+    )
+
+
+class SubmitForm(forms.Form):
+    declaration = forms.BooleanField(
+        label=DECLARATION, error_messages={"required": _("Vui lòng đánh dấu lời cam đoan trước khi gửi.")}
+    )
+    captcha = CaptchaField(
+        label=_("Mã bảo mật (nhập các ký tự trong ảnh)"),
+        error_messages={"invalid": _("Mã bảo mật không đúng. Vui lòng nhập lại mã trong ảnh mới.")},
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do rút hồ sơ"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LookupForm(forms.Form):
+    ma = forms.CharField(label=_("Mã hồ sơ"), max_length=40, required=False)
+    cccd = forms.CharField(label=_("hoặc số CCCD của người nộp"), max_length=20, required=False)
+    captcha = CaptchaField(
+        label=_("Mã bảo mật (khi tra cứu bằng CCCD)"),
+        required=False,
+        error_messages={"invalid": _("Mã bảo mật không đúng. Vui lòng nhập lại mã trong ảnh mới.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A lookup by code (the link in every SMS) needs no captcha: without the field, checking the form neither
+        # reads nor purges the captcha store, and the answer page does not store a challenge nobody will solve.
+        if self.is_bound and (self.data.get(self.add_prefix("ma")) or "").strip():
+            del self.fields["captcha"]
+
+    @property
+    def asks_captcha(self) -> bool:
+        return "captcha" in self.fields
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("ma") and not data.get("cccd"):
+            raise forms.ValidationError(_("Vui lòng nhập mã hồ sơ hoặc số CCCD."))
+        answered = (self.data.get(self.add_prefix("captcha") + "_1") or "").strip()
+        if data.get("cccd") and not data.get("ma") and not answered:
+            self.add_error("captcha", _("Vui lòng nhập mã bảo mật để tra cứu bằng CCCD."))
+        return data
+
+
+SCORES = [(n, str(n)) for n in range(5, 0, -1)]
+
+
+class RatingForm(forms.Form):
+    """Seed 003 step 9: overall satisfaction and the criteria provincial portals publish."""
+
+    overall = forms.TypedChoiceField(
+        label=_("Mức độ hài lòng chung (5 là rất hài lòng)"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    timeliness = forms.TypedChoiceField(
+        label=_("Giải quyết đúng hẹn"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    attitude = forms.TypedChoiceField(
+        label=_("Thái độ của cán bộ"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    publicity = forms.TypedChoiceField(
+        label=_("Thông tin công khai, dễ hiểu"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    trips = forms.TypedChoiceField(
+        label=_("Số lần phải đến cơ quan"), choices=Rating.Trips.choices, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Góp ý (không bắt buộc)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

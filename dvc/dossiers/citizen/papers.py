@@ -1,0 +1,84 @@
+"""The citizen's papers: upload a file for a requirement, reuse one from the personal vault, remove one.
+
+NĐ 45/2020/NĐ-CP: a paper the applicant already gave (in the vault, still valid) is not asked for again.
+"""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dvc.accounts.models import User
+from dvc.catalog.models import DocumentRequirement
+from dvc.dossiers.lifecycle.states import EDITABLE
+from dvc.dossiers.models import Dossier, DossierAttachment
+from dvc.errors import Conflict, InvalidInput
+from dvc.vault.models import StoredFile
+from dvc.vault.services import stored_file_save
+
+
+def dossier_attach(
+    *, dossier: Dossier, actor: User, requirement: DocumentRequirement, upload: UploadedFile
+) -> DossierAttachment:
+    """Add a file for one requirement after checking it; an earlier file for it is kept as replaced."""
+    if requirement.procedure_id != dossier.procedure_id:
+        raise InvalidInput({"requirement": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
+    if dossier.status not in EDITABLE:
+        raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
+    stored = stored_file_save(
+        owner=dossier.applicant,
+        upload=upload,
+        allowed=list(requirement.accepted_types) or ["pdf", "jpg", "png"],
+        max_bytes=requirement.max_size_mb * 1024 * 1024,
+        document_type=requirement.vault_document_type,
+        title=requirement.name,
+    )
+    return attach_stored(dossier=dossier, requirement=requirement, stored=stored)
+
+
+def vault_choices(*, dossier: Dossier, requirement: DocumentRequirement) -> list[StoredFile]:
+    """Documents in the applicant's vault that may stand in for ``requirement`` (same type, still valid)."""
+    if not requirement.vault_document_type:
+        return []
+    today = timezone.localdate()
+    found = StoredFile.objects.filter(
+        owner=dossier.applicant,
+        document_type=requirement.vault_document_type,
+        kind__in=requirement.accepted_types or ["pdf", "jpg", "png"],
+    ).exclude(valid_until__lt=today)
+    return list(found.order_by("-created_at")[:5])
+
+
+def dossier_attach_from_vault(
+    *, dossier: Dossier, actor: User, requirement: DocumentRequirement, stored: StoredFile
+) -> DossierAttachment:
+    """Use a document already in the applicant's vault: no paper is asked for twice (NĐ 45/2020)."""
+    if requirement.procedure_id != dossier.procedure_id:
+        raise InvalidInput({"requirement": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
+    if stored.pk not in {s.pk for s in vault_choices(dossier=dossier, requirement=requirement)}:
+        raise InvalidInput({"file": [_("Giấy tờ trong kho không dùng được cho mục này.")]})
+    return attach_stored(dossier=dossier, requirement=requirement, stored=stored)
+
+
+def attach_stored(*, dossier: Dossier, requirement: DocumentRequirement, stored: StoredFile) -> DossierAttachment:
+    if dossier.status not in EDITABLE:
+        raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
+    with transaction.atomic():
+        if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(updated_at=timezone.now()):
+            raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
+        DossierAttachment.objects.filter(dossier=dossier, requirement=requirement, replaced_at__isnull=True).update(
+            replaced_at=timezone.now()
+        )
+        attachment = DossierAttachment.objects.create(dossier=dossier, requirement=requirement, stored_file=stored)
+    return attachment
+
+
+def dossier_remove_attachment(*, dossier: Dossier, actor: User, attachment: DossierAttachment) -> None:
+    with transaction.atomic():
+        if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(updated_at=timezone.now()):
+            raise Conflict(_("Hồ sơ đã được gửi, không sửa được nữa."), code="not_editable")
+        DossierAttachment.objects.filter(pk=attachment.pk, dossier=dossier, replaced_at__isnull=True).update(
+            replaced_at=timezone.now()
+        )

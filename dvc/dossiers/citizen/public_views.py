@@ -1,0 +1,78 @@
+"""Public pages about dossiers, for anyone without signing in: the lookup by code (seed 003 Bước 4) and the
+verification of a signed result by its QR code. Neither shows personal data beyond a masked name."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from dvc.accounts.validators import normalize_id_number
+from dvc.dossiers.citizen import forms, selectors
+from dvc.dossiers.models import IssuedResult
+from dvc.errors import InvalidInput
+from dvc.vault.signing import verify_signed_pdf
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Public lookup (seed 003 Bước 4): by code, or by CCCD with a security code; names are masked."""
+    form = forms.LookupForm(request.GET or None)
+    lines = None
+    if request.GET and form.is_valid():
+        lines = selectors.public_lookup(
+            code=form.cleaned_data["ma"], id_number=normalize_id_number(form.cleaned_data["cccd"])
+        )
+    return render(request, "dossiers/lookup.html", {"form": form, "lines": lines})
+
+
+def _verification_facts(issued: IssuedResult) -> dict[str, Any]:
+    """What the public verification page may show: issuing agency, date, dossier code; no personal data."""
+    return {
+        "agency": issued.agency_name,
+        "agency_code": issued.agency_code,
+        "document": issued.document_title,
+        "signed_at": issued.signed_at,
+        "code": issued.dossier.code,
+    }
+
+
+def verify(request: HttpRequest, issued_id: uuid.UUID) -> HttpResponse:
+    """Public: the QR code on a result opens this page. It checks the stored document's signature now and shows
+    the issuing agency, date and dossier code, but no personal data. A PDF can be uploaded to compare with it."""
+    issued = IssuedResult.objects.select_related("dossier", "stored_file").filter(pk=issued_id).first()
+    if issued is None:
+        raise Http404
+    with issued.stored_file.file.open("rb") as handle:
+        original = handle.read()
+    problem = ""
+    try:
+        verify_signed_pdf(original)
+    except InvalidInput as exc:
+        problem = str(exc.message)
+    checked: dict[str, Any] | None = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            checked = {"ok": False, "message": _("Vui lòng chọn tệp PDF cần kiểm tra.")}
+        elif upload.size and upload.size > 20 * 1024 * 1024:
+            checked = {"ok": False, "message": _("Tệp quá lớn (tối đa 20 MB).")}
+        else:
+            data = upload.read()
+            if hashlib.sha256(data).hexdigest() == issued.sha256:
+                checked = {"ok": True, "message": _("Tệp trùng khớp với văn bản gốc đã ký số.")}
+            else:
+                try:
+                    verify_signed_pdf(data)
+                    reason = _("Tệp có chữ ký hợp lệ nhưng không phải văn bản này.")
+                except InvalidInput as exc:
+                    reason = str(exc.message)
+                checked = {"ok": False, "message": _("Tệp KHÔNG khớp với văn bản gốc. %(reason)s") % {"reason": reason}}
+    return render(
+        request,
+        "dossiers/verify.html",
+        {"facts": _verification_facts(issued), "problem": problem, "checked": checked, "issued": issued},
+    )

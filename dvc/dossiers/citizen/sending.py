@@ -1,0 +1,94 @@
+"""Sending: what still stops a draft, and the submission that issues the dossier's code (TT 01/2018 Điều 19)."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dvc.accounts.models import User
+from dvc.agencies.calendar import WorkingCalendar
+from dvc.catalog import eform
+from dvc.dossiers.lifecycle.codes import next_code
+from dvc.dossiers.lifecycle.events import record_event
+from dvc.dossiers.lifecycle.messages import notify_applicant
+from dvc.dossiers.models import Dossier, DossierAttachment
+from dvc.errors import Conflict, InvalidInput
+from dvc.payments.fees import fee_lines_set
+
+
+def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
+    """Everything that stops a draft from being sent, by field; empty when it can go."""
+    problems = dict(eform.validate_answers(dossier.procedure.form_schema, dossier.form_data).errors)
+    given = set(
+        DossierAttachment.objects.filter(dossier=dossier, replaced_at__isnull=True).values_list(
+            "requirement_id", flat=True
+        )
+    )
+    for requirement in dossier.procedure.requirements.all():
+        if requirement.required and not requirement.template_is_eform and requirement.pk not in given:
+            problems.setdefault(f"requirement-{requirement.pk}", []).append(
+                _("Chưa đính kèm: %(name)s.") % {"name": requirement.name}
+            )
+    if dossier.procedure.requires_signature and dossier.signed_form_id is None:
+        problems.setdefault("signed_form", []).append(
+            _("Thủ tục này yêu cầu tờ khai có chữ ký số: tải tờ khai, ký số rồi tải lên.")
+        )
+    if dossier.result_method == Dossier.ResultMethod.POST and not dossier.delivery_address.get("commune"):
+        problems.setdefault("delivery_address", []).append(_("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."))
+    return problems
+
+
+def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str) -> Dossier:
+    """Send a complete draft: issue its code, set the expected return date, notify. Repeats are harmless.
+
+    A second request with the same idempotency key (a double click, a retried request) returns the dossier
+    the first one sent.
+    """
+    key = (idempotency_key or "")[:64] or None
+    if key:
+        earlier = (
+            Dossier.objects.filter(applicant=dossier.applicant, idempotency_key=key).exclude(pk=dossier.pk).first()
+        )
+        if earlier is not None:
+            return earlier
+    if dossier.status != Dossier.Status.DRAFT:
+        if key and dossier.idempotency_key == key:
+            return dossier
+        raise Conflict(_("Hồ sơ này đã được gửi."), code="already_submitted")
+    problems = submission_problems(dossier)
+    if problems:
+        raise InvalidInput(problems, message=_("Hồ sơ chưa đủ thông tin để gửi. Vui lòng xem các mục được đánh dấu."))
+    now = timezone.now()
+    local_day = timezone.localdate(now)
+    calendar = WorkingCalendar(dossier.agency)
+    try:
+        with transaction.atomic():
+            code = next_code(dossier.agency, local_day)
+            owed = fee_lines_set(dossier)
+            sent = {
+                "status": Dossier.Status.SUBMITTED,
+                "code": code,
+                "submitted_at": now,
+                "due_at": calendar.due_moment(now, dossier.procedure.processing_days),
+                "fee_status": Dossier.FeeStatus.UNPAID if owed else Dossier.FeeStatus.NOT_REQUIRED,
+                "idempotency_key": key,
+                "updated_at": now,
+            }
+            if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(**sent):
+                raise Conflict(_("Hồ sơ này đã được gửi."), code="already_submitted")
+            # What was just written, without reading the dossier back (its procedure, agency and applicant stay
+            # loaded for the notification).
+            for name, value in sent.items():
+                setattr(dossier, name, value)
+            record_event(
+                dossier, actor=actor, action="submitted", before=Dossier.Status.DRAFT, after=Dossier.Status.SUBMITTED
+            )
+            notify_applicant(dossier, "dossier_submitted")
+    except IntegrityError:
+        # The same idempotency key won a race on another request: that dossier is the answer.
+        earlier = Dossier.objects.filter(applicant=dossier.applicant, idempotency_key=key).first() if key else None
+        if earlier is None:
+            raise
+        return earlier
+    return dossier

@@ -1,0 +1,83 @@
+"""The applicant's signature on the e-form: a signed PDF uploaded (USB token), or remote signing confirmed by OTP.
+
+A signature is accepted only when intact, covering the whole file, chained to a trusted root and the applicant's
+(Luật Giao dịch điện tử 2023; NĐ 23/2025/NĐ-CP on electronic signatures).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dvc.accounts.models import User
+from dvc.catalog.printable import filled_form_pdf
+from dvc.dossiers.lifecycle.events import record_event
+from dvc.dossiers.lifecycle.states import EDITABLE
+from dvc.dossiers.models import Dossier
+from dvc.errors import Conflict, InvalidInput
+from dvc.vault.inspection import inspect_upload
+from dvc.vault.models import RemoteSigning, StoredFile
+from dvc.vault.remote_signing import remote_signing_confirm, remote_signing_start
+from dvc.vault.services import stored_file_save
+from dvc.vault.signing import SignatureReport, verify_signed_pdf
+
+
+def signer_matches(report: SignatureReport, applicant: User) -> bool:
+    """Vietnamese signing certificates carry the holder's id number (e.g. ``CCCD:001085012345``) or name."""
+    digits = "".join(ch for ch in report.signer_serial if ch.isdigit())
+    if applicant.id_number and applicant.id_number in digits:
+        return True
+    return report.signer_name.casefold().split() == applicant.full_name.casefold().split()
+
+
+def dossier_attach_signed_form(*, dossier: Dossier, actor: User, upload: UploadedFile) -> Dossier:
+    """The e-form PDF signed by the applicant with their own certificate (seed 000 step 7).
+
+    Refused unless the signature is intact, covers the whole file, chains to a trusted root and belongs to
+    the applicant; nothing is stored for a refused file.
+    """
+    if dossier.status not in EDITABLE:
+        raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
+    stream = upload.file
+    if stream is None:
+        raise InvalidInput({"file": [_("Vui lòng chọn tệp để tải lên.")]})
+    inspect_upload(stream, name=upload.name or "", allowed=["pdf"], max_bytes=10 * 1024 * 1024)
+    stream.seek(0)
+    report = verify_signed_pdf(stream.read())
+    if not signer_matches(report, dossier.applicant):
+        message = _("Chữ ký số không phải của người nộp hồ sơ (%(name)s).") % {"name": report.signer_name}
+        raise InvalidInput({"file": [message]}, message=message)
+    stored = stored_file_save(owner=dossier.applicant, upload=upload, allowed=["pdf"], max_bytes=10 * 1024 * 1024)
+    return set_signed_form(dossier=dossier, actor=actor, stored=stored, report=report)
+
+
+def set_signed_form(*, dossier: Dossier, actor: User, stored: StoredFile, report: SignatureReport) -> Dossier:
+    with transaction.atomic():
+        if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(
+            signed_form=stored, signed_by=report.signer_name, updated_at=timezone.now()
+        ):
+            raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
+        record_event(dossier, actor=actor, action="signed", note=report.signer_name)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def dossier_remote_sign_start(*, dossier: Dossier, actor: User, ip: str) -> RemoteSigning:
+    """Sign the filled e-form through the remote-signing provider: the holder then confirms (built-in: OTP)."""
+    if dossier.status not in EDITABLE:
+        raise Conflict(_("Hồ sơ đã được gửi, không sửa được nữa."), code="not_editable")
+    return remote_signing_start(
+        holder=dossier.applicant, pdf=filled_form_pdf(dossier.procedure, dossier.form_data), ip=ip
+    )
+
+
+def dossier_remote_sign_confirm(*, dossier: Dossier, actor: User, session_id: uuid.UUID, code: str, ip: str) -> Dossier:
+    signed = remote_signing_confirm(holder=dossier.applicant, session_id=session_id, code=code, ip=ip)
+    report = verify_signed_pdf(signed)
+    upload = SimpleUploadedFile(f"to-khai-{dossier.procedure.code}-da-ky.pdf", signed, content_type="application/pdf")
+    stored = stored_file_save(owner=dossier.applicant, upload=upload, allowed=["pdf"], max_bytes=10 * 1024 * 1024)
+    return set_signed_form(dossier=dossier, actor=actor, stored=stored, report=report)

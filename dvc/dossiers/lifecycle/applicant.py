@@ -1,0 +1,30 @@
+"""The applicant as the dossier records them: a snapshot of the account at filing, and its search key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dvc.accounts.models import User
+from dvc.accounts.validators import display_phone
+from dvc.catalog.text import fold
+
+
+def applicant_snapshot(user: User) -> dict[str, Any]:
+    """The applicant's details as they stood when the dossier was filed (later profile edits do not change it)."""
+    return {
+        "full_name": user.full_name,
+        "id_number": user.id_number,
+        "birth_date": user.birth_date.isoformat() if user.birth_date else "",
+        "phone": display_phone(user.phone),
+        "email": user.email,
+        "address": {
+            "province": user.province.code if user.province_id and user.province else "",
+            "commune": user.commune.code if user.commune_id and user.commune else "",
+            "line": user.address_line,
+        },
+    }
+
+
+def applicant_name_key(applicant_data: dict[str, Any]) -> str:
+    """The applicant's name folded (no accents, lower case): the officers' search column ``applicant_name``."""
+    return fold(str(applicant_data.get("full_name", "")))[:255]

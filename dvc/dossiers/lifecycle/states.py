@@ -1,0 +1,50 @@
+"""Which states allow which transitions (DESIGN.md "Dossier states"), and how each history action reads."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from dvc.dossiers.models import Dossier
+
+S = Dossier.Status
+
+# A draft, or a dossier sent back for more papers, may be edited by its applicant.
+EDITABLE = (S.DRAFT, S.NEEDS_SUPPLEMENT)
+# NĐ 118/2025 Điều 16 khoản 2: more papers may be asked for before receipt or while processing (the clock then
+# pauses, Điều 21).
+SUPPLEMENT_FROM = (S.SUBMITTED, S.PROCESSING)
+# The applicant may take back a draft or a dossier no officer has received yet.
+WITHDRAWABLE = (S.DRAFT, S.SUBMITTED)
+# A rating is given once a result exists.
+RATEABLE = (S.RESULT_READY, S.RETURNED)
+# Still at the agency: counted by the deadlines and the queues.
+OPEN = (S.SUBMITTED, S.PROCESSING, S.NEEDS_SUPPLEMENT)
+
+# The transitions of DESIGN.md; each is one service with a conditional update on the "from" state.
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "submitted": ((S.DRAFT,), S.SUBMITTED),
+    "received": ((S.SUBMITTED,), S.PROCESSING),
+    "supplement_requested": (SUPPLEMENT_FROM, S.NEEDS_SUPPLEMENT),
+    "supplemented": ((S.NEEDS_SUPPLEMENT,), S.SUBMITTED),  # or back to processing when the clock had started
+    "refused": ((S.SUBMITTED, S.PROCESSING), S.REFUSED),
+    "suspended": ((S.PROCESSING,), S.SUSPENDED),
+    "result_ready": ((S.PROCESSING,), S.RESULT_READY),
+    "returned": ((S.RESULT_READY,), S.RETURNED),
+    "withdrawn": (WITHDRAWABLE, S.WITHDRAWN),
+}
+
+# How a history action reads to an officer ("handled by X (tiếp nhận) at ...").
+ACTION_LABELS = {
+    "received": _("tiếp nhận"),
+    "supplement_requested": _("yêu cầu bổ sung"),
+    "supplemented": _("gửi bổ sung"),
+    "refused": _("từ chối"),
+    "suspended": _("dừng giải quyết"),
+    "assigned": _("giao thụ lý"),
+    "proposed": _("đề xuất"),
+    "sent_back": _("trả lại chuyên viên"),
+    "result_ready": _("phê duyệt, ký kết quả"),
+    "returned": _("trả kết quả"),
+    "extended": _("gia hạn"),
+    "withdrawn": _("rút hồ sơ"),
+}

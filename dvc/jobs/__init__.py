@@ -1,0 +1,1 @@
+"""Recurring jobs that run once per period whatever the number of workers: run records and booking locks."""

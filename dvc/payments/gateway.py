@@ -1,0 +1,209 @@
+"""Payments through the gateway (VNPay v2.1.0 protocol), exactly once.
+
+Only the gateway's IPN (or the reconciliation that asks the gateway) changes a payment's state, in one
+transaction with conditional updates: the attempt ``pending → paid``, the dossier ``unpaid → paid``, and one
+receipt per dossier (a unique constraint as the last guard). Whatever the gateway says that cannot be applied — a
+wrong amount, money for an attempt already cancelled, a second payment for a paid dossier — is recorded and
+flagged for an officer, never silently applied or dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dvc.accounts.models import User
+from dvc.dossiers.models import Dossier
+from dvc.errors import Conflict
+from dvc.payments import vnpay
+from dvc.payments.fees import amount_due
+from dvc.payments.models import GatewayEvent, PaymentAttempt
+from dvc.payments.settlement import attempt_flag, dossier_mark_paid
+
+logger = logging.getLogger(__name__)
+A = PaymentAttempt.Status
+
+
+def txn_ref_new(now: dt.datetime) -> str:
+    return f"{timezone.localtime(now):%y%m%d}{secrets.token_hex(6).upper()}"
+
+
+def payment_start(*, dossier: Dossier, payer: User | None, ip: str, bank_code: str = "") -> tuple[PaymentAttempt, str]:
+    """A new attempt and the signed URL that sends the payer to the gateway. Earlier attempts still pending are
+    cancelled: a late success for one of them is flagged for an officer rather than charged twice."""
+    if dossier.fee_status != Dossier.FeeStatus.UNPAID:
+        raise Conflict(_("Hồ sơ này không có khoản phí nào chờ thanh toán."), code="nothing_to_pay")
+    amount = amount_due(dossier)
+    if amount <= 0:
+        raise Conflict(_("Hồ sơ này không có khoản phí nào chờ thanh toán."), code="nothing_to_pay")
+    now = timezone.now()
+    with transaction.atomic():
+        PaymentAttempt.objects.filter(dossier=dossier, status=A.PENDING, method=PaymentAttempt.Method.GATEWAY).update(
+            status=A.CANCELLED, settled_at=now
+        )
+        attempt = PaymentAttempt.objects.create(
+            dossier=dossier,
+            txn_ref=txn_ref_new(now),
+            amount=amount,
+            payer=payer if getattr(payer, "is_authenticated", False) else None,
+            client_ip=ip or None,
+        )
+    cfg = vnpay.config()
+    params = vnpay.payment_params(
+        cfg=cfg, txn_ref=attempt.txn_ref, amount=amount, order_info=f"Thanh toan phi ho so {dossier.code}", ip=ip,
+        created=now, bank_code=bank_code,
+    )  # fmt: skip
+    return attempt, vnpay.payment_url(params, cfg)
+
+
+@dataclass(frozen=True)
+class Answer:
+    code: str
+    message: str
+
+    def json(self) -> dict[str, str]:
+        return {"RspCode": self.code, "Message": self.message}
+
+
+def _answer(code: str) -> Answer:
+    return Answer(code, vnpay.ANSWER_TEXT[code])
+
+
+def ipn_handle(params: Mapping[str, str]) -> Answer:
+    """The gateway's server-to-server notice. Idempotent: repeats and late copies change nothing and get 02."""
+    txn_ref = str(params.get("vnp_TxnRef", ""))[:64]
+    event = GatewayEvent.objects.create(kind=GatewayEvent.Kind.IPN, txn_ref=txn_ref, params=dict(params))
+    answer = _ipn_answer(params, txn_ref)
+    GatewayEvent.objects.filter(pk=event.pk).update(answer=answer.code)
+    return answer
+
+
+def _ipn_answer(params: Mapping[str, str], txn_ref: str) -> Answer:
+    cfg = vnpay.config()
+    if not vnpay.verify(params, cfg.secret) or params.get("vnp_TmnCode") != cfg.tmn_code:
+        return _answer(vnpay.BAD_CHECKSUM)
+    attempt = PaymentAttempt.objects.filter(txn_ref=txn_ref).select_related("dossier").first()
+    if attempt is None:
+        return _answer(vnpay.NOT_FOUND)
+    try:
+        told = vnpay.outcome(params)
+    except ValueError:
+        attempt_flag(attempt, "IPN with a malformed amount")
+        return _answer(vnpay.INVALID_AMOUNT)
+    if told.amount != attempt.amount:
+        attempt_flag(attempt, f"IPN amount {told.amount} differs from {attempt.amount}")
+        return _answer(vnpay.INVALID_AMOUNT)
+    return _answer(settle(attempt, told))
+
+
+def settle(attempt: PaymentAttempt, told: vnpay.Outcome) -> str:
+    """Apply what the gateway says of ``attempt``; returns the IPN answer code (00 applied, 02 already done)."""
+    now = timezone.now()
+    if not told.success:
+        updated = PaymentAttempt.objects.filter(pk=attempt.pk, status=A.PENDING).update(
+            status=A.FAILED, settled_at=now, response_code=told.response_code, gateway_txn_no=told.transaction_no
+        )
+        return vnpay.CONFIRMED if updated else vnpay.ALREADY_CONFIRMED
+    with transaction.atomic():
+        updated = PaymentAttempt.objects.filter(pk=attempt.pk, status=A.PENDING).update(
+            status=A.PAID,
+            settled_at=now,
+            response_code=told.response_code,
+            gateway_txn_no=told.transaction_no,
+            bank_code=told.bank_code,
+            card_type=told.card_type,
+            paid_at=told.paid_at or now,
+        )
+        if not updated:
+            current = PaymentAttempt.objects.get(pk=attempt.pk)
+            if current.status == A.CANCELLED and not current.flagged:
+                attempt_flag(
+                    current, "paid at the gateway after the attempt was replaced by a newer one: refund or apply"
+                )
+            return vnpay.ALREADY_CONFIRMED
+        attempt.refresh_from_db()
+        dossier_mark_paid(attempt)
+    return vnpay.CONFIRMED
+
+
+def record_return(params: Mapping[str, str]) -> PaymentAttempt | None:
+    """The payer's browser coming back: checked and logged, but it changes nothing (VNPay: only the IPN does)."""
+    txn_ref = str(params.get("vnp_TxnRef", ""))[:64]
+    valid = vnpay.verify(params, vnpay.config().secret)
+    GatewayEvent.objects.create(
+        kind=GatewayEvent.Kind.RETURN, txn_ref=txn_ref, params=dict(params), answer="ok" if valid else "97"
+    )
+    if not valid:
+        return None
+    return PaymentAttempt.objects.filter(txn_ref=txn_ref).select_related("dossier", "dossier__procedure").first()
+
+
+@dataclass
+class Reconciliation:
+    checked: int = 0
+    paid: int = 0
+    failed: int = 0
+    unanswered: int = 0
+    mismatches: list[str] = field(default_factory=list)
+
+
+def reconcile(
+    *, older_than: dt.timedelta = dt.timedelta(minutes=15), expire_after: dt.timedelta = dt.timedelta(hours=1)
+) -> Reconciliation:
+    """Ask the gateway about attempts left pending (their IPN never came) and settle them the same way."""
+    cfg = vnpay.config()
+    now = timezone.now()
+    report = Reconciliation()
+    pending = PaymentAttempt.objects.filter(
+        status=A.PENDING, method=PaymentAttempt.Method.GATEWAY, created_at__lt=now - older_than
+    ).select_related("dossier")
+    for attempt in pending[:500]:
+        report.checked += 1
+        body = vnpay.query_request(
+            cfg=cfg, txn_ref=attempt.txn_ref, created=attempt.created_at, ip="127.0.0.1", now=now
+        )
+        try:
+            answer = vnpay.post_json(cfg.api_url, body)
+        except (OSError, ValueError) as exc:
+            logger.warning("querydr for %s failed: %s", attempt.txn_ref, exc)
+            report.unanswered += 1
+            continue
+        GatewayEvent.objects.create(
+            kind=GatewayEvent.Kind.QUERY, txn_ref=attempt.txn_ref, params=answer,
+            answer=str(answer.get("vnp_ResponseCode", ""))[:8],
+        )  # fmt: skip
+        if not vnpay.query_response_valid(answer, cfg.secret):
+            report.mismatches.append(f"{attempt.txn_ref}: chữ ký của câu trả lời không hợp lệ")
+            continue
+        if answer.get("vnp_ResponseCode") != "00":  # 91: the gateway has no such transaction
+            if now - attempt.created_at > expire_after:
+                PaymentAttempt.objects.filter(pk=attempt.pk, status=A.PENDING).update(
+                    status=A.FAILED, settled_at=now, response_code=str(answer.get("vnp_ResponseCode", ""))[:8]
+                )
+                report.failed += 1
+            continue
+        try:
+            told = vnpay.outcome(answer)
+        except ValueError:
+            report.mismatches.append(f"{attempt.txn_ref}: số tiền không đọc được")
+            continue
+        if told.amount != attempt.amount:
+            attempt_flag(attempt, f"gateway reports {told.amount}, attempt is {attempt.amount}")
+            report.mismatches.append(f"{attempt.txn_ref}: cổng báo {told.amount} đồng, hồ sơ {attempt.amount} đồng")
+            continue
+        if told.transaction_status in ("00", "02") or now - attempt.created_at > expire_after:
+            code = settle(attempt, told)
+            if code == vnpay.CONFIRMED and told.success:
+                report.paid += 1
+            elif code == vnpay.CONFIRMED:
+                report.failed += 1
+    flagged = PaymentAttempt.objects.filter(flagged=True).order_by("-created_at")[:100]
+    report.mismatches += [f"{a.txn_ref}: {a.flag_reason}" for a in flagged]
+    return report
