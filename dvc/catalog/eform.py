@@ -26,7 +26,8 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dvc.accounts.validators import normalize_mobile_phone, normalize_text, validate_cccd
+from dvc.accounts.validators import display_phone, normalize_mobile_phone, normalize_text, validate_cccd
+from dvc.agencies.models import AdminUnit
 
 SIMPLE_TYPES = {"text", "textarea", "number", "date", "select", "checkbox", "email", "phone", "cccd"}
 COMPOUND_TYPES = {"address", "person"}
@@ -220,8 +221,6 @@ def _compound(spec: dict[str, Any], value: Any, path: str, result: Result) -> An
     value = value if isinstance(value, dict) else {}
     required = bool(spec.get("required"))
     if spec["type"] == "address":
-        from dvc.agencies.models import AdminUnit
-
         province = AdminUnit.objects.filter(
             level="province", code=str(value.get("province") or ""), effective_to__isnull=True
         ).first()
@@ -311,8 +310,6 @@ def prefill_answers(schema: dict[str, Any], user: Any) -> dict[str, Any]:
     """Answers taken from the signed-in person's profile for fields that name a prefill source."""
     if user is None or not getattr(user, "is_authenticated", False):
         return {}
-    from dvc.accounts.validators import display_phone
-
     facts: dict[str, Any] = {
         "full_name": user.full_name,
         "id_number": user.id_number,
@@ -394,8 +391,6 @@ def layout(
     prefix: str = "f",
 ) -> list[Widget]:
     """Widgets for rendering ``schema`` with ``answers`` and ``errors`` (paths as from ``validate_answers``)."""
-    from dvc.agencies.models import AdminUnit
-
     answers, errors = answers or {}, errors or {}
     provinces = [
         (u.code, u.name) for u in AdminUnit.objects.filter(level="province", effective_to__isnull=True).order_by("name")

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from dvc.agencies.models import Agency
+from dvc.dossiers.models import Dossier
 from dvc.stats.models import (
     COUNTERS,
     DailyFigure,
@@ -238,8 +239,6 @@ class Workload:
 def workload(agency: Agency, start: dt.date, end: dt.date) -> list[Workload]:
     """For the leader: per specialist (dossiers assigned) — one aggregate query over the agency's dossiers."""
     from django.db.models import Count, F
-
-    from dvc.dossiers.models import Dossier
 
     now = timezone.now()
     open_states = (Dossier.Status.PROCESSING, Dossier.Status.NEEDS_SUPPLEMENT)

@@ -28,6 +28,8 @@ from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_signer import PdfSigner, PdfTBSDocument
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from dvc.accounts.models import OtpChallenge
+from dvc.accounts.services import otp_issue, sign_confirm
 from dvc.errors import Conflict, NotFound
 from dvc.vault import pki
 from dvc.vault.models import RemoteSigning
@@ -81,15 +83,10 @@ class DevelopmentProvider:
         return [self._identity(holder).certificate, pki.dev_ca().certificate]
 
     def request(self, *, holder: Any, document_digest: bytes, ip: str) -> str:
-        from dvc.accounts.models import OtpChallenge
-        from dvc.accounts.services import otp_issue
-
         challenge = otp_issue(user=holder, purpose=OtpChallenge.Purpose.SIGN, phone=holder.phone, ip=ip)
         return str(challenge.pk)
 
     def confirm(self, *, holder: Any, transaction_id: str, code: str, document_digest: bytes, ip: str) -> bytes:
-        from dvc.accounts.services import sign_confirm
-
         sign_confirm(challenge_id=uuid.UUID(transaction_id), user=holder, code=code, ip=ip)
         identity = self._identity(holder)
         signer = signers.SimpleSigner(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from dvc.agencies import selectors
 from dvc.catalog import selectors as catalog_selectors
 from dvc.catalog.search_index import catalog_version
+from dvc.stats.selectors import Figures, Scope, figures
 from dvc.web.caching import anonymous_page_cache
 
 
@@ -51,8 +52,6 @@ def choose_language(request: HttpRequest, code: str) -> HttpResponse:
 @anonymous_page_cache(60, version=catalog_version)
 def home(request: HttpRequest) -> HttpResponse:
     from django.utils import timezone
-
-    from dvc.stats.selectors import Figures, Scope, figures
 
     today = timezone.localdate()
     context = {

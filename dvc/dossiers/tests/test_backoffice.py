@@ -23,8 +23,9 @@ from dvc.dossiers.backoffice.intake import dossier_receive
 from dvc.dossiers.citizen.aftercare import dossier_rate
 from dvc.dossiers.citizen.supplement import dossier_send_supplement
 from dvc.dossiers.models import AuditEntry, Dossier, DossierEvent, IssuedResult
-from dvc.dossiers.tests.factories import agency_staff, commune_centre, ensure_catalog, staff_member
+from dvc.dossiers.tests.factories import DossierFactory, agency_staff, commune_centre, ensure_catalog, staff_member
 from dvc.errors import Conflict, Forbidden, InvalidInput
+from dvc.payments.counter import payment_record_cash
 from dvc.vault.models import StoredFile
 
 pytestmark = pytest.mark.django_db
@@ -240,21 +241,14 @@ def test_extension_before_the_due_date_keeps_the_original_due_date(received, mon
         dossier_extend(dossier=dossier, actor=staff.specialist, reason="x", new_due=new_day.replace(year=2030))
 
 
-def test_return_is_blocked_until_the_fee_is_paid(received):
-    dossier, staff = received
-    dossier_assign(dossier=dossier, actor=staff.leader, specialist=staff.specialist)
-    dossier_generate_result(dossier=dossier, actor=staff.specialist)
-    dossier.refresh_from_db()
-    dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
-    dossier.refresh_from_db()
-    dossier = dossier_approve(dossier=dossier, actor=staff.leader)
-    Dossier.objects.filter(pk=dossier.pk).update(fee_status=Dossier.FeeStatus.UNPAID)
-    dossier.refresh_from_db()
+def test_return_is_blocked_until_the_fee_is_paid(office):
+    agency, staff = office
+    dossier = DossierFactory(result_ready=True, unpaid=True, agency=agency, fees=[36000])
     with pytest.raises(Conflict, match="chưa thanh toán"):
         dossier_return_result(dossier=dossier, actor=staff.officer, method="online")
     with pytest.raises(InvalidInput, match="người nhận"):
         dossier_return_result(dossier=dossier, actor=staff.officer, method="counter", note="")
-    Dossier.objects.filter(pk=dossier.pk).update(fee_status=Dossier.FeeStatus.PAID)
+    payment_record_cash(dossier=dossier, officer=staff.officer)
     dossier.refresh_from_db()
     dossier = dossier_return_result(dossier=dossier, actor=staff.officer, method="post", note="EB123456789VN")
     assert dossier.status == Dossier.Status.RETURNED and dossier.return_note == "EB123456789VN"

@@ -1,11 +1,14 @@
 """The officers' API: queue, one dossier, transitions; scoped to the officer's agencies."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from dvc.accounts.services import api_token_create
 from dvc.accounts.tests.factories import UserFactory
-from dvc.dossiers.models import Dossier
-from dvc.dossiers.tests.factories import agency_staff, commune_centre
+from dvc.dossiers.models import AuditEntry, Dossier
+from dvc.dossiers.tests.factories import DossierFactory, agency_staff, commune_centre
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/backoffice/dossiers"
@@ -98,3 +101,30 @@ def test_an_unreadable_client_address_is_audited_as_unknown(client, office, subm
     received = client.post(f"{BASE}/{dossier.pk}/receive", {}, content_type="application/json", **headers)
     assert received.status_code == 200
     assert set(AuditEntry.objects.filter(dossier_id=dossier.pk).values_list("ip", flat=True)) == {None}
+
+
+def test_every_action_records_the_client_address_in_the_audit_like_the_pages(client, office):
+    """The API's request-supplement and extend once stored no client address: one registry now serves both."""
+    agency, staff = office
+    asked = DossierFactory(submitted=True, agency=agency)
+    extended = DossierFactory(processing=True, agency=agency, due_at=timezone.now() + dt.timedelta(days=10))
+    headers = {**bearer(staff.officer), "REMOTE_ADDR": "203.0.113.7"}
+    new_due = (timezone.localtime(extended.due_at) + dt.timedelta(days=7)).date()
+    while new_due.weekday() >= 5:
+        new_due += dt.timedelta(days=1)
+    supplement = client.post(
+        f"{BASE}/{asked.pk}/request-supplement",
+        {"note": "Thiếu ảnh mặt sau"},
+        content_type="application/json",
+        **headers,
+    )
+    assert supplement.status_code == 200, supplement.json()
+    extend = client.post(
+        f"{BASE}/{extended.pk}/extend",
+        {"reason": "Chờ xác minh", "new_due": new_due.isoformat()},
+        content_type="application/json",
+        **headers,
+    )
+    assert extend.status_code == 200, extend.json()
+    for dossier, action in ((asked, "request_supplement"), (extended, "extend")):
+        assert AuditEntry.objects.get(dossier_id=dossier.pk, action=action).ip == "203.0.113.7"

@@ -16,15 +16,13 @@ def with_result():
     return dossier.applicant, dossier
 
 
-def test_the_result_downloads_and_lands_in_the_vault(client, with_result, outbox, tasks):
+def test_the_result_downloads_and_lands_in_the_vault(client, with_result):
     citizen, dossier = with_result
     client.force_login(citizen)
     assert dossier.status == Dossier.Status.RESULT_READY
     response = client.get(reverse("dossiers:result", args=[dossier.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "Giấy xác nhận tình trạng hôn nhân" in client.get(reverse("vault:mine")).content.decode()
-    tasks()
-    assert any("đã có kết quả" in sms["body"] for sms in outbox.sms())
     client.force_login(UserFactory())
     assert client.get(reverse("dossiers:result", args=[dossier.pk])).status_code == 404
 

@@ -2,9 +2,8 @@ import json
 
 import pytest
 
-from dvc.dossiers.models import Dossier
+from dvc.dossiers.tests.factories import DossierFactory
 from dvc.payments import tasks, vnpay
-from dvc.payments.models import FeeLine
 
 
 @pytest.fixture
@@ -30,16 +29,12 @@ def gateway(monkeypatch, settings):
 
 
 @pytest.fixture
-def unpaid(submitted_dossier):
+def unpaid():
     """A submitted dossier owing 58,000 đồng (a charge and the postal delivery)."""
 
-    def make(user, **kwargs):
-        dossier = submitted_dossier(user, **kwargs)
-        FeeLine.objects.create(dossier=dossier, kind=FeeLine.Kind.CHARGE, name="Lệ phí cấp giấy xác nhận", amount=36000)
-        FeeLine.objects.create(dossier=dossier, kind=FeeLine.Kind.POSTAL, name="Chuyển kết quả qua bưu chính",
-                               amount=22000, position=1)  # fmt: skip
-        Dossier.objects.filter(pk=dossier.pk).update(fee_status=Dossier.FeeStatus.UNPAID)
-        dossier.refresh_from_db()
-        return dossier
+    def make(user, agency=None, key=None):
+        return DossierFactory(
+            unpaid=True, applicant=user, fees=[36000, 22000], **({"agency": agency} if agency else {})
+        )
 
     return make

@@ -7,7 +7,7 @@ from django.db import close_old_connections, connection
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.dossiers.models import Dossier
-from dvc.dossiers.tests.factories import ensure_catalog
+from dvc.dossiers.tests.factories import DossierFactory, ensure_catalog
 from dvc.payments import vnpay
 from dvc.payments.gateway import payment_start
 from dvc.payments.models import PaymentAttempt, Receipt
@@ -124,13 +124,8 @@ def test_20_concurrent_copies_of_the_success_pay_once(submitted_dossier):
         pytest.skip("concurrency is proved on PostgreSQL; SQLite serialises every writer")
     from django.test import Client
 
-    from dvc.payments.models import FeeLine
-
     ensure_catalog()
-    dossier = submitted_dossier(UserFactory())
-    FeeLine.objects.create(dossier=dossier, kind=FeeLine.Kind.CHARGE, name="Lệ phí", amount=36000)
-    Dossier.objects.filter(pk=dossier.pk).update(fee_status=Dossier.FeeStatus.UNPAID)
-    dossier.refresh_from_db()
+    dossier = DossierFactory(unpaid=True, fees=[36000])
     attempt = started(dossier)
     params = notice(attempt)
     barrier = threading.Barrier(20)

@@ -8,6 +8,8 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
+from dvc.agencies.models import StaffRole
+
 register = template.Library()
 
 
@@ -34,8 +36,6 @@ def is_officer(user: Any) -> bool:
         return False
     cached = getattr(user, "_dvc_is_officer", None)
     if cached is None:
-        from dvc.agencies.models import StaffRole
-
         cached = StaffRole.objects.filter(user=user, is_active=True).exclude(role=StaffRole.Role.AGENCY_ADMIN).exists()
         user._dvc_is_officer = cached
     return bool(cached)
