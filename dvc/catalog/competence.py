@@ -12,7 +12,7 @@ from dvc.catalog.models import Procedure
 def receiving_agencies_query(procedure: Procedure) -> QuerySet[Agency]:
     """Agencies that receive this procedure: those listed, or every agency of its level in force today.
 
-    NĐ 118/2025 Điều 4: a dossier is received regardless of the applicant's address within the province.
+    NĐ 118/2025: a dossier is received regardless of the applicant's address within the province.
     """
     today = timezone.localdate()
     listed = Agency.objects.effective(today).filter(procedures=procedure)

@@ -3,7 +3,7 @@
 The agency's certificate is a PKCS#12 file ``<agency code>.p12`` in ``DVC_SIGNING_PKCS12_DIR`` (password in
 ``DVC_SIGNING_PKCS12_PASSWORD``). Outside production, an agency without one gets a certificate from the
 development CA on first use, kept under ``var/pki/agencies``. The stamp's QR code opens the public verification
-page of that document (Luật Giao dịch điện tử 2023 Điều 22–23: a signature verifiable by the recipient).
+page of that document (Luật Giao dịch điện tử 2023: a signature the recipient can verify).
 """
 
 from __future__ import annotations

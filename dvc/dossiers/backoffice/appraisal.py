@@ -1,5 +1,5 @@
 """Appraisal (thẩm định): ask for the missing papers, assign a specialist, prepare the draft result, propose a
-decision, and the leader's sending back of a proposal (NĐ 118/2025 Điều 17 and 19)."""
+decision, and the leader's sending back of a proposal (NĐ 118/2025)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def dossier_request_supplement(
 ) -> Dossier:
     """Form 02: one complete written list of what is missing or wrong, and why.
 
-    NĐ 118/2025 Điều 16 khoản 2: an incomplete dossier gets one complete list, never a bare return; asked during
+    NĐ 118/2025: an incomplete dossier gets one complete list, never a bare return; asked during
     processing (Điều 21), the clock stops until the papers come back.
     """
     require(actor, dossier, "request_supplement")
@@ -60,7 +60,7 @@ def dossier_request_supplement(
 def dossier_assign(*, dossier: Dossier, actor: User, specialist: User, ip: str = "") -> Dossier:
     """Hand the dossier to a specialist of the agency for appraisal (also to reassign before a proposal).
 
-    NĐ 118/2025 Điều 17: the one-stop section passes the received dossier to the competent unit.
+    NĐ 118/2025: the one-stop section passes the received dossier to the competent unit.
     """
     require(actor, dossier, "assign")
     if not roles_in(specialist, dossier.agency_id) & {SPECIALIST, LEADER}:
@@ -115,7 +115,7 @@ def _set_draft_result(dossier: Dossier, *, actor: User, stored: StoredFile, ip: 
 def dossier_propose(*, dossier: Dossier, actor: User, decision: str, note: str, ip: str = "") -> Dossier:
     """The specialist's appraisal: propose to resolve (with a draft result) or to refuse (with the reason).
 
-    NĐ 118/2025 Điều 19 khoản 1: the specialist appraises and proposes; the leader decides.
+    NĐ 118/2025: the specialist appraises and proposes; the leader decides.
     """
     roles = require(actor, dossier, "propose")
     require_appraiser(dossier, actor, roles)

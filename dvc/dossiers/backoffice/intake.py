@@ -1,6 +1,6 @@
 """Intake at the one-stop counter: receive an online dossier, or file a walk-in citizen's dossier on the spot.
 
-NĐ 118/2025 Điều 16: the officer checks the dossier, and for a complete one issues form 01 (giấy tiếp nhận hồ sơ
+NĐ 118/2025: the officer checks the dossier, and for a complete one issues form 01 (giấy tiếp nhận hồ sơ
 và hẹn trả kết quả) with the due date; the clock starts at receipt (Điều 20).
 """
 
@@ -36,7 +36,7 @@ from dvc.vault.services import stored_file_save
 def dossier_receive(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
     """Receive a valid dossier: the clock starts, the due date is set, form 01 is issued, the applicant told.
 
-    NĐ 118/2025 Điều 16 khoản 3 (receipt and form 01), Điều 20 (the due date counts from receipt).
+    NĐ 118/2025: receipt and form 01; the due date counts from receipt.
     """
     require(actor, dossier, "receive")
     now = timezone.now()
@@ -76,7 +76,7 @@ def counter_intake(
 ) -> Dossier:
     """An officer files a walk-in citizen's dossier (seed 001): checked, coded and received on the spot.
 
-    NĐ 118/2025 Điều 15 khoản 1 (filing in person at the one-stop section) and Điều 16 (receipt, form 01). A
+    NĐ 118/2025: filing in person at the one-stop section, receipt and form 01. A
     citizen without an account gets an inactive one keyed by their id number; the code reaches them by SMS.
     """
     roles = roles_in(actor, agency.pk)

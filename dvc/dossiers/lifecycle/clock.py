@@ -1,10 +1,10 @@
 """The legal clock of a dossier: when it is due, how a supplement pauses it, and early / on time / late.
 
-- NĐ 118/2025 Điều 20: the due date is counted in working days from receipt; a dossier received after office
+- NĐ 118/2025: the due date is counted in working days from receipt; a dossier received after office
   hours counts from the next working day (``WorkingCalendar.due_moment``).
-- NĐ 118/2025 Điều 21: while the applicant completes the dossier at the agency's request, the clock stops; the
+- NĐ 118/2025: while the applicant completes the dossier at the agency's request, the clock stops; the
   due date moves by the working days spent waiting.
-- NĐ 45/2020 Điều 14: an online dossier is acknowledged or sent back within 8 working hours.
+- NĐ 45/2020: an online dossier is acknowledged or sent back within 8 working hours.
 - An extension (form 04, TT 03/2025) promises a new date, but the dossier still counts late.
 """
 
@@ -29,13 +29,13 @@ def closing_moment(calendar: WorkingCalendar, day: dt.date) -> dt.datetime:
 
 
 def due_at_receipt(dossier: Dossier, received_at: dt.datetime) -> dt.datetime:
-    """The due moment of a dossier received at ``received_at`` (NĐ 118/2025 Điều 20)."""
+    """The due moment of a dossier received at ``received_at`` (NĐ 118/2025)."""
     return WorkingCalendar(dossier.agency).due_moment(received_at, dossier.procedure.processing_days)
 
 
 def resume_changes(dossier: Dossier, now: dt.datetime) -> dict[str, Any]:
     """The columns that restart a paused clock at ``now``: due date (and any extension) moved by the working days
-    spent waiting for the papers (NĐ 118/2025 Điều 21). Empty when the clock was not paused."""
+    spent waiting for the papers (NĐ 118/2025). Empty when the clock was not paused."""
     if dossier.paused_at is None or dossier.due_at is None:
         return {}
     calendar = WorkingCalendar(dossier.agency)
@@ -56,7 +56,7 @@ def verdict(finished: dt.datetime, due: dt.datetime, *, extended: bool = False) 
     """early / on_time / late for work finished at ``finished`` against its due moment.
 
     Early: finished on a day before the due day; on time: on the due day before its close; late: after it, or
-    extended (form 04 keeps the original due date: an extended dossier is late, NĐ 118/2025 Điều 21).
+    extended (form 04 keeps the original due date: an extended dossier is late, NĐ 118/2025).
     """
     if extended or finished > due:
         return LATE
@@ -85,7 +85,7 @@ def after_working_hours(calendar: WorkingCalendar, start: dt.datetime, span: dt.
 
 
 def acknowledgement_late(calendar: WorkingCalendar, dossier: Dossier, now: dt.datetime) -> bool:
-    """An online dossier still waiting for receipt after 8 working hours (NĐ 45/2020 Điều 14)."""
+    """An online dossier still waiting for receipt after 8 working hours (NĐ 45/2020)."""
     return (
         dossier.status == Dossier.Status.SUBMITTED
         and dossier.channel == Dossier.Channel.ONLINE

@@ -15,7 +15,7 @@ from dvc.notify.services import message_send
 def notify_applicant(dossier: Dossier, template: str, extra: dict[str, Any] | None = None) -> None:
     """Tell the applicant by SMS and e-mail as they chose, queued in the transaction of the change.
 
-    NĐ 118/2025 Điều 6: the applicant is told of each step (receipt, supplement, refusal, result) of their dossier.
+    NĐ 118/2025: the applicant is told of each step (receipt, supplement, refusal, result) of their dossier.
     """
     context = {
         "code": dossier.code,

@@ -10,7 +10,7 @@ S = Dossier.Status
 
 # A draft, or a dossier sent back for more papers, may be edited by its applicant.
 EDITABLE = (S.DRAFT, S.NEEDS_SUPPLEMENT)
-# NĐ 118/2025 Điều 16 khoản 2: more papers may be asked for before receipt or while processing (the clock then
+# NĐ 118/2025: more papers may be asked for before receipt or while processing (the clock then
 # pauses, Điều 21).
 SUPPLEMENT_FROM = (S.SUBMITTED, S.PROCESSING)
 # The applicant may take back a draft or a dossier no officer has received yet.

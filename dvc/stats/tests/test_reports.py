@@ -3,14 +3,19 @@
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from dvc.accounts.tests.factories import UserFactory
+from dvc.catalog.models import Procedure
 from dvc.dossiers.backoffice.appraisal import dossier_assign, dossier_generate_result, dossier_propose
 from dvc.dossiers.backoffice.decision import dossier_approve
 from dvc.dossiers.backoffice.intake import dossier_receive
 from dvc.dossiers.tests.factories import agency_staff, commune_centre
+from dvc.stats.services import counts_add
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +64,19 @@ def test_reports_are_for_staff_of_the_agency_only(client, office):
     assert "1.004873" not in page  # falls back to the stranger's own agency
     client.force_login(UserFactory())
     assert client.get(reverse("stats:report")).status_code == 403
+
+
+def test_the_report_costs_the_same_for_one_or_many_procedures(client, office):
+    """The leader's report (figures per procedure, workload per specialist) reads a constant number of times."""
+    agency, staff = office
+    client.force_login(staff.leader)
+
+    def cost():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("stats:report")).status_code == 200
+        return len(captured)
+
+    one = cost()
+    for procedure in Procedure.objects.exclude(code="1.004873")[:5]:
+        counts_add(timezone.localdate(), agency.pk, procedure.pk, received_online=2, processed=1, on_time=1)
+    assert cost() == one

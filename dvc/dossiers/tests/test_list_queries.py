@@ -1,0 +1,57 @@
+"""Lists cost the same few queries however long they are: the citizen's dossiers (page and API) and the officers'
+register (form 07)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dvc.accounts.services import api_token_create
+from dvc.accounts.tests.factories import UserFactory
+from dvc.dossiers.tests.factories import DossierFactory, agency_staff, commune_centre, photo_upload
+from dvc.vault.services import stored_file_save
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(request) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = request()
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_citizens_list_costs_the_same_for_2_or_12_dossiers(client):
+    citizen = UserFactory()
+    token = api_token_create(user=citizen)
+    client.force_login(citizen)
+    page = lambda: client.get(reverse("dossiers:mine"))  # noqa: E731
+    api = lambda: client.get("/api/v1/dossiers", HTTP_AUTHORIZATION=f"Bearer {token}")  # noqa: E731
+
+    def add(count):
+        for n in range(count):
+            trait = ("submitted", "processing", "result_ready", "refused")[n % 4]
+            dossier = DossierFactory(applicant=citizen, **{trait: True})
+            dossier.attachments.create(requirement=None, stored_file=_file(citizen))
+
+    add(2)
+    few = (queries(page), queries(api))
+    add(10)
+    assert (queries(page), queries(api)) == few
+
+
+def _file(owner):
+    return stored_file_save(owner=owner, upload=photo_upload(), allowed=["jpg"], max_bytes=1024 * 1024)
+
+
+def test_the_register_costs_the_same_for_2_or_12_dossiers(client):
+    agency = commune_centre()
+    officer = agency_staff(agency).officer
+    client.force_login(officer)
+    register = lambda: client.get(reverse("staff:register"))  # noqa: E731
+    for _ in range(2):
+        DossierFactory(processing=True, agency=agency)
+    few = queries(register)
+    for _ in range(10):
+        DossierFactory(processing=True, agency=agency)
+    assert queries(register) == few
