@@ -4,6 +4,7 @@ beside the same numbers in a table, and the time the figures were read."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,11 @@ def _month(value: str | None) -> dt.date | None:
     return None
 
 
+def _filter_text(params: Any, name: str, limit: int) -> str:
+    """A filter as typed, without control characters (a NUL byte cannot even reach PostgreSQL), cut to ``limit``."""
+    return "".join(ch for ch in str(params.get(name, "")) if unicodedata.category(ch) != "Cc")[:limit]
+
+
 def scope_from(params: Any) -> Scope:
     """The public pages' filters: scope and a period in whole months (this year by default)."""
     today = timezone.localdate()
@@ -42,10 +48,10 @@ def scope_from(params: Any) -> Scope:
     level = params.get("cap", "")
     service_level = params.get("muc_do", "")
     return Scope(
-        province=str(params.get("tinh", ""))[:8],
-        agency=str(params.get("co_quan", ""))[:32],
-        procedure=str(params.get("thu_tuc", ""))[:32],
-        sector=str(params.get("linh_vuc", ""))[:64],
+        province=_filter_text(params, "tinh", 8),
+        agency=_filter_text(params, "co_quan", 32),
+        procedure=_filter_text(params, "thu_tuc", 32),
+        sector=_filter_text(params, "linh_vuc", 64),
         level=level if level in Procedure.Level.values else "",
         service_level=service_level if service_level in Procedure.ServiceLevel.values else "",
         start=min(start, end),

@@ -1,9 +1,7 @@
 import datetime as dt
-import hashlib
 import io
 
 import factory
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -16,6 +14,7 @@ from dvc.dossiers.lifecycle.applicant import applicant_name_key, applicant_snaps
 from dvc.dossiers.models import Dossier
 from dvc.payments.models import FeeLine
 from dvc.vault.models import StoredFile
+from dvc.vault.services import stored_file_from_bytes
 from dvc.web.demo import MARITAL_ANSWERS
 
 PDF_BYTES = (
@@ -112,18 +111,10 @@ def ensure_catalog():
 
 def stored_pdf(owner, name="ket-qua.pdf", content=PDF_BYTES, document_type="", title="") -> StoredFile:
     """A PDF kept in the vault for ``owner``, as a generated result or receipt is."""
-    stored = StoredFile(
-        owner=owner,
-        original_name=name,
-        kind=StoredFile.Kind.PDF,
-        content_type="application/pdf",
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        document_type=document_type,
-        title=title,
-    )
-    stored.file.save(name, ContentFile(content), save=True)
-    return stored
+    with stored_file_from_bytes(
+        owner=owner, content=content, name=name, document_type=document_type, title=title
+    ) as stored:
+        return stored
 
 
 S = Dossier.Status

@@ -56,6 +56,15 @@ def test_the_api(client, figures_today):
     assert client.get("/api/v1/stats").json()["totals"]["processed"] == 8
 
 
+def test_filters_with_control_characters_are_ignored_not_a_server_error(client, figures_today):
+    """Found by the API fuzzer on PostgreSQL: a NUL byte in a filter reached the query and answered 500."""
+    for name in ("sector", "province", "agency", "procedure"):
+        response = client.get(f"/api/v1/stats?{name}=%05%07o%C2%99%00%5E")
+        assert response.status_code == 200, (name, response.content[:200])
+    page = client.get(reverse("stats:public") + "?linh_vuc=%00x&tinh=0%001")
+    assert page.status_code == 200
+
+
 def test_the_rebuild_command_reports_agreement(submitted_dossier, capsys):
     from dvc.accounts.tests.factories import UserFactory
 
