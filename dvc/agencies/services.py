@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from dvc.accounts.models import User
 from dvc.agencies.models import AdminUnit, Agency, CalendarDay, OfficeHours, StaffRole
 from dvc.agencies.reference import commune_code, load_reference, province_code
 
@@ -89,7 +90,7 @@ def office_hours_set(*, agency: Agency, periods: dict[int, list[tuple[dt.time, d
 
 
 def calendar_day_set(
-    *, date: dt.date, kind: str, agency: Agency | None = None, note: str = "", actor: Any = None
+    *, date: dt.date, kind: str, agency: Agency | None = None, note: str = "", actor: User | None = None
 ) -> CalendarDay:
     """Add a day off or a make-up working day to the national calendar (agency None) or one agency's."""
     with transaction.atomic():
@@ -131,7 +132,7 @@ AGENCY_ADMIN_PERMISSIONS = [
 ]
 
 
-def staff_role_grant(*, user: Any, agency: Agency, role: str) -> StaffRole:
+def staff_role_grant(*, user: User, agency: Agency, role: str) -> StaffRole:
     """Give an officer a role in an agency; an agency admin also gets the admin site, scoped to it."""
     with transaction.atomic():
         staff_role, _created = StaffRole.objects.update_or_create(

@@ -2,23 +2,16 @@
 
 import pytest
 
-from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
-from dvc.dossiers.citizen.drafting import dossier_start
 from dvc.dossiers.models import Dossier
-from dvc.dossiers.tests.factories import commune_centre
+from dvc.dossiers.tests.factories import DossierFactory
 from dvc.payments.fees import fee_lines_for
 
 pytestmark = pytest.mark.django_db
 
 
 def draft(code, **changes):
-    dossier = dossier_start(
-        applicant=UserFactory(), procedure=Procedure.objects.get(code=code), agency=commune_centre()
-    )
-    Dossier.objects.filter(pk=dossier.pk).update(**changes)
-    dossier.refresh_from_db()
-    return dossier
+    return DossierFactory(procedure=Procedure.objects.get(code=code), **changes)
 
 
 def test_copies_and_postal_delivery(settings):
