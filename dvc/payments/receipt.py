@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from dvc.documents.pdf import Sheet, letterhead, paragraph
 from dvc.formatting import dong
-from dvc.payments.models import FeeLine, Receipt
+from dvc.payments.models import Receipt
+from dvc.payments.selectors import fee_summary
 
 
 def receipt_pdf(receipt: Receipt) -> bytes:
@@ -36,7 +37,7 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     pdf.set_font("BeVietnamPro", "B", 11)
     paragraph(pdf, 7, "Các khoản thu:")
     pdf.set_font("BeVietnamPro", "", 11)
-    for line in FeeLine.objects.filter(dossier=dossier):
+    for line in fee_summary(dossier)["lines"]:
         quantity = f" × {line.quantity}" if line.quantity > 1 else ""
         paragraph(pdf, 7, f"- {line.get_kind_display()}: {line.name}{quantity}: {dong(line.amount)}")
     pdf.set_font("BeVietnamPro", "B", 12)
