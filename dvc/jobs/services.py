@@ -3,7 +3,8 @@
 - ``job_run_claim``: the run record of a period, created before the work inside the work's transaction. The
   unique key makes a concurrent second claim wait for the first and then fail, so the work happens once.
 - ``book_once``: a task books its own next run. Booking takes the task's lock row first (an UPDATE: a row lock
-  on PostgreSQL, the write lock on SQLite), then looks for a waiting run: two workers booking at once book once.
+  on PostgreSQL; on SQLite every transaction takes the write lock when it begins, ``transaction_mode``
+  IMMEDIATE), then looks for a waiting run: two workers booking at once book once.
 """
 
 from __future__ import annotations

@@ -49,11 +49,9 @@ def message_mark_sent(*, message: Message) -> None:
     )
 
 
-def message_mark_failed_attempt(*, message: Message, error: str) -> dt.datetime | None:
-    """Record a failed attempt; the moment of the next try (exponential back-off), or None after the last one.
-
-    Called inside the transaction in which the caller enqueues that next try.
-    """
+def message_mark_failed_attempt(*, message: Message, error: str) -> tuple[str, dt.datetime | None]:
+    """Record a failed attempt: the message's status now, and the moment of the next try (exponential back-off),
+    or None after the last one. Called inside the transaction in which the caller enqueues that next try."""
     attempts = message.attempts + 1
     give_up = attempts >= settings.DVC_NOTIFY_MAX_ATTEMPTS
     updated = Message.objects.filter(pk=message.pk, status=Message.Status.PENDING).update(
@@ -63,10 +61,11 @@ def message_mark_failed_attempt(*, message: Message, error: str) -> dt.datetime 
         status=Message.Status.FAILED if give_up else Message.Status.PENDING,
         body=SCRUBBED_BODY if give_up and message.sensitive else F("body"),
     )
+    if not updated:  # settled meanwhile by another worker: nothing to retry
+        return "skipped", None
     if give_up:
         logger.error("message %s to %s failed after %d attempts: %s", message.pk, message.channel, attempts, error)
-        return None
+        return Message.Status.FAILED, None
     logger.warning("message %s attempt %d failed, will retry: %s", message.pk, attempts, error)
-    if not updated:
-        return None
-    return timezone.now() + dt.timedelta(seconds=settings.DVC_NOTIFY_RETRY_SECONDS * 2 ** (attempts - 1))
+    retry_at = timezone.now() + dt.timedelta(seconds=settings.DVC_NOTIFY_RETRY_SECONDS * 2 ** (attempts - 1))
+    return Message.Status.PENDING, retry_at

@@ -7,7 +7,6 @@ from django_tasks import task
 
 from dvc.notify.backends import DeliveryError, backend_for
 from dvc.notify.delivery import message_claim, message_mark_failed_attempt, message_mark_sent
-from dvc.notify.models import Message
 
 
 @task()
@@ -23,10 +22,9 @@ def deliver_message(message_id: str) -> str:
         backend_for(message.channel).send(message)
     except DeliveryError as exc:
         with transaction.atomic():
-            retry_at = message_mark_failed_attempt(message=message, error=str(exc))
+            status, retry_at = message_mark_failed_attempt(message=message, error=str(exc))
             if retry_at is not None:
                 deliver_message.using(run_after=retry_at).enqueue(message_id=message_id)
-                return str(Message.Status.PENDING)
-        return str(Message.Status.FAILED)
+        return str(status)
     message_mark_sent(message=message)
     return "sent"

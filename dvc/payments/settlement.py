@@ -50,14 +50,15 @@ def dossier_mark_paid(attempt: PaymentAttempt, actor: User | None = None) -> Non
         name=f"bien-lai-{receipt.number}.pdf",
         document_type="bien_lai",
         title=_("Biên lai %(number)s") % {"number": receipt.number},
-    ) as stored:
+    ) as stored:  # everything the receipt comes with, inside the block: a failure takes the file back too
         Receipt.objects.filter(pk=receipt.pk).update(stored_file=stored)
-    method = attempt.get_method_display()
-    record_event(
-        dossier,
-        actor=actor,
-        action="paid",
-        note=_("%(amount)s — %(method)s — biên lai %(receipt)s")
-        % {"amount": dong(attempt.amount), "method": method, "receipt": receipt.number},
-    )
-    notify_applicant(dossier, "dossier_paid", extra={"amount": thousands(attempt.amount), "receipt": receipt.number})
+        record_event(
+            dossier,
+            actor=actor,
+            action="paid",
+            note=_("%(amount)s — %(method)s — biên lai %(receipt)s")
+            % {"amount": dong(attempt.amount), "method": attempt.get_method_display(), "receipt": receipt.number},
+        )
+        notify_applicant(
+            dossier, "dossier_paid", extra={"amount": thousands(attempt.amount), "receipt": receipt.number}
+        )

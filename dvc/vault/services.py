@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,6 +16,8 @@ from dvc.accounts.models import User
 from dvc.errors import OBJECT_STORE_ERRORS, InvalidInput, StorageUnavailable
 from dvc.vault.inspection import inspect_upload
 from dvc.vault.models import StoredFile
+
+logger = logging.getLogger(__name__)
 
 # What a storage that fails raises: the disk (OSError) or an S3-compatible object store.
 STORAGE_ERRORS: tuple[type[Exception], ...] = (OSError, *OBJECT_STORE_ERRORS)
@@ -69,8 +72,10 @@ def stored_file_from_bytes(
 ) -> Iterator[StoredFile]:
     """Keep a PDF the portal generated (a result, a receipt) for ``owner``, for use inside the ``with`` block.
 
-    A storage that fails answers ``StorageUnavailable`` and keeps nothing. When the block raises (a lost race, a
-    rolled-back transaction), the file written for it is removed again: no orphan files in the store.
+    A storage that fails answers ``StorageUnavailable`` and keeps nothing. The record is saved in a transaction
+    around the block; when the block raises (a lost race, a failed write after it), that transaction rolls back
+    and the file written for it is removed again. Put every write that must succeed with the file inside the
+    block: a rollback of an outer transaction after the block has ended cannot take the file back.
     """
     stored = StoredFile(
         owner=owner,
@@ -91,5 +96,8 @@ def stored_file_from_bytes(
             stored.save()
             yield stored
     except BaseException:
-        stored.file.delete(save=False)
+        try:
+            stored.file.delete(save=False)
+        except STORAGE_ERRORS:  # the store went away too: the original error is the one to report
+            logger.warning("could not remove %s after a failed write", stored.file.name, exc_info=True)
         raise

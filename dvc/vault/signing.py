@@ -51,7 +51,7 @@ def verify_signed_pdf(data: bytes) -> SignatureReport:
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise _refuse(_("Tệp PDF bị hỏng, không đọc được chữ ký.")) from exc
     if not signatures:
-        raise _refuse(_("Tệp PDF chưa có chữ ký số. Vui lòng ký tờ khai rồi tải lên lại."))
+        raise _refuse(_("Tệp PDF chưa có chữ ký số."))
     roots = [asn1_certificate(root) for root in trust_roots()]
     context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     try:

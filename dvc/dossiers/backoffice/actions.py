@@ -30,7 +30,8 @@ class ActionInput:
     note: str = ""
     reason: str = ""
     requirements: list[int] = field(default_factory=list)
-    specialist: str = ""  # the specialist's id number
+    specialist: str = ""  # the specialist's id number (API)
+    specialist_pk: str = ""  # or their account number (the staff page's list, which shows no id numbers)
     decision: str = ""
     method: str = ""
     new_due: dt.date | str | None = None
@@ -55,8 +56,12 @@ def _requirements(dossier: Dossier, ids: list[int]) -> list[DocumentRequirement]
     return list(dossier.procedure.requirements.filter(pk__in=ids))
 
 
-def _specialist(id_number: str) -> User:
-    found = User.objects.filter(id_number=id_number.strip()).first() if id_number.strip() else None
+def _specialist(data: ActionInput) -> User:
+    found = None
+    if data.specialist_pk.strip().isascii() and data.specialist_pk.strip().isdigit():
+        found = User.objects.filter(pk=int(data.specialist_pk)).first()
+    elif data.specialist.strip():
+        found = User.objects.filter(id_number=data.specialist.strip()).first()
     if found is None:
         raise InvalidInput({"specialist": [_("Vui lòng chọn chuyên viên.")]})
     return found
@@ -124,7 +129,7 @@ ACTIONS: list[Action] = [
     Action(
         "assign",
         "giao",
-        lambda d, u, p, ip: appraisal.dossier_assign(dossier=d, actor=u, specialist=_specialist(p.specialist), ip=ip),
+        lambda d, u, p, ip: appraisal.dossier_assign(dossier=d, actor=u, specialist=_specialist(p), ip=ip),
         gettext_lazy("Đã giao hồ sơ cho chuyên viên thụ lý."),
     ),
     Action(

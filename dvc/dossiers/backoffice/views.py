@@ -193,8 +193,8 @@ def _action_input(request: HttpRequest) -> ActionInput:
     return ActionInput(
         note=post.get("note", ""),
         reason=post.get("reason", ""),
-        requirements=[int(i) for i in post.getlist("requirements") if i.isdigit()],
-        specialist=post.get("specialist", ""),
+        requirements=[int(i) for i in post.getlist("requirements") if i.isascii() and i.isdigit()],
+        specialist_pk=post.get("specialist", ""),
         decision=post.get("decision", ""),
         method=post.get("method", ""),
         new_due=post.get("new_due", ""),

@@ -47,7 +47,13 @@ def dossier_attach_signed_form(*, dossier: Dossier, actor: User, upload: Uploade
         raise InvalidInput({"file": [_("Vui lòng chọn tệp để tải lên.")]})
     inspect_upload(stream, name=upload.name or "", allowed=["pdf"], max_bytes=10 * 1024 * 1024)
     stream.seek(0)
-    report = verify_signed_pdf(stream.read())
+    try:
+        report = verify_signed_pdf(stream.read())
+    except InvalidInput as refused:
+        message = _("%(reason)s Vui lòng ký tờ khai bằng chữ ký số của bạn rồi tải lên lại.") % {
+            "reason": refused.message
+        }
+        raise InvalidInput({"file": [message]}, message=message) from refused
     if not signer_matches(report, dossier.applicant):
         message = _("Chữ ký số không phải của người nộp hồ sơ (%(name)s).") % {"name": report.signer_name}
         raise InvalidInput({"file": [message]}, message=message)

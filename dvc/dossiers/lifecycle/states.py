@@ -1,4 +1,4 @@
-"""Which states allow which transitions (DESIGN.md "Dossier states"), and how each history action reads."""
+"""The states from which each change may start (DESIGN.md "Dossier states"), and how each history action reads."""
 
 from __future__ import annotations
 
@@ -17,22 +17,6 @@ SUPPLEMENT_FROM = (S.SUBMITTED, S.PROCESSING)
 WITHDRAWABLE = (S.DRAFT, S.SUBMITTED)
 # A rating is given once a result exists.
 RATEABLE = (S.RESULT_READY, S.RETURNED)
-# Still at the agency: counted by the deadlines and the queues.
-OPEN = (S.SUBMITTED, S.PROCESSING, S.NEEDS_SUPPLEMENT)
-
-# The transitions of DESIGN.md; each is one service with a conditional update on the "from" state.
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "submitted": ((S.DRAFT,), S.SUBMITTED),
-    "received": ((S.SUBMITTED,), S.PROCESSING),
-    "supplement_requested": (SUPPLEMENT_FROM, S.NEEDS_SUPPLEMENT),
-    "supplemented": ((S.NEEDS_SUPPLEMENT,), S.SUBMITTED),  # or back to processing when the clock had started
-    "refused": ((S.SUBMITTED, S.PROCESSING), S.REFUSED),
-    "suspended": ((S.PROCESSING,), S.SUSPENDED),
-    "result_ready": ((S.PROCESSING,), S.RESULT_READY),
-    "returned": ((S.RESULT_READY,), S.RETURNED),
-    "withdrawn": (WITHDRAWABLE, S.WITHDRAWN),
-}
-
 # How a history action reads to an officer ("handled by X (tiếp nhận) at ...").
 ACTION_LABELS = {
     "received": _("tiếp nhận"),

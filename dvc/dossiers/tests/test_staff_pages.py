@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -24,8 +25,9 @@ from dvc.dossiers.backoffice.appraisal import (
 )
 from dvc.dossiers.backoffice.decision import dossier_approve
 from dvc.dossiers.backoffice.intake import dossier_receive
+from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.models import Dossier, IssuedResult
-from dvc.dossiers.tests.factories import agency_staff, commune_centre, photo_upload
+from dvc.dossiers.tests.factories import DossierFactory, agency_staff, commune_centre, photo_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +69,7 @@ def test_the_whole_journey_through_the_pages(client, office, submitted_dossier, 
     client.force_login(staff.officer)
     page = client.post(act("tiep-nhan"), follow=True).content.decode()
     assert "Đã tiếp nhận hồ sơ" in page
-    client.post(act("giao"), {"specialist": staff.specialist.id_number})
+    client.post(act("giao"), {"specialist": staff.specialist.pk})
     # The specialist drafts the result from the template and proposes it.
     client.force_login(staff.specialist)
     assert dossier.code in client.get(reverse("staff:queue") + "?hang=duoc-giao").content.decode()
@@ -117,6 +119,24 @@ def test_another_agencys_officer_gets_403_everywhere_and_citizens_get_403(client
         assert client.get(url).status_code == 403
     dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.SUBMITTED
+
+
+def test_odd_digits_in_a_list_of_papers_are_ignored_not_a_server_error(client, office, submitted_dossier):
+    """ "²" passes str.isdigit() but not int(): found by review of the action registry."""
+    agency, staff = office
+    dossier = submitted_dossier(UserFactory(), agency=agency)
+    client.force_login(staff.officer)
+    for action in ("tiep-nhan", "yeu-cau-bo-sung"):
+        response = client.post(reverse("staff:act", args=[dossier.pk, action]), {"requirements": ["²"], "note": "x"})
+        assert response.status_code in (302, 422)
+
+
+def test_the_dossier_page_does_not_show_colleagues_id_numbers(client, office, submitted_dossier):
+    agency, staff = office
+    dossier = dossier_receive(dossier=submitted_dossier(UserFactory(), agency=agency), actor=staff.officer)
+    client.force_login(staff.officer)
+    html = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
+    assert staff.specialist.full_name in html and staff.specialist.id_number not in html
 
 
 def test_a_refused_input_keeps_what_the_officer_typed(client, office, submitted_dossier):
@@ -177,10 +197,9 @@ def test_queue_filters_by_code_name_and_id_number(client, office, submitted_doss
         assert an.code in html and binh.code not in html
 
 
-def test_an_online_dossier_left_8_working_hours_is_flagged(client, office, submitted_dossier):
+def test_an_online_dossier_left_8_working_hours_is_flagged(client, office):
     agency, staff = office
-    dossier = submitted_dossier(UserFactory(), agency=agency)
-    Dossier.objects.filter(pk=dossier.pk).update(submitted_at=dossier.submitted_at - dt.timedelta(days=5))
+    DossierFactory(submitted=True, agency=agency, sent_at=timezone.now() - dt.timedelta(days=5))
     client.force_login(staff.officer)
     assert "Quá 8 giờ làm việc chưa tiếp nhận" in client.get(reverse("staff:queue")).content.decode()
 
@@ -281,6 +300,10 @@ def test_the_signed_result_verifies_on_the_public_page_and_with_pdfsig(client, o
         reverse("staff:verify", args=[issued.pk]), {"file": SimpleUploadedFile("kq.pdf", bytes(tampered))}
     )
     assert "KHÔNG khớp" in changed.content.decode()
+    receipt = SimpleUploadedFile("bien-nhan.pdf", receipt_pdf(dossier, lookup_url="https://dvc.example/tra-cuu/"))
+    unsigned = client.post(reverse("staff:verify", args=[issued.pk]), {"file": receipt})
+    said = unsigned.content.decode()
+    assert "KHÔNG khớp" in said and "chưa có chữ ký số" in said and "ký tờ khai" not in said  # a verifier signs nothing
     if shutil.which("pdfsig"):
         good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
         good.write_bytes(signed)
