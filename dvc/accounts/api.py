@@ -12,9 +12,9 @@ from typing import Any, Literal
 
 from django import forms as django_forms
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
-from dvc.accounts import forms, selectors, services
+from dvc.accounts import forms, registration, selectors, services
 from dvc.accounts.auth import authed_user, bearer, current_token
 from dvc.accounts.models import OtpChallenge
 from dvc.accounts.throttle import client_ip
@@ -44,6 +44,9 @@ class RegisterIn(Schema):
     representative_id_number: str | None = None
     password: str
     password_confirm: str
+    claim_code: str | None = Field(
+        default=None, description="Mã nhận tài khoản in trên giấy tiếp nhận, cho người đã nộp hồ sơ tại quầy"
+    )
 
 
 class ChallengeOut(Schema):
@@ -136,7 +139,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[ChallengeOut]:
     data["new_password2"] = data.pop("password_confirm")
     form = forms.RegistrationForm({k: ("" if val is None else val) for k, val in data.items()})
     _valid(form)
-    challenge = services.account_register(**form.registration(), ip=client_ip(request))
+    challenge = registration.account_register(**form.registration(), ip=client_ip(request))
     return Status(201, _challenge_out(challenge))
 
 
@@ -153,7 +156,7 @@ def verify(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
     challenge = OtpChallenge.objects.filter(pk=payload.challenge_id).only("purpose").first()
     ip = client_ip(request)
     if challenge is not None and challenge.purpose == OtpChallenge.Purpose.REGISTER:
-        services.account_activate(challenge_id=payload.challenge_id, code=payload.otp, ip=ip)
+        registration.account_activate(challenge_id=payload.challenge_id, code=payload.otp, ip=ip)
         return VerifyOut(status="activated")
     user = services.login_confirm(challenge_id=payload.challenge_id, code=payload.otp, ip=ip)
     return VerifyOut(status="logged_in", token=services.api_token_create(user=user), token_type="Bearer")  # noqa: S106

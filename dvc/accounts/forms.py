@@ -112,10 +112,20 @@ class RegistrationForm(AddressFieldsMixin, NewPasswordMixin, forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     representative_name = TrimmedCharField(label=_("Họ tên người đại diện"), max_length=255, required=False)
     representative_id_number = forms.CharField(label=_("Số CCCD người đại diện"), max_length=20, required=False)
+    claim_code = forms.CharField(
+        label=_("Mã nhận tài khoản (nếu có)"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Nếu bạn đã nộp hồ sơ tại bộ phận một cửa, nhập mã in trên giấy tiếp nhận (hoặc trong tin nhắn) để nhận "
+            "tài khoản cùng các hồ sơ đã nộp."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
 
     field_order = [
         "kind", "id_number", "full_name", "birth_date", "sex", "representative_name", "representative_id_number",
-        "phone", "email", "province", "commune", "address_line", "new_password1", "new_password2",
+        "phone", "email", "province", "commune", "address_line", "claim_code", "new_password1", "new_password2",
     ]  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -126,7 +136,7 @@ class RegistrationForm(AddressFieldsMixin, NewPasswordMixin, forms.Form):
         return v.normalize_mobile_phone(self.cleaned_data["phone"])
 
     def registration(self) -> dict[str, Any]:
-        """The cleaned answers as keyword arguments of ``services.account_register``."""
+        """The cleaned answers as keyword arguments of ``registration.account_register``."""
         data = self.cleaned_data
         names = [name for name in self.field_order if not name.startswith("new_password")]
         return {**{name: data[name] for name in names}, "password": data["new_password1"]}

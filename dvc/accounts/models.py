@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from dvc.agencies.models import AdminUnit
@@ -118,6 +119,9 @@ class OtpChallenge(models.Model):
     last_sent_at = models.DateTimeField(default=timezone.now)
     verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A registration for an id number that already has an account answers like any other, with a challenge that
+    # no code opens and that is never sent: the answer does not tell a stranger which id numbers have accounts.
+    decoy = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("mã OTP")
@@ -126,6 +130,42 @@ class OtpChallenge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class AccountClaim(models.Model):
+    """The one-time code that lets a citizen claim the account the counter made for them (seed 001).
+
+    Printed on their form 01 and sent by SMS to the phone the officer recorded; kept only as a keyed hash; one open
+    code per account; used up when the account is activated.
+    """
+
+    ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from paper and typed on a phone
+    LENGTH = 8
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="claims")
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã nhận tài khoản")
+        verbose_name_plural = _("mã nhận tài khoản")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%d/%m/%Y}"
+
+    @classmethod
+    def normalize(cls, code: str) -> str:
+        """'abcd efgh', 'ABCD-EFGH' -> 'ABCDEFGH'."""
+        return "".join(ch for ch in code.upper() if ch.isalnum())
+
+    @classmethod
+    def digest(cls, user_id: int, code: str) -> str:
+        return salted_hmac("dvc.accounts.claim", f"{user_id}:{cls.normalize(code)}", algorithm="sha256").hexdigest()
+
+    def matches(self, code: str) -> bool:
+        return constant_time_compare(self.digest(self.user_id, code), self.code_hash)
 
 
 class ApiToken(models.Model):

@@ -12,7 +12,7 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -34,9 +34,11 @@ OTP_PURPOSE_TEXT = {
     OtpChallenge.Purpose.SIGN: "ký số tờ khai",
 }
 _HOUR = dt.timedelta(hours=1)
+# Not a hex digest: no code's keyed hash ever equals it.
+DECOY_HASH = "decoy"
 
 
-def _otp_hash(challenge_id: uuid.UUID, code: str) -> str:
+def otp_hash(challenge_id: uuid.UUID, code: str) -> str:
     # Keyed with SECRET_KEY: a leaked table cannot be brute-forced over the million possible codes.
     return salted_hmac("dvc.accounts.otp", f"{challenge_id}:{code}", algorithm="sha256").hexdigest()
 
@@ -56,7 +58,7 @@ def _wait_message(retry_after: int) -> str:
     return _("Vui lòng thử lại sau %(minutes)d phút.") % {"minutes": minutes}
 
 
-def _otp_check_send_limits(*, phone: str, ip: str) -> None:
+def otp_check_send_limits(*, phone: str, ip: str) -> None:
     """Hourly caps on OTP messages per phone and per client address (SMS costs money and can harass)."""
     for scope, ident, cap in (
         ("otp-phone", phone, settings.DVC_OTP_MAX_SENDS_PER_HOUR),
@@ -89,7 +91,7 @@ def _otp_dispatch(*, challenge: OtpChallenge, code: str) -> None:
 
 def otp_issue(*, user: User, purpose: str, phone: str, ip: str) -> OtpChallenge:
     """Send a new 6-digit code by SMS; earlier open codes of the same user and purpose stop working."""
-    _otp_check_send_limits(phone=phone, ip=ip)
+    otp_check_send_limits(phone=phone, ip=ip)
     now = timezone.now()
     code = _otp_new_code()
     with transaction.atomic():
@@ -104,7 +106,7 @@ def otp_issue(*, user: User, purpose: str, phone: str, ip: str) -> OtpChallenge:
             expires_at=now + dt.timedelta(seconds=settings.DVC_OTP_TTL_SECONDS),
             last_sent_at=now,
         )
-        challenge.code_hash = _otp_hash(challenge.id, code)
+        challenge.code_hash = otp_hash(challenge.id, code)
         challenge.save(force_insert=True)
         _otp_dispatch(challenge=challenge, code=code)
     return challenge
@@ -124,13 +126,14 @@ def otp_resend(*, challenge_id: uuid.UUID, ip: str) -> OtpChallenge:
             code="otp_resend_cooldown",
             retry_after=retry,
         )
-    _otp_check_send_limits(phone=challenge.phone, ip=ip)
+    otp_check_send_limits(phone=challenge.phone, ip=ip)
     code = _otp_new_code()
     with transaction.atomic():
         updated = OtpChallenge.objects.filter(
             pk=challenge.pk, verified_at__isnull=True, last_sent_at=challenge.last_sent_at
         ).update(
-            code_hash=_otp_hash(challenge.pk, code),
+            # A decoy stays unopenable and unsent: it answers like a real challenge and nothing more.
+            code_hash=DECOY_HASH if challenge.decoy else otp_hash(challenge.pk, code),
             expires_at=now + dt.timedelta(seconds=settings.DVC_OTP_TTL_SECONDS),
             attempts=0,
             send_count=F("send_count") + 1,
@@ -141,11 +144,12 @@ def otp_resend(*, challenge_id: uuid.UUID, ip: str) -> OtpChallenge:
                 _("Mã vừa được gửi lại từ một yêu cầu khác. Vui lòng kiểm tra tin nhắn."), code="otp_conflict"
             )
         challenge.refresh_from_db()
-        _otp_dispatch(challenge=challenge, code=code)
+        if not challenge.decoy:
+            _otp_dispatch(challenge=challenge, code=code)
     return challenge
 
 
-def _otp_consume(*, challenge_id: uuid.UUID, code: str, purpose: str, ip: str) -> OtpChallenge:
+def otp_consume(*, challenge_id: uuid.UUID, code: str, purpose: str, ip: str) -> OtpChallenge:
     """Check a code and mark the challenge used. A wrong try is counted (and kept) before comparing.
 
     Must not run inside an outer transaction: the attempt counter has to survive the exception.
@@ -180,7 +184,7 @@ def _otp_consume(*, challenge_id: uuid.UUID, code: str, purpose: str, ip: str) -
     ).update(attempts=F("attempts") + 1)
     if not counted:
         raise dead
-    if not constant_time_compare(_otp_hash(challenge.pk, code), challenge.code_hash):
+    if not constant_time_compare(otp_hash(challenge.pk, code), challenge.code_hash):
         remaining = settings.DVC_OTP_MAX_ATTEMPTS - challenge.attempts - 1
         if remaining <= 0:
             raise dead
@@ -189,94 +193,6 @@ def _otp_consume(*, challenge_id: uuid.UUID, code: str, purpose: str, ip: str) -
     if not OtpChallenge.objects.filter(pk=challenge.pk, verified_at__isnull=True).update(verified_at=timezone.now()):
         raise DomainError(_("Mã xác thực này đã được sử dụng."), code="otp_used", field="otp")
     return challenge
-
-
-def account_register(
-    *,
-    kind: str,
-    id_number: str,
-    full_name: str,
-    phone: str,
-    password: str,
-    ip: str,
-    birth_date: dt.date | None = None,
-    sex: str = "",
-    email: str = "",
-    province: AdminUnit | None = None,
-    commune: AdminUnit | None = None,
-    address_line: str = "",
-    representative_name: str = "",
-    representative_id_number: str = "",
-) -> OtpChallenge:
-    """Create an inactive account and send the activation OTP to its phone (seed 001, Bước 3–4).
-
-    Registering again before confirming the phone replaces the unconfirmed details instead of blocking
-    the person behind a half-made account.
-    """
-    fields = {
-        "kind": kind,
-        "full_name": full_name,
-        "birth_date": birth_date,
-        "sex": sex,
-        "phone": phone,
-        "email": email,
-        "province": province,
-        "commune": commune,
-        "address_line": address_line,
-        "representative_name": representative_name,
-        "representative_id_number": representative_id_number,
-    }
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(id_number=id_number).first()
-        if user is not None and (user.is_active or user.phone_verified_at is not None):
-            raise InvalidInput(
-                {
-                    "id_number": [
-                        _("Số định danh này đã có tài khoản. Vui lòng đăng nhập hoặc dùng chức năng “Quên mật khẩu”.")
-                    ]
-                }
-            )
-        if user is None:
-            user = User(id_number=id_number, is_active=False)
-        for name, value in fields.items():
-            setattr(user, name, value)
-        user.set_password(password)
-        try:
-            with transaction.atomic():
-                user.save()
-        except IntegrityError as exc:  # the same id number registered at the same instant
-            raise InvalidInput({"id_number": [_("Số định danh này vừa được đăng ký. Vui lòng đăng nhập.")]}) from exc
-        return otp_issue(user=user, purpose=OtpChallenge.Purpose.REGISTER, phone=phone, ip=ip)
-
-
-def walk_in_account(*, id_number: str, full_name: str, phone: str, birth_date: dt.date | None) -> User:
-    """The account of a citizen filing at the counter (seed 001): theirs if they have one, else a new inactive one
-    without a usable password, keyed by their id number. Called inside the counter intake's transaction; the row
-    is locked so that two counters filing for the same person make one account."""
-    user = User.objects.select_for_update().filter(id_number=id_number).first()
-    if user is None:
-        user = User(id_number=id_number, full_name=full_name, phone=phone, birth_date=birth_date, is_active=False)
-        user.set_unusable_password()
-        user.save()
-    return user
-
-
-def account_activate(*, challenge_id: uuid.UUID, code: str, ip: str) -> User:
-    """Confirm the phone with the registration OTP; the account becomes active."""
-    challenge = _otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.REGISTER, ip=ip)
-    now = timezone.now()
-    with transaction.atomic():
-        User.objects.filter(pk=challenge.user_id, phone_verified_at__isnull=True).update(
-            is_active=True, phone_verified_at=now
-        )
-        user = User.objects.get(pk=challenge.user_id)
-        context = {"id_number": user.id_number, "site_url": settings.SITE_URL}
-        message_send(channel=Message.Channel.SMS, recipient=user.phone, template="account_activated", context=context)
-        if user.email:
-            message_send(
-                channel=Message.Channel.EMAIL, recipient=user.email, template="account_activated", context=context
-            )
-    return user
 
 
 def _locked_error(window: throttle.Window) -> RateLimited:
@@ -338,7 +254,7 @@ def login_start(*, id_number: str, password: str, ip: str) -> OtpChallenge:
 
 def login_confirm(*, challenge_id: uuid.UUID, code: str, ip: str) -> User:
     """Second step of login: the OTP. Returns the user for the caller to open a session or issue a token."""
-    challenge = _otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.LOGIN, ip=ip)
+    challenge = otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.LOGIN, ip=ip)
     user = challenge.user
     if not user.is_active:
         raise DomainError(
@@ -374,7 +290,7 @@ def _password_set(*, user: User, new_password: str) -> None:
 
 
 def password_reset_confirm(*, challenge_id: uuid.UUID, code: str, new_password: str, ip: str) -> User:
-    challenge = _otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.PASSWORD_RESET, ip=ip)
+    challenge = otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.PASSWORD_RESET, ip=ip)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=challenge.user_id)
         _password_set(user=user, new_password=new_password)
@@ -409,7 +325,7 @@ def phone_change_start(*, user: User, new_phone: str, ip: str) -> OtpChallenge:
 
 
 def phone_change_confirm(*, user: User, challenge_id: uuid.UUID, code: str, ip: str) -> User:
-    challenge = _otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.PHONE_CHANGE, ip=ip)
+    challenge = otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.PHONE_CHANGE, ip=ip)
     if challenge.user_id != user.pk:
         raise NotFound(_("Không tìm thấy yêu cầu xác thực. Vui lòng thực hiện lại từ đầu."), code="otp_not_found")
     with transaction.atomic():
@@ -420,7 +336,7 @@ def phone_change_confirm(*, user: User, challenge_id: uuid.UUID, code: str, ip: 
 
 def sign_confirm(*, challenge_id: uuid.UUID, user: User, code: str, ip: str) -> OtpChallenge:
     """The holder's confirmation of a remote signature (built-in provider), by the OTP sent to their phone."""
-    challenge = _otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.SIGN, ip=ip)
+    challenge = otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.SIGN, ip=ip)
     if challenge.user_id != user.pk:
         raise NotFound(_("Không tìm thấy yêu cầu xác thực. Vui lòng thực hiện lại từ đầu."), code="otp_not_found")
     return challenge

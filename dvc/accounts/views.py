@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dvc.accounts import forms, selectors, services
+from dvc.accounts import forms, registration, selectors, services
 from dvc.accounts.models import OtpChallenge, User
 from dvc.accounts.throttle import client_ip
 from dvc.errors import DomainError, RateLimited, add_to_form
@@ -91,7 +91,7 @@ def register(request: HttpRequest) -> HttpResponse:
         form = forms.RegistrationForm(request.POST)
         if form.is_valid():
             try:
-                challenge = services.account_register(**form.registration(), ip=client_ip(request))
+                challenge = registration.account_register(**form.registration(), ip=client_ip(request))
             except DomainError as exc:
                 add_to_form(form, exc)
                 status = _status_for(exc)
@@ -149,7 +149,7 @@ def otp(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
         code, ip = form.cleaned_data["otp"], client_ip(request)
         try:
             if purpose == OtpChallenge.Purpose.REGISTER:
-                services.account_activate(challenge_id=challenge.pk, code=code, ip=ip)
+                registration.account_activate(challenge_id=challenge.pk, code=code, ip=ip)
                 messages.success(request, _("Tài khoản đã được kích hoạt. Mời bạn đăng nhập."))
                 target = reverse("accounts:login")
             elif purpose == OtpChallenge.Purpose.LOGIN:

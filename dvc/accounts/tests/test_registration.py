@@ -109,10 +109,16 @@ def test_organization_needs_a_valid_tax_code_and_representative(client):
     assert not User.objects.exists()
 
 
-def test_an_id_number_with_an_active_account_cannot_register_again(client):
-    UserFactory(id_number="001085012345")
-    response = client.post(URL, form_data())
-    assert "đã có tài khoản" in response.context["form"].errors["id_number"][0]
+def test_an_id_number_with_an_active_account_changes_nothing_and_is_not_revealed(client, outbox, tasks):
+    """The answer for a taken id number is the one for a free one (issue 15: account enumeration)."""
+    owner = UserFactory(id_number="001085012345")
+    response = client.post(URL, form_data(), follow=True)
+    assert response.status_code == 200 and "Nhập mã xác thực" in response.content.decode()
+    assert "Có thể số định danh này đã có tài khoản" in response.content.decode()
+    tasks()
+    assert outbox.sms() == []  # nothing to the phone given
+    after = User.objects.get(pk=owner.pk)
+    assert (after.full_name, after.phone, after.password) == (owner.full_name, owner.phone, owner.password)
 
 
 def test_registering_again_before_confirming_replaces_the_pending_details(client, outbox):

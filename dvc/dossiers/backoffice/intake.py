@@ -7,6 +7,7 @@ và hẹn trả kết quả) with the due date; the clock starts at receipt (Đi
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dvc.accounts.models import User
-from dvc.accounts.services import walk_in_account
+from dvc.accounts.registration import account_claim_issue, walk_in_account
 from dvc.agencies.models import Agency
 from dvc.catalog import eform
 from dvc.catalog.models import Procedure
@@ -60,6 +61,13 @@ def dossier_receive(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
     return dossier
 
 
+@dataclass(frozen=True)
+class CounterIntake:
+    dossier: Dossier
+    # For a citizen without an active account: the code that lets them claim it, printed once on form 01.
+    claim_code: str = ""
+
+
 def counter_intake(
     *,
     actor: User,
@@ -73,11 +81,13 @@ def counter_intake(
     scans: dict[int, UploadedFile],
     result_method: str,
     ip: str = "",
-) -> Dossier:
+) -> CounterIntake:
     """An officer files a walk-in citizen's dossier (seed 001): checked, coded and received on the spot.
 
     NĐ 118/2025: filing in person at the one-stop section, receipt and form 01. A
-    citizen without an account gets an inactive one keyed by their id number; the code reaches them by SMS.
+    citizen without an active account gets an inactive one keyed by their id number and a claim code (on form 01
+    and by SMS to the phone recorded) with which they, and only they, can take it over; the dossier code reaches
+    them by SMS.
     """
     roles = roles_in(actor, agency.pk)
     if not roles & ALLOWED["counter_intake"]:
@@ -151,4 +161,5 @@ def counter_intake(
         )
         audit(actor, "counter_intake", dossier, ip=ip, detail=procedure.code)
         notify_applicant(dossier, "dossier_received")
-    return dossier
+        claim = "" if applicant.is_active else account_claim_issue(user=applicant, phone=phone or applicant.phone)
+    return CounterIntake(dossier=dossier, claim_code=claim)

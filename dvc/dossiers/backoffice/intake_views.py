@@ -21,7 +21,7 @@ from dvc.catalog.competence import agency_receives
 from dvc.catalog.models import Procedure
 from dvc.dossiers.backoffice.intake import counter_intake
 from dvc.dossiers.backoffice.permissions import ALLOWED, staff_agencies
-from dvc.dossiers.backoffice.views import is_date, officer_of, staff_required
+from dvc.dossiers.backoffice.views import CLAIM_CODES, is_date, officer_of, staff_required
 from dvc.dossiers.models import Dossier
 from dvc.errors import DomainError, InvalidInput
 
@@ -93,7 +93,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             scans[requirement.pk] = scan
     if not errors and agency is not None:
         try:
-            dossier = counter_intake(
+            filed = counter_intake(
                 actor=officer,
                 agency=agency,
                 procedure=procedure,
@@ -111,11 +111,22 @@ def intake(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             errors["form"] = [str(exc.message)]
         else:
+            dossier = filed.dossier
             messages.success(
                 request,
                 _("Đã tiếp nhận hồ sơ %(code)s. Mã hồ sơ đã được gửi qua SMS; hãy in giấy tiếp nhận cho người nộp.")
                 % {"code": dossier.code},
             )
+            if filed.claim_code:
+                # Printed on this session's form 01 only: the code is kept nowhere else in the clear.
+                request.session[CLAIM_CODES] = {
+                    **request.session.get(CLAIM_CODES, {}),
+                    str(dossier.pk): filed.claim_code,
+                }
+                messages.info(
+                    request,
+                    _("Người nộp chưa có tài khoản: giấy tiếp nhận in kèm mã nhận tài khoản để họ tự đăng ký sau."),
+                )
             return redirect("staff:detail", dossier_id=dossier.pk)
     context.update(
         widgets=eform.layout(procedure.form_schema or {}, answers, errors),

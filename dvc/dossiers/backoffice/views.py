@@ -41,6 +41,9 @@ from dvc.errors import DomainError, Forbidden, InvalidInput
 from dvc.payments.selectors import fee_summary
 from dvc.vault.views import file_response
 
+# Session key: the claim codes of the walk-in citizens this officer has just filed for, to print on their form 01.
+CLAIM_CODES = "counter_claim_codes"
+
 
 def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Signed in and holding a back-office role somewhere; a ``Forbidden`` from a service becomes a 403 page."""
@@ -249,9 +252,9 @@ def document(request: HttpRequest, dossier_id: uuid.UUID, name: str) -> HttpResp
         return file_response(dossier.result_file)
     code = dossier.code or "ho-so"
     if name == "mau-01":
-        return pdf_response(
-            receipt_pdf(dossier, lookup_url=f"{settings.SITE_URL}/tra-cuu/?ma={code}"), f"{code}-mau-01.pdf"
-        )
+        claim = request.session.get(CLAIM_CODES, {}).get(str(dossier.pk), "")
+        lookup = f"{settings.SITE_URL}/tra-cuu/?ma={code}"
+        return pdf_response(receipt_pdf(dossier, lookup_url=lookup, claim_code=claim), f"{code}-mau-01.pdf")
     if name == "mau-02":
         request_ = dossier.supplement_requests.select_related("requested_by").first()
         if request_ is not None:

@@ -15,7 +15,8 @@ from dvc.documents.pdf import Sheet, letterhead, paragraph
 from dvc.dossiers.models import Dossier
 
 
-def receipt_pdf(dossier: Dossier, *, lookup_url: str) -> bytes:
+def receipt_pdf(dossier: Dossier, *, lookup_url: str, claim_code: str = "") -> bytes:
+    """Form 01; ``claim_code``, for a walk-in citizen without an account, printed with how to use it."""
     pdf = Sheet()
     letterhead(pdf, dossier.agency.name)
     pdf.ln(4)
@@ -65,6 +66,15 @@ def receipt_pdf(dossier: Dossier, *, lookup_url: str) -> bytes:
         paragraph(pdf, 7, f"{number}. {name} (tệp {attachment.stored_file.original_name})")
     if not attachments:
         paragraph(pdf, 7, "Tờ khai điện tử.")
+    if claim_code:
+        pdf.ln(2)
+        pdf.set_font("BeVietnamPro", "B", 11)
+        paragraph(pdf, 7, f"Mã nhận tài khoản: {claim_code}")
+        pdf.set_font("BeVietnamPro", "", 10)
+        paragraph(
+            pdf, 6, "Để theo dõi hồ sơ và nhận kết quả trực tuyến, đăng ký tài khoản trên Cổng Dịch vụ công với số "
+            "định danh của bạn và mã này (dùng được một lần, trong 90 ngày). Không đưa mã cho người khác.",
+        )  # fmt: skip
     pdf.ln(3)
     pdf.set_font("BeVietnamPro", "I", 10)
     estimate = "" if received else "Ngày hẹn trả được tính lại khi cán bộ tiếp nhận kiểm tra hồ sơ hợp lệ. "

@@ -79,7 +79,7 @@ def test_the_scenario_gives_the_expected_figures_and_the_rebuild_agrees(monkeypa
         actor=staff.officer, agency=agency, procedure=procedure, id_number="001090009999", full_name="Hoàng Văn Chín",
         phone="", birth_date=None, form_data=MARITAL_ANSWERS, result_method="counter",
         scans={procedure.requirements.get(name__startswith="Giấy tờ tùy thân").pk: _photo()},
-    )  # fmt: skip
+    ).dossier  # fmt: skip
     assert h.status == "processing"
     at(monkeypatch, 10, 9)  # H is now overdue
     found = figures(Scope())[None]
