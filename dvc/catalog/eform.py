@@ -17,6 +17,7 @@ person (full name, birth date, id number) and group (repeatable rows of simple f
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,7 +38,7 @@ PREFILL_SOURCES = {"full_name", "id_number", "birth_date", "sex", "phone", "emai
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 _KEYS = {
     "name", "type", "label", "required", "help", "prefill", "options", "min", "max", "max_length",
-    "min_items", "max_items", "fields", "pattern", "pattern_message",
+    "min_items", "max_items", "fields", "pattern", "pattern_message", "integer",
 }  # fmt: skip
 PERSON_PARTS = ("full_name", "birth_date", "id_number")
 ADDRESS_PARTS = ("province", "commune", "line")
@@ -179,6 +180,10 @@ def _simple(spec: dict[str, Any], value: Any, path: str, result: Result) -> Any:
                 number = float(text.replace(",", "."))
             except ValueError as exc:
                 raise ValidationError(_("“%(label)s” phải là số.") % {"label": label}) from exc
+            if not math.isfinite(number):
+                raise ValidationError(_("“%(label)s” phải là số.") % {"label": label})
+            if spec.get("integer") and not number.is_integer():
+                raise ValidationError(_("“%(label)s” phải là số nguyên.") % {"label": label})
             if spec.get("min") is not None and number < spec["min"]:
                 raise ValidationError(_("“%(label)s” không được nhỏ hơn %(n)s.") % {"label": label, "n": spec["min"]})
             if spec.get("max") is not None and number > spec["max"]:
@@ -283,6 +288,26 @@ def validate_answers(schema: dict[str, Any], data: Any) -> Result:
                 for i, row in enumerate(rows)
             ]
     return result
+
+
+def draft_answers(schema: dict[str, Any], data: Any) -> dict[str, Any]:
+    """What a draft keeps of ``data``: the cleaned value of every valid answer, and for an answer not valid yet
+    the text as typed (so the person can correct it); nothing that is not a field of the schema."""
+    data = data if isinstance(data, dict) else {}
+    checked = validate_answers(schema, data)
+    invalid = {path.split(".")[0] for path in checked.errors}
+    return {
+        name: (_as_typed(data.get(name)) if name in invalid else value)
+        for name, value in checked.answers.items()
+        if name in invalid or name in data
+    }
+
+
+def _as_typed(value: Any) -> Any:
+    """A not-yet-valid answer, kept as text (a number never stays a float, a structure stays a structure)."""
+    if isinstance(value, dict | list | str) or value is None:
+        return value
+    return str(value)
 
 
 def answers_from_post(schema: dict[str, Any], post: Any, prefix: str = "f") -> dict[str, Any]:

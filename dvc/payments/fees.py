@@ -10,9 +10,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from dvc.catalog import eform
 from dvc.catalog.services import fee_amount
 from dvc.dossiers.models import Dossier
 from dvc.payments.models import FeeLine
+
+# The e-form field that asks how many copies are wanted (the catalog's civil-status procedures).
+COPIES = "so_ban_sao"
 
 
 def fee_lines_for(dossier: Dossier) -> list[FeeLine]:
@@ -20,10 +24,11 @@ def fee_lines_for(dossier: Dossier) -> list[FeeLine]:
     e-form asks how many copies (``so_ban_sao``), plus the post office's price for the postal choices."""
     lines: list[FeeLine] = []
     online = dossier.channel == Dossier.Channel.ONLINE
-    copies = dossier.form_data.get("so_ban_sao")
-    copies = int(copies) if isinstance(copies, int | str) and str(copies).isdigit() and int(copies) > 0 else 1
+    copies = copies_asked(dossier)
     for fee in dossier.procedure.fees.all():
         quantity = 1 if fee.unit == fee.Unit.CASE else copies
+        if quantity <= 0:  # a fee per copy is charged only when copies are asked for
+            continue
         amount = fee_amount(fee, quantity=quantity, online=online)
         if amount:
             lines.append(FeeLine(dossier=dossier, kind=fee.kind, name=fee.name, quantity=quantity, amount=amount,
@@ -36,6 +41,20 @@ def fee_lines_for(dossier: Dossier) -> list[FeeLine]:
         lines.append(FeeLine(dossier=dossier, kind=FeeLine.Kind.POSTAL, name=_("Chuyển kết quả qua bưu chính"),
                              amount=settings.DVC_POSTAL_FEE_DELIVERY, position=len(lines)))  # fmt: skip
     return lines
+
+
+def copies_asked(dossier: Dossier) -> int:
+    """How many copies the answers ask for (``so_ban_sao``), read from the *cleaned* answer: a whole number in
+    the field's bounds, 0 when blank or not valid (nothing is billed for an answer that cannot be sent). A
+    procedure whose e-form does not ask charges its per-copy fee once."""
+    schema = dossier.procedure.form_schema or {}
+    if not any(spec.get("name") == COPIES for spec in schema.get("fields", [])):
+        return 1
+    checked = eform.validate_answers(schema, dossier.form_data)
+    copies = checked.answers.get(COPIES)
+    if COPIES in checked.errors or not isinstance(copies, int) or isinstance(copies, bool):
+        return 0
+    return max(copies, 0)
 
 
 def fee_lines_set(dossier: Dossier) -> int:

@@ -72,7 +72,12 @@ def dossier_save_draft(
     notify_sms: bool,
     notify_email: bool,
 ) -> Dossier:
-    """Keep what was typed, valid or not yet: a draft is for coming back later ("Lưu lại")."""
+    """Keep what was typed, valid or not yet: a draft is for coming back later ("Lưu lại").
+
+    Pages and API alike store the cleaned value of every valid answer and the typed text of the others, never a
+    raw value the fee or the officer would read otherwise (``eform.draft_answers``).
+    """
+    form_data = eform.draft_answers(dossier.procedure.form_schema or {}, form_data)
     if submission_method not in Dossier.SubmissionMethod.values:
         raise InvalidInput({"submission_method": [_("Cách nộp không hợp lệ.")]})
     if result_method not in Dossier.ResultMethod.values:

@@ -62,11 +62,14 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str) -> Do
     now = timezone.now()
     local_day = timezone.localdate(now)
     calendar = WorkingCalendar(dossier.agency)
+    # What is sent, billed and shown to the officer are the cleaned answers, never the text as typed.
+    dossier.form_data = eform.validate_answers(dossier.procedure.form_schema, dossier.form_data).answers
     try:
         with transaction.atomic():
             code = next_code(dossier.agency, local_day)
             owed = fee_lines_set(dossier)
             sent = {
+                "form_data": dossier.form_data,
                 "status": Dossier.Status.SUBMITTED,
                 "code": code,
                 "submitted_at": now,

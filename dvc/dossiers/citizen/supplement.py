@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dvc.accounts.models import User
+from dvc.catalog import eform
 from dvc.dossiers.citizen.sending import submission_problems
 from dvc.dossiers.lifecycle.clock import resume_changes
 from dvc.dossiers.lifecycle.events import record_event
@@ -28,7 +29,11 @@ def dossier_send_supplement(*, dossier: Dossier, actor: User) -> Dossier:
     if problems:
         raise InvalidInput(problems, message=_("Hồ sơ chưa đủ thông tin để gửi. Vui lòng xem các mục được đánh dấu."))
     now = timezone.now()
-    changes: dict[str, Any] = {"status": Dossier.Status.SUBMITTED, "updated_at": now}
+    changes: dict[str, Any] = {
+        "status": Dossier.Status.SUBMITTED,
+        "updated_at": now,
+        "form_data": eform.validate_answers(dossier.procedure.form_schema, dossier.form_data).answers,
+    }
     resumed = resume_changes(dossier, now)
     if resumed:  # the clock had started: back in processing, the due date moved by the days spent waiting
         changes.update(resumed, status=Dossier.Status.PROCESSING)

@@ -109,16 +109,11 @@ def edit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     delivery = forms.DeliveryForm(request.POST, dossier=dossier)
     if "choose_province" in request.POST or not delivery.is_valid():
         return render(request, "dossiers/edit.html", _edit_context(dossier, answers=answers, delivery=delivery))
-    result = eform.validate_answers(dossier.procedure.form_schema, answers)
     try:
         dossier = drafting.dossier_save_draft(
             dossier=dossier,
             actor=_user(request),
-            # Keep what was typed; cleaned values where they are valid.
-            form_data={
-                **answers,
-                **{k: v for k, v in result.answers.items() if not any(p.split(".")[0] == k for p in result.errors)},
-            },
+            form_data=answers,
             submission_method=delivery.cleaned_data["submission_method"],
             result_method=delivery.cleaned_data["result_method"],
             delivery_address=delivery.delivery_address(),
