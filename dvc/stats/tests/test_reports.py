@@ -80,3 +80,13 @@ def test_the_report_costs_the_same_for_one_or_many_procedures(client, office):
     for procedure in Procedure.objects.exclude(code="1.004873")[:5]:
         counts_add(timezone.localdate(), agency.pk, procedure.pk, received_online=2, processed=1, on_time=1)
     assert cost() == one
+
+
+def test_report_exports_write_formula_like_names_as_text(client, office):
+    agency, staff = office
+    Procedure.objects.filter(code="1.004873").update(name='=HYPERLINK("http://x.example","Mở")')
+    client.force_login(staff.officer)
+    text = client.get(reverse("stats:report") + "?xuat=csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    book = load_workbook(io.BytesIO(client.get(reverse("stats:report") + "?xuat=xlsx").content))
+    assert all(c.data_type != "f" for row in book.active for c in row)
