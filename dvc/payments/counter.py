@@ -13,7 +13,7 @@ from dvc.dossiers.lifecycle.events import record_event
 from dvc.dossiers.models import Dossier
 from dvc.errors import Conflict, InvalidInput
 from dvc.formatting import dong
-from dvc.payments.fees import amount_due
+from dvc.payments.fees import amount_due, require_payable
 from dvc.payments.gateway import txn_ref_new
 from dvc.payments.models import PaymentAttempt, Refund
 from dvc.payments.settlement import dossier_mark_paid
@@ -24,9 +24,8 @@ A = PaymentAttempt.Status
 def payment_record_cash(*, dossier: Dossier, officer: User, ip: str = "") -> PaymentAttempt:
     """The applicant paid in cash at the counter: recorded by the officer, with the same receipt."""
     require(officer, dossier, "payments")
+    require_payable(dossier)
     amount = amount_due(dossier)
-    if dossier.fee_status != Dossier.FeeStatus.UNPAID or amount <= 0:
-        raise Conflict(_("Hồ sơ này không có khoản phí nào chờ thanh toán."), code="nothing_to_pay")
     now = timezone.now()
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -68,12 +67,14 @@ def refund_record(*, attempt: PaymentAttempt, officer: User, amount: int, reason
     reason = reason.strip()
     if not reason:
         raise InvalidInput({"reason": [_("Vui lòng ghi rõ lý do.")]})
-    refunded = sum(attempt.refunds.values_list("amount", flat=True))
-    if attempt.status != A.PAID and not attempt.flagged:
-        raise Conflict(_("Lần thanh toán này chưa thu tiền, không có gì để hoàn."), code="not_paid")
-    if not 0 < amount <= attempt.amount - refunded:
-        raise InvalidInput({"amount": [_("Số tiền hoàn phải lớn hơn 0 và không quá số đã thu.")]})
     with transaction.atomic():
+        # The attempt's row lock makes two refunds recorded at once add up one after the other.
+        attempt = PaymentAttempt.objects.select_for_update().select_related("dossier").get(pk=attempt.pk)
+        refunded = sum(attempt.refunds.values_list("amount", flat=True))
+        if attempt.status != A.PAID and not attempt.flagged:
+            raise Conflict(_("Lần thanh toán này chưa thu tiền, không có gì để hoàn."), code="not_paid")
+        if not 0 < amount <= attempt.amount - refunded:
+            raise InvalidInput({"amount": [_("Số tiền hoàn phải lớn hơn 0 và không quá số đã thu.")]})
         refund = Refund.objects.create(
             dossier=attempt.dossier, attempt=attempt, amount=amount, reason=reason[:2000], recorded_by=officer
         )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from dvc.catalog import eform
 from dvc.catalog.services import fee_amount
 from dvc.dossiers.models import Dossier
+from dvc.errors import Conflict
 from dvc.payments.models import FeeLine
 
 # The e-form field that asks how many copies are wanted (the catalog's civil-status procedures).
@@ -41,6 +42,18 @@ def fee_lines_for(dossier: Dossier) -> list[FeeLine]:
         lines.append(FeeLine(dossier=dossier, kind=FeeLine.Kind.POSTAL, name=_("Chuyển kết quả qua bưu chính"),
                              amount=settings.DVC_POSTAL_FEE_DELIVERY, position=len(lines)))  # fmt: skip
     return lines
+
+
+# A dossier refused, withdrawn or never sent takes no money (issue 15: payments on closed dossiers).
+NOT_PAYABLE = (Dossier.Status.DRAFT, Dossier.Status.REFUSED, Dossier.Status.WITHDRAWN)
+
+
+def require_payable(dossier: Dossier) -> None:
+    """``Conflict`` unless the dossier is open and owes something."""
+    if dossier.status in NOT_PAYABLE:
+        raise Conflict(_("Hồ sơ đã bị từ chối, đã rút hoặc chưa gửi: không thanh toán được."), code="not_payable")
+    if dossier.fee_status != Dossier.FeeStatus.UNPAID or amount_due(dossier) <= 0:
+        raise Conflict(_("Hồ sơ này không có khoản phí nào chờ thanh toán."), code="nothing_to_pay")
 
 
 def copies_asked(dossier: Dossier) -> int:

@@ -17,13 +17,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from dvc.accounts.models import User
 from dvc.dossiers.models import Dossier
-from dvc.errors import Conflict
 from dvc.payments import vnpay
-from dvc.payments.fees import amount_due
+from dvc.payments.fees import amount_due, require_payable
 from dvc.payments.models import GatewayEvent, PaymentAttempt
 from dvc.payments.settlement import attempt_flag, dossier_mark_paid
 
@@ -38,11 +36,8 @@ def txn_ref_new(now: dt.datetime) -> str:
 def payment_start(*, dossier: Dossier, payer: User | None, ip: str, bank_code: str = "") -> tuple[PaymentAttempt, str]:
     """A new attempt and the signed URL that sends the payer to the gateway. Earlier attempts still pending are
     cancelled: a late success for one of them is flagged for an officer rather than charged twice."""
-    if dossier.fee_status != Dossier.FeeStatus.UNPAID:
-        raise Conflict(_("Hồ sơ này không có khoản phí nào chờ thanh toán."), code="nothing_to_pay")
+    require_payable(dossier)
     amount = amount_due(dossier)
-    if amount <= 0:
-        raise Conflict(_("Hồ sơ này không có khoản phí nào chờ thanh toán."), code="nothing_to_pay")
     now = timezone.now()
     with transaction.atomic():
         PaymentAttempt.objects.filter(dossier=dossier, status=A.PENDING, method=PaymentAttempt.Method.GATEWAY).update(

@@ -15,6 +15,7 @@ from dvc.dossiers.lifecycle.events import record_event
 from dvc.dossiers.lifecycle.messages import notify_applicant
 from dvc.dossiers.models import Dossier
 from dvc.formatting import dong, thousands
+from dvc.payments.fees import NOT_PAYABLE
 from dvc.payments.models import PaymentAttempt, Receipt
 from dvc.payments.receipt import receipt_pdf
 from dvc.vault.services import stored_file_from_bytes
@@ -31,10 +32,18 @@ def attempt_flag(attempt: PaymentAttempt, reason: str) -> None:
 def dossier_mark_paid(attempt: PaymentAttempt, actor: User | None = None) -> None:
     """Inside the settling transaction: the dossier becomes paid, with its receipt, history and notice."""
     dossier = attempt.dossier
-    if not Dossier.objects.filter(pk=dossier.pk, fee_status=Dossier.FeeStatus.UNPAID).update(
-        fee_status=Dossier.FeeStatus.PAID, updated_at=timezone.now()
+    if (
+        not Dossier.objects.filter(pk=dossier.pk, fee_status=Dossier.FeeStatus.UNPAID)
+        .exclude(status__in=NOT_PAYABLE)
+        .update(fee_status=Dossier.FeeStatus.PAID, updated_at=timezone.now())
     ):
-        attempt_flag(attempt, "second payment for a dossier already paid: refund")
+        closed = Dossier.objects.filter(pk=dossier.pk, status__in=NOT_PAYABLE).exists()
+        attempt_flag(
+            attempt,
+            "paid for a dossier refused or withdrawn meanwhile: refund"
+            if closed
+            else "second payment for a dossier already paid: refund",
+        )
         return
     dossier.refresh_from_db()
     number = f"BL-{timezone.localtime():%y%m%d}-{secrets.token_hex(4).upper()}"

@@ -175,6 +175,7 @@ class DossierFactory(factory.django.DjangoModelFactory[Dossier]):
             decision_note="Hồ sơ không thuộc thẩm quyền.",
             decided_at=factory.LazyFunction(timezone.now),
         )
+        withdrawn = factory.Trait(submitted=True, status=S.WITHDRAWN)
         unpaid = factory.Trait(submitted=True, fee_status=Dossier.FeeStatus.UNPAID)
 
     @factory.post_generation

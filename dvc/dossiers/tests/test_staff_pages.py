@@ -2,10 +2,10 @@
 
 import datetime as dt
 import io
-import zipfile
 import re
 import shutil
 import subprocess
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

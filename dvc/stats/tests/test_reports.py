@@ -83,7 +83,7 @@ def test_the_report_costs_the_same_for_one_or_many_procedures(client, office):
 
 
 def test_report_exports_write_formula_like_names_as_text(client, office):
-    agency, staff = office
+    _agency, staff = office
     Procedure.objects.filter(code="1.004873").update(name='=HYPERLINK("http://x.example","Mở")')
     client.force_login(staff.officer)
     text = client.get(reverse("stats:report") + "?xuat=csv").content.decode("utf-8-sig")
