@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from dvc.agencies.models import AdminUnit
@@ -76,9 +77,15 @@ def blank_form_pdf(procedure: Procedure) -> bytes:
     return filled_form_pdf(procedure, {})
 
 
-def filled_form_pdf(procedure: Procedure, answers: dict[str, Any]) -> bytes:
-    """The e-form on paper: blank lines to fill by hand, or the answers given so far ("In biểu mẫu")."""
+def filled_form_pdf(procedure: Procedure, answers: dict[str, Any], *, created: dt.datetime | None = None) -> bytes:
+    """The e-form on paper: blank lines to fill by hand, or the answers given so far ("In biểu mẫu").
+
+    With ``created`` the bytes depend on the procedure and the answers alone: the declaration a citizen signs can
+    be rendered again and compared, byte for byte, with the one inside the signed file.
+    """
     pdf = Sheet()
+    if created is not None:
+        pdf.set_creation_date(created)
     pdf.alias_nb_pages()
     pdf.add_page()
     pdf.set_font("BeVietnamPro", "B", 11)

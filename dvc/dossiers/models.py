@@ -92,6 +92,9 @@ class Dossier(models.Model):
         related_name="+",
     )
     signed_by = models.CharField(_("người ký"), max_length=255, blank=True)
+    # SHA-256 of the declaration that was signed (rendered from the answers at signing time): any later edit of the
+    # answers no longer matches, and the signature is asked for again.
+    signed_content_sha256 = models.CharField(max_length=64, blank=True, default="")
     result_file = models.ForeignKey(
         StoredFile, verbose_name=_("kết quả"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -33,6 +33,9 @@ class SignatureReport:
     signer_name: str
     signer_serial: str
     signed_at: str
+    # What the certificate says identifies its holder: the subject's serialNumber and UID values. Vietnamese
+    # certificates carry the personal id number there, often prefixed ("CCCD:001085012345", "CMND:…").
+    signer_ids: tuple[str, ...] = ()
 
 
 def asn1_certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:
@@ -65,10 +68,12 @@ def verify_signed_pdf(data: bytes) -> SignatureReport:
     if not status.trusted:
         raise _refuse(_("Chứng thư số của người ký không do tổ chức cung cấp dịch vụ chứng thực được công nhận cấp."))
     subject = status.signing_cert.subject.native
+    ids = [subject.get("serial_number"), subject.get("user_id")]
     return SignatureReport(
         signer_name=str(subject.get("common_name", "")),
         signer_serial=str(subject.get("serial_number", "")),
         signed_at=status.signer_reported_dt.isoformat() if status.signer_reported_dt else "",
+        signer_ids=tuple(str(value) for value in ids if value),
     )
 
 

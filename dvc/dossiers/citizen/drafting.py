@@ -96,8 +96,12 @@ def dossier_save_draft(
         and "post" not in dossier.procedure.submission_channels
     ):
         raise InvalidInput({"submission_method": [_("Thủ tục này không nhận hồ sơ qua bưu chính.")]})
+    unsigned: dict[str, Any] = {}
+    if form_data != dossier.form_data:  # a signature covers the answers it was given: a change asks for it again
+        unsigned = {"signed_form": None, "signed_by": "", "signed_content_sha256": ""}
     with transaction.atomic():
         updated = Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(
+            **unsigned,
             form_data=form_data,
             submission_method=submission_method,
             result_method=result_method,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from dvc.accounts.models import User
 from dvc.agencies.calendar import WorkingCalendar
 from dvc.catalog import eform
+from dvc.dossiers.citizen.signing import declaration_sha256
 from dvc.dossiers.lifecycle.codes import next_code
 from dvc.dossiers.lifecycle.events import record_event
 from dvc.dossiers.lifecycle.messages import notify_applicant
@@ -33,6 +34,10 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
     if dossier.procedure.requires_signature and dossier.signed_form_id is None:
         problems.setdefault("signed_form", []).append(
             _("Thủ tục này yêu cầu tờ khai có chữ ký số: tải tờ khai, ký số rồi tải lên.")
+        )
+    elif dossier.signed_form_id is not None and dossier.signed_content_sha256 != declaration_sha256(dossier):
+        problems.setdefault("signed_form", []).append(
+            _("Tờ khai đã thay đổi sau khi ký số: vui lòng ký lại tờ khai hiện tại.")
         )
     if dossier.result_method == Dossier.ResultMethod.POST and not dossier.delivery_address.get("commune"):
         problems.setdefault("delivery_address", []).append(_("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."))

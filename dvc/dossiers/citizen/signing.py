@@ -6,6 +6,7 @@ A signature is accepted only when intact, covering the whole file, chained to a 
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
@@ -26,12 +27,34 @@ from dvc.vault.services import stored_file_save
 from dvc.vault.signing import SignatureReport, verify_signed_pdf
 
 
+def declaration_pdf(dossier: Dossier) -> bytes:
+    """The declaration as the applicant signs it: the e-form filled with the stored answers, rendered the same
+    way every time for the same answers ("In biểu mẫu" gives these bytes)."""
+    return filled_form_pdf(dossier.procedure, dossier.form_data, created=dossier.created_at)
+
+
+def declaration_sha256(dossier: Dossier) -> str:
+    return hashlib.sha256(declaration_pdf(dossier)).hexdigest()
+
+
+def holder_id_number(value: str) -> str:
+    """The id number a certificate's serialNumber or UID states: "CCCD:001085012345", "CMND: 012345678" or the
+    bare number; "" for anything else (a tax code "MST:…", a number with other digits around it)."""
+    text = "".join(value.split()).upper()
+    for prefix in ("CCCD:", "CMND:", "CCCD", "CMND"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    return text if text.isdigit() and len(text) in (9, 12) else ""
+
+
 def signer_matches(report: SignatureReport, applicant: User) -> bool:
-    """Vietnamese signing certificates carry the holder's id number (e.g. ``CCCD:001085012345``) or name."""
-    digits = "".join(ch for ch in report.signer_serial if ch.isdigit())
-    if applicant.id_number and applicant.id_number in digits:
-        return True
-    return report.signer_name.casefold().split() == applicant.full_name.casefold().split()
+    """The certificate is the applicant's own: it states exactly their id number (a namesake is someone else).
+
+    Luật Giao dịch điện tử 2023: a signature identifies its holder; the name alone identifies nobody.
+    """
+    stated = {holder_id_number(value) for value in report.signer_ids} - {""}
+    return bool(applicant.id_number) and applicant.id_number in stated
 
 
 def dossier_attach_signed_form(*, dossier: Dossier, actor: User, upload: UploadedFile) -> Dossier:
@@ -47,8 +70,9 @@ def dossier_attach_signed_form(*, dossier: Dossier, actor: User, upload: Uploade
         raise InvalidInput({"file": [_("Vui lòng chọn tệp để tải lên.")]})
     inspect_upload(stream, name=upload.name or "", allowed=["pdf"], max_bytes=10 * 1024 * 1024)
     stream.seek(0)
+    data = stream.read()
     try:
-        report = verify_signed_pdf(stream.read())
+        report = verify_signed_pdf(data)
     except InvalidInput as refused:
         message = _("%(reason)s Vui lòng ký tờ khai bằng chữ ký số của bạn rồi tải lên lại.") % {
             "reason": refused.message
@@ -57,14 +81,34 @@ def dossier_attach_signed_form(*, dossier: Dossier, actor: User, upload: Uploade
     if not signer_matches(report, dossier.applicant):
         message = _("Chữ ký số không phải của người nộp hồ sơ (%(name)s).") % {"name": report.signer_name}
         raise InvalidInput({"file": [message]}, message=message)
+    declaration = declaration_pdf(dossier)
+    # A PAdES signature is an incremental update: the signed file begins with the very bytes that were signed.
+    if not data.startswith(declaration):
+        message = _(
+            "Tệp đã ký không phải tờ khai hiện tại của hồ sơ (tờ khai đã được sửa sau khi tải về). Vui lòng bấm "
+            "“In biểu mẫu” để tải lại tờ khai, ký số rồi tải lên."
+        )
+        raise InvalidInput({"file": [message]}, message=message)
     stored = stored_file_save(owner=dossier.applicant, upload=upload, allowed=["pdf"], max_bytes=10 * 1024 * 1024)
-    return set_signed_form(dossier=dossier, actor=actor, stored=stored, report=report)
+    return set_signed_form(
+        dossier=dossier,
+        actor=actor,
+        stored=stored,
+        report=report,
+        content_sha256=hashlib.sha256(declaration).hexdigest(),
+    )
 
 
-def set_signed_form(*, dossier: Dossier, actor: User, stored: StoredFile, report: SignatureReport) -> Dossier:
+def set_signed_form(
+    *, dossier: Dossier, actor: User, stored: StoredFile, report: SignatureReport, content_sha256: str
+) -> Dossier:
+    """Keep the signed declaration with the hash of what was signed: sending checks the answers still render it."""
     with transaction.atomic():
         if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(
-            signed_form=stored, signed_by=report.signer_name, updated_at=timezone.now()
+            signed_form=stored,
+            signed_by=report.signer_name,
+            signed_content_sha256=content_sha256,
+            updated_at=timezone.now(),
         ):
             raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
         record_event(dossier, actor=actor, action="signed", note=report.signer_name)
@@ -76,14 +120,22 @@ def dossier_remote_sign_start(*, dossier: Dossier, actor: User, ip: str) -> Remo
     """Sign the filled e-form through the remote-signing provider: the holder then confirms (built-in: OTP)."""
     if dossier.status not in EDITABLE:
         raise Conflict(_("Hồ sơ đã được gửi, không sửa được nữa."), code="not_editable")
-    return remote_signing_start(
-        holder=dossier.applicant, pdf=filled_form_pdf(dossier.procedure, dossier.form_data), ip=ip
-    )
+    return remote_signing_start(holder=dossier.applicant, pdf=declaration_pdf(dossier), ip=ip)
 
 
 def dossier_remote_sign_confirm(*, dossier: Dossier, actor: User, session_id: uuid.UUID, code: str, ip: str) -> Dossier:
     signed = remote_signing_confirm(holder=dossier.applicant, session_id=session_id, code=code, ip=ip)
     report = verify_signed_pdf(signed)
+    declaration = declaration_pdf(dossier)
+    if not signed.startswith(declaration):  # the answers changed while the signature was being confirmed
+        message = _("Tờ khai đã được sửa trong lúc ký. Vui lòng ký lại.")
+        raise InvalidInput({"otp": [message]}, message=message)
     upload = SimpleUploadedFile(f"to-khai-{dossier.procedure.code}-da-ky.pdf", signed, content_type="application/pdf")
     stored = stored_file_save(owner=dossier.applicant, upload=upload, allowed=["pdf"], max_bytes=10 * 1024 * 1024)
-    return set_signed_form(dossier=dossier, actor=actor, stored=stored, report=report)
+    return set_signed_form(
+        dossier=dossier,
+        actor=actor,
+        stored=stored,
+        report=report,
+        content_sha256=hashlib.sha256(declaration).hexdigest(),
+    )

@@ -20,7 +20,6 @@ from dvc.accounts.throttle import client_ip
 from dvc.catalog import eform
 from dvc.catalog import selectors as catalog_selectors
 from dvc.catalog.competence import receiving_agencies
-from dvc.catalog.printable import filled_form_pdf
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.citizen import aftercare, drafting, forms, papers, selectors, sending, signing, supplement
 from dvc.dossiers.documents.receipt import receipt_pdf
@@ -263,7 +262,7 @@ def attachment_file(request: HttpRequest, dossier_id: uuid.UUID, attachment_id: 
 def printable(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     """ "In biểu mẫu": the e-form as filled so far, as a PDF."""
     dossier = selectors.dossier_of(request.user, dossier_id)
-    return pdf_response(filled_form_pdf(dossier.procedure, dossier.form_data), f"to-khai-{dossier.procedure.code}.pdf")
+    return pdf_response(signing.declaration_pdf(dossier), f"to-khai-{dossier.procedure.code}.pdf")
 
 
 @login_required

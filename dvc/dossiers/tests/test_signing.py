@@ -7,16 +7,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
-from dvc.catalog.printable import filled_form_pdf
-from dvc.dossiers.citizen.drafting import dossier_start
+from dvc.dossiers.citizen.drafting import dossier_save_draft, dossier_start
 from dvc.dossiers.citizen.sending import submission_problems
-from dvc.dossiers.citizen.signing import dossier_attach_signed_form
+from dvc.dossiers.citizen.signing import declaration_pdf, dossier_attach_signed_form
 from dvc.dossiers.tests.factories import commune_centre, sign_as
 from dvc.errors import InvalidInput
-from dvc.vault import pki
+from dvc.vault import pki, signing
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def draft():
     user = UserFactory(full_name="Nguyễn Văn An", id_number="001085012345")
     dossier = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre())
-    return user, dossier, filled_form_pdf(dossier.procedure, dossier.form_data)
+    return user, dossier, declaration_pdf(dossier)
 
 
 def rogue_ca():
@@ -144,3 +144,59 @@ def test_another_citizen_cannot_confirm_someone_elses_signing(client, draft):
     session_url = client.post(reverse("dossiers:remote_sign_start", args=[dossier.pk])).url
     client.force_login(UserFactory())
     assert client.post(session_url, {"otp": "123456"}).status_code == 404
+
+
+def edit(dossier, user, **answers):
+    return dossier_save_draft(
+        dossier=dossier, actor=user, form_data={**dossier.form_data, **answers}, submission_method="online",
+        result_method="online", delivery_address={}, notify_sms=True, notify_email=False,
+    )  # fmt: skip
+
+
+def test_a_declaration_edited_after_signing_loses_its_signature(client, draft):
+    """Issue 15, finding 4: the form was edited after signing and still sent as "ký số bởi …"."""
+    user, dossier, pdf = draft
+    attach(user, dossier, sign_as(user, pdf))
+    client.force_login(user)
+    post = {"f-ho_ten_tre": "Nguyễn Minh Khôi Sửa", "d-submission_method": "online", "d-result_method": "online"}
+    client.post(reverse("dossiers:edit", args=[dossier.pk]), post)
+    dossier.refresh_from_db()
+    assert dossier.signed_form is None and dossier.signed_by == ""
+    assert "signed_form" in submission_problems(dossier)
+    page = client.get(reverse("dossiers:submit", args=[dossier.pk])).content.decode()
+    assert "chữ ký số" in page
+
+
+def test_a_signature_over_an_earlier_version_of_the_declaration_is_refused(draft):
+    user, dossier, pdf = draft
+    earlier = sign_as(user, pdf)
+    dossier = edit(dossier, user, ho_ten_tre="Nguyễn Minh Khang")
+    with pytest.raises(InvalidInput, match="không phải tờ khai hiện tại"):
+        attach(user, dossier, earlier)
+    assert attach(user, dossier, sign_as(user, declaration_pdf(dossier))).signed_form is not None
+
+
+def test_a_namesake_with_another_id_number_cannot_sign_for_the_applicant(draft):
+    user, dossier, pdf = draft
+    namesake = UserFactory(full_name=user.full_name, id_number="001085099999")
+    with pytest.raises(InvalidInput, match="không phải của người nộp"):
+        attach(user, dossier, sign_as(namesake, pdf))
+
+
+@pytest.mark.parametrize(
+    "serial", ["CCCD:0010850123456", "CCCD:9001085012345", "001085012345999", "MST:001085012345-1"]
+)
+def test_the_id_number_must_be_the_certificates_own_not_part_of_a_longer_number(draft, serial):
+    user, dossier, pdf = draft
+    ca = pki.dev_ca()
+    identity = pki.issue_signing_identity(issuer=ca, common_name=user.full_name, serial=serial)
+    with pytest.raises(InvalidInput, match="không phải của người nộp"):
+        attach(user, dossier, signing.sign_pdf(pdf, identity=identity, chain=[ca.certificate]))
+
+
+@pytest.mark.parametrize("serial", ["CCCD:001085012345", "001085012345", "cccd: 001085012345"])
+def test_the_applicants_own_id_number_in_the_usual_forms_is_accepted(draft, serial):
+    user, dossier, pdf = draft
+    ca = pki.dev_ca()
+    identity = pki.issue_signing_identity(issuer=ca, common_name="NGUYEN VAN AN", serial=serial)
+    assert attach(user, dossier, signing.sign_pdf(pdf, identity=identity, chain=[ca.certificate])).signed_form
