@@ -99,6 +99,9 @@ class Dossier(models.Model):
         StoredFile, verbose_name=_("kết quả"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    # Issued with the code, printed on form 01 and sent when a fee is due: with the code it lets the applicant pay
+    # without signing in; the code alone (sequential per agency and day) is not enough.
+    security_code = models.CharField(_("mã bảo mật"), max_length=8, blank=True, default="")
     # Back office (NĐ 118/2025, TT 03/2025).
     channel = models.CharField(_("kênh nộp"), max_length=16, choices=Channel.choices, default=Channel.ONLINE)
     filed_by = models.ForeignKey(

@@ -34,22 +34,17 @@ def txn_ref_new(now: dt.datetime) -> str:
 
 
 def payment_start(*, dossier: Dossier, payer: User | None, ip: str, bank_code: str = "") -> tuple[PaymentAttempt, str]:
-    """A new attempt and the signed URL that sends the payer to the gateway. Earlier attempts still pending are
-    cancelled: a late success for one of them is flagged for an officer rather than charged twice."""
+    """A new attempt and the signed URL that sends the payer to the gateway.
+
+    Other attempts still pending stay as they are: a new one must not spoil the payment someone is making at
+    the gateway right now. The first success pays the dossier; a later one is kept and flagged for a refund.
+    """
     require_payable(dossier)
     amount = amount_due(dossier)
     now = timezone.now()
-    with transaction.atomic():
-        PaymentAttempt.objects.filter(dossier=dossier, status=A.PENDING, method=PaymentAttempt.Method.GATEWAY).update(
-            status=A.CANCELLED, settled_at=now
-        )
-        attempt = PaymentAttempt.objects.create(
-            dossier=dossier,
-            txn_ref=txn_ref_new(now),
-            amount=amount,
-            payer=payer if getattr(payer, "is_authenticated", False) else None,
-            client_ip=ip or None,
-        )
+    attempt = PaymentAttempt.objects.create(
+        dossier=dossier, txn_ref=txn_ref_new(now), amount=amount, payer=payer, client_ip=ip or None
+    )
     cfg = vnpay.config()
     params = vnpay.payment_params(
         cfg=cfg, txn_ref=attempt.txn_ref, amount=amount, order_info=f"Thanh toan phi ho so {dossier.code}", ip=ip,
@@ -118,10 +113,13 @@ def settle(attempt: PaymentAttempt, told: vnpay.Outcome) -> str:
         )
         if not updated:
             current = PaymentAttempt.objects.get(pk=attempt.pk)
-            if current.status == A.CANCELLED and not current.flagged:
-                attempt_flag(
-                    current, "paid at the gateway after the attempt was replaced by a newer one: refund or apply"
-                )
+            # Money the gateway says it took and that this portal did not apply: an officer refunds or applies it.
+            unapplied = {
+                A.CANCELLED: "paid at the gateway after the attempt was cancelled: refund or apply",
+                A.FAILED: "success notice after a failure notice: check with the gateway, refund or apply",
+            }
+            if current.status in unapplied and not current.flagged:
+                attempt_flag(current, unapplied[A(current.status)])
             return vnpay.ALREADY_CONFIRMED
         attempt.refresh_from_db()
         dossier_mark_paid(attempt)

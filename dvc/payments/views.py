@@ -3,6 +3,7 @@ return and IPN addresses, and the receipt."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from captcha.fields import CaptchaField
@@ -11,10 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from dvc.accounts import throttle
 from dvc.accounts.models import User
 from dvc.accounts.throttle import client_ip
 from dvc.dossiers.backoffice.permissions import staff_agencies
@@ -47,7 +50,30 @@ def pay_mine(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponseBase:
 
 class CodeForm(forms.Form):
     code = forms.CharField(label=gettext_lazy("Mã hồ sơ"), max_length=40)
+    security_code = forms.CharField(
+        label=gettext_lazy("Mã bảo mật"),
+        max_length=12,
+        help_text=gettext_lazy("In trên giấy tiếp nhận và gửi trong tin nhắn báo phí, gồm 6 ký tự."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
     captcha = CaptchaField(label=gettext_lazy("Mã xác thực"))
+
+
+PAY_CODE_MISSES_PER_HOUR = 10
+
+
+def _payable_by_code(code: str, security_code: str) -> Dossier | None:
+    """The sent dossier with this code whose security code matches (compared in constant time)."""
+    dossier = (
+        Dossier.objects.filter(code=code.strip().upper())
+        .exclude(status=Dossier.Status.DRAFT)
+        .select_related("procedure", "agency")
+        .first()
+    )
+    given = "".join(security_code.split()).upper()
+    if dossier is None or not dossier.security_code or not constant_time_compare(given, dossier.security_code):
+        return None
+    return dossier
 
 
 def pay_by_code(request: HttpRequest) -> HttpResponse:
@@ -55,17 +81,19 @@ def pay_by_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     dossier = None
     if request.method == "POST" and form.is_valid():
-        dossier = (
-            Dossier.objects.filter(code=form.cleaned_data["code"].strip().upper())
-            .exclude(status=Dossier.Status.DRAFT)
-            .select_related("procedure", "agency")
-            .first()
-        )
-        if dossier is None:
-            form.add_error("code", _("Không tìm thấy hồ sơ có mã này."))
+        misses = throttle.make_key("paycode-miss-ip", client_ip(request))
+        window = throttle.peek(misses)
+        if window is not None and window.count >= PAY_CODE_MISSES_PER_HOUR:
+            form.add_error(None, _("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)d phút.")
+                           % {"n": (window.retry_after() + 59) // 60})  # fmt: skip
         else:
-            allowed = set(request.session.get(SESSION_KEY, []))
-            request.session[SESSION_KEY] = sorted(allowed | {str(dossier.pk)})[-20:]
+            dossier = _payable_by_code(form.cleaned_data["code"], form.cleaned_data["security_code"])
+            if dossier is None:
+                throttle.hit(misses, window=dt.timedelta(hours=1))
+                form.add_error("code", _("Không tìm thấy hồ sơ có mã và mã bảo mật này."))
+            else:
+                allowed = set(request.session.get(SESSION_KEY, []))
+                request.session[SESSION_KEY] = sorted(allowed | {str(dossier.pk)})[-20:]
     return render(
         request,
         "payments/pay_by_code.html",

@@ -24,7 +24,7 @@ from dvc.dossiers.backoffice.audit import already_handled, audit
 from dvc.dossiers.backoffice.permissions import ALLOWED, require, roles_in
 from dvc.dossiers.lifecycle.applicant import applicant_name_key, applicant_snapshot
 from dvc.dossiers.lifecycle.clock import due_at_receipt
-from dvc.dossiers.lifecycle.codes import next_code
+from dvc.dossiers.lifecycle.codes import new_security_code, next_code
 from dvc.dossiers.lifecycle.events import record_event
 from dvc.dossiers.lifecycle.messages import notify_applicant
 from dvc.dossiers.models import Dossier, DossierAttachment
@@ -140,6 +140,7 @@ def counter_intake(
         owed = fee_lines_set(dossier)
         Dossier.objects.filter(pk=dossier.pk).update(
             code=code,
+            security_code=new_security_code(),
             status=Dossier.Status.PROCESSING,
             submitted_at=now,
             received_at=now,

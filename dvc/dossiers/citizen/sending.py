@@ -10,7 +10,7 @@ from dvc.accounts.models import User
 from dvc.agencies.calendar import WorkingCalendar
 from dvc.catalog import eform
 from dvc.dossiers.citizen.signing import declaration_sha256
-from dvc.dossiers.lifecycle.codes import next_code
+from dvc.dossiers.lifecycle.codes import new_security_code, next_code
 from dvc.dossiers.lifecycle.events import record_event
 from dvc.dossiers.lifecycle.messages import notify_applicant
 from dvc.dossiers.models import Dossier, DossierAttachment
@@ -74,6 +74,7 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str) -> Do
             code = next_code(dossier.agency, local_day)
             owed = fee_lines_set(dossier)
             sent = {
+                "security_code": new_security_code(),
                 "form_data": dossier.form_data,
                 "status": Dossier.Status.SUBMITTED,
                 "code": code,

@@ -52,6 +52,8 @@ def receipt_pdf(dossier: Dossier, *, lookup_url: str, claim_code: str = "") -> b
         ("Cách nhận kết quả", dossier.get_result_method_display()),
         ("Tình trạng phí, lệ phí", dossier.get_fee_status_display()),
     ]
+    if dossier.security_code:
+        rows.append(("Mã bảo mật (tra cứu, thanh toán)", dossier.security_code))
     pdf.set_font("BeVietnamPro", "", 11)
     for label, value in rows:
         pdf.set_x(20)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,3 +29,11 @@ def next_code(agency: Agency, day: dt.date) -> str:
             return f"{agency.code}-{day:%y%m%d}-0001"
     last = today.values_list("last", flat=True).get()
     return f"{agency.code}-{day:%y%m%d}-{last:04d}"
+
+
+SECURITY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from paper, typed on a phone
+
+
+def new_security_code() -> str:
+    """Six characters issued with the dossier code (about 10⁹ possibilities; tries are rate-limited)."""
+    return "".join(secrets.choice(SECURITY_ALPHABET) for _ in range(6))

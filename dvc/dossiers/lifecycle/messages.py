@@ -23,6 +23,8 @@ def notify_applicant(dossier: Dossier, template: str, extra: dict[str, Any] | No
         "agency": dossier.agency.name,
         "due": moment_short(dossier.due_at),
         "lookup_url": f"{settings.SITE_URL}/tra-cuu/?ma={dossier.code}",
+        # The security code travels only while a fee is due: with the dossier code it lets the applicant pay.
+        "security_code": dossier.security_code if dossier.fee_status == Dossier.FeeStatus.UNPAID else "",
         **(extra or {}),
     }
     phone = dossier.applicant.phone

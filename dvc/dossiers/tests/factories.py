@@ -11,6 +11,7 @@ from dvc.agencies.models import Agency
 from dvc.agencies.tests.factories import AgencyFactory
 from dvc.catalog.models import Procedure
 from dvc.dossiers.lifecycle.applicant import applicant_name_key, applicant_snapshot
+from dvc.dossiers.lifecycle.codes import new_security_code
 from dvc.dossiers.models import Dossier
 from dvc.payments.models import FeeLine
 from dvc.vault.models import StoredFile
@@ -142,6 +143,7 @@ class DossierFactory(factory.django.DjangoModelFactory[Dossier]):
             status=S.SUBMITTED,
             code=factory.LazyAttributeSequence(lambda o, n: f"{o.agency.code}-{o.sent_at:%y%m%d}-9{n % 1000:03d}"),
             submitted_at=factory.SelfAttribute("sent_at"),
+            security_code=factory.LazyFunction(new_security_code),
             due_at=factory.LazyAttribute(lambda o: o.sent_at + dt.timedelta(days=7)),
         )
         processing = factory.Trait(

@@ -99,17 +99,19 @@ def test_a_failure_then_a_success_on_a_new_attempt_pays_once(client, unpaid):
     assert dossier.fee_status == "paid" and Receipt.objects.get(dossier=dossier).attempt == second
 
 
-def test_money_for_a_replaced_attempt_is_flagged_not_applied(client, unpaid):
+def test_two_tabs_two_attempts_the_first_success_pays_the_second_is_flagged(client, unpaid):
     dossier = unpaid(UserFactory())
-    old = started(dossier)
-    new = started(dossier)  # the payer started again in another tab
-    old.refresh_from_db()
-    assert old.status == "cancelled"
-    assert client.get(IPN, notice(old)).json()["RspCode"] == "02"
-    old.refresh_from_db()
+    first = started(dossier)
+    second = started(dossier)  # the payer started again in another tab: the first attempt stays open
+    first.refresh_from_db()
+    assert first.status == "pending"
+    assert client.get(IPN, notice(second)).json()["RspCode"] == "00"
     dossier.refresh_from_db()
-    assert old.flagged and dossier.fee_status == "unpaid"
-    assert client.get(IPN, notice(new)).json()["RspCode"] == "00"
+    assert dossier.fee_status == "paid"
+    assert client.get(IPN, notice(first)).json()["RspCode"] == "00"
+    first.refresh_from_db()
+    dossier.refresh_from_db()
+    assert first.flagged and "refund" in first.flag_reason and Receipt.objects.filter(dossier=dossier).count() == 1
 
 
 def test_a_malformed_notice_gets_an_answer_not_an_error(client):

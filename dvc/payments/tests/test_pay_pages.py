@@ -59,7 +59,10 @@ def test_citizen_pays_from_the_dossier_and_downloads_the_receipt(client, unpaid,
 
 def test_paying_by_code_and_security_code_without_logging_in(client, unpaid, gateway, tasks):
     dossier = unpaid(UserFactory(full_name="Nguyễn Văn An"))
-    response = client.post(reverse("payments:by_code"), {"code": dossier.code, "captcha_0": "x", "captcha_1": "PASSED"})
+    response = client.post(
+        reverse("payments:by_code"),
+        {"code": dossier.code, "security_code": dossier.security_code, "captcha_0": "x", "captcha_1": "PASSED"},
+    )
     html = response.content.decode()
     assert "Nguyễn V*** A" in html and "58.000 đồng" in html and "Nguyễn Văn An" not in html
     started = client.post(reverse("payments:by_code_start", args=[dossier.pk]))
@@ -77,7 +80,10 @@ def test_paying_by_code_needs_the_security_code(client, unpaid, settings, monkey
 
     monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", False)
     dossier = unpaid(UserFactory())
-    response = client.post(reverse("payments:by_code"), {"code": dossier.code, "captcha_0": "x", "captcha_1": "SAI"})
+    response = client.post(
+        reverse("payments:by_code"),
+        {"code": dossier.code, "security_code": dossier.security_code, "captcha_0": "x", "captcha_1": "SAI"},
+    )
     assert "58.000" not in response.content.decode()
     assert client.post(reverse("payments:by_code_start", args=[dossier.pk])).status_code == 404
 
