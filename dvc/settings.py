@@ -340,6 +340,10 @@ DVC_OTP_MAX_ATTEMPTS = 5
 DVC_OTP_RESEND_COOLDOWN_SECONDS = 60
 DVC_OTP_MAX_SENDS_PER_HOUR = env_int("DVC_OTP_MAX_SENDS_PER_HOUR", 5)
 DVC_OTP_MAX_REQUESTS_PER_IP_HOUR = env_int("DVC_OTP_MAX_REQUESTS_PER_IP_HOUR", 30)
+# Public lookup by dossier code: codes are sequential per agency and day, so lookups are counted per client (10
+# minutes) and per agency-and-day prefix (an hour) to stop enumeration.
+DVC_LOOKUP_PER_CLIENT = env_int("DVC_LOOKUP_PER_CLIENT", 30)
+DVC_LOOKUP_PER_PREFIX = env_int("DVC_LOOKUP_PER_PREFIX", 300)
 DVC_LOGIN_MAX_FAILURES = env_int("DVC_LOGIN_MAX_FAILURES", 5)
 DVC_LOGIN_LOCKOUT_MINUTES = env_int("DVC_LOGIN_LOCKOUT_MINUTES", 15)
 DVC_LOGIN_MAX_FAILURES_PER_IP = env_int("DVC_LOGIN_MAX_FAILURES_PER_IP", 50)

@@ -16,10 +16,12 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from dvc.accounts.auth import authed_user, bearer
+from dvc.accounts.throttle import client_ip
 from dvc.agencies.models import Agency
 from dvc.catalog import selectors as catalog_selectors
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.citizen import aftercare, drafting, papers, selectors, sending, supplement
+from dvc.dossiers.citizen.lookup import lookup_allow
 from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import InvalidInput, NotFound
@@ -54,6 +56,7 @@ class AttachmentOut(Schema):
 class DossierOut(Schema):
     id: uuid.UUID
     code: str | None
+    security_code: str = Field(default="", description="Mã bảo mật: cùng mã hồ sơ để tra cứu đầy đủ và thanh toán")
     procedure: str
     agency: str
     status: str
@@ -104,6 +107,7 @@ def _out(dossier: Dossier, attachments: Iterable[DossierAttachment] | None = Non
     return DossierOut(
         id=dossier.pk,
         code=dossier.code,
+        security_code=dossier.security_code,
         procedure=getattr(dossier, "procedure_code", None) or dossier.procedure.code,
         agency=getattr(dossier, "agency_code", None) or dossier.agency.code,
         status=dossier.status,
@@ -305,9 +309,13 @@ def result(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponseBase:
     return file_response(dossier.result_file)
 
 
-@router.get("/lookup/{code}", response={200: LookupOut, 404: dict}, summary="Tra cứu hồ sơ theo mã (công khai)")
-def lookup(request: HttpRequest, code: str) -> LookupOut:
-    lines = selectors.public_lookup(code=code[:40])
+@router.get(
+    "/lookup/{code}", response={200: LookupOut, 404: dict, 429: dict}, summary="Tra cứu hồ sơ theo mã (công khai)"
+)
+def lookup(request: HttpRequest, code: str, security_code: str = "") -> LookupOut:
+    """Status, agency and dates; the procedure and the masked name only with the dossier's ``security_code``."""
+    lookup_allow(ip=client_ip(request), code=code[:40])
+    lines = selectors.public_lookup(code=code[:40], security_code=security_code[:12], viewer=request.user)
     if not lines:
         raise NotFound()
     return LookupOut(**lines[0].__dict__)

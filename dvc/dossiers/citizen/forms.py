@@ -132,11 +132,17 @@ class WithdrawForm(forms.Form):
 
 class LookupForm(forms.Form):
     ma = forms.CharField(label=_("Mã hồ sơ"), max_length=40, required=False)
+    bm = forms.CharField(
+        label=_("Mã bảo mật của hồ sơ (không bắt buộc)"),
+        max_length=12,
+        required=False,
+        help_text=_("In trên giấy tiếp nhận. Nhập để xem thêm tên thủ tục và tên người nộp (đã che)."),
+    )
     cccd = forms.CharField(label=_("hoặc số CCCD của người nộp"), max_length=20, required=False)
     captcha = CaptchaField(
-        label=_("Mã bảo mật (khi tra cứu bằng CCCD)"),
+        label=_("Mã kiểm tra (khi tra cứu bằng CCCD)"),
         required=False,
-        error_messages={"invalid": _("Mã bảo mật không đúng. Vui lòng nhập lại mã trong ảnh mới.")},
+        error_messages={"invalid": _("Mã kiểm tra không đúng. Vui lòng nhập lại chữ trong ảnh mới.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -156,7 +162,7 @@ class LookupForm(forms.Form):
             raise forms.ValidationError(_("Vui lòng nhập mã hồ sơ hoặc số CCCD."))
         answered = (self.data.get(self.add_prefix("captcha") + "_1") or "").strip()
         if data.get("cccd") and not data.get("ma") and not answered:
-            self.add_error("captcha", _("Vui lòng nhập mã bảo mật để tra cứu bằng CCCD."))
+            self.add_error("captcha", _("Vui lòng nhập mã kiểm tra để tra cứu bằng CCCD."))
         return data
 
 

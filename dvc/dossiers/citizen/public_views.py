@@ -11,10 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from dvc.accounts.throttle import client_ip
 from dvc.accounts.validators import normalize_id_number
 from dvc.dossiers.citizen import forms, selectors
+from dvc.dossiers.citizen.lookup import lookup_allow
 from dvc.dossiers.models import IssuedResult
-from dvc.errors import InvalidInput
+from dvc.errors import InvalidInput, RateLimited
 from dvc.vault.signing import verify_signed_pdf
 
 
@@ -22,11 +24,24 @@ def lookup(request: HttpRequest) -> HttpResponse:
     """Public lookup (seed 003 Bước 4): by code, or by CCCD with a security code; names are masked."""
     form = forms.LookupForm(request.GET or None)
     lines = None
+    status = 200
     if request.GET and form.is_valid():
-        lines = selectors.public_lookup(
-            code=form.cleaned_data["ma"], id_number=normalize_id_number(form.cleaned_data["cccd"])
-        )
-    return render(request, "dossiers/lookup.html", {"form": form, "lines": lines})
+        data = form.cleaned_data
+        try:
+            lookup_allow(ip=client_ip(request), code=data["ma"] or "cccd")
+        except RateLimited as exc:
+            form.add_error(None, str(exc.message))
+            status = 429
+        else:
+            lines = selectors.public_lookup(
+                code=data["ma"], id_number=normalize_id_number(data["cccd"]), security_code=data["bm"],
+                viewer=request.user,
+            )  # fmt: skip
+            if data["bm"] and lines and not any(line.procedure for line in lines):
+                form.add_error("bm", _("Mã bảo mật không đúng với mã hồ sơ."))
+    response = render(request, "dossiers/lookup.html", {"form": form, "lines": lines}, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _verification_facts(issued: IssuedResult) -> dict[str, Any]:

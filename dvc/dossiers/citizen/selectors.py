@@ -8,9 +8,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.crypto import constant_time_compare
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from dvc.accounts.models import User
 from dvc.dossiers.models import Dossier, DossierAttachment, SupplementRequest
 
 # Seed 004: the folders of "Hồ sơ của tôi".
@@ -88,28 +90,44 @@ class PublicLine:
     status: str
 
 
-def public_lookup(*, code: str = "", id_number: str = "") -> list[PublicLine]:
-    """What anyone may see of a dossier: code, procedure, agency, masked name, dates, status."""
+def public_lookup(
+    *, code: str = "", id_number: str = "", security_code: str = "", viewer: User | object = None
+) -> list[PublicLine]:
+    """What anyone may see of a dossier: code, agency, dates and status. The procedure and the masked name only
+    with the dossier's security code, or for the applicant signed in (the procedure alone can be personal: a
+    marriage, a death)."""
     # Only the columns shown: the procedure's e-form and the dossier's answers are large JSON, and decoding them
     # was most of a lookup's time.
     found = Dossier.objects.exclude(status=Dossier.Status.DRAFT).values(
-        "code", "procedure__name", "agency__name", "applicant_data__full_name", "submitted_at", "due_at", "status"
-    )
+        "code", "procedure__name", "agency__name", "applicant_data__full_name", "submitted_at", "due_at", "status",
+        "security_code", "applicant_id",
+    )  # fmt: skip
     if code:
         found = found.filter(code=code.strip().upper())
     elif id_number:
         found = found.filter(applicant__id_number=id_number).order_by("-submitted_at")[:20]
     else:
         return []
-    return [
-        PublicLine(
-            code=d["code"] or "",
-            procedure=d["procedure__name"],
-            agency=d["agency__name"],
-            applicant=mask_name(str(d["applicant_data__full_name"] or "")),
-            submitted_at=d["submitted_at"],
-            due_at=d["due_at"],
-            status=str(Dossier.Status(d["status"]).label),
+    given = "".join(security_code.split()).upper()
+    viewer_id = viewer.pk if isinstance(viewer, User) else None
+
+    def revealed(applicant_id: int, security: str) -> bool:
+        if viewer_id is not None and applicant_id == viewer_id:
+            return True
+        return bool(given and security) and constant_time_compare(given, security)
+
+    lines = []
+    for d in found:
+        shown = revealed(d["applicant_id"], d["security_code"])
+        lines.append(
+            PublicLine(
+                code=d["code"] or "",
+                procedure=d["procedure__name"] if shown else "",
+                agency=d["agency__name"],
+                applicant=mask_name(str(d["applicant_data__full_name"] or "")) if shown else "",
+                submitted_at=d["submitted_at"],
+                due_at=d["due_at"],
+                status=str(Dossier.Status(d["status"]).label),
+            )
         )
-        for d in found
-    ]
+    return lines

@@ -77,6 +77,9 @@ def test_the_whole_journey_through_the_api(client, auth):
     history = client.get(f"{API}/dossiers/{dossier_id}/history", headers=headers).json()
     assert [e["action"] for e in history] == ["created", "submitted"]
     public = client.get(f"{API}/lookup/{code}").json()
+    assert public["applicant"] == "" and public["procedure"] == "" and "id_number" not in public
+    security = client.get(f"{API}/dossiers/{dossier_id}", headers=headers).json()["security_code"]
+    public = client.get(f"{API}/lookup/{code}?security_code={security}").json()
     assert public["applicant"] == "Nguyễn V*** A" and "id_number" not in public
     listed = client.get(f"{API}/dossiers?status=submitted", headers=headers).json()
     assert [d["code"] for d in listed] == [code]

@@ -17,23 +17,54 @@ def test_names_are_masked(name, masked):
 
 
 def test_lookup_by_code_shows_no_personal_data(client, submitted_dossier):
+    """Issue 15, finding 6: the code alone (sequential, guessable) shows status, dates and agency only."""
     user = UserFactory(full_name="Nguyễn Văn An", id_number="001085012345")
     dossier = submitted_dossier(user)
     html = client.get(URL, {"ma": dossier.code}).content.decode()
-    assert dossier.code in html and "Nguyễn V*** A" in html and "Đã gửi, chờ tiếp nhận" in html
+    assert dossier.code in html and "Đã gửi, chờ tiếp nhận" in html and dossier.agency.name in html
+    assert "Nguyễn V*** A" not in html and dossier.procedure.name not in html
     assert "Nguyễn Văn An" not in html and "001085012345" not in html and "0912" not in html
+    api = client.get(f"/api/v1/lookup/{dossier.code}").json()
+    assert api["procedure"] == "" and api["applicant"] == "" and api["status"] == "Đã gửi, chờ tiếp nhận"
 
 
-def test_lookup_by_cccd_needs_the_security_code(client, submitted_dossier, monkeypatch):
+def test_the_security_code_or_the_applicants_own_session_shows_the_procedure_and_masked_name(client, submitted_dossier):
+    user = UserFactory(full_name="Nguyễn Văn An")
+    dossier = submitted_dossier(user)
+    with_code = client.get(URL, {"ma": dossier.code, "bm": dossier.security_code.lower()}).content.decode()
+    assert "Nguyễn V*** A" in with_code and dossier.procedure.name in with_code
+    wrong = client.get(URL, {"ma": dossier.code, "bm": "AAAAAA"}).content.decode()
+    assert "Nguyễn V*** A" not in wrong and "Mã bảo mật không đúng" in wrong
+    client.force_login(user)
+    mine = client.get(URL, {"ma": dossier.code}).content.decode()
+    assert "Nguyễn V*** A" in mine and dossier.procedure.name in mine
+
+
+def test_enumerating_codes_is_stopped_per_client_and_per_day_of_an_agency(client, submitted_dossier, settings):
+    settings.DVC_LOOKUP_PER_CLIENT = 5
+    settings.DVC_LOOKUP_PER_PREFIX = 8
+    dossier = submitted_dossier(UserFactory())
+    prefix = dossier.code.rsplit("-", 1)[0]
+    guesses = [client.get(URL, {"ma": f"{prefix}-{n:04d}"}, REMOTE_ADDR="203.0.113.9").status_code for n in range(7)]
+    assert guesses == [200] * 5 + [429, 429]
+    assert "quá nhiều lần" in client.get(URL, {"ma": dossier.code}, REMOTE_ADDR="203.0.113.9").content.decode()
+    api = client.get(f"/api/v1/lookup/{dossier.code}", REMOTE_ADDR="203.0.113.9")
+    assert api.status_code == 429 and api.json()["code"] == "rate_limited"
+    # Many clients, one agency's day: the prefix's own budget runs out (5 counted above, 3 more, then 429).
+    others = [client.get(URL, {"ma": f"{prefix}-{n:04d}"}, REMOTE_ADDR=f"198.51.100.{n}").status_code for n in range(4)]
+    assert others == [200, 200, 200, 429]
+
+
+def test_lookup_by_cccd_needs_the_captcha(client, submitted_dossier, monkeypatch):
     from captcha.conf import settings as captcha_settings
 
     user = UserFactory(id_number="001085099999")
     dossier = submitted_dossier(user)
     without = client.get(URL, {"cccd": "001085099999"}).content.decode()
-    assert "Vui lòng nhập mã bảo mật" in without and dossier.code not in without
+    assert "Vui lòng nhập mã kiểm tra" in without and dossier.code not in without
     monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", False)
     wrong = client.get(URL, {"cccd": "001085099999", "captcha_0": "nope", "captcha_1": "PASSED"}).content.decode()
-    assert "Mã bảo mật không đúng" in wrong and dossier.code not in wrong
+    assert "Mã kiểm tra không đúng" in wrong and dossier.code not in wrong
     monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", True)
     found = client.get(URL, {"cccd": "001 085 099 999", "captcha_0": "x", "captcha_1": "PASSED"}).content.decode()
     assert dossier.code in found
