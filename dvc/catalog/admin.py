@@ -46,8 +46,23 @@ class ProcedureForm(forms.ModelForm):
 
 
 class FeeInline(admin.TabularInline):
+    """Fees and charges are set nationally (Luật Phí và lệ phí 2015): shown to agency admins, changed only by
+    system administrators."""
+
     model = Fee
     extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser) and super().has_delete_permission(request, obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
 
 
 class RequirementInline(admin.StackedInline):
@@ -85,17 +100,34 @@ class ProcedureAdmin(admin.ModelAdmin):
         schema = obj.form_schema if obj else {}
         return format_html("<div data-eform-preview>{}</div>", _render_preview(schema))
 
+    # National fields: the legal basis, like the fees, is changed only by a system administrator.
+    NATIONAL_FIELDS = ("legal_basis",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Procedure | None = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, *self.NATIONAL_FIELDS]
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        procedure = form.instance
+        # The agencies this admin may not see in the list stay attached (the form only offers their own).
+        kept = [] if request.user.is_superuser else list(
+            procedure.agencies.exclude(pk__in=agencies_administered_by(request.user)).values_list("pk", flat=True)
+        )  # fmt: skip
         super().save_related(request, form, formsets, change)
-        procedure_refresh_search(procedure=form.instance)
+        if kept:
+            procedure.agencies.add(*kept)
+        procedure_refresh_search(procedure=procedure)
 
     def has_change_permission(self, request: HttpRequest, obj: Procedure | None = None) -> bool:
-        """Agency admins change the procedures their agencies handle; the shared national ones stay read-only."""
+        """Agency admins change a procedure only when every agency that handles it is theirs; a procedure shared
+        with another agency, or a national one (no agency listed), stays read-only for them."""
         if not super().has_change_permission(request, obj):
             return False
         if obj is None or request.user.is_superuser:
             return True
-        return obj.agencies.filter(pk__in=agencies_administered_by(request.user)).exists()
+        agencies = set(obj.agencies.values_list("pk", flat=True))
+        managed = set(agencies_administered_by(request.user).values_list("pk", flat=True))
+        return bool(agencies) and agencies <= managed
 
     def has_delete_permission(self, request: HttpRequest, obj: Procedure | None = None) -> bool:
         return bool(request.user.is_superuser)

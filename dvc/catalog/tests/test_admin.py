@@ -94,3 +94,42 @@ def test_agency_admin_edits_only_the_procedures_of_their_agency(client):
     own.agencies.add(agency)
     page = client.get(f"/quan-tri/catalog/procedure/{own.pk}/change/")
     assert 'name="_save"' in page.content.decode()
+
+
+def _agency_admin(client, agency):
+    from dvc.agencies.models import StaffRole
+    from dvc.agencies.services import staff_role_grant
+
+    user = UserFactory()
+    staff_role_grant(user=user, agency=agency, role=StaffRole.Role.AGENCY_ADMIN)
+    client.force_login(user)
+    return user
+
+
+def test_one_shared_agency_is_not_enough_to_change_a_procedure(client):
+    """Issue 15, finding 8: an agency admin could edit (and re-fee) a procedure that another agency also handles."""
+    from dvc.agencies.tests.factories import AgencyFactory
+
+    mine, theirs = AgencyFactory(), AgencyFactory()
+    shared = Procedure.objects.get(code="2.000815")
+    shared.agencies.add(mine, theirs)
+    _agency_admin(client, mine)
+    page = client.get(f"/quan-tri/catalog/procedure/{shared.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    answer = client.post(f"/quan-tri/catalog/procedure/{shared.pk}/change/", {"name": "Đổi tên"})
+    assert answer.status_code == 403
+    shared.refresh_from_db()
+    assert shared.name != "Đổi tên" and set(shared.agencies.all()) == {mine, theirs}
+
+
+def test_an_agency_admin_cannot_change_national_fields(client):
+    """Fees and the legal basis are set nationally: an agency admin sees them, only a system administrator edits."""
+    from dvc.agencies.tests.factories import AgencyFactory
+
+    mine = AgencyFactory()
+    own = Procedure.objects.get(code="2.000815")
+    own.agencies.add(mine)
+    _agency_admin(client, mine)
+    html = client.get(f"/quan-tri/catalog/procedure/{own.pk}/change/").content.decode()
+    assert 'name="_save"' in html
+    assert 'name="legal_basis"' not in html and 'name="fees-0-amount"' not in html and "Chứng thực bản sao từ bản chính" in html
