@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from dvc.agencies.models import AdminUnit, Agency, CalendarDay, OfficeHours, StaffRole
 from dvc.agencies.selectors import agencies_administered_by
@@ -75,12 +77,42 @@ class CalendarDayAdmin(AgencyScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
+class StaffRoleForm(forms.ModelForm):
+    """Separation of duties: whoever administers an agency does not give themselves a role that handles its
+    dossiers (receiving, appraising, deciding and signing): another administrator grants it."""
+
+    class Meta:
+        model = StaffRole
+        fields = ["user", "agency", "role", "is_active"]
+
+    granted_by: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        by = self.granted_by
+        if (
+            by is not None
+            and not by.is_superuser
+            and data.get("user") == by
+            and data.get("role") != StaffRole.Role.AGENCY_ADMIN
+        ):
+            raise forms.ValidationError(
+                _("Quản trị cơ quan không tự cấp cho mình vai trò xử lý hồ sơ; đề nghị quản trị hệ thống cấp.")
+            )
+        return data
+
+
 @admin.register(StaffRole)
 class StaffRoleAdmin(AgencyScopedAdmin):
+    form = StaffRoleForm
     list_display = ["user", "agency", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__full_name", "user__id_number", "agency__name"]
     raw_id_fields = ["user"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"granted_by": request.user})  # this request's own form class
 
     def save_model(self, request: HttpRequest, obj: StaffRole, form: Any, change: bool) -> None:
         if change:

@@ -88,3 +88,25 @@ def test_a_role_added_in_the_admin_opens_the_admin_to_a_new_agency_admin(client)
     assert response.status_code == 302
     officer.refresh_from_db()
     assert officer.is_staff and officer.groups.filter(name="Quản trị cơ quan").exists()
+
+
+@pytest.mark.parametrize("role", ["leader", "specialist", "one_stop_officer"])
+def test_an_agency_admin_cannot_grant_themselves_a_role_that_handles_dossiers(client, role):
+    """Issue 15 (separation of duties): an agency admin could make themselves leader and sign results."""
+    agency = AgencyFactory()
+    admin_user = UserFactory()
+    staff_role_grant(user=admin_user, agency=agency, role=StaffRole.Role.AGENCY_ADMIN)
+    client.force_login(admin_user)
+    mine = {"user": admin_user.pk, "agency": agency.pk, "role": role, "is_active": "on"}
+    refused = client.post("/quan-tri/agencies/staffrole/add/", mine)
+    assert refused.status_code == 200 and "không tự cấp" in refused.content.decode()
+    assert not StaffRole.objects.filter(user=admin_user, role=role).exists()
+    own_admin_role = StaffRole.objects.get(user=admin_user, role="agency_admin")
+    changed = client.post(
+        f"/quan-tri/agencies/staffrole/{own_admin_role.pk}/change/",
+        {"user": admin_user.pk, "agency": agency.pk, "role": role, "is_active": "on"},
+    )
+    assert changed.status_code == 200 and StaffRole.objects.get(pk=own_admin_role.pk).role == "agency_admin"
+    colleague = UserFactory()
+    granted = client.post("/quan-tri/agencies/staffrole/add/", {**mine, "user": colleague.pk})
+    assert granted.status_code == 302 and StaffRole.objects.filter(user=colleague, role=role).exists()

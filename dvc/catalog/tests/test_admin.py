@@ -132,4 +132,8 @@ def test_an_agency_admin_cannot_change_national_fields(client):
     _agency_admin(client, mine)
     html = client.get(f"/quan-tri/catalog/procedure/{own.pk}/change/").content.decode()
     assert 'name="_save"' in html
-    assert 'name="legal_basis"' not in html and 'name="fees-0-amount"' not in html and "Chứng thực bản sao từ bản chính" in html
+    assert (
+        'name="legal_basis"' not in html
+        and 'name="fees-0-amount"' not in html
+        and "Chứng thực bản sao từ bản chính" in html
+    )
