@@ -43,8 +43,9 @@ def payment_start(*, dossier: Dossier, payer: User | None, ip: str, bank_code: s
     amount = amount_due(dossier)
     now = timezone.now()
     attempt = PaymentAttempt.objects.create(
-        dossier=dossier, txn_ref=txn_ref_new(now), amount=amount, payer=payer, client_ip=ip or None
-    )
+        dossier=dossier, txn_ref=txn_ref_new(now), amount=amount, payer=payer, client_ip=ip or None,
+        gateway_create_date=vnpay.timestamp(now),
+    )  # fmt: skip
     cfg = vnpay.config()
     params = vnpay.payment_params(
         cfg=cfg, txn_ref=attempt.txn_ref, amount=amount, order_info=f"Thanh toan phi ho so {dossier.code}", ip=ip,
@@ -159,9 +160,8 @@ def reconcile(
     ).select_related("dossier")
     for attempt in pending[:500]:
         report.checked += 1
-        body = vnpay.query_request(
-            cfg=cfg, txn_ref=attempt.txn_ref, created=attempt.created_at, ip="127.0.0.1", now=now
-        )
+        created = attempt.gateway_create_date or vnpay.timestamp(attempt.created_at)  # older attempts: best guess
+        body = vnpay.query_request(cfg=cfg, txn_ref=attempt.txn_ref, created=created, ip="127.0.0.1", now=now)
         try:
             answer = vnpay.post_json(cfg.api_url, body)
         except (OSError, ValueError) as exc:
@@ -175,12 +175,18 @@ def reconcile(
         if not vnpay.query_response_valid(answer, cfg.secret):
             report.mismatches.append(f"{attempt.txn_ref}: chữ ký của câu trả lời không hợp lệ")
             continue
-        if answer.get("vnp_ResponseCode") != "00":  # 91: the gateway has no such transaction
-            if now - attempt.created_at > expire_after:
+        expired = now - attempt.created_at > expire_after
+        code = str(answer.get("vnp_ResponseCode", ""))[:8]
+        if code != "00":
+            # Only "no such transaction" fails an expired attempt; "try later" (94, 99), a refused query (97,
+            # 02, 03) say nothing about the payment: it stays pending and a late IPN can still settle it.
+            if code == vnpay.QUERY_NOT_FOUND and expired:
                 PaymentAttempt.objects.filter(pk=attempt.pk, status=A.PENDING).update(
-                    status=A.FAILED, settled_at=now, response_code=str(answer.get("vnp_ResponseCode", ""))[:8]
+                    status=A.FAILED, settled_at=now, response_code=code
                 )
                 report.failed += 1
+            elif code != vnpay.QUERY_NOT_FOUND:
+                report.unanswered += 1
             continue
         try:
             told = vnpay.outcome(answer)
@@ -191,12 +197,17 @@ def reconcile(
             attempt_flag(attempt, f"gateway reports {told.amount}, attempt is {attempt.amount}")
             report.mismatches.append(f"{attempt.txn_ref}: cổng báo {told.amount} đồng, hồ sơ {attempt.amount} đồng")
             continue
-        if told.transaction_status in ("00", "02") or now - attempt.created_at > expire_after:
-            code = settle(attempt, told)
-            if code == vnpay.CONFIRMED and told.success:
+        status = told.transaction_status
+        # Paid, failed, or never completed before the payment page expired: settled. Anything else (reversed,
+        # refund in progress, suspected fraud) is for an officer, not for this loop.
+        if status in (vnpay.TXN_SUCCESS, vnpay.TXN_FAILED) or (status == vnpay.TXN_NOT_COMPLETED and expired):
+            settled = settle(attempt, told)
+            if settled == vnpay.CONFIRMED and told.success:
                 report.paid += 1
-            elif code == vnpay.CONFIRMED:
+            elif settled == vnpay.CONFIRMED:
                 report.failed += 1
+        elif status != vnpay.TXN_NOT_COMPLETED:
+            report.mismatches.append(f"{attempt.txn_ref}: cổng báo trạng thái giao dịch {status}")
     flagged = PaymentAttempt.objects.filter(flagged=True).order_by("-created_at")[:100]
     report.mismatches += [f"{a.txn_ref}: {a.flag_reason}" for a in flagged]
     return report

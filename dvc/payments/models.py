@@ -55,6 +55,8 @@ class PaymentAttempt(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payment_attempts")
     txn_ref = models.CharField(max_length=64, unique=True)
+    # The pay request's vnp_CreateDate (yyyyMMddHHmmss, Vietnam time), sent back as vnp_TransactionDate in querydr.
+    gateway_create_date = models.CharField(max_length=14, blank=True, default="")
     method = models.CharField(max_length=16, choices=Method.choices, default=Method.GATEWAY)
     gateway = models.CharField(max_length=16, default="vnpay")
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))

@@ -1,9 +1,11 @@
 """The VNPay payment protocol, version 2.1.0: the signed redirect URL, checking what comes back, and the
 transaction-status query (querydr). Used unchanged against VNPay itself and the built-in sandbox.
 
-Signing (VNPay's integration guide): the non-empty ``vnp_*`` parameters except the hash fields, sorted by name,
-form-encoded with ``quote_plus``, joined with ``&``; HMAC-SHA512 with the merchant's secret, hex. The amount is
-đồng × 100. querydr signs its fields joined with ``|`` in a fixed order.
+Signing (VNPay's integration guide and its PHP and Python samples): the ``vnp_*`` parameters except the hash
+fields, sorted by name, form-encoded with ``quote_plus``, joined with ``&``; HMAC-SHA512 with the merchant's secret,
+hex. A request leaves empty fields out; an answer is verified over every field VNPay sent, empty ones included.
+The amount is đồng × 100. querydr signs its fields joined with ``|`` in a fixed order, a missing or null field as
+the empty string.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ ANSWER_TEXT = {
     BAD_CHECKSUM: "Invalid signature",
     OTHER: "Unknown error",
 }
+# querydr: vnp_ResponseCode 91 means the gateway has no such transaction; vnp_TransactionStatus 00 paid, 01 not
+# completed, 02 failed (others: reversed, refunds, suspected fraud).
+QUERY_NOT_FOUND = "91"
+TXN_SUCCESS, TXN_NOT_COMPLETED, TXN_FAILED = "00", "01", "02"
 QUERY_REQUEST_ORDER = (
     "vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TxnRef", "vnp_TransactionDate",
     "vnp_CreateDate", "vnp_IpAddr", "vnp_OrderInfo",
@@ -51,9 +57,14 @@ def _hmac(secret: str, data: str) -> str:
     return hmac.new(secret.encode(), data.encode(), hashlib.sha512).hexdigest()
 
 
-def signing_string(params: Mapping[str, str]) -> str:
-    """The exact string VNPay signs: sorted, non-empty ``vnp_*`` fields, ``quote_plus`` encoded."""
-    fields = sorted((k, str(v)) for k, v in params.items() if k.startswith("vnp_") and k not in HASH_FIELDS and v != "")
+def signing_string(params: Mapping[str, str], *, keep_empty: bool = False) -> str:
+    """The exact string VNPay signs: the sorted ``vnp_*`` fields, ``quote_plus`` encoded. A request leaves empty
+    fields out (VNPay's published example); what VNPay sends back is checked with every field it sent."""
+    fields = sorted(
+        (k, str(v))
+        for k, v in params.items()
+        if k.startswith("vnp_") and k not in HASH_FIELDS and (keep_empty or v != "")
+    )
     return "&".join(f"{quote_plus(k)}={quote_plus(v)}" for k, v in fields)
 
 
@@ -62,8 +73,13 @@ def sign(params: Mapping[str, str], secret: str) -> str:
 
 
 def verify(params: Mapping[str, str], secret: str) -> bool:
+    """Signed with the merchant's secret by VNPay: over every ``vnp_*`` field sent, an empty one too (VNPay's PHP
+    and Python samples verify that way), or without the empty ones (its published request example)."""
     given = str(params.get("vnp_SecureHash", "")).lower()
-    return bool(given) and hmac.compare_digest(given, sign(params, secret))
+    if not given:
+        return False
+    full = hmac.compare_digest(given, _hmac(secret, signing_string(params, keep_empty=True)))
+    return full or hmac.compare_digest(given, _hmac(secret, signing_string(params)))
 
 
 def timestamp(moment: dt.datetime) -> str:
@@ -161,7 +177,13 @@ def outcome(params: Mapping[str, str]) -> Outcome:
     )
 
 
-def query_request(*, cfg: Config, txn_ref: str, created: dt.datetime, ip: str, now: dt.datetime) -> dict[str, str]:
+def _pipe(body: Mapping[str, Any], order: tuple[str, ...]) -> str:
+    """``|``-joined fields in VNPay's order; a missing or null field is the empty string, as VNPay signs it."""
+    return "|".join("" if body.get(k) is None else str(body[k]) for k in order)
+
+
+def query_request(*, cfg: Config, txn_ref: str, created: str, ip: str, now: dt.datetime) -> dict[str, str]:
+    """``created``: the pay request's own ``vnp_CreateDate`` (VNPay finds the transaction by it, to the second)."""
     body = {
         "vnp_RequestId": uuid.uuid4().hex[:32],
         "vnp_Version": VERSION,
@@ -169,27 +191,28 @@ def query_request(*, cfg: Config, txn_ref: str, created: dt.datetime, ip: str, n
         "vnp_TmnCode": cfg.tmn_code,
         "vnp_TxnRef": txn_ref,
         "vnp_OrderInfo": f"Truy van giao dich {txn_ref}",
-        "vnp_TransactionDate": timestamp(created),
+        "vnp_TransactionDate": created,
         "vnp_CreateDate": timestamp(now),
         "vnp_IpAddr": ip or "127.0.0.1",
     }
-    body["vnp_SecureHash"] = _hmac(cfg.secret, "|".join(body[k] for k in QUERY_REQUEST_ORDER))
+    body["vnp_SecureHash"] = _hmac(cfg.secret, _pipe(body, QUERY_REQUEST_ORDER))
     return body
 
 
 def query_request_valid(body: Mapping[str, Any], secret: str) -> bool:
-    data = "|".join(str(body.get(k, "")) for k in QUERY_REQUEST_ORDER)
-    return hmac.compare_digest(str(body.get("vnp_SecureHash", "")).lower(), _hmac(secret, data))
+    return hmac.compare_digest(
+        str(body.get("vnp_SecureHash", "")).lower(), _hmac(secret, _pipe(body, QUERY_REQUEST_ORDER))
+    )
 
 
 def sign_query_response(body: dict[str, str], secret: str) -> dict[str, str]:
-    body["vnp_SecureHash"] = _hmac(secret, "|".join(str(body.get(k, "")) for k in QUERY_RESPONSE_ORDER))
+    body["vnp_SecureHash"] = _hmac(secret, _pipe(body, QUERY_RESPONSE_ORDER))
     return body
 
 
 def query_response_valid(body: Mapping[str, Any], secret: str) -> bool:
-    data = "|".join(str(body.get(k, "")) for k in QUERY_RESPONSE_ORDER)
-    return hmac.compare_digest(str(body.get("vnp_SecureHash", "")).lower(), _hmac(secret, data))
+    given = str(body.get("vnp_SecureHash", "")).lower()
+    return hmac.compare_digest(given, _hmac(secret, _pipe(body, QUERY_RESPONSE_ORDER)))
 
 
 def post_json(url: str, body: Mapping[str, Any], timeout: float = 15.0) -> dict[str, Any]:

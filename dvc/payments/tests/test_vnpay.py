@@ -58,7 +58,7 @@ def test_amounts_are_dong_times_100_and_dates_are_vietnam_time():
 def test_querydr_requests_and_answers_are_signed_with_pipes():
     cfg = vnpay.Config(pay_url="", api_url="", tmn_code="ABCD1234", secret="k", return_url="")
     now = dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)
-    body = vnpay.query_request(cfg=cfg, txn_ref="X1", created=now, ip="127.0.0.1", now=now)
+    body = vnpay.query_request(cfg=cfg, txn_ref="X1", created=vnpay.timestamp(now), ip="127.0.0.1", now=now)
     data = "|".join(body[k] for k in vnpay.QUERY_REQUEST_ORDER)
     assert body["vnp_SecureHash"] == hmac.new(b"k", data.encode(), hashlib.sha512).hexdigest()
     assert vnpay.query_request_valid(body, "k") and not vnpay.query_request_valid({**body, "vnp_TxnRef": "X2"}, "k")
