@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -38,3 +39,19 @@ def agencies_administered_by(user: Any) -> QuerySet[Agency]:
     return Agency.objects.filter(
         staff_roles__user=user, staff_roles__role=StaffRole.Role.AGENCY_ADMIN, staff_roles__is_active=True
     ).distinct()
+
+
+def unit_names(codes: Iterable[str]) -> dict[str, str]:
+    """The names of administrative units by code, in one query."""
+    return dict(AdminUnit.objects.filter(code__in={c for c in codes if c}).values_list("code", "name"))
+
+
+def address_text(address: dict[str, Any] | None, names: dict[str, str] | None = None) -> str:
+    """An address as the post office writes it: "Số 12 phố Đội Cấn, Phường Ba Đình, Thành phố Hà Nội".
+
+    ``names``: unit names already read (``unit_names``), for a list of addresses at the cost of one query."""
+    address = address or {}
+    codes = [str(address.get("commune") or ""), str(address.get("province") or "")]
+    names = names if names is not None else unit_names(codes)
+    parts = [str(address.get("line") or "").strip(), *(names.get(code, code) for code in codes)]
+    return ", ".join(part for part in parts if part)

@@ -22,6 +22,7 @@ from dvc.dossiers.backoffice import queues
 from dvc.dossiers.backoffice.actions import BY_API, ActionInput
 from dvc.dossiers.backoffice.audit import audit
 from dvc.dossiers.backoffice.permissions import staff_agencies
+from dvc.dossiers.lifecycle.applicant import postal_address
 from dvc.dossiers.models import Dossier
 from dvc.errors import Forbidden, InvalidInput
 
@@ -74,6 +75,10 @@ class StaffDossierOut(StaffRowOut):
     decision_note: str
     fee_status: str
     result_method: str
+    submission_method: str
+    postal_address: str = Field(
+        description="Địa chỉ bưu điện nhận hồ sơ hoặc gửi kết quả; rỗng nếu không qua bưu chính"
+    )
     events: list[StaffEventOut]
 
 
@@ -184,6 +189,8 @@ def _detail(dossier: Dossier) -> StaffDossierOut:
         decision_note=dossier.decision_note,
         fee_status=dossier.fee_status,
         result_method=dossier.result_method,
+        submission_method=dossier.submission_method,
+        postal_address=postal_address(dossier),
         events=events,
     )
 

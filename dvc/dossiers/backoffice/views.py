@@ -35,7 +35,9 @@ from dvc.dossiers.backoffice.control_slip import control_steps
 from dvc.dossiers.backoffice.permissions import ALLOWED, roles_in, staff_agencies
 from dvc.dossiers.documents import notices
 from dvc.dossiers.documents.control_slip import control_slip_pdf
+from dvc.dossiers.documents.postal_label import postal_label_pdf
 from dvc.dossiers.documents.receipt import receipt_pdf
+from dvc.dossiers.lifecycle.applicant import postal_address
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import DomainError, Forbidden, InvalidInput
 from dvc.payments.selectors import fee_summary
@@ -178,6 +180,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
         "today": timezone.localdate(),
         "posted": {},
         "issued": dossier.issued_results.order_by("-signed_at").first(),
+        "postal_address": postal_address(dossier),
         **fee_summary(dossier, attempts=True),
         **extra,
     }
@@ -269,6 +272,8 @@ def document(request: HttpRequest, dossier_id: uuid.UUID, name: str) -> HttpResp
         return pdf_response(
             notices.suspension_pdf(dossier, _closing_officer(dossier, "suspended")), f"{code}-mau-05.pdf"
         )
+    if name == "nhan-buu-gui" and postal_address(dossier):
+        return pdf_response(postal_label_pdf(dossier, address=postal_address(dossier)), f"{code}-nhan-buu-gui.pdf")
     if name == "mau-06":
         return pdf_response(control_slip_pdf(dossier), f"{code}-mau-06.pdf")
     raise Http404

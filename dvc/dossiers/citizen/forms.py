@@ -90,12 +90,17 @@ class DeliveryForm(AddressFieldsMixin, forms.Form):
         _show_postal_fee(self.fields["result_method"], Dossier.ResultMethod.POST, settings.DVC_POSTAL_FEE_DELIVERY)
         for name in ("province", "commune"):
             self.fields[name].required = False
-        self.fields["province"].label = _("Tỉnh, thành phố (nhận kết quả qua bưu chính)")
+        self.fields["province"].label = _("Tỉnh, thành phố (bưu điện nhận hồ sơ hoặc gửi kết quả)")
         self.setup_communes()
 
     def delivery_address(self) -> dict[str, Any]:
+        """The address the post office picks the papers up from and brings the result to, when either goes by post."""
         data = self.cleaned_data
-        if data.get("result_method") != Dossier.ResultMethod.POST or not data.get("commune"):
+        postal = (
+            data.get("result_method") == Dossier.ResultMethod.POST
+            or data.get("submission_method") == Dossier.SubmissionMethod.POST_PICKUP
+        )
+        if not postal or not data.get("commune"):
             return {}
         return {
             "province": data["province"].code,

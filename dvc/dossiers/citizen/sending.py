@@ -39,8 +39,14 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
         problems.setdefault("signed_form", []).append(
             _("Tờ khai đã thay đổi sau khi ký số: vui lòng ký lại tờ khai hiện tại.")
         )
-    if dossier.result_method == Dossier.ResultMethod.POST and not dossier.delivery_address.get("commune"):
-        problems.setdefault("delivery_address", []).append(_("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."))
+    postal = (
+        dossier.result_method == Dossier.ResultMethod.POST
+        or dossier.submission_method == Dossier.SubmissionMethod.POST_PICKUP
+    )
+    if postal and not dossier.delivery_address.get("commune"):
+        problems.setdefault("delivery_address", []).append(
+            _("Vui lòng nhập địa chỉ để bưu điện đến nhận hồ sơ hoặc gửi kết quả.")
+        )
     return problems
 
 

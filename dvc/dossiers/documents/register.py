@@ -8,8 +8,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from openpyxl.styles import Alignment, Font
 
+from dvc.agencies.selectors import unit_names
 from dvc.documents.pdf import Sheet, paragraph
 from dvc.documents.spreadsheet import append_row, new_sheet, workbook_bytes
+from dvc.dossiers.lifecycle.applicant import goes_by_post, postal_address
 from dvc.dossiers.models import Dossier
 from dvc.formatting import moment_short
 
@@ -24,10 +26,15 @@ REGISTER_COLUMNS = (
     _("Trả kết quả lúc"),
     _("Trạng thái"),
     _("Cán bộ tiếp nhận"),
+    _("Địa chỉ bưu chính"),
 )
 
 
 def register_rows(dossiers: Iterable[Dossier]) -> list[tuple[Any, ...]]:
+    dossiers = list(dossiers)
+    names = unit_names(
+        str(d.delivery_address.get(part) or "") for d in dossiers if goes_by_post(d) for part in ("commune", "province")
+    )
     return [
         (
             number,
@@ -40,6 +47,7 @@ def register_rows(dossiers: Iterable[Dossier]) -> list[tuple[Any, ...]]:
             moment_short(d.returned_at),
             d.get_status_display(),
             d.received_by.full_name if d.received_by else "",
+            postal_address(d, names),
         )
         for number, d in enumerate(dossiers, start=1)
     ]
@@ -57,7 +65,7 @@ def register_xlsx(agency_name: str, period: str, rows: list[tuple[Any, ...]]) ->
         cell.alignment = Alignment(wrap_text=True)
     for row in rows:
         append_row(sheet, row)  # names as typed by citizens: text, never formulas
-    for letter, width in zip("ABCDEFGHIJ", (6, 26, 40, 24, 16, 18, 18, 18, 20, 24), strict=True):
+    for letter, width in zip("ABCDEFGHIJK", (6, 26, 40, 24, 16, 18, 18, 18, 20, 24, 40), strict=True):
         sheet.column_dimensions[letter].width = width
     return workbook_bytes(book)
 

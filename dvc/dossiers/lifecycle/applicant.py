@@ -6,7 +6,9 @@ from typing import Any
 
 from dvc.accounts.models import User
 from dvc.accounts.validators import display_phone
+from dvc.agencies.selectors import address_text
 from dvc.catalog.text import fold
+from dvc.dossiers.models import Dossier
 
 
 def applicant_snapshot(user: User) -> dict[str, Any]:
@@ -28,3 +30,16 @@ def applicant_snapshot(user: User) -> dict[str, Any]:
 def applicant_name_key(applicant_data: dict[str, Any]) -> str:
     """The applicant's name folded (no accents, lower case): the officers' search column ``applicant_name``."""
     return fold(str(applicant_data.get("full_name", "")))[:255]
+
+
+def goes_by_post(dossier: Dossier) -> bool:
+    """The post office picks the papers up, or brings the result (QĐ 45/2016/QĐ-TTg, bưu chính công ích)."""
+    return (
+        dossier.result_method == Dossier.ResultMethod.POST
+        or dossier.submission_method == Dossier.SubmissionMethod.POST_PICKUP
+    )
+
+
+def postal_address(dossier: Dossier, names: dict[str, str] | None = None) -> str:
+    """Where the post office goes, written out; "" when nothing goes by post."""
+    return address_text(dossier.delivery_address, names) if goes_by_post(dossier) and dossier.delivery_address else ""
