@@ -267,6 +267,11 @@ class SupplementRequest(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     # NĐ 118/2025: asked during processing, the time waiting for the papers is not counted.
     pauses_clock = models.BooleanField(default=False)
+    # The e-form answers the officer opens for correction (names of top-level fields); nothing else may change.
+    fields = models.JSONField(default=list, blank=True)
+    # The answers when asked, and what the applicant changed when they sent the supplement (for the officer).
+    answers_before = models.JSONField(default=dict, blank=True)
+    changes = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("yêu cầu bổ sung")

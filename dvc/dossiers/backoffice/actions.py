@@ -30,6 +30,7 @@ class ActionInput:
     note: str = ""
     reason: str = ""
     requirements: list[int] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)  # e-form answers opened by a request for more papers
     specialist: str = ""  # the specialist's id number (API)
     specialist_pk: str = ""  # or their account number (the staff page's list, which shows no id numbers)
     decision: str = ""
@@ -110,7 +111,7 @@ ACTIONS: list[Action] = [
         "request-supplement",
         "yeu-cau-bo-sung",
         lambda d, u, p, ip: appraisal.dossier_request_supplement(
-            dossier=d, actor=u, requirements=_requirements(d, p.requirements), note=p.note, ip=ip
+            dossier=d, actor=u, requirements=_requirements(d, p.requirements), note=p.note, fields=p.fields, ip=ip
         ),
         gettext_lazy("Đã gửi yêu cầu bổ sung cho người nộp."),
     ),

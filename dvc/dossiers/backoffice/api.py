@@ -86,6 +86,7 @@ class ActionIn(Schema):
     note: str = Field(default="", max_length=5000)
     reason: str = Field(default="", max_length=5000)
     requirements: list[int] = Field(default_factory=list, description="Giấy tờ cần bổ sung (id yêu cầu)")
+    fields: list[str] = Field(default_factory=list, description="Mục tờ khai mở cho người nộp sửa (tên mục)")
     specialist: str = Field(default="", max_length=16, description="Số định danh chuyên viên được giao")
     decision: str = Field(default="", description="approve | refuse (đề xuất)")
     method: str = Field(default="", description="online | counter | post (trả kết quả)")

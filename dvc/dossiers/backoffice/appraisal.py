@@ -23,7 +23,13 @@ from dvc.vault.services import stored_file_from_bytes, stored_file_save
 
 
 def dossier_request_supplement(
-    *, dossier: Dossier, actor: User, requirements: list[DocumentRequirement], note: str, ip: str = ""
+    *,
+    dossier: Dossier,
+    actor: User,
+    requirements: list[DocumentRequirement],
+    note: str,
+    fields: list[str] | None = None,
+    ip: str = "",
 ) -> Dossier:
     """Form 02: one complete written list of what is missing or wrong, and why.
 
@@ -36,6 +42,10 @@ def dossier_request_supplement(
         raise InvalidInput({"note": [_("Vui lòng ghi rõ giấy tờ cần bổ sung và lý do.")]})
     if any(r.procedure_id != dossier.procedure_id for r in requirements):
         raise InvalidInput({"requirements": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
+    known = {spec["name"] for spec in (dossier.procedure.form_schema or {}).get("fields", [])}
+    fields = sorted(set(fields or []))
+    if set(fields) - known:
+        raise InvalidInput({"fields": [_("Mục này không có trong tờ khai của thủ tục.")]})
     before = dossier.status
     now = timezone.now()
     pauses = before == Dossier.Status.PROCESSING
@@ -45,8 +55,9 @@ def dossier_request_supplement(
         ):
             raise Conflict(_("Hồ sơ không ở trạng thái có thể yêu cầu bổ sung."), code="not_supplementable")
         request = SupplementRequest.objects.create(
-            dossier=dossier, requested_by=actor, note=note[:5000], pauses_clock=pauses
-        )
+            dossier=dossier, requested_by=actor, note=note[:5000], pauses_clock=pauses, fields=fields,
+            answers_before=dossier.form_data,
+        )  # fmt: skip
         request.requirements.set(requirements)
         dossier.refresh_from_db()
         record_event(

@@ -16,6 +16,7 @@ from dvc.catalog.models import Procedure
 from dvc.dossiers.lifecycle.applicant import applicant_name_key, applicant_snapshot
 from dvc.dossiers.lifecycle.events import record_event
 from dvc.dossiers.lifecycle.states import EDITABLE
+from dvc.dossiers.lifecycle.supplement_scope import require_answers_in_scope
 from dvc.dossiers.models import Dossier
 from dvc.errors import Conflict, DomainError, InvalidInput
 
@@ -78,6 +79,11 @@ def dossier_save_draft(
     raw value the fee or the officer would read otherwise (``eform.draft_answers``).
     """
     form_data = eform.draft_answers(dossier.procedure.form_schema or {}, form_data)
+    require_answers_in_scope(
+        dossier,
+        form_data,
+        {"submission_method": submission_method, "result_method": result_method, "delivery_address": delivery_address},
+    )
     if submission_method not in Dossier.SubmissionMethod.values:
         raise InvalidInput({"submission_method": [_("Cách nộp không hợp lệ.")]})
     if result_method not in Dossier.ResultMethod.values:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from dvc.accounts.models import User
 from dvc.catalog.models import DocumentRequirement
 from dvc.dossiers.lifecycle.states import EDITABLE
+from dvc.dossiers.lifecycle.supplement_scope import require_paper_in_scope
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import Conflict, InvalidInput
 from dvc.vault.models import StoredFile
@@ -27,6 +28,7 @@ def dossier_attach(
         raise InvalidInput({"requirement": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
     if dossier.status not in EDITABLE:
         raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
+    require_paper_in_scope(dossier, requirement.pk)
     stored = stored_file_save(
         owner=dossier.applicant,
         upload=upload,
@@ -57,6 +59,7 @@ def dossier_attach_from_vault(
     """Use a document already in the applicant's vault: no paper is asked for twice (NĐ 45/2020)."""
     if requirement.procedure_id != dossier.procedure_id:
         raise InvalidInput({"requirement": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
+    require_paper_in_scope(dossier, requirement.pk)
     if stored.pk not in {s.pk for s in vault_choices(dossier=dossier, requirement=requirement)}:
         raise InvalidInput({"file": [_("Giấy tờ trong kho không dùng được cho mục này.")]})
     return attach_stored(dossier=dossier, requirement=requirement, stored=stored)
@@ -76,6 +79,7 @@ def attach_stored(*, dossier: Dossier, requirement: DocumentRequirement, stored:
 
 
 def dossier_remove_attachment(*, dossier: Dossier, actor: User, attachment: DossierAttachment) -> None:
+    require_paper_in_scope(dossier, attachment.requirement_id)
     with transaction.atomic():
         if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(updated_at=timezone.now()):
             raise Conflict(_("Hồ sơ đã được gửi, không sửa được nữa."), code="not_editable")
