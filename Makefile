@@ -1,5 +1,7 @@
 # DVC — the two commands: `make run` (portal with demo data) and `make test` (the whole suite).
 PYTHON ?= python3
+# The portal refuses to start without DVC_ENV: the two commands run it on the development defaults, explicitly.
+export DVC_ENV ?= development
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed

@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 URL = sys.argv[1] if len(sys.argv) > 1 else ""
 os.environ["DVC_VAR_DIR"] = tempfile.mkdtemp(prefix="dvc-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvc.settings")
+os.environ.setdefault("DVC_ENV", "development")  # the benchmarks run on the development defaults
 if URL:
     os.environ["DATABASE_URL"] = URL
 

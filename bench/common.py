@@ -28,6 +28,7 @@ def server_env(database_url: str, var: Path, **extra: str) -> dict[str, str]:
         **{k: v for k, v in os.environ.items() if not k.startswith("DVC_")},
         "DATABASE_URL": database_url,
         "DVC_VAR_DIR": str(var),
+        "DVC_ENV": "development",
         "DVC_DEBUG": "0",
         "DVC_ALLOWED_HOSTS": "127.0.0.1,localhost",
         # The crowd comes from one address: lift the public lookup's per-client and per-day allowances.

@@ -60,6 +60,7 @@ def prepare() -> Path:
     """API tokens, dossier codes and the requirement the scenarios use, read from the benchmark database."""
     os.environ.update(SERVER_ENV)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvc.settings")
+    os.environ.setdefault("DVC_ENV", "development")  # the benchmarks run on the development defaults
     import django
 
     django.setup()

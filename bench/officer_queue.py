@@ -30,6 +30,7 @@ COUNT = int(os.environ.get("BENCH_DOSSIERS", "100000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "450"))
 os.environ["DVC_VAR_DIR"] = tempfile.mkdtemp(prefix="dvc-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvc.settings")
+os.environ.setdefault("DVC_ENV", "development")  # the benchmarks run on the development defaults
 os.environ.setdefault("DVC_ALLOWED_HOSTS", "testserver,localhost")
 os.environ.setdefault("DVC_DEBUG", "0")  # as served: cached templates, no query log
 if URL:

@@ -38,6 +38,7 @@ COUNT = int(os.environ.get("BENCH_DOSSIERS", "10000000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "200"))
 os.environ["DVC_VAR_DIR"] = tempfile.mkdtemp(prefix="dvc-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvc.settings")
+os.environ.setdefault("DVC_ENV", "development")  # the benchmarks run on the development defaults
 os.environ.setdefault("DVC_ALLOWED_HOSTS", "testserver,localhost")
 os.environ.setdefault("DVC_DEBUG", "0")
 # The page as rendered, not the copy the portal keeps for anonymous visitors (dvc/web/caching.py).

@@ -1,6 +1,6 @@
 """The one settings module of DVC.
 
-Everything is read from environment variables (see README "Configuration"). ``DVC_ENV`` chooses between
+Everything is read from environment variables (see README "Configuration"). ``DVC_ENV``, required, chooses between
 ``development`` (the explicit defaults ``make run`` and the tests use: SQLite, file outboxes, a generated
 secret key) and ``production`` (secrets and hosts are required, cookies are secure, nothing is guessed).
 """
@@ -18,9 +18,14 @@ from dvc.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DVC_VAR_DIR", str(BASE_DIR / "var")))
 
-DVC_ENV = env_str("DVC_ENV", "development")
+# No default: a start that does not say which would run with the development secrets (the sandbox payment key,
+# the development CA trusted for signatures, DEBUG). `make run` and the test command set it explicitly.
+DVC_ENV = env_str("DVC_ENV", "")
 if DVC_ENV not in {"development", "production"}:
-    raise ImproperlyConfigured("DVC_ENV must be 'development' or 'production'.")
+    raise ImproperlyConfigured(
+        "DVC_ENV must be set to 'development' (make run, the tests) or 'production' (see docs/production.md); "
+        f"it is {DVC_ENV!r}."
+    )
 PRODUCTION = DVC_ENV == "production"
 
 DEBUG = env_bool("DVC_DEBUG", not PRODUCTION)
@@ -77,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dvc.web.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

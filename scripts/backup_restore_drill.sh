@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
+export DVC_ENV=${DVC_ENV:-development}
 export DJANGO_SETTINGS_MODULE=dvc.settings
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -1,5 +1,5 @@
-"""Language selection (Vietnamese unless the person chose another language), and the page shown while the
-database is unavailable."""
+"""Language selection (Vietnamese unless the person chose another language), no caching of personal pages, and
+the page shown while the database is unavailable."""
 
 from collections.abc import Callable
 
@@ -33,6 +33,21 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class PrivatePagesMiddleware:
+    """Every answer to a signed-in person carries their data: no browser or proxy keeps it (``private, no-store``),
+    unless the view said otherwise."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
+            response["Cache-Control"] = "private, no-store"
         return response
 
 

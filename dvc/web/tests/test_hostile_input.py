@@ -198,3 +198,35 @@ def test_the_deployment_check_is_silent_on_production_settings(tmp_path):
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     assert hsts.stdout.split() == ["31536000", "True"]
+
+
+def test_a_start_without_dvc_env_refuses_instead_of_using_development_secrets(tmp_path):
+    """Issue 15 (safe by default): development defaults (DEBUG, the sandbox secret, the trusted development CA)
+    applied whenever DVC_ENV was unset. ``make run`` and the tests set it; anything else must say which."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    env = {k: v for k, v in os.environ.items() if k != "DVC_ENV"}
+    env |= {"DJANGO_SETTINGS_MODULE": "dvc.settings", "DVC_VAR_DIR": str(tmp_path)}
+    code = "import django; django.setup()"
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode != 0 and "DVC_ENV" in done.stderr and "development" in done.stderr
+    ok = subprocess.run([sys.executable, "-c", code], cwd=root, env={**env, "DVC_ENV": "development"},
+                        capture_output=True, text=True, check=False)  # fmt: skip
+    assert ok.returncode == 0, ok.stderr[-1000:]
+
+
+def test_pages_with_personal_data_are_never_kept_by_a_browser_or_proxy_cache(client, submitted_dossier):
+    """Issue 15 (low): no ``Cache-Control: no-store`` on personal pages; a shared computer's back button showed them."""
+    from dvc.accounts.tests.factories import UserFactory
+
+    citizen = UserFactory()
+    dossier = submitted_dossier(citizen)
+    client.force_login(citizen)
+    for url in ("/ho-so/", f"/ho-so/{dossier.pk}/", "/tai-khoan/", "/kho-du-lieu/"):
+        assert "no-store" in client.get(url)["Cache-Control"], url
+    client.logout()
+    assert "no-store" not in client.get("/").get("Cache-Control", "")  # public pages stay cacheable
