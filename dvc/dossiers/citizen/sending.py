@@ -50,19 +50,19 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
     return problems
 
 
+class _AlreadySent(Exception):
+    """The conditional update found the dossier already sent (inside ``dossier_submit`` only)."""
+
+
 def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str) -> Dossier:
     """Send a complete draft: issue its code, set the expected return date, notify. Repeats are harmless.
 
-    A second request with the same idempotency key (a double click, a retried request) returns the dossier
-    the first one sent.
+    A second request with the same idempotency key for the same dossier (a double click, a retried request, two
+    at once) answers with the dossier the first one sent; the key of another dossier is refused (409).
     """
     key = (idempotency_key or "")[:64] or None
-    if key:
-        earlier = (
-            Dossier.objects.filter(applicant=dossier.applicant, idempotency_key=key).exclude(pk=dossier.pk).first()
-        )
-        if earlier is not None:
-            return earlier
+    if key and Dossier.objects.filter(applicant=dossier.applicant, idempotency_key=key).exclude(pk=dossier.pk).exists():
+        raise Conflict(_("Mã chống gửi trùng này đã được dùng cho một hồ sơ khác."), code="idempotency_key_reused")
     if dossier.status != Dossier.Status.DRAFT:
         if key and dossier.idempotency_key == key:
             return dossier
@@ -91,7 +91,7 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str) -> Do
                 "updated_at": now,
             }
             if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(**sent):
-                raise Conflict(_("Hồ sơ này đã được gửi."), code="already_submitted")
+                raise _AlreadySent
             # What was just written, without reading the dossier back (its procedure, agency and applicant stay
             # loaded for the notification).
             for name, value in sent.items():
@@ -100,10 +100,14 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str) -> Do
                 dossier, actor=actor, action="submitted", before=Dossier.Status.DRAFT, after=Dossier.Status.SUBMITTED
             )
             notify_applicant(dossier, "dossier_submitted")
-    except IntegrityError:
-        # The same idempotency key won a race on another request: that dossier is the answer.
-        earlier = Dossier.objects.filter(applicant=dossier.applicant, idempotency_key=key).first() if key else None
-        if earlier is None:
-            raise
-        return earlier
+    except IntegrityError as exc:  # the same key took another dossier at the same instant
+        raise Conflict(
+            _("Mã chống gửi trùng này đã được dùng cho một hồ sơ khác."), code="idempotency_key_reused"
+        ) from exc
+    except _AlreadySent:
+        # Another request sent it first: with the same key, that one's answer is this one's too.
+        current = Dossier.objects.get(pk=dossier.pk)
+        if key and current.idempotency_key == key:
+            return current
+        raise Conflict(_("Hồ sơ này đã được gửi."), code="already_submitted") from None
     return dossier

@@ -186,3 +186,15 @@ def test_supplement_rating_and_result_through_the_api(client, submitted_dossier)
         f"{API}/dossiers/{dossier.pk}/rating", {**body, "overall": 9}, content_type="application/json", headers=headers
     )
     assert bad.status_code == 422
+
+
+def test_an_idempotency_key_of_another_dossier_is_refused_with_409(client, auth, submitted_dossier):
+    user, headers = auth
+    first = submitted_dossier(user, key="shared-key-1")
+    other = create_draft(client, headers, "1.004873", first.agency.code).json()
+    answer = client.post(
+        f"{API}/dossiers/{other['id']}/submit", {"idempotency_key": "shared-key-1"}, content_type="application/json",
+        headers=headers,
+    )  # fmt: skip
+    assert answer.status_code == 409 and answer.json()["code"] == "idempotency_key_reused"
+    assert Dossier.objects.get(pk=other["id"]).status == Dossier.Status.DRAFT

@@ -20,11 +20,47 @@ def test_the_same_idempotency_key_returns_the_first_dossier(submitted_dossier):
     first = submitted_dossier(user, key="same-key")
     again = dossier_submit(dossier=first, actor=user, idempotency_key="same-key")
     assert again.pk == first.pk and Dossier.objects.filter(code__isnull=False).count() == 1
-    # A second draft sent with a key already used answers with the first dossier and stays a draft.
+    # A second draft sent with a key already used is refused (issue 15: it used to answer with the other dossier).
     other = dossier_start(applicant=user, procedure=first.procedure, agency=first.agency)
-    assert dossier_submit(dossier=other, actor=user, idempotency_key="same-key").pk == first.pk
+    with pytest.raises(Conflict, match="hồ sơ khác"):
+        dossier_submit(dossier=other, actor=user, idempotency_key="same-key")
     other.refresh_from_db()
     assert other.status == Dossier.Status.DRAFT and other.code is None
+
+
+@pytest.mark.run_last
+@pytest.mark.django_db(transaction=True)
+def test_six_sends_of_one_dossier_with_one_key_at_once_all_get_the_same_answer(submitted_dossier):
+    """Issue 15 (low): parallel submits with one key gave one 200 and five 409."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is proved on PostgreSQL; SQLite serialises every writer")
+    ensure_catalog()
+    user = UserFactory()
+    draft = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.004873"), agency=commune_centre())
+    dossier_save_draft(
+        dossier=draft, actor=user, form_data=MARITAL_ANSWERS, submission_method="online", result_method="online",
+        delivery_address={}, notify_sms=False, notify_email=False,
+    )  # fmt: skip
+    identity = draft.procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    dossier_attach(dossier=draft, actor=user, requirement=identity, upload=photo_upload())
+    barrier, answers = threading.Barrier(6), []
+
+    def send():
+        try:
+            barrier.wait(timeout=30)
+            answers.append(dossier_submit(dossier=Dossier.objects.get(pk=draft.pk), actor=user, idempotency_key="k6"))
+        except Exception as exc:  # collected and asserted below
+            answers.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(isinstance(a, Dossier) for a in answers) and len({a.code for a in answers}) == 1
 
 
 def test_a_sent_dossier_cannot_be_sent_again_or_edited(submitted_dossier):
