@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from dvc.api import api, api_not_found
+from dvc.web.views import admin_login
 
 admin.site.site_header = "Quản trị Cổng Dịch vụ công"
 admin.site.site_title = "Quản trị DVC"
@@ -21,7 +22,9 @@ urlpatterns = [
     path("", include("dvc.vault.urls")),
     path("captcha/", include("captcha.urls")),
     # Staff sign in through the portal's login, with its OTP step; the admin has no password-only door.
-    path("quan-tri/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True), name="admin_login"),
+    path("quan-tri/login/", admin_login, name="admin_login"),
+    # Passwords change only through the portal's service (it ends API tokens and tells the owner by SMS).
+    path("quan-tri/password_change/", RedirectView.as_view(pattern_name="accounts:password_change")),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", api_not_found),

@@ -151,6 +151,10 @@ class PasswordComplexityValidator:
                 _("Mật khẩu chưa đủ mạnh, còn thiếu: %(missing)s.") % {"missing": ", ".join(missing)},
                 code="password_weak",
             )
+        id_number = str(getattr(user, "id_number", "") or "")
+        if len(id_number) >= 9 and id_number in "".join(ch for ch in password if ch.isdigit()):
+            # The id number is printed on every receipt and card: a password built on it is guessed first.
+            raise ValidationError(_("Mật khẩu không được chứa số định danh của bạn."), code="password_has_id_number")
 
     def get_help_text(self) -> str:
         return _("Sử dụng 8 ký tự trở lên bao gồm chữ thường, chữ in hoa, số và ký tự đặc biệt.")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
@@ -66,3 +68,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's login door: the portal's login (password, then OTP). A signed-in person without access to the
+    admin is told so, instead of being sent back and forth between the two."""
+    if request.user.is_authenticated and not request.user.is_staff:
+        raise PermissionDenied
+    target = reverse("accounts:login")
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponseRedirect(f"{target}?{query}" if query else target)

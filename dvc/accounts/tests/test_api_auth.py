@@ -127,3 +127,14 @@ def test_unknown_api_path_is_a_json_404(client):
 def test_openapi_schema_is_published(client):
     schema = client.get(f"{API}/openapi.json").json()
     assert "/api/v1/auth/verify" in schema["paths"]
+
+
+def test_a_password_built_on_the_id_number_is_refused(client):
+    """Issue 15 (low): a password could contain the id number printed on every receipt."""
+    body = {
+        "id_number": "001085012345", "full_name": "Nguyễn Văn An", "birth_date": "12/03/1985", "sex": "male",
+        "phone": "0912345678", "province": "01", "commune": "00004",
+        "password": "An@001085012345x", "password_confirm": "An@001085012345x",
+    }  # fmt: skip
+    answer = client.post("/api/v1/auth/register", body, content_type="application/json")
+    assert answer.status_code == 422 and "số định danh" in str(answer.json()["errors"])

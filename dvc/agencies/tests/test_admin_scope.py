@@ -18,9 +18,25 @@ def test_admin_has_no_password_only_login(client):
     assert response.url.startswith("/dang-nhap/")
 
 
-def test_a_citizen_cannot_enter_the_admin(client):
+def test_a_citizen_cannot_enter_the_admin_and_is_told_so_without_a_redirect_loop(client):
+    """Issue 15 (low): /quan-tri/ looped between the admin and the login for a signed-in citizen."""
     client.force_login(UserFactory())
-    assert client.get("/quan-tri/").status_code == 302
+    first = client.get("/quan-tri/")
+    assert first.status_code == 302
+    second = client.get(first.url)
+    assert second.status_code == 403 and "Không có quyền truy cập" in second.content.decode()
+
+
+def test_the_admins_own_password_change_goes_through_the_portal(client):
+    """Issue 15 (low): the stock admin password change skipped the portal (tokens kept, no SMS)."""
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    answer = client.post(
+        "/quan-tri/password_change/", {"old_password": "x", "new_password1": "Moi@12345", "new_password2": "Moi@12345"}
+    )
+    assert answer.status_code in (301, 302) and answer.url == "/tai-khoan/doi-mat-khau/"
+    staff.refresh_from_db()
+    assert not staff.check_password("Moi@12345")
 
 
 def test_agency_admin_manages_only_their_agency_calendar(client):
