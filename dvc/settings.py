@@ -5,6 +5,7 @@ Everything is read from environment variables (see README "Configuration"). ``DV
 secret key) and ``production`` (secrets and hosts are required, cookies are secure, nothing is guessed).
 """
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dvc.web.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dvc.web.middleware.ChosenLanguageMiddleware",
@@ -314,6 +316,14 @@ CAPTCHA_FONT_SIZE = 30
 CAPTCHA_IMAGE_SIZE = (140, 50)
 # Uploads: the largest a requirement may allow, plus room for the form around it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Whole request bodies above this are refused before they are read (the largest upload is 20 MB).
+DVC_MAX_REQUEST_BYTES = env_int("DVC_MAX_REQUEST_BYTES", 30 * 1024 * 1024)
+# Files the portal writes (uploads, generated documents, the SQLite database) are readable by its own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+os.umask(0o077)
+# The public verification page compares an uploaded PDF with the original: that much parsing per client is limited.
+DVC_VERIFY_UPLOADS_PER_CLIENT = env_int("DVC_VERIFY_UPLOADS_PER_CLIENT", 20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # The agencies' signing certificates for result documents: <agency code>.p12 files in this folder. Outside production

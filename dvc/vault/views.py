@@ -12,8 +12,15 @@ from django.shortcuts import render
 from dvc.vault.models import StoredFile
 
 
+def download_name(stored: StoredFile) -> str:
+    """The name a download is given: the uploader's name without its extensions, then the extension of the content
+    the portal checked (``x.pdf.html`` holding a PDF downloads as ``x.pdf``)."""
+    stem = (stored.original_name or "tep").split(".")[0].strip() or "tep"
+    return f"{stem[:80]}.{stored.kind}"
+
+
 def file_response(stored: StoredFile, *, inline: bool = False) -> FileResponse:
-    response = FileResponse(stored.file.open("rb"), as_attachment=not inline, filename=stored.original_name)
+    response = FileResponse(stored.file.open("rb"), as_attachment=not inline, filename=download_name(stored))
     response["Content-Type"] = stored.content_type
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -34,6 +34,23 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class RequestSizeMiddleware:
+    """A body larger than ``DVC_MAX_REQUEST_BYTES`` (by its declared length) answers 413 before it is read."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if declared.isdigit() and int(declared) > settings.DVC_MAX_REQUEST_BYTES:
+            limit = settings.DVC_MAX_REQUEST_BYTES // (1024 * 1024)
+            message = translation.gettext("Dữ liệu gửi lên quá lớn (tối đa %(n)d MB).") % {"n": limit}
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "http_413", "message": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class PrivatePagesMiddleware:

@@ -3,14 +3,17 @@ verification of a signed result by its QR code. Neither shows personal data beyo
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from dvc.accounts import throttle
 from dvc.accounts.throttle import client_ip
 from dvc.accounts.validators import normalize_id_number
 from dvc.dossiers.citizen import forms, selectors
@@ -69,7 +72,13 @@ def verify(request: HttpRequest, issued_id: uuid.UUID) -> HttpResponse:
     except InvalidInput as exc:
         problem = str(exc.message)
     checked: dict[str, Any] | None = None
+    status = 200
     if request.method == "POST":
+        window = throttle.hit(throttle.make_key("verify-ip", client_ip(request)), window=dt.timedelta(minutes=10))
+        if window.count > settings.DVC_VERIFY_UPLOADS_PER_CLIENT:
+            checked = {"ok": False, "message": _("Bạn kiểm tra quá nhiều lần. Vui lòng thử lại sau ít phút.")}
+            status = 429
+    if request.method == "POST" and status == 200:
         upload = request.FILES.get("file")
         if upload is None:
             checked = {"ok": False, "message": _("Vui lòng chọn tệp PDF cần kiểm tra.")}
@@ -90,4 +99,5 @@ def verify(request: HttpRequest, issued_id: uuid.UUID) -> HttpResponse:
         request,
         "dossiers/verify.html",
         {"facts": _verification_facts(issued), "problem": problem, "checked": checked, "issued": issued},
+        status=status,
     )

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
@@ -230,3 +231,53 @@ def test_pages_with_personal_data_are_never_kept_by_a_browser_or_proxy_cache(cli
         assert "no-store" in client.get(url)["Cache-Control"], url
     client.logout()
     assert "no-store" not in client.get("/").get("Cache-Control", "")  # public pages stay cacheable
+
+
+def test_stored_files_are_readable_by_the_portal_only(submitted_dossier, settings):
+    """Issue 15 (low): database and media files were created world-readable (0644)."""
+    import stat
+
+    from dvc.accounts.tests.factories import UserFactory
+
+    dossier = submitted_dossier(UserFactory())
+    stored = dossier.attachments.get().stored_file
+    mode = stat.S_IMODE(Path(stored.file.path).stat().st_mode)
+    assert mode & 0o077 == 0, oct(mode)
+
+
+def test_a_download_is_named_by_the_portal_with_the_extension_of_its_checked_content(client, submitted_dossier):
+    """Issue 15 (low): downloads kept the uploader's name and extension (``x.pdf.html``)."""
+    from dvc.dossiers.tests.factories import DossierFactory, pdf_upload
+
+    draft = DossierFactory()
+    identity = draft.procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    attachment = dossier_attach(
+        dossier=draft, actor=draft.applicant, requirement=identity, upload=pdf_upload("x.pdf.html")
+    )
+    client.force_login(draft.applicant)
+    answer = client.get(reverse("dossiers:attachment", args=[draft.pk, attachment.pk]))
+    disposition = answer["Content-Disposition"]
+    assert disposition.endswith('.pdf"') and ".html" not in disposition and answer["Content-Type"] == "application/pdf"
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(client):
+    """Issue 15 (low): no request size limit in the app."""
+    answer = client.post("/api/v1/auth/login", b"{}", content_type="application/json",
+                         CONTENT_LENGTH=str(200 * 1024 * 1024))  # fmt: skip
+    assert answer.status_code == 413
+
+
+def test_the_public_verification_upload_is_rate_limited(client, settings):
+    """Issue 15 (low): an anonymous 20 MB PDF parse per request on /xac-minh/."""
+    from dvc.dossiers.models import IssuedResult
+    from dvc.dossiers.tests.factories import DossierFactory, stored_pdf
+
+    dossier = DossierFactory(result_ready=True)
+    issued = IssuedResult.objects.create(
+        dossier=dossier, stored_file=stored_pdf(dossier.applicant, name="kq2.pdf"), agency_name="x", agency_code="x",
+        document_title="x", signer_name="x", signed_at=dossier.decided_at, sha256="0" * 64,
+    )  # fmt: skip
+    settings.DVC_VERIFY_UPLOADS_PER_CLIENT = 2
+    url = reverse("staff:verify", args=[issued.pk])
+    codes = [client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")}).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
