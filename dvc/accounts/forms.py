@@ -278,6 +278,11 @@ class PhoneChangeForm(forms.Form):
     phone = forms.CharField(
         label=_("Số điện thoại di động mới"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
     )
+    password = forms.CharField(
+        label=_("Mật khẩu hiện tại"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def clean_phone(self) -> str:
         return v.normalize_mobile_phone(self.cleaned_data["phone"])

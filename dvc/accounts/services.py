@@ -317,8 +317,11 @@ def profile_update(
     return user
 
 
-def phone_change_start(*, user: User, new_phone: str, ip: str) -> OtpChallenge:
-    """The login phone changes only once the new number has received and returned an OTP."""
+def phone_change_start(*, user: User, new_phone: str, password: str, ip: str) -> OtpChallenge:
+    """The login phone changes only with the password, and once the new number has received and returned an OTP
+    (a session left open on a shared computer is not enough to move the account to another phone)."""
+    if not user.check_password(password):
+        raise InvalidInput({"password": [_("Mật khẩu hiện tại không đúng.")]})
     if new_phone == user.phone:
         raise InvalidInput({"phone": [_("Số điện thoại mới trùng với số đang dùng.")]})
     return otp_issue(user=user, purpose=OtpChallenge.Purpose.PHONE_CHANGE, phone=new_phone, ip=ip)
@@ -328,9 +331,13 @@ def phone_change_confirm(*, user: User, challenge_id: uuid.UUID, code: str, ip: 
     challenge = otp_consume(challenge_id=challenge_id, code=code, purpose=OtpChallenge.Purpose.PHONE_CHANGE, ip=ip)
     if challenge.user_id != user.pk:
         raise NotFound(_("Không tìm thấy yêu cầu xác thực. Vui lòng thực hiện lại từ đầu."), code="otp_not_found")
+    old_phone = user.phone
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(phone=challenge.phone, phone_verified_at=timezone.now())
         user.refresh_from_db()
+        # The old number hears of it: if it was not its owner's doing, they know at once whom to call.
+        context = {"id_number": user.id_number, "changed_at": _local_time(timezone.now())}
+        message_send(channel=Message.Channel.SMS, recipient=old_phone, template="phone_changed", context=context)
     return user
 
 

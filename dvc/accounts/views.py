@@ -275,8 +275,9 @@ def phone_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             challenge = services.phone_change_start(
-                user=user, new_phone=form.cleaned_data["phone"], ip=client_ip(request)
-            )
+                user=user, new_phone=form.cleaned_data["phone"], password=form.cleaned_data["password"],
+                ip=client_ip(request),
+            )  # fmt: skip
         except DomainError as exc:
             add_to_form(form, exc)
             status = _status_for(exc)

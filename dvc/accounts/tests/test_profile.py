@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from dvc.accounts.models import User
-from dvc.accounts.tests.factories import UserFactory
+from dvc.accounts.tests.factories import PASSWORD, UserFactory
 from dvc.agencies.models import StaffRole
 from dvc.agencies.tests.factories import StaffRoleFactory
 
@@ -39,14 +39,21 @@ def test_profile_refuses_a_commune_of_another_province(client):
     assert User.objects.get(pk=user.pk).commune.code == "00004"
 
 
-def test_phone_changes_only_after_the_new_number_returns_the_code(client, outbox):
+def test_phone_changes_only_with_the_password_and_after_the_new_number_returns_the_code(client, outbox, tasks):
+    """Issue 15 (low): changing the phone asked no password and told the old number nothing."""
     user = UserFactory()
+    old_phone = user.phone
     client.force_login(user)
-    response = client.post(reverse("accounts:phone_change"), {"phone": "0977111222"})
+    refused = client.post(reverse("accounts:phone_change"), {"phone": "0977111222", "password": "sai mật khẩu"})
+    assert refused.status_code == 200 and "Mật khẩu hiện tại không đúng" in refused.content.decode()
+    response = client.post(reverse("accounts:phone_change"), {"phone": "0977111222", "password": PASSWORD})
     assert User.objects.get(pk=user.pk).phone == user.phone
     code = outbox.last_otp("+84977111222")
     client.post(response.url, {"otp": code})
     assert User.objects.get(pk=user.pk).phone == "+84977111222"
+    tasks()
+    told = [m["body"] for m in outbox.sms() if m["to"] == old_phone]
+    assert any("đã được đổi" in body for body in told)
 
 
 def test_officer_sees_their_roles(client):
