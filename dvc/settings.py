@@ -362,7 +362,11 @@ DVC_LOOKUP_PER_CLIENT = env_int("DVC_LOOKUP_PER_CLIENT", 30)
 DVC_LOOKUP_PER_PREFIX = env_int("DVC_LOOKUP_PER_PREFIX", 300)
 DVC_LOGIN_MAX_FAILURES = env_int("DVC_LOGIN_MAX_FAILURES", 5)
 DVC_LOGIN_LOCKOUT_MINUTES = env_int("DVC_LOGIN_LOCKOUT_MINUTES", 15)
-DVC_LOGIN_MAX_FAILURES_PER_IP = env_int("DVC_LOGIN_MAX_FAILURES_PER_IP", 50)
+# Per client address, across id numbers: high, so that a shared address (a commune office, a mobile carrier's NAT)
+# is not locked by one person's mistakes.
+DVC_LOGIN_MAX_FAILURES_PER_IP = env_int("DVC_LOGIN_MAX_FAILURES_PER_IP", 200)
+# Per id number, across addresses: past this, each guess waits (1 minute, doubling up to the lockout).
+DVC_LOGIN_MAX_FAILURES_PER_ID = env_int("DVC_LOGIN_MAX_FAILURES_PER_ID", 20)
 DVC_API_TOKEN_IDLE_MINUTES = env_int("DVC_API_TOKEN_IDLE_MINUTES", 30)
 DVC_API_TOKEN_MAX_HOURS = env_int("DVC_API_TOKEN_MAX_HOURS", 12)
 

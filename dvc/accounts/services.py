@@ -211,14 +211,22 @@ def _locked_error(window: throttle.Window) -> RateLimited:
 def login_start(*, id_number: str, password: str, ip: str) -> OtpChallenge:
     """Check the id number and password, then send a login OTP (seed 000/001: password, then OTP).
 
-    After DVC_LOGIN_MAX_FAILURES wrong passwords the id number is locked for DVC_LOGIN_LOCKOUT_MINUTES,
-    whether or not an account exists (the answer must not reveal which id numbers have accounts).
-    An account whose phone was never confirmed gets an activation code instead.
+    Wrong passwords are counted per id number *and client address*: after DVC_LOGIN_MAX_FAILURES that pair waits
+    DVC_LOGIN_LOCKOUT_MINUTES, so a stranger elsewhere cannot lock the owner out. Across all addresses, past
+    DVC_LOGIN_MAX_FAILURES_PER_ID the id number waits too, 1 minute doubling up to the lockout (a distributed guess
+    is slowed, the owner is held back minutes at most and can still reset the password by OTP). Unknown id numbers
+    are treated the same (the answer must not reveal which have accounts). An account whose phone was never
+    confirmed gets an activation code instead.
     """
     lockout = dt.timedelta(minutes=settings.DVC_LOGIN_LOCKOUT_MINUTES)
+    pair_key = throttle.make_key("login-id-ip", f"{id_number}|{ip}")
     id_key = throttle.make_key("login-id", id_number)
     ip_key = throttle.make_key("login-ip", ip)
-    for key, cap in ((id_key, settings.DVC_LOGIN_MAX_FAILURES), (ip_key, settings.DVC_LOGIN_MAX_FAILURES_PER_IP)):
+    for key, cap in (
+        (pair_key, settings.DVC_LOGIN_MAX_FAILURES),
+        (id_key, settings.DVC_LOGIN_MAX_FAILURES_PER_ID),
+        (ip_key, settings.DVC_LOGIN_MAX_FAILURES_PER_IP),
+    ):
         window = throttle.peek(key)
         if window is not None and window.count >= cap:
             raise _locked_error(window)
@@ -231,10 +239,15 @@ def login_start(*, id_number: str, password: str, ip: str) -> OtpChallenge:
         valid = user.check_password(password)
     if user is None or not valid:
         throttle.hit(ip_key, window=lockout)
-        window = throttle.hit(id_key, window=lockout)
+        everywhere = throttle.hit(id_key, window=lockout)
+        beyond = everywhere.count - settings.DVC_LOGIN_MAX_FAILURES_PER_ID
+        if beyond >= 0:  # progressive: 1, 2, 4 ... minutes, never beyond the lockout
+            until = timezone.now() + min(dt.timedelta(minutes=2**beyond), lockout)
+            throttle.extend(id_key, until=until)
+        window = throttle.hit(pair_key, window=lockout)
         if window.count >= settings.DVC_LOGIN_MAX_FAILURES:
             until = timezone.now() + lockout
-            throttle.extend(id_key, until=until)
+            throttle.extend(pair_key, until=until)
             raise _locked_error(throttle.Window(window.count, until))
         remaining = settings.DVC_LOGIN_MAX_FAILURES - window.count
         message = _("Số định danh hoặc mật khẩu không đúng. Bạn còn %(n)d lần thử trước khi tài khoản bị tạm khoá.") % {
@@ -242,7 +255,7 @@ def login_start(*, id_number: str, password: str, ip: str) -> OtpChallenge:
         }
         raise InvalidInput({"password": [message]}, message=message)
 
-    throttle.reset(id_key)
+    throttle.reset(pair_key)
     if not user.is_active:
         if user.phone_verified_at is None:
             return otp_issue(user=user, purpose=OtpChallenge.Purpose.REGISTER, phone=user.phone, ip=ip)
@@ -294,7 +307,9 @@ def password_reset_confirm(*, challenge_id: uuid.UUID, code: str, new_password: 
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=challenge.user_id)
         _password_set(user=user, new_password=new_password)
+    # The owner proved themselves by OTP: their id number, and their address, may try again at once.
     throttle.reset(throttle.make_key("login-id", user.id_number))
+    throttle.reset(throttle.make_key("login-id-ip", f"{user.id_number}|{ip}"))
     return user
 
 

@@ -96,3 +96,27 @@ def test_logout_needs_post_and_ends_the_session(client, outbox):
 def test_sessions_expire_when_idle(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_a_stranger_cannot_lock_the_owner_out(client, outbox, settings):
+    """Issue 15 (low): 5 wrong passwords from anywhere locked an account for 15 minutes, and a per-address cap
+    locked a whole NAT. The lock is per id number and address; the id number alone slows down only past many."""
+    owner = UserFactory()
+    for _ in range(5):
+        client.post(LOGIN, {"id_number": owner.id_number, "password": "Sai@12345"}, REMOTE_ADDR="203.0.113.66")
+    locked = client.post(LOGIN, {"id_number": owner.id_number, "password": PASSWORD}, REMOTE_ADDR="203.0.113.66")
+    assert locked.status_code == 429  # the stranger's address is stopped
+    home = client.post(LOGIN, {"id_number": owner.id_number, "password": PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    assert home.status_code == 302 and outbox.last_otp(owner.phone)  # the owner, elsewhere, signs in
+
+
+def test_many_addresses_guessing_one_id_number_are_slowed_down(client, settings):
+    settings.DVC_LOGIN_MAX_FAILURES_PER_ID = 8
+    owner = UserFactory()
+    codes = [
+        client.post(
+            LOGIN, {"id_number": owner.id_number, "password": "Sai@12345"}, REMOTE_ADDR=f"203.0.113.{n}"
+        ).status_code
+        for n in range(10)
+    ]
+    assert 429 in codes and codes.index(429) == 8  # the 9th guess, from a 9th address, waits
