@@ -89,6 +89,12 @@ def dossier_attach_signed_form(*, dossier: Dossier, actor: User, upload: Uploade
             "“In biểu mẫu” để tải lại tờ khai, ký số rồi tải lên."
         )
         raise InvalidInput({"file": [message]}, message=message)
+    return _keep_signed(dossier=dossier, actor=actor, upload=upload, report=report, declaration=declaration)
+
+
+def _keep_signed(
+    *, dossier: Dossier, actor: User, upload: UploadedFile, report: SignatureReport, declaration: bytes
+) -> Dossier:
     stored = stored_file_save(owner=dossier.applicant, upload=upload, allowed=["pdf"], max_bytes=10 * 1024 * 1024)
     return set_signed_form(
         dossier=dossier,
@@ -131,11 +137,4 @@ def dossier_remote_sign_confirm(*, dossier: Dossier, actor: User, session_id: uu
         message = _("Tờ khai đã được sửa trong lúc ký. Vui lòng ký lại.")
         raise InvalidInput({"otp": [message]}, message=message)
     upload = SimpleUploadedFile(f"to-khai-{dossier.procedure.code}-da-ky.pdf", signed, content_type="application/pdf")
-    stored = stored_file_save(owner=dossier.applicant, upload=upload, allowed=["pdf"], max_bytes=10 * 1024 * 1024)
-    return set_signed_form(
-        dossier=dossier,
-        actor=actor,
-        stored=stored,
-        report=report,
-        content_sha256=hashlib.sha256(declaration).hexdigest(),
-    )
+    return _keep_signed(dossier=dossier, actor=actor, upload=upload, report=report, declaration=declaration)
