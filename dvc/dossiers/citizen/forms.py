@@ -135,38 +135,35 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Lý do rút hồ sơ"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class LookupForm(forms.Form):
-    ma = forms.CharField(label=_("Mã hồ sơ"), max_length=40, required=False)
+class CodeLookupForm(forms.Form):
+    """By dossier code (the link in every SMS): a GET, no captcha; the security code shows a little more."""
+
+    ma = forms.CharField(label=_("Mã hồ sơ"), max_length=40)
     bm = forms.CharField(
         label=_("Mã bảo mật của hồ sơ (không bắt buộc)"),
         max_length=12,
         required=False,
         help_text=_("In trên giấy tiếp nhận. Nhập để xem thêm tên thủ tục và tên người nộp (đã che)."),
     )
-    cccd = forms.CharField(label=_("hoặc số CCCD của người nộp"), max_length=20, required=False)
+
+
+class CccdLookupForm(forms.Form):
+    """By the applicant's CCCD: a POST (the id number stays out of addresses and logs), with a captcha."""
+
+    cccd = forms.CharField(label=_("Số CCCD của người nộp"), max_length=20)
     captcha = CaptchaField(
-        label=_("Mã kiểm tra (khi tra cứu bằng CCCD)"),
-        required=False,
-        error_messages={"invalid": _("Mã kiểm tra không đúng. Vui lòng nhập lại chữ trong ảnh mới.")},
+        label=_("Mã kiểm tra"),
+        error_messages={
+            "invalid": _("Mã kiểm tra không đúng. Vui lòng nhập lại chữ trong ảnh mới."),
+            "required": _("Vui lòng nhập mã kiểm tra để tra cứu bằng CCCD."),
+        },
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # A lookup by code (the link in every SMS) needs no captcha: without the field, checking the form neither
-        # reads nor purges the captcha store, and the answer page does not store a challenge nobody will solve.
-        if self.is_bound and (self.data.get(self.add_prefix("ma")) or "").strip():
-            del self.fields["captcha"]
-
-    @property
-    def asks_captcha(self) -> bool:
-        return "captcha" in self.fields
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("ma") and not data.get("cccd"):
-            raise forms.ValidationError(_("Vui lòng nhập mã hồ sơ hoặc số CCCD."))
         answered = (self.data.get(self.add_prefix("captcha") + "_1") or "").strip()
-        if data.get("cccd") and not data.get("ma") and not answered:
+        if not answered:
+            self.errors.pop("captcha", None)
             self.add_error("captcha", _("Vui lòng nhập mã kiểm tra để tra cứu bằng CCCD."))
         return data
 

@@ -24,25 +24,31 @@ from dvc.vault.signing import verify_signed_pdf
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
-    """Public lookup (seed 003 Bước 4): by code, or by CCCD with a security code; names are masked."""
-    form = forms.LookupForm(request.GET or None)
+    """Public lookup (seed 003 Bước 4): by code (GET, the SMS link), or by CCCD (POST, with a captcha); names are
+    masked and shown only with the security code or to the applicant."""
+    by_code = forms.CodeLookupForm(request.GET if "ma" in request.GET else None)
+    by_cccd = forms.CccdLookupForm(request.POST or None) if request.method == "POST" else None
+    if by_cccd is None and not by_code.is_bound:
+        by_cccd = forms.CccdLookupForm()  # the plain page offers both; a code lookup stores no captcha challenge
     lines = None
     status = 200
-    if request.GET and form.is_valid():
-        data = form.cleaned_data
+    asked = by_cccd if by_cccd is not None and by_cccd.is_bound else by_code
+    if asked.is_bound and asked.is_valid():
+        data = asked.cleaned_data
         try:
-            lookup_allow(ip=client_ip(request), code=data["ma"] or "cccd")
+            lookup_allow(ip=client_ip(request), code=data.get("ma") or "cccd")
         except RateLimited as exc:
-            form.add_error(None, str(exc.message))
+            asked.add_error(None, str(exc.message))
             status = 429
         else:
             lines = selectors.public_lookup(
-                code=data["ma"], id_number=normalize_id_number(data["cccd"]), security_code=data["bm"],
-                viewer=request.user,
+                code=data.get("ma", ""), id_number=normalize_id_number(data.get("cccd", "")),
+                security_code=data.get("bm", ""), viewer=request.user,
             )  # fmt: skip
-            if data["bm"] and lines and not any(line.procedure for line in lines):
-                form.add_error("bm", _("Mã bảo mật không đúng với mã hồ sơ."))
-    response = render(request, "dossiers/lookup.html", {"form": form, "lines": lines}, status=status)
+            if data.get("bm") and lines and not any(line.procedure for line in lines):
+                asked.add_error("bm", _("Mã bảo mật không đúng với mã hồ sơ."))
+    context = {"by_code": by_code, "by_cccd": by_cccd, "lines": lines}
+    response = render(request, "dossiers/lookup.html", context, status=status)
     response["Cache-Control"] = "private, no-store"
     return response
 

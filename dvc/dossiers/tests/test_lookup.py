@@ -60,14 +60,22 @@ def test_lookup_by_cccd_needs_the_captcha(client, submitted_dossier, monkeypatch
 
     user = UserFactory(id_number="001085099999")
     dossier = submitted_dossier(user)
-    without = client.get(URL, {"cccd": "001085099999"}).content.decode()
+    without = client.post(URL, {"cccd": "001085099999"}).content.decode()
     assert "Vui lòng nhập mã kiểm tra" in without and dossier.code not in without
     monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", False)
-    wrong = client.get(URL, {"cccd": "001085099999", "captcha_0": "nope", "captcha_1": "PASSED"}).content.decode()
+    wrong = client.post(URL, {"cccd": "001085099999", "captcha_0": "nope", "captcha_1": "PASSED"}).content.decode()
     assert "Mã kiểm tra không đúng" in wrong and dossier.code not in wrong
     monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", True)
-    found = client.get(URL, {"cccd": "001 085 099 999", "captcha_0": "x", "captcha_1": "PASSED"}).content.decode()
+    found = client.post(URL, {"cccd": "001 085 099 999", "captcha_0": "x", "captcha_1": "PASSED"}).content.decode()
     assert dossier.code in found
+
+
+def test_an_id_number_never_travels_in_the_address(client, submitted_dossier):
+    """Issue 15 (low): lookups by CCCD went by GET, leaving id numbers in access logs and browser history."""
+    dossier = submitted_dossier(UserFactory(id_number="001085077777"))
+    page = client.get(URL, {"cccd": "001085077777", "captcha_0": "x", "captcha_1": "PASSED"}).content.decode()
+    assert dossier.code not in page
+    assert '<form method="post"' in page and 'name="cccd"' in page
 
 
 def test_unknown_code_says_so(client):
@@ -81,7 +89,7 @@ def test_drafts_are_never_found(client):
 
     user = UserFactory(id_number="001085088888")
     dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.004873"), agency=commune_centre())
-    html = client.get(URL, {"cccd": "001085088888", "captcha_0": "x", "captcha_1": "PASSED"}).content.decode()
+    html = client.post(URL, {"cccd": "001085088888", "captcha_0": "x", "captcha_1": "PASSED"}).content.decode()
     assert "Không tìm thấy hồ sơ" in html
 
 
