@@ -90,6 +90,10 @@ def _decoy(*, user: User, phone: str, password: str, ip: str) -> OtpChallenge:
     otp_check_send_limits(phone=phone, ip=ip)
     User().set_password(password)  # the same hashing time as a real registration
     now = timezone.now()
+    # As a real registration does (otp_issue): the earlier open registration challenges stop working.
+    OtpChallenge.objects.filter(
+        user=user, purpose=OtpChallenge.Purpose.REGISTER, verified_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
     return OtpChallenge.objects.create(
         id=uuid.uuid4(), user=user, purpose=OtpChallenge.Purpose.REGISTER, phone=phone, code_hash=DECOY_HASH,
         expires_at=now + dt.timedelta(seconds=settings.DVC_OTP_TTL_SECONDS), last_sent_at=now, decoy=True,
@@ -124,6 +128,14 @@ def walk_in_account(*, id_number: str, full_name: str, phone: str, birth_date: d
         user = User(id_number=id_number, full_name=full_name, phone=phone, birth_date=birth_date, is_active=False)
         user.set_unusable_password()
         user.save()
+    elif not user.is_active and user.phone_verified_at is None:
+        # An unconfirmed registration is only a claim by whoever typed this id number: the officer has just seen
+        # the person's card. The account becomes theirs to claim with the code; earlier codes and passwords stop.
+        user.full_name, user.birth_date = full_name, birth_date or user.birth_date
+        user.phone = phone or user.phone
+        user.set_unusable_password()
+        user.save(update_fields=["full_name", "birth_date", "phone", "password"])
+        OtpChallenge.objects.filter(user=user, verified_at__isnull=True).update(expires_at=timezone.now())
     return user
 
 

@@ -115,7 +115,13 @@ def otp_issue(*, user: User, purpose: str, phone: str, ip: str) -> OtpChallenge:
 def otp_resend(*, challenge_id: uuid.UUID, ip: str) -> OtpChallenge:
     """A fresh code for the same challenge, at most once a minute and within the hourly caps."""
     challenge = OtpChallenge.objects.filter(pk=challenge_id, verified_at__isnull=True).first()
-    if challenge is None:
+    superseded = (
+        challenge is not None
+        and OtpChallenge.objects.filter(
+            user_id=challenge.user_id, purpose=challenge.purpose, created_at__gt=challenge.created_at
+        ).exists()
+    )
+    if challenge is None or superseded:  # a newer request replaced it: a fresh code goes only to the newest
         raise NotFound(_("Không tìm thấy yêu cầu xác thực. Vui lòng thực hiện lại từ đầu."), code="otp_not_found")
     now = timezone.now()
     ready_at = challenge.last_sent_at + dt.timedelta(seconds=settings.DVC_OTP_RESEND_COOLDOWN_SECONDS)
@@ -215,8 +221,8 @@ def login_start(*, id_number: str, password: str, ip: str) -> OtpChallenge:
     DVC_LOGIN_LOCKOUT_MINUTES, so a stranger elsewhere cannot lock the owner out. Across all addresses, past
     DVC_LOGIN_MAX_FAILURES_PER_ID the id number waits too, 1 minute doubling up to the lockout (a distributed guess
     is slowed, the owner is held back minutes at most and can still reset the password by OTP). Unknown id numbers
-    are treated the same (the answer must not reveal which have accounts). An account whose phone was never
-    confirmed gets an activation code instead.
+    are treated the same (the answer must not reveal which have accounts). A registration never confirmed
+    answers like a wrong password: its owner registers again for a new code.
     """
     lockout = dt.timedelta(minutes=settings.DVC_LOGIN_LOCKOUT_MINUTES)
     pair_key = throttle.make_key("login-id-ip", f"{id_number}|{ip}")
@@ -237,6 +243,9 @@ def login_start(*, id_number: str, password: str, ip: str) -> OtpChallenge:
         valid = False
     else:
         valid = user.check_password(password)
+        # A registration never confirmed is not an account yet: it signs in no one, whatever the password (a
+        # login must not tell it apart from a taken id number); its owner registers again to get a new code.
+        valid = valid and (user.is_active or user.phone_verified_at is not None)
     if user is None or not valid:
         throttle.hit(ip_key, window=lockout)
         everywhere = throttle.hit(id_key, window=lockout)
@@ -250,15 +259,14 @@ def login_start(*, id_number: str, password: str, ip: str) -> OtpChallenge:
             throttle.extend(pair_key, until=until)
             raise _locked_error(throttle.Window(window.count, until))
         remaining = settings.DVC_LOGIN_MAX_FAILURES - window.count
-        message = _("Số định danh hoặc mật khẩu không đúng. Bạn còn %(n)d lần thử trước khi tài khoản bị tạm khoá.") % {
-            "n": remaining
-        }
+        message = _(
+            "Số định danh hoặc mật khẩu không đúng. Bạn còn %(n)d lần thử trước khi tài khoản bị tạm khoá. "
+            "Nếu bạn vừa đăng ký mà chưa nhập mã kích hoạt, hãy đăng ký lại để nhận mã mới."
+        ) % {"n": remaining}
         raise InvalidInput({"password": [message]}, message=message)
 
     throttle.reset(pair_key)
     if not user.is_active:
-        if user.phone_verified_at is None:
-            return otp_issue(user=user, purpose=OtpChallenge.Purpose.REGISTER, phone=user.phone, ip=ip)
         raise DomainError(
             _("Tài khoản đã bị khoá. Vui lòng liên hệ bộ phận một cửa để được hỗ trợ."), code="account_disabled"
         )

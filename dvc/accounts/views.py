@@ -119,10 +119,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
             add_to_form(form, exc)
             status = _status_for(exc)
         else:
-            if challenge.purpose == OtpChallenge.Purpose.REGISTER:
-                messages.info(
-                    request, _("Tài khoản chưa được kích hoạt. Mã kích hoạt đã được gửi tới điện thoại của bạn.")
-                )
             return _remember_challenge(request, challenge, next_url)
     return render(request, "accounts/login.html", {"form": form, "next": next_url or ""}, status=status)
 

@@ -77,6 +77,14 @@ def verify_signed_pdf(data: bytes) -> SignatureReport:
     )
 
 
+def revision_count(data: bytes) -> int:
+    """How many revisions a PDF has: the original, then one per incremental update (a signature is one)."""
+    try:
+        return int(PdfFileReader(io.BytesIO(data), strict=False).xrefs.total_revisions)
+    except (PdfReadError, ValueError, KeyError, TypeError):
+        return 0
+
+
 def simple_signer(identity: Identity, chain: list[x509.Certificate]) -> signers.SimpleSigner:
     """pyHanko's signer for a key held here, with its certificate chain embedded in each signature."""
     return signers.SimpleSigner(

@@ -120,3 +120,51 @@ def test_the_counter_receipt_prints_the_claim_code_right_after_intake(client):
     client.force_login(officer)  # another session, later: the code is not printed again
     later = client.get(reverse("staff:document", args=[dossier.pk, "mau-01"]))
     assert claim not in "".join(page.extract_text() for page in PdfReader(io.BytesIO(later.content)).pages)
+
+
+def test_a_pending_registration_made_by_a_stranger_does_not_catch_the_walk_in_dossier(client, outbox, tasks):
+    """Review of issue 15: register the victim's id number unconfirmed, wait for their counter filing, log in."""
+    first = register(client, WALK_IN, STRANGER_PHONE)
+    assert first.status_code == 201
+    agency = commune_centre()
+    officer = agency_staff(agency).officer
+    procedure = Procedure.objects.get(code="1.004873")
+    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    counter_intake(
+        actor=officer, agency=agency, procedure=procedure, id_number=WALK_IN, full_name="Đỗ Thị Lan",
+        phone=RECORDED_PHONE, birth_date=None, form_data={**MARITAL_ANSWERS}, scans={identity.pk: photo_upload()},
+        result_method="counter",
+    )  # fmt: skip
+    account = User.objects.get(id_number=WALK_IN)
+    assert account.phone == RECORDED_PHONE and not account.has_usable_password()
+    login = client.post(
+        f"{API}/login", {"id_number": WALK_IN, "password": "Matkhau@2026x"}, content_type="application/json"
+    )
+    assert login.status_code == 422  # the stranger's password no longer opens anything
+    otp = [b for b in sms_to(outbox, tasks, "+84988777666") if "kích hoạt" in b]
+    code = re.search(r"\b(\d{6})\b", otp[-1]).group(1)  # the code the stranger got when registering
+    late = client.post(f"{API}/verify", {"challenge_id": first.json()["challenge_id"], "otp": code},
+                       content_type="application/json")  # fmt: skip
+    assert late.status_code != 200 and not User.objects.get(id_number=WALK_IN).is_active
+
+
+def test_registering_twice_answers_alike_for_new_and_taken_id_numbers(client, walked_in):
+    """Review of issue 15: the second registration expired the first challenge for a new id number only."""
+
+    def second_then_first_wrong(id_number, phone):
+        first = register(client, id_number, phone).json()["challenge_id"]
+        register(client, id_number, phone)
+        body = {"challenge_id": first, "otp": "000000"}
+        return client.post(f"{API}/verify", body, content_type="application/json").json()["code"]
+
+    assert second_then_first_wrong(WALK_IN, "0988777661") == second_then_first_wrong("001185008881", "0988777662")
+
+
+def test_logging_in_to_an_unconfirmed_registration_answers_like_a_wrong_password(client):
+    """Review of issue 15: the login told a registered-but-unconfirmed id number from a taken one."""
+    register(client, "001185008882", "0988777663")
+    fresh = client.post(f"{API}/login", {"id_number": "001185008882", "password": "Matkhau@2026x"},
+                        content_type="application/json")  # fmt: skip
+    taken = client.post(f"{API}/login", {"id_number": WALK_IN, "password": "Matkhau@2026x"},
+                        content_type="application/json")  # fmt: skip
+    assert fresh.status_code == taken.status_code == 422

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from dvc.accounts.models import OtpChallenge, User
+from dvc.accounts.models import OtpChallenge
 from dvc.accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,14 +59,13 @@ def test_unknown_id_numbers_lock_the_same_way(client):
     assert response.status_code == 429
 
 
-def test_an_unconfirmed_account_gets_an_activation_code_at_login(client, outbox):
+def test_an_unconfirmed_registration_signs_in_no_one_and_says_to_register_again(client, outbox):
+    """A never-confirmed registration answers like a wrong password (it must not tell itself apart from a taken
+    id number); the message says what to do."""
     user = UserFactory(pending=True)
-    response = client.post(LOGIN, {"id_number": user.id_number, "password": PASSWORD}, follow=True)
-    assert "chưa được kích hoạt" in response.content.decode()
-    challenge = OtpChallenge.objects.get()
-    assert challenge.purpose == OtpChallenge.Purpose.REGISTER
-    client.post(reverse("accounts:otp", args=[challenge.pk]), {"otp": outbox.last_otp()})
-    assert User.objects.get(pk=user.pk).is_active
+    response = client.post(LOGIN, {"id_number": user.id_number, "password": PASSWORD})
+    assert response.status_code == 200 and "hãy đăng ký lại" in response.content.decode()
+    assert not OtpChallenge.objects.exists() and outbox.sms() == []
 
 
 def test_a_disabled_account_cannot_log_in(client):

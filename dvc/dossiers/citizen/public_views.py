@@ -36,7 +36,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if asked.is_bound and asked.is_valid():
         data = asked.cleaned_data
         try:
-            lookup_allow(ip=client_ip(request), code=data.get("ma") or "cccd")
+            lookup_allow(ip=client_ip(request), code=data.get("ma", ""))  # a CCCD lookup counts per client only
         except RateLimited as exc:
             asked.add_error(None, str(exc.message))
             status = 429

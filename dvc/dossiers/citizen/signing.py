@@ -24,7 +24,7 @@ from dvc.vault.inspection import inspect_upload
 from dvc.vault.models import RemoteSigning, StoredFile
 from dvc.vault.remote_signing import remote_signing_confirm, remote_signing_start
 from dvc.vault.services import stored_file_save
-from dvc.vault.signing import SignatureReport, verify_signed_pdf
+from dvc.vault.signing import SignatureReport, revision_count, verify_signed_pdf
 
 
 def declaration_pdf(dossier: Dossier) -> bytes:
@@ -82,8 +82,9 @@ def dossier_attach_signed_form(*, dossier: Dossier, actor: User, upload: Uploade
         message = _("Chữ ký số không phải của người nộp hồ sơ (%(name)s).") % {"name": report.signer_name}
         raise InvalidInput({"file": [message]}, message=message)
     declaration = declaration_pdf(dossier)
-    # A PAdES signature is an incremental update: the signed file begins with the very bytes that were signed.
-    if not data.startswith(declaration):
+    # A PAdES signature is an incremental update: the signed file is the very bytes of the declaration, then the
+    # signature as its only revision (anything in between would be signed too, and read as the declaration).
+    if not data.startswith(declaration) or revision_count(data) != revision_count(declaration) + 1:
         message = _(
             "Tệp đã ký không phải tờ khai hiện tại của hồ sơ (tờ khai đã được sửa sau khi tải về). Vui lòng bấm "
             "“In biểu mẫu” để tải lại tờ khai, ký số rồi tải lên."
@@ -133,7 +134,8 @@ def dossier_remote_sign_confirm(*, dossier: Dossier, actor: User, session_id: uu
     signed = remote_signing_confirm(holder=dossier.applicant, session_id=session_id, code=code, ip=ip)
     report = verify_signed_pdf(signed)
     declaration = declaration_pdf(dossier)
-    if not signed.startswith(declaration):  # the answers changed while the signature was being confirmed
+    if not signed.startswith(declaration) or revision_count(signed) != revision_count(declaration) + 1:
+        # the answers changed while the signature was being confirmed
         message = _("Tờ khai đã được sửa trong lúc ký. Vui lòng ký lại.")
         raise InvalidInput({"otp": [message]}, message=message)
     upload = SimpleUploadedFile(f"to-khai-{dossier.procedure.code}-da-ky.pdf", signed, content_type="application/pdf")

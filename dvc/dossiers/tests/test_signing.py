@@ -200,3 +200,25 @@ def test_the_applicants_own_id_number_in_the_usual_forms_is_accepted(draft, seri
     ca = pki.dev_ca()
     identity = pki.issue_signing_identity(issuer=ca, common_name="NGUYEN VAN AN", serial=serial)
     assert attach(user, dossier, signing.sign_pdf(pdf, identity=identity, chain=[ca.certificate])).signed_form
+
+
+def test_content_slipped_in_between_the_declaration_and_the_signature_is_refused(draft):
+    """Review of issue 15: an incremental update that rewrote page 1, then the applicant's signature over it all,
+    still began with the declaration's bytes."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    user, dossier, pdf = draft
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    page["/Contents"] = writer.add_object(generic.StreamObject(stream_data=b"BT /F1 40 Tf 50 400 Td (KHAC) Tj ET"))
+    writer.update_container(page)
+    changed = io.BytesIO()
+    writer.write(changed)
+    assert changed.getvalue().startswith(pdf)
+    with pytest.raises(InvalidInput, match="không phải tờ khai hiện tại"):
+        attach(user, dossier, sign_as(user, changed.getvalue()))
+    dossier.refresh_from_db()
+    assert dossier.signed_form is None
