@@ -281,3 +281,15 @@ def test_the_public_verification_upload_is_rate_limited(client, settings):
     url = reverse("staff:verify", args=[issued.pk])
     codes = [client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")}).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_a_serving_command_without_dvc_env_says_so_and_housekeeping_runs(tmp_path):
+    """``manage.py run_worker`` (or runserver, run_portal) must be told DVC_ENV; ``check`` runs on development."""
+    root = Path(__file__).resolve().parents[3]
+    env = {k: v for k, v in os.environ.items() if k != "DVC_ENV"} | {"DVC_VAR_DIR": str(tmp_path)}
+    serve = subprocess.run([sys.executable, "manage.py", "run_worker"], cwd=root, env=env, capture_output=True,
+                           text=True, check=False, timeout=60)  # fmt: skip
+    assert serve.returncode != 0 and "DVC_ENV must be set" in serve.stderr
+    check = subprocess.run([sys.executable, "manage.py", "check"], cwd=root, env=env, capture_output=True,
+                           text=True, check=False, timeout=60)  # fmt: skip
+    assert check.returncode == 0, check.stderr[-1000:]
