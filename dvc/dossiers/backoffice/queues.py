@@ -102,7 +102,7 @@ def queue(
     q = " ".join(q.split())
     if q:
         # One indexed lookup by the shape of what was typed: a dossier code, an id number, or part of a name.
-        if "-" in q and "." in q:
+        if looks_like_code(q):
             found = found.filter(code=q.upper())
         elif q.isdigit() and len(q) in (9, 10, 12, 13):
             found = found.filter(applicant__id_number=q)
@@ -110,6 +110,11 @@ def queue(
             found = found.filter(applicant_name__contains=fold(q))
     order = ["submitted_at"] if slug in ("moi", "cho-bo-sung") else ["due_at", "submitted_at"]
     return found.order_by(*order, "pk")
+
+
+def looks_like_code(q: str) -> bool:
+    """A dossier code (``000.00.01.H26-261129-0001``), not a name or an id number."""
+    return "-" in q and "." in q
 
 
 COUNT_CAP = 5000

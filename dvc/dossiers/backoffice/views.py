@@ -69,8 +69,34 @@ def officer_of(request: HttpRequest) -> User:
     return request.user
 
 
+# The search box takes codes, names and personal id numbers: the term travels in a POST and waits in the session, so
+# it never appears in an address, the browser's history, a Referer header or the web server's access log.
+SEARCH_KEY = "queue_search"
+
+
+def _search_term(request: HttpRequest) -> str:
+    return str(request.session.get(SEARCH_KEY, "")) if request.GET.get("tim") else ""
+
+
+def _search_redirect(request: HttpRequest, filters: Any, term: str) -> HttpResponse:
+    term = term.strip()[:100]
+    query = filters.copy()
+    for name in ("q", "csrfmiddlewaretoken", "trang", "tim"):
+        query.pop(name, None)
+    if term:
+        request.session[SEARCH_KEY] = term
+        query["tim"] = "1"
+    else:
+        request.session.pop(SEARCH_KEY, None)
+    return redirect(f"{request.path}?{query.urlencode()}")
+
+
 @staff_required
 def queue(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _search_redirect(request, request.POST, request.POST.get("q", ""))
+    if "q" in request.GET:  # an old bookmark or a typed address: take the term out of the address
+        return _search_redirect(request, request.GET, request.GET.get("q", ""))
     officer = officer_of(request)
     mine = staff_agencies(officer)
     agencies = {a.pk: a for a in Agency.objects.filter(pk__in=mine).order_by("name")}
@@ -83,6 +109,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         slug = available[0].slug
     date_from = date_param(request, "tu_ngay")
     date_to = date_param(request, "den_ngay")
+    term = _search_term(request)
     found = queues.queue(
         officer,
         slug,
@@ -91,12 +118,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         status=request.GET.get("trang_thai", ""),
         date_from=date_from,
         date_to=date_to,
-        q=request.GET.get("q", "")[:100],
+        q=term,
     )
     number = request.GET.get("trang", "1")
-    page = queues.page_of(
-        found, int(number) if number.isdigit() else 1, searching=bool(request.GET.get("q", "").strip())
-    )
+    page = queues.page_of(found, int(number) if number.isdigit() else 1, searching=bool(term))
     rows = queues.rows(page.dossiers)
     audit(officer, "view_queue", ip=client_ip(request), detail=f"{slug} {len(rows)}")
     query = request.GET.copy()
@@ -113,6 +138,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "statuses": [c for c in Dossier.Status.choices if c[0] != Dossier.Status.DRAFT],
             "filters": request.GET,
+            "term": term,
             "query": query.urlencode(),
             "can_intake": bool(roles & ALLOWED["counter_intake"]),
         },

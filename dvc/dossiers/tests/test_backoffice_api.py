@@ -128,3 +128,24 @@ def test_every_action_records_the_client_address_in_the_audit_like_the_pages(cli
     assert extend.status_code == 200, extend.json()
     for dossier, action in ((asked, "request_supplement"), (extended, "extend")):
         assert AuditEntry.objects.get(dossier_id=dossier.pk, action=action).ip == "203.0.113.7"
+
+
+def test_names_and_id_numbers_are_searched_in_the_body_not_the_address(client, office, submitted_dossier):
+    """Issue 15 (low): ``?q=<CCCD>`` put personal id numbers in access logs; the API takes them in a POST body."""
+    agency, staff = office
+    an = submitted_dossier(UserFactory(full_name="Nguyễn Văn An", id_number="001085012345"), agency=agency, key="1")
+    binh = submitted_dossier(UserFactory(full_name="Trần Thị Bình"), agency=agency, key="2")
+    officer = bearer(staff.officer)
+    for query in ("001085012345", "văn an", an.code):
+        found = client.post(f"{BASE}/search", {"q": query}, content_type="application/json", **officer)
+        assert found.status_code == 200 and [r["code"] for r in found.json()["results"]] == [an.code]
+    assert [r["code"] for r in client.get(BASE, {"q": binh.code}, **officer).json()["results"]] == [binh.code]
+    refused = client.get(BASE, {"q": "001085012345"}, **officer)
+    assert refused.status_code == 422 and "POST" in refused.json()["errors"]["q"][0]
+    stranger = bearer(agency_staff(commune_centre(code="000.02.02.H26")).leader)
+    assert (
+        client.post(f"{BASE}/search", {"q": "001085012345"}, content_type="application/json", **stranger).json()[
+            "results"
+        ]
+        == []
+    )

@@ -113,7 +113,7 @@ def test_another_agencys_officer_gets_403_everywhere_and_citizens_get_403(client
     for action in ("tiep-nhan", "yeu-cau-bo-sung", "tu-choi", "dung", "giao", "de-xuat", "phe-duyet", "tra-ket-qua"):
         assert client.post(reverse("staff:act", args=[dossier.pk, action]), {"reason": "x"}).status_code == 403
     assert client.get(reverse("staff:document", args=[dossier.pk, "mau-06"])).status_code == 403
-    listed = client.get(reverse("staff:queue") + "?hang=tat-ca&q=" + dossier.code).content.decode()
+    listed = client.post(reverse("staff:queue"), {"hang": "tat-ca", "q": dossier.code}, follow=True).content.decode()
     assert f"/can-bo/ho-so/{dossier.pk}/" not in listed and "Không có hồ sơ nào." in listed
     client.force_login(dossier.applicant)
     for url in (reverse("staff:queue"), reverse("staff:detail", args=[dossier.pk]), reverse("staff:intake")):
@@ -192,10 +192,27 @@ def test_queue_filters_by_code_name_and_id_number(client, office, submitted_doss
     an = submitted_dossier(UserFactory(full_name="Nguyễn Văn An", id_number="001085012345"), agency=agency, key="1")
     binh = submitted_dossier(UserFactory(full_name="Trần Thị Bình"), agency=agency, key="2")
     client.force_login(staff.officer)
-    base = reverse("staff:queue") + "?hang=tat-ca&q="
     for query in (an.code, "văn an", "001085012345"):
-        html = client.get(base + query).content.decode()
+        response = client.post(reverse("staff:queue"), {"hang": "tat-ca", "q": query}, follow=True)
+        html = response.content.decode()
         assert an.code in html and binh.code not in html
+        # Issue 15 (low): the term waits in the session; the address the officer lands on carries no part of it.
+        assert response.redirect_chain[-1][0] == reverse("staff:queue") + "?hang=tat-ca&tim=1"
+        assert f'value="{query}"' in html
+        # The next page of results and other filters keep the search without naming it.
+        assert an.code in client.get(reverse("staff:queue") + "?hang=tat-ca&tim=1&trang=1").content.decode()
+
+
+def test_an_id_number_typed_into_the_address_is_moved_out_of_it(client, office, submitted_dossier):
+    """Issue 15 (low): ``?q=<CCCD>`` put personal id numbers in access logs; an old link now redirects without it."""
+    agency, staff = office
+    an = submitted_dossier(UserFactory(id_number="001085012345"), agency=agency)
+    client.force_login(staff.officer)
+    response = client.get(reverse("staff:queue") + "?hang=tat-ca&q=001085012345")
+    assert response.status_code == 302 and "001085012345" not in response["Location"]
+    assert an.code in client.get(response["Location"]).content.decode()
+    cleared = client.post(reverse("staff:queue"), {"hang": "tat-ca", "q": ""})
+    assert "tim" not in cleared["Location"]
 
 
 def test_an_online_dossier_left_8_working_hours_is_flagged(client, office):

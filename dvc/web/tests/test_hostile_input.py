@@ -97,7 +97,9 @@ def test_what_a_citizen_types_reaches_the_officer_escaped(client, submitted_doss
     dossier_refuse(dossier=dossier, actor=staff.leader, reason=XSS)
     client.force_login(staff.officer)
     _clean(client.get(f"/can-bo/ho-so/{dossier.pk}/"))
-    _clean(client.get("/can-bo/?hang=tat-ca&q=" + XSS[:20]))
+    searched = client.post("/can-bo/", {"hang": "tat-ca", "q": XSS[:60]}, follow=True)
+    _clean(searched)
+    assert "&lt;script&gt;" in searched.content.decode()  # the search term, echoed into the box as text
     client.force_login(citizen)
     page = client.get(f"/ho-so/{dossier.pk}/")
     _clean(page)
