@@ -32,11 +32,12 @@ def attempt_flag(attempt: PaymentAttempt, reason: str) -> None:
 def dossier_mark_paid(attempt: PaymentAttempt, actor: User | None = None) -> None:
     """Inside the settling transaction: the dossier becomes paid, with its receipt, history and notice."""
     dossier = attempt.dossier
-    if (
-        not Dossier.objects.filter(pk=dossier.pk, fee_status=Dossier.FeeStatus.UNPAID)
+    became_paid = (
+        Dossier.objects.filter(pk=dossier.pk, fee_status=Dossier.FeeStatus.UNPAID)
         .exclude(status__in=NOT_PAYABLE)
         .update(fee_status=Dossier.FeeStatus.PAID, updated_at=timezone.now())
-    ):
+    )
+    if not became_paid:
         closed = Dossier.objects.filter(pk=dossier.pk, status__in=NOT_PAYABLE).exists()
         attempt_flag(
             attempt,
