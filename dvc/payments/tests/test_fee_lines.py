@@ -2,10 +2,11 @@
 
 import pytest
 
-from dvc.catalog.models import Procedure
+from dvc.catalog.models import Fee, Procedure
 from dvc.dossiers.models import Dossier
 from dvc.dossiers.tests.factories import DossierFactory
-from dvc.payments.fees import fee_lines_for
+from dvc.payments.fees import amount_due, fee_lines_for, fee_lines_set
+from dvc.payments.models import FeeLine
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +31,35 @@ def test_online_filing_pays_the_online_rate_and_the_counter_the_full_one():
 
 def test_no_fee_means_nothing_to_pay():
     assert fee_lines_for(draft("1.004873")) == []
+
+
+def test_every_line_says_what_it_is_and_a_per_case_fee_counts_once_whatever_the_copies(settings):
+    settings.DVC_POSTAL_FEE_PICKUP, settings.DVC_POSTAL_FEE_DELIVERY = 22000, 25000
+    procedure = Procedure.objects.get(code="1.001193")
+    procedure.fees.update(position=1)
+    procedure.fees.create(
+        kind=Fee.Kind.FEE, name="Phí tra cứu", amount=5000, unit=Fee.Unit.CASE, note="Miễn cho hộ nghèo", position=2
+    )
+    procedure.fees.create(kind=Fee.Kind.FEE, name="Miễn phí", amount=0, unit=Fee.Unit.CASE, position=3)
+    dossier = draft("1.001193", form_data={"so_ban_sao": "3"}, submission_method="post_pickup", result_method="post")
+    lines = fee_lines_for(dossier)
+    assert [(ln.kind, ln.name, ln.quantity, ln.amount, ln.note, ln.position) for ln in lines] == [
+        ("charge", "Cấp bản sao trích lục khai sinh", 3, 24000, "Chỉ thu khi yêu cầu bản sao", 0),
+        ("fee", "Phí tra cứu", 1, 5000, "Miễn cho hộ nghèo", 1),  # per case: once, not three times
+        ("postal", "Bưu điện đến nhận hồ sơ tại nhà", 1, 22000, "", 2),
+        ("postal", "Chuyển kết quả qua bưu chính", 1, 25000, "", 3),
+    ]
+    assert all(line.dossier == dossier for line in lines)
+    # No copies asked: the per-copy line goes, the lines after it stay.
+    dossier.form_data = {"so_ban_sao": "0"}
+    assert [line.name for line in fee_lines_for(dossier)][:1] == ["Phí tra cứu"]
+
+
+def test_fixing_the_lines_replaces_this_dossiers_lines_only():
+    first = draft("1.001193", form_data={"so_ban_sao": "2"})
+    other = draft("1.001193", form_data={"so_ban_sao": "1"})
+    assert fee_lines_set(first) == 16000 and fee_lines_set(other) == 8000
+    first.form_data = {"so_ban_sao": "1"}
+    assert fee_lines_set(first) == 8000
+    assert amount_due(first) == 8000 and amount_due(other) == 8000
+    assert FeeLine.objects.filter(dossier=first).count() == 1

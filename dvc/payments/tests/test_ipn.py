@@ -10,7 +10,8 @@ from dvc.dossiers.models import Dossier
 from dvc.dossiers.tests.factories import DossierFactory, ensure_catalog
 from dvc.payments import vnpay
 from dvc.payments.gateway import payment_start
-from dvc.payments.models import PaymentAttempt, Receipt
+from dvc.payments.models import GatewayEvent, PaymentAttempt, Receipt
+from dvc.payments.settlement import attempt_flag
 
 pytestmark = pytest.mark.django_db
 IPN = "/payments/vnpay/ipn"
@@ -149,3 +150,42 @@ def test_20_concurrent_copies_of_the_success_pay_once(submitted_dossier):
     assert sorted(answers) == ["00"] + ["02"] * 19
     assert Receipt.objects.filter(dossier=dossier).count() == 1
     assert Dossier.objects.get(pk=dossier.pk).events.filter(action="paid").count() == 1
+
+
+def test_every_notice_and_return_is_kept_with_what_was_answered(client, unpaid):
+    attempt = started(unpaid(UserFactory()))
+    client.get(IPN, notice(attempt, amount=1000))
+    client.get(IPN, {**notice(attempt), "vnp_SecureHash": "0" * 128})
+    client.get("/payments/vnpay/return", notice(attempt))
+    client.get("/payments/vnpay/return", {**notice(attempt), "vnp_SecureHash": "0" * 128})
+    client.get("/payments/vnpay/return", {"vnp_TxnRef": "X" * 70})
+    client.get(IPN, {})
+    kept = [(e.kind, e.txn_ref, e.answer) for e in GatewayEvent.objects.order_by("pk")]
+    assert kept == [
+        ("ipn", attempt.txn_ref, "04"), ("ipn", attempt.txn_ref, "97"),
+        ("return", attempt.txn_ref, "ok"), ("return", attempt.txn_ref, "97"),
+        ("return", "X" * 64, "97"), ("ipn", "", "97"),
+    ]  # fmt: skip
+    assert GatewayEvent.objects.order_by("pk").first().params["vnp_Amount"] == ["100000"]  # as received
+
+
+def test_the_browser_coming_back_shows_the_payer_their_dossier_and_changes_nothing(client, unpaid):
+    citizen = UserFactory()
+    attempt = started(unpaid(citizen))
+    client.force_login(citizen)
+    page = client.get("/payments/vnpay/return", notice(attempt)).content.decode()
+    assert "đang chờ xác nhận chính thức" in page and f"/ho-so/{attempt.dossier.pk}/" in page
+    assert (
+        "không hợp lệ" in client.get("/payments/vnpay/return", {**notice(attempt), "vnp_Amount": "1"}).content.decode()
+    )
+    attempt.refresh_from_db()
+    assert attempt.status == "pending"  # only the IPN settles
+
+
+def test_a_flag_keeps_its_reason_within_the_column_and_is_logged(unpaid, caplog):
+    attempt = started(unpaid(UserFactory()))
+    with caplog.at_level("WARNING", logger="dvc.payments.settlement"):
+        attempt_flag(attempt, "x" * 600)
+    attempt.refresh_from_db()
+    assert attempt.flagged and attempt.flag_reason == "x" * 500
+    assert f"payment {attempt.txn_ref} flagged: {'x' * 600}" in caplog.text

@@ -5,10 +5,13 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from dvc.accounts.tests.factories import UserFactory
+from dvc.dossiers.tests.factories import DossierFactory
+from dvc.payments import vnpay
 from dvc.payments.gateway import payment_start, reconcile
-from dvc.payments.models import PaymentAttempt, Receipt
+from dvc.payments.models import GatewayEvent, PaymentAttempt, Receipt
 from dvc.payments.tests.test_pay_pages import through_sandbox
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +53,122 @@ def test_the_command_prints_the_report_with_mismatches(unpaid, gateway, capsys):
     call_command("reconcile_payments", "--older-than-minutes", "0")
     out = capsys.readouterr().out
     assert "1 pending checked" in out and attempt.txn_ref in out and "differs" in out
+
+
+def _aged(dossier, hours):
+    attempt, _url = payment_start(dossier=dossier, payer=None, ip="127.0.0.1")
+    PaymentAttempt.objects.filter(pk=attempt.pk).update(created_at=timezone.now() - dt.timedelta(hours=hours))
+    attempt.refresh_from_db()
+    return attempt
+
+
+def _reply(attempt, code="00", status="00", amount=None, **extra):
+    body = {
+        "vnp_ResponseId": "r1", "vnp_Command": "querydr", "vnp_ResponseCode": code, "vnp_Message": "x",
+        "vnp_TmnCode": vnpay.config().tmn_code, "vnp_TxnRef": attempt.txn_ref,
+        "vnp_Amount": str((attempt.amount if amount is None else amount) * 100), "vnp_BankCode": "NCB",
+        "vnp_PayDate": "20261129101500", "vnp_TransactionNo": "14226112", "vnp_TransactionType": "01",
+        "vnp_TransactionStatus": status, "vnp_OrderInfo": "x", **extra,
+    }  # fmt: skip
+    return vnpay.sign_query_response(body, vnpay.config().secret)
+
+
+def test_one_sweep_settles_each_attempt_by_what_the_gateway_says_of_it(monkeypatch, caplog):
+    """Every kind of answer in one sweep: each attempt is judged on its own, none stops the others."""
+    made = {name: _aged(DossierFactory(unpaid=True, fees=[36000]), 2) for name in (
+        "offline", "forged", "busy", "unknown", "paid", "short", "garbled", "reversed", "open", "failed",
+    )}  # fmt: skip
+    fresh = _aged(DossierFactory(unpaid=True, fees=[36000]), 0)  # younger than 15 minutes: not asked yet
+    counter = _aged(DossierFactory(unpaid=True, fees=[36000]), 2)
+    PaymentAttempt.objects.filter(pk=counter.pk).update(method=PaymentAttempt.Method.CASH)
+    replies = {
+        "forged": {**_reply(made["forged"]), "vnp_SecureHash": "0" * 128},
+        "busy": _reply(made["busy"], code="99"),
+        "unknown": _reply(made["unknown"], code="91"),
+        "paid": _reply(made["paid"]),
+        "short": _reply(made["short"], amount=1000),
+        "garbled": _reply(made["garbled"], vnp_Amount="12.5"),
+        "reversed": _reply(made["reversed"], status="04"),
+        "open": _reply(made["open"], status="01"),
+        "failed": _reply(made["failed"], status="02"),
+    }
+    by_ref = {a.txn_ref: name for name, a in made.items()}
+    asked = []
+
+    def gateway(url, body, timeout=15.0):
+        assert url == vnpay.config().api_url and vnpay.query_request_valid(body, vnpay.config().secret)
+        asked.append(body["vnp_TxnRef"])
+        name = by_ref[body["vnp_TxnRef"]]
+        if name == "offline":
+            raise OSError("connection refused")
+        return replies[name]
+
+    monkeypatch.setattr(vnpay, "post_json", gateway)
+    with caplog.at_level("WARNING", logger="dvc.payments.gateway"):
+        report = reconcile()
+    assert sorted(asked) == sorted(by_ref)  # neither the fresh attempt nor the counter one was asked about
+    assert (report.checked, report.paid, report.failed, report.unanswered) == (10, 1, 3, 2)
+    status = {name: PaymentAttempt.objects.get(pk=a.pk).status for name, a in made.items()}
+    assert status == {
+        "offline": "pending", "forged": "pending", "busy": "pending", "unknown": "failed", "paid": "paid",
+        "short": "pending", "garbled": "pending", "reversed": "pending", "open": "failed", "failed": "failed",
+    }  # fmt: skip
+    assert PaymentAttempt.objects.get(pk=fresh.pk).status == "pending"
+    assert PaymentAttempt.objects.get(pk=made["unknown"].pk).response_code == "91"
+    assert PaymentAttempt.objects.get(pk=made["unknown"].pk).settled_at is not None
+    ref = {name: a.txn_ref for name, a in made.items()}
+    assert sorted(report.mismatches) == sorted([
+        f"{ref['forged']}: chữ ký của câu trả lời không hợp lệ",
+        f"{ref['short']}: cổng báo 1000 đồng, hồ sơ 36000 đồng",
+        f"{ref['garbled']}: số tiền không đọc được",
+        f"{ref['reversed']}: cổng báo trạng thái giao dịch 04",
+        f"{ref['short']}: gateway reports 1000, attempt is 36000",  # the flagged attempts, listed at the end
+    ])  # fmt: skip
+    short = PaymentAttempt.objects.get(pk=made["short"].pk)
+    assert short.flagged and short.flag_reason == "gateway reports 1000, attempt is 36000"
+    # Every answer is kept as received, under its transaction, with the gateway's code.
+    events = {e.txn_ref: e for e in GatewayEvent.objects.filter(kind=GatewayEvent.Kind.QUERY)}
+    assert set(events) == set(by_ref) - {made["offline"].txn_ref}
+    assert events[made["busy"].txn_ref].answer == "99" and events[made["paid"].txn_ref].answer == "00"
+    assert events[made["paid"].txn_ref].params["vnp_TransactionNo"] == "14226112"
+    assert f"querydr for {made['offline'].txn_ref} failed: connection refused" in caplog.text
+
+
+def test_an_unanswered_attempt_is_asked_again_on_the_next_sweep(monkeypatch):
+    attempt = _aged(DossierFactory(unpaid=True, fees=[36000]), 2)
+    answers = iter([OSError("timeout"), _reply(attempt)])
+
+    def gateway(url, body, timeout=15.0):
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(vnpay, "post_json", gateway)
+    assert reconcile().unanswered == 1
+    assert reconcile().paid == 1
+    attempt.refresh_from_db()
+    assert attempt.status == "paid"
+
+
+def test_an_attempt_just_under_the_expiry_is_not_failed_for_being_unknown(monkeypatch):
+    """ "No such transaction" fails an attempt only once its payment page has expired (one hour)."""
+    attempt = _aged(DossierFactory(unpaid=True, fees=[36000]), 0)
+    monkeypatch.setattr(vnpay, "post_json", lambda url, body, timeout=15.0: _reply(attempt, code="91"))
+    almost = timezone.now() - dt.timedelta(minutes=59)
+    PaymentAttempt.objects.filter(pk=attempt.pk).update(created_at=almost)
+    report = reconcile()
+    attempt.refresh_from_db()
+    assert attempt.status == "pending" and (report.failed, report.unanswered) == (0, 0)
+    assert reconcile(expire_after=dt.timedelta(minutes=30)).failed == 1
+
+
+def test_an_old_attempt_without_a_stored_create_date_is_asked_by_its_creation_time(monkeypatch):
+    attempt = _aged(DossierFactory(unpaid=True, fees=[36000]), 2)
+    PaymentAttempt.objects.filter(pk=attempt.pk).update(gateway_create_date="")
+    asked = []
+    monkeypatch.setattr(vnpay, "post_json", lambda url, body, timeout=15.0: asked.append(body) or _reply(attempt))
+    reconcile()
+    attempt.refresh_from_db()
+    assert asked[0]["vnp_TransactionDate"] == vnpay.timestamp(attempt.created_at)
+    assert asked[0]["vnp_IpAddr"] == "127.0.0.1" and asked[0]["vnp_TxnRef"] == attempt.txn_ref

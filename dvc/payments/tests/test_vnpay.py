@@ -3,6 +3,9 @@
 import datetime as dt
 import hashlib
 import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from dvc.payments import vnpay
 
@@ -66,3 +69,52 @@ def test_querydr_requests_and_answers_are_signed_with_pipes():
     assert vnpay.query_response_valid(answer, "k") and not vnpay.query_response_valid(
         {**answer, "vnp_Amount": "1"}, "k"
     )
+
+
+def test_the_status_query_carries_what_vnpay_asks_for():
+    cfg = vnpay.Config(pay_url="", api_url="", tmn_code="ABCD1234", secret="k", return_url="")
+    now = dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)
+    body = vnpay.query_request(cfg=cfg, txn_ref="X1", created="20261122085959", ip="", now=now)
+    assert {k: body[k] for k in ("vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TxnRef", "vnp_IpAddr")} == {
+        "vnp_Version": "2.1.0", "vnp_Command": "querydr", "vnp_TmnCode": "ABCD1234", "vnp_TxnRef": "X1",
+        "vnp_IpAddr": "127.0.0.1",  # no client address: the server's own, as VNPay requires one
+    }  # fmt: skip
+    assert body["vnp_TransactionDate"] == "20261122085959" and body["vnp_CreateDate"] == "20261122090000"
+    assert len(body["vnp_RequestId"]) == 32 and body["vnp_RequestId"].isalnum()  # Alphanumeric[1,32]
+    again = vnpay.query_request(cfg=cfg, txn_ref="X1", created="20261122085959", ip="203.0.113.5", now=now)
+    assert again["vnp_RequestId"] != body["vnp_RequestId"]  # unique per request within the day
+    assert again["vnp_IpAddr"] == "203.0.113.5"
+    assert not vnpay.query_request_valid({k: v for k, v in body.items() if k != "vnp_SecureHash"}, "k")
+    assert not vnpay.query_response_valid({"vnp_ResponseCode": "00"}, "k")
+
+
+class _Echo(BaseHTTPRequestHandler):
+    def do_POST(self):
+        length = int(self.headers["Content-Length"])
+        seen = {"type": self.headers["Content-Type"], "path": self.path, "body": json.loads(self.rfile.read(length))}
+        payload = json.dumps({"vnp_ResponseCode": "00", "seen": seen}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_query_is_a_json_post_and_the_answer_is_read_as_json():
+    """The transaction API call itself, against a server on loopback."""
+    server = HTTPServer(("127.0.0.1", 0), _Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/merchant_webapi/api/transaction"
+        answer = vnpay.post_json(url, {"vnp_Command": "querydr", "vnp_TxnRef": "Tiền"})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert answer["vnp_ResponseCode"] == "00"
+    assert answer["seen"] == {
+        "type": "application/json", "path": "/merchant_webapi/api/transaction",
+        "body": {"vnp_Command": "querydr", "vnp_TxnRef": "Tiền"},
+    }  # fmt: skip
