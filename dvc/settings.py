@@ -168,7 +168,8 @@ TASKS = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+# After signing in without a page to return to: by role (dvc.web.views.landing).
+LOGIN_REDIRECT_URL = "web:landing"
 LOGOUT_REDIRECT_URL = "web:home"
 
 PASSWORD_HASHERS = [

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -105,7 +106,7 @@ def register(request: HttpRequest) -> HttpResponse:
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
-        return redirect(next_url or "accounts:profile")
+        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     status = 200
     form = forms.LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -152,7 +153,7 @@ def otp(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
                 user = services.login_confirm(challenge_id=challenge.pk, code=code, ip=ip)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, _("Đăng nhập thành công. Xin chào %(name)s!") % {"name": user.full_name})
-                target = state.get("next") or reverse("accounts:profile")
+                target = state.get("next") or resolve_url(settings.LOGIN_REDIRECT_URL)
             elif is_reset:
                 services.password_reset_confirm(
                     challenge_id=challenge.pk, code=code, new_password=form.cleaned_data["new_password1"], ip=ip

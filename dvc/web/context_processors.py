@@ -5,4 +5,5 @@ from django.http import HttpRequest
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
-    return {"DVC_DEBUG": settings.DEBUG}
+    """``DVC_TRIAL``: a trial installation (not production), whose pages say where codes and messages go."""
+    return {"DVC_TRIAL": not settings.PRODUCTION}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -11,8 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from dvc.agencies import selectors
+from dvc.agencies.models import StaffRole
 from dvc.catalog import selectors as catalog_selectors
 from dvc.catalog.search_index import catalog_version
+from dvc.dossiers.backoffice.permissions import staff_agencies
 from dvc.stats.selectors import Figures, Scope, figures
 from dvc.web.caching import anonymous_page_cache
 
@@ -78,3 +81,17 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     target = reverse("accounts:login")
     query = request.META.get("QUERY_STRING", "")
     return HttpResponseRedirect(f"{target}?{query}" if query else target)
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where a sign-in without a page to return to lands: a leader on what waits for their approval, an officer on
+    their queue, a citizen on their dossiers."""
+    roles = set().union(*staff_agencies(request.user).values())
+    if StaffRole.Role.LEADER in roles:
+        return HttpResponseRedirect(reverse("staff:queue") + "?hang=cho-duyet")
+    if roles:
+        return HttpResponseRedirect(reverse("staff:queue"))
+    if request.user.is_staff:
+        return HttpResponseRedirect(reverse("admin:index"))
+    return HttpResponseRedirect(reverse("dossiers:mine"))

@@ -3,6 +3,8 @@ from django.urls import reverse
 
 from dvc.accounts.models import OtpChallenge
 from dvc.accounts.tests.factories import PASSWORD, UserFactory
+from dvc.agencies.models import StaffRole
+from dvc.agencies.tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +18,7 @@ def test_login_with_password_then_otp_opens_a_session(client, outbox):
     otp_url = response.url
     assert "_auth_user_id" not in client.session
     response = client.post(otp_url, {"otp": outbox.last_otp(user.phone)}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("accounts:profile")
+    assert response.redirect_chain[-1][0] == reverse("dossiers:mine")  # a citizen lands on their dossiers
     assert int(client.session["_auth_user_id"]) == user.pk
     assert "Đăng nhập thành công" in response.content.decode()
 
@@ -29,7 +31,38 @@ def test_login_returns_to_the_page_asked_for_but_never_off_site(client, outbox):
     client.logout()
     response = client.post(LOGIN, {"id_number": user.id_number, "password": PASSWORD, "next": "https://evil.example/"})
     response = client.post(response.url, {"otp": outbox.last_otp()})
-    assert response.url == reverse("accounts:profile")
+    assert response.url == reverse("web:landing")
+
+
+def test_a_page_that_needs_login_says_so_and_is_returned_to(client, outbox):
+    """Issue 16: the login page explains why it was shown; after the code, the citizen is back where they were."""
+    user = UserFactory()
+    sent = client.get(reverse("dossiers:mine") + "?muc=chua-gui")
+    assert sent.status_code == 302
+    page = client.get(sent.url).content.decode()
+    assert "Trang bạn vừa mở cần đăng nhập" in page
+    assert "Trang bạn vừa mở" not in client.get(LOGIN).content.decode()
+    response = client.post(LOGIN, {"id_number": user.id_number, "password": PASSWORD, "next": "/ho-so/?muc=chua-gui"})
+    assert client.post(response.url, {"otp": outbox.last_otp()}).url == "/ho-so/?muc=chua-gui"
+
+
+@pytest.mark.parametrize(
+    ("role", "lands_on"),
+    [
+        ("leader", "/can-bo/?hang=cho-duyet"),
+        ("one_stop_officer", "/can-bo/"),
+        ("specialist", "/can-bo/"),
+        (None, "/ho-so/"),
+    ],
+)
+def test_after_login_each_person_lands_where_their_work_is(client, outbox, role, lands_on):
+    """Issue 16, part 12: a leader on "Chờ phê duyệt", an officer on their queue, a citizen on their dossiers."""
+    user = UserFactory()
+    if role:
+        StaffRole.objects.create(user=user, agency=AgencyFactory(), role=role)
+    response = client.post(LOGIN, {"id_number": user.id_number, "password": PASSWORD})
+    landed = client.post(response.url, {"otp": outbox.last_otp()}, follow=True)
+    assert landed.redirect_chain[-1][0] == lands_on and landed.status_code == 200
 
 
 def test_wrong_password_says_how_many_tries_are_left(client):
