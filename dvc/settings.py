@@ -78,6 +78,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dvc.web.middleware.RequestSizeMiddleware",
+    # Pages compressed for slow networks (Django pads compressed pages against BREACH); static files come
+    # pre-compressed from WhiteNoise.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dvc.web.middleware.ChosenLanguageMiddleware",

@@ -73,3 +73,19 @@ def test_a_walk_in_citizen_is_filed_at_the_counter_and_looks_the_dossier_up(open
     result = citizen.locator("main section.card")
     expect(result).to_contain_text(code.group(0))
     expect(result).not_to_contain_text("Đinh Thị Bảy")  # the name is masked in public
+
+
+def test_the_running_portal_answers_an_unknown_address_with_its_own_page_compressed(open_page, portal):
+    """Issue 16, part 14 and 15: `make run` served Django's technical 404 page, HTML uncompressed and static files
+    with no cache lifetime."""
+    page = open_page(PHONE, js=False)
+    response = page.goto("/xac-minh/khong-co-ma-nay/")
+    assert response is not None and response.status == 404
+    expect(page.locator("main h1")).to_be_visible()
+    assert "Technical" not in page.content() and "URLconf" not in page.content()
+    home = page.request.get("/", headers={"Accept-Encoding": "gzip"})
+    assert home.headers.get("content-encoding") == "gzip"
+    css = page.locator("link[rel=stylesheet]").first.get_attribute("href")
+    assert css and css.startswith("/static/")
+    styles = page.request.get(css, headers={"Accept-Encoding": "gzip"})
+    assert styles.status == 200 and "max-age=" in styles.headers.get("cache-control", "")

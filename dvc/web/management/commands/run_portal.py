@@ -47,6 +47,10 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(lines))
         # Links in SMS, e-mails, receipts and QR codes point where this portal answers, unless set otherwise.
         env = {**os.environ, "DVC_SITE_URL": os.environ.get("DVC_SITE_URL", url.rstrip("/"))}
+        # Served as a citizen would meet it: the portal's own error pages (not Django's debug pages), static files
+        # compressed and cached under hashed names. DVC_DEBUG=1 brings the debug pages back.
+        env.setdefault("DVC_DEBUG", "0")
+        subprocess.run([sys.executable, manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True)  # noqa: S603
         processes = [
             subprocess.Popen([sys.executable, manage, "run_worker", "--interval", "0.5"], env=env),  # noqa: S603
             subprocess.Popen([sys.executable, manage, "runserver", addr, "--noreload"], env=env),  # noqa: S603
