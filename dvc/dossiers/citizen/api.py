@@ -33,6 +33,9 @@ router = Router(tags=["Hồ sơ"])
 class DossierIn(Schema):
     procedure: str
     agency: str
+    reuse_previous: bool = Field(
+        False, description="Chép câu trả lời của hồ sơ đã gửi gần nhất cùng thủ tục (trừ các ô cam đoan)"
+    )
 
 
 class DraftIn(Schema):
@@ -161,7 +164,9 @@ def create(request: HttpRequest, payload: DossierIn) -> Status[DossierOut]:
         raise InvalidInput({"procedure": [_("Không có thủ tục này.")]})
     if agency is None:
         raise InvalidInput({"agency": [_("Không có cơ quan này.")]})
-    dossier = drafting.dossier_start(applicant=authed_user(request), procedure=procedure, agency=agency)
+    dossier = drafting.dossier_start(
+        applicant=authed_user(request), procedure=procedure, agency=agency, reuse_previous=payload.reuse_previous
+    )
     return Status(201, _out(dossier))
 
 

@@ -25,8 +25,20 @@ DELIVERY_SCHEMA = {
 }
 
 
-def dossier_start(*, applicant: User, procedure: Procedure, agency: Agency) -> Dossier:
-    """A new draft, prefilled from the profile and from the applicant's last dossier of the same procedure."""
+def previous_dossier(applicant: User, procedure: Procedure) -> Dossier | None:
+    """The applicant's last sent dossier of this procedure: what "Dùng lại thông tin từ hồ sơ trước" copies."""
+    return (
+        Dossier.objects.filter(applicant=applicant, procedure=procedure)
+        .exclude(status=Dossier.Status.DRAFT)
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+def dossier_start(*, applicant: User, procedure: Procedure, agency: Agency, reuse_previous: bool = False) -> Dossier:
+    """A new draft. Prefilled only with the applicant's own stable data from the profile; the answers of their last
+    dossier of the same procedure only when they ask for it (``reuse_previous``), and never a ticked checkbox: a
+    declaration is made afresh each time, and a second child's birth is not the first child's."""
     if procedure.service_level == Procedure.ServiceLevel.INFORMATION or "online" not in procedure.submission_channels:
         raise DomainError(
             _("Thủ tục này chưa nhận hồ sơ trực tuyến. Vui lòng nộp tại bộ phận một cửa."), code="not_online"
@@ -35,15 +47,14 @@ def dossier_start(*, applicant: User, procedure: Procedure, agency: Agency) -> D
         raise InvalidInput({"agency": [_("Cơ quan này không tiếp nhận thủ tục đã chọn.")]})
     schema = procedure.form_schema or {}
     answers = eform.prefill_answers(schema, applicant)
-    previous = (
-        Dossier.objects.filter(applicant=applicant, procedure=procedure)
-        .exclude(status=Dossier.Status.DRAFT)
-        .order_by("-submitted_at")
-        .first()
-    )
+    previous = previous_dossier(applicant, procedure) if reuse_previous else None
     if previous is not None:
-        prefilled = {spec["name"] for spec in schema.get("fields", []) if spec.get("prefill")}
-        answers.update({k: v for k, v in previous.form_data.items() if k not in prefilled})
+        kept = {
+            spec["name"]
+            for spec in schema.get("fields", [])
+            if not spec.get("prefill") and spec.get("type") != "checkbox"
+        }
+        answers.update({k: v for k, v in previous.form_data.items() if k in kept})
     snapshot = applicant_snapshot(applicant)
     with transaction.atomic():
         dossier = Dossier.objects.create(

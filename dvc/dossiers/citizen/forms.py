@@ -30,8 +30,16 @@ class StartForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
+    reuse_previous = forms.BooleanField(
+        label=_("Dùng lại thông tin từ hồ sơ trước"),
+        required=False,
+        help_text=_("Chép các câu trả lời của hồ sơ bạn đã gửi gần nhất cho thủ tục này; bạn vẫn sửa được từng mục."),
+    )
+
+    def __init__(self, *args: Any, agencies: list[Agency], can_reuse: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not can_reuse:
+            del self.fields["reuse_previous"]
         field = self.fields["agency"]
         if isinstance(field, forms.ModelChoiceField):
             field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")

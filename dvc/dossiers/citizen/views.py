@@ -49,17 +49,29 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     if procedure is None:
         raise Http404
     agencies = receiving_agencies(procedure)
-    form = forms.StartForm(request.POST or None, agencies=agencies)
+    applicant = _user(request)
+    previous = drafting.previous_dossier(applicant, procedure)
+    form = forms.StartForm(request.POST or None, agencies=agencies, can_reuse=previous is not None)
     if request.method == "POST" and form.is_valid():
         try:
             dossier = drafting.dossier_start(
-                applicant=_user(request), procedure=procedure, agency=form.cleaned_data["agency"]
+                applicant=applicant,
+                procedure=procedure,
+                agency=form.cleaned_data["agency"],
+                reuse_previous=bool(form.cleaned_data.get("reuse_previous")),
             )
         except DomainError as exc:
             add_to_form(form, exc)
         else:
             return redirect("dossiers:edit", dossier_id=dossier.pk)
-    return render(request, "dossiers/start.html", {"procedure": procedure, "form": form, "agencies": agencies})
+    # A draft already begun is offered first: people otherwise start the same dossier again and again.
+    drafts = (
+        Dossier.objects.filter(applicant=applicant, procedure=procedure, status=Dossier.Status.DRAFT)
+        .select_related("agency")
+        .order_by("-updated_at")[:5]
+    )
+    context = {"procedure": procedure, "form": form, "agencies": agencies, "drafts": drafts, "previous": previous}
+    return render(request, "dossiers/start.html", context)
 
 
 def _edit_context(
