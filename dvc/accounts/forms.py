@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from dvc.accounts import validators as v
 from dvc.accounts.models import User
 from dvc.agencies.models import AdminUnit
+from dvc.collation import vi_order
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 
@@ -32,7 +33,9 @@ class AddressFieldsMixin(forms.Form):
 
     province = forms.ModelChoiceField(
         label=_("Tỉnh, thành phố"),
-        queryset=AdminUnit.objects.filter(level=AdminUnit.Level.PROVINCE, effective_to__isnull=True).order_by("name"),
+        queryset=AdminUnit.objects.filter(level=AdminUnit.Level.PROVINCE, effective_to__isnull=True).order_by(
+            vi_order("name")
+        ),
         to_field_name="code",
         empty_label=_("— Chọn tỉnh, thành phố —"),
         error_messages={"invalid_choice": _("Tỉnh, thành phố không có trong danh mục.")},
@@ -54,7 +57,7 @@ class AddressFieldsMixin(forms.Form):
         communes = AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE, effective_to__isnull=True)
         field = self.fields["commune"]
         if isinstance(field, forms.ModelChoiceField):
-            field.queryset = communes.filter(parent__code=code).order_by("name") if code else communes.none()
+            field.queryset = communes.filter(parent__code=code).order_by(vi_order("name")) if code else communes.none()
 
 
 class NewPasswordMixin(forms.Form):

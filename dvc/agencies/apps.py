@@ -6,3 +6,6 @@ class AgenciesConfig(AppConfig):
     name = "dvc.agencies"
     label = "agencies"
     verbose_name = _("Cơ quan và đơn vị hành chính")
+
+    def ready(self) -> None:
+        from dvc import collation  # noqa: F401 -- registers the Vietnamese collation on SQLite connections

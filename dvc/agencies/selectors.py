@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from dvc.agencies.models import AdminUnit, Agency, StaffRole
+from dvc.collation import vi_order
 
 
 def admin_units(*, level: str | None = None, parent_code: str | None = None) -> QuerySet[AdminUnit]:
@@ -21,15 +22,15 @@ def admin_units(*, level: str | None = None, parent_code: str | None = None) -> 
         units = units.filter(level=level)
     else:
         units = units.filter(level=AdminUnit.Level.PROVINCE)
-    return units.order_by("name")
+    return units.order_by(vi_order("name"))
 
 
 def agencies(*, parent_code: str | None = None, on: dt.date | None = None) -> QuerySet[Agency]:
     """Agencies in force on ``on`` (today by default): top-level ones, or the children of ``parent_code``."""
     found = Agency.objects.effective(on or timezone.localdate()).select_related("admin_unit", "parent")
     if parent_code:
-        return found.filter(parent__code=parent_code).order_by("name")
-    return found.filter(parent__isnull=True).order_by("name")
+        return found.filter(parent__code=parent_code).order_by(vi_order("name"))
+    return found.filter(parent__isnull=True).order_by(vi_order("name"))
 
 
 def agencies_administered_by(user: Any) -> QuerySet[Agency]:

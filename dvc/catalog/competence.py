@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dvc.agencies.models import Agency
 from dvc.catalog.models import Procedure
+from dvc.collation import vi_order
 
 
 def receiving_agencies_query(procedure: Procedure) -> QuerySet[Agency]:
@@ -27,7 +28,7 @@ def receiving_agencies_query(procedure: Procedure) -> QuerySet[Agency]:
 
 
 def receiving_agencies(procedure: Procedure) -> list[Agency]:
-    return list(receiving_agencies_query(procedure).select_related("admin_unit").order_by("name"))
+    return list(receiving_agencies_query(procedure).select_related("admin_unit").order_by(vi_order("name")))
 
 
 def agency_receives(procedure: Procedure, agency: Agency) -> bool:

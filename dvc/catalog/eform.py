@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from dvc.accounts.validators import display_phone, normalize_mobile_phone, normalize_text, validate_cccd
 from dvc.agencies.models import AdminUnit
+from dvc.collation import vi_order
 
 SIMPLE_TYPES = {"text", "textarea", "number", "date", "select", "checkbox", "email", "phone", "cccd"}
 COMPOUND_TYPES = {"address", "person"}
@@ -418,7 +419,8 @@ def layout(
     """Widgets for rendering ``schema`` with ``answers`` and ``errors`` (paths as from ``validate_answers``)."""
     answers, errors = answers or {}, errors or {}
     provinces = [
-        (u.code, u.name) for u in AdminUnit.objects.filter(level="province", effective_to__isnull=True).order_by("name")
+        (u.code, u.name)
+        for u in AdminUnit.objects.filter(level="province", effective_to__isnull=True).order_by(vi_order("name"))
     ]
     widgets = []
     for spec in (schema or {}).get("fields", []):

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from dvc.catalog.models import CatalogState, Procedure, SearchWord
 from dvc.catalog.text import fold
+from dvc.collation import vi_key
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def _build(version: int) -> Index:
     rows = Procedure.objects.values_list(
         "pk",
         "code",
+        "name",
         "name_folded",
         "level",
         "service_level",
@@ -99,14 +101,16 @@ def _build(version: int) -> Index:
         "effective_from",
         "effective_to",
     )
-    for pk, code, name_folded, level, service_level, sector, published, start, end in rows:
+    names: dict[int, str] = {}
+    for pk, code, name, name_folded, level, service_level, sector, published, start, end in rows:
+        names[pk] = name
         index.entries[pk] = Entry(
             pk, code, name_folded, level, service_level, sector,
             frozenset(life_events.get(pk, ())), frozenset(agencies.get(pk, ())), published, start, end,
         )  # fmt: skip
     for word, pk in SearchWord.objects.values_list("word", "procedure_id").iterator(chunk_size=5000):
         index.words.setdefault(word, set()).add(pk)
-    alphabetical = sorted(index.entries.values(), key=lambda e: (e.name_folded, e.code))
+    alphabetical = sorted(index.entries.values(), key=lambda e: (vi_key(names[e.pk]), e.code))
     index.position = {entry.pk: place for place, entry in enumerate(alphabetical)}
     return index
 
@@ -137,7 +141,7 @@ def ranked_ids(
     """Procedure ids in force that contain every word and pass the filters, best first.
 
     Order: exact code, then name starting with the query, name containing it, name containing every word,
-    other matches; alphabetical by folded name within each group. ``agency`` is (code, level): a procedure
+    other matches; in Vietnamese alphabetical order (dvc.collation) within each group. ``agency`` is (code, level): a procedure
     with no listed agencies is handled by every agency of its level.
     """
     index = current()

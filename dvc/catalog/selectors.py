@@ -11,6 +11,7 @@ from dvc.agencies.models import Agency
 from dvc.catalog.models import DocumentRequirement, LifeEvent, Procedure, Sector
 from dvc.catalog.search_index import Results, ranked_ids
 from dvc.catalog.text import tokens
+from dvc.collation import vi_order
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def procedure_detail(code: str) -> Procedure | None:
 
 
 def sectors() -> QuerySet[Sector]:
-    return Sector.objects.filter(procedures__in=published()).distinct().order_by("name")
+    return Sector.objects.filter(procedures__in=published()).distinct().order_by(vi_order("name"))
 
 
 def life_events() -> QuerySet[LifeEvent]:

@@ -13,6 +13,7 @@ from dvc.catalog.models import Procedure
 from dvc.catalog.printable import blank_form_pdf
 from dvc.catalog.search_index import catalog_version
 from dvc.catalog.services import fee_amount
+from dvc.collation import vi_order
 from dvc.stats.selectors import usual_days
 from dvc.web.caching import anonymous_page_cache
 
@@ -53,7 +54,7 @@ def catalog_home(request: HttpRequest) -> HttpResponse:
         # says as much), and a list of thousands is no choice on a phone. A commune chosen elsewhere still shows.
         "agencies": Agency.objects.filter(effective_to__isnull=True)
         .filter(~Q(level=Agency.Level.COMMUNE) | Q(code=filters.agency))
-        .order_by("name")
+        .order_by(vi_order("name"))
         .only("code", "name"),
         "life_event": next((e for e in selectors.life_events() if e.code == filters.life_event), None),
     }

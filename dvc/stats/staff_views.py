@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from dvc.accounts.throttle import client_ip
 from dvc.agencies.models import Agency, StaffRole
 from dvc.catalog.models import Procedure
+from dvc.collation import vi_order
 from dvc.documents.spreadsheet import append_row, csv_bytes, new_sheet, workbook_bytes
 from dvc.dossiers.backoffice.audit import audit
 from dvc.dossiers.backoffice.permissions import staff_agencies
@@ -36,7 +37,7 @@ def _row(code: str, name: str, f: Figures) -> list[Any]:
 @staff_required
 def report(request: HttpRequest) -> HttpResponse:
     mine = staff_agencies(request.user)
-    agencies = list(Agency.objects.filter(pk__in=mine).order_by("name"))
+    agencies = list(Agency.objects.filter(pk__in=mine).order_by(vi_order("name")))
     chosen = next((a for a in agencies if str(a.pk) == request.GET.get("co_quan")), agencies[0])
     today = timezone.localdate()
     start = date_or_none(request.GET.get("tu_ngay")) or today.replace(day=1)

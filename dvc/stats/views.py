@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from dvc.agencies.models import AdminUnit, Agency
 from dvc.catalog.models import Procedure, Sector
+from dvc.collation import vi_order
 from dvc.stats.selectors import Figures, Scope, figures, total
 from dvc.web.caching import anonymous_page_cache
 
@@ -142,7 +143,7 @@ def public(request: HttpRequest) -> HttpResponse:
             "provinces": AdminUnit.objects.filter(level=AdminUnit.Level.PROVINCE, effective_to__isnull=True).order_by(
                 "name"
             ),
-            "sectors": Sector.objects.order_by("name"),
+            "sectors": Sector.objects.order_by(vi_order("name")),
             "levels": Procedure.Level.choices,
             "service_levels": Procedure.ServiceLevel.choices,
             "read_at": timezone.localtime(),

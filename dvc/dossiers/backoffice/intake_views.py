@@ -19,6 +19,7 @@ from dvc.agencies.models import Agency
 from dvc.catalog import eform
 from dvc.catalog.competence import agency_receives
 from dvc.catalog.models import Procedure
+from dvc.collation import vi_order
 from dvc.dossiers.backoffice.intake import counter_intake
 from dvc.dossiers.backoffice.permissions import ALLOWED, staff_agencies
 from dvc.dossiers.backoffice.views import CLAIM_CODES, is_date, officer_of, staff_required
@@ -32,7 +33,9 @@ def intake(request: HttpRequest) -> HttpResponse:
     officer = officer_of(request)
     mine = staff_agencies(officer)
     agencies = [
-        a for a in Agency.objects.filter(pk__in=mine).order_by("name") if mine[a.pk] & ALLOWED["counter_intake"]
+        a
+        for a in Agency.objects.filter(pk__in=mine).order_by(vi_order("name"))
+        if mine[a.pk] & ALLOWED["counter_intake"]
     ]
     if not agencies:
         raise PermissionDenied
@@ -41,7 +44,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     if code and procedure is None:
         messages.error(request, _("Không tìm thấy thủ tục có mã %(code)s.") % {"code": code[:32]})
     if procedure is None:
-        procedures = Procedure.objects.filter(is_published=True).order_by("name").only("code", "name")
+        procedures = Procedure.objects.filter(is_published=True).order_by(vi_order("name")).only("code", "name")
         return render(request, "dossiers/staff/intake_start.html", {"procedures": procedures, "agencies": agencies})
     allowed_agencies = [a for a in agencies if agency_receives(procedure, a)]
     if not allowed_agencies:

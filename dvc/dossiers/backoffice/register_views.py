@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dvc.accounts.throttle import client_ip
 from dvc.agencies.models import Agency
+from dvc.collation import vi_order
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.backoffice.audit import audit
 from dvc.dossiers.backoffice.permissions import staff_agencies
@@ -21,7 +22,7 @@ def register(request: HttpRequest) -> HttpResponse:
     """Form 07, sổ theo dõi hồ sơ: per agency and period, on screen, as Excel and as PDF."""
     officer = officer_of(request)
     mine = staff_agencies(officer)
-    agencies = list(Agency.objects.filter(pk__in=mine).order_by("name"))
+    agencies = list(Agency.objects.filter(pk__in=mine).order_by(vi_order("name")))
     chosen = next((a for a in agencies if str(a.pk) == request.GET.get("co_quan")), agencies[0])
     today = timezone.localdate()
     start = date_param(request, "tu_ngay") or today.replace(day=1)

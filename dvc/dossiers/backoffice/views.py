@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from dvc.accounts.models import User
 from dvc.accounts.throttle import client_ip
 from dvc.agencies.models import Agency, StaffRole
+from dvc.collation import vi_order
 from dvc.documents.pdf import shown_answer
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.backoffice import queues
@@ -99,7 +100,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         return _search_redirect(request, request.GET, request.GET.get("q", ""))
     officer = officer_of(request)
     mine = staff_agencies(officer)
-    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=mine).order_by("name")}
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=mine).order_by(vi_order("name"))}
     chosen = request.GET.get("co_quan", "")
     agency_ids = [int(chosen)] if chosen.isdigit() and int(chosen) in mine else list(mine)
     roles = set().union(*(mine[a] for a in agency_ids))

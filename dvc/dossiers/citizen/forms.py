@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dvc.accounts.forms import AddressFieldsMixin
 from dvc.agencies.models import Agency
+from dvc.collation import vi_order
 from dvc.dossiers.models import Dossier, Rating
 from dvc.formatting import dong
 
@@ -42,7 +43,7 @@ class StartForm(forms.Form):
             del self.fields["reuse_previous"]
         field = self.fields["agency"]
         if isinstance(field, forms.ModelChoiceField):
-            field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
+            field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by(vi_order("name"))
         if len(agencies) == 1:
             self.initial.setdefault("agency", agencies[0].code)
 
