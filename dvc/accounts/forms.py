@@ -160,16 +160,18 @@ class RegistrationForm(AddressFieldsMixin, NewPasswordMixin, forms.Form):
         data = super().clean() or {}
         kind = data.get("kind")
         raw_id = data.get("id_number")
+        if kind == User.Kind.CITIZEN:
+            # Asked of every citizen on the first submit, whatever else is wrong, so no error appears only later.
+            if not data.get("birth_date") and "birth_date" not in self.errors:
+                self.add_error("birth_date", _("Vui lòng nhập ngày sinh của bạn (ví dụ 25/12/1990)."))
+            if not data.get("sex"):
+                self.add_error("sex", _("Vui lòng chọn giới tính của bạn."))
         if raw_id and kind == User.Kind.CITIZEN:
             try:
                 data["id_number"] = v.validate_cccd(raw_id)
             except ValidationError as exc:
                 self.add_error("id_number", exc)
             else:
-                if not data.get("birth_date") and "birth_date" not in self.errors:
-                    self.add_error("birth_date", _("Vui lòng nhập ngày sinh."))
-                if not data.get("sex"):
-                    self.add_error("sex", _("Vui lòng chọn giới tính."))
                 for problem in v.check_cccd_matches_person(
                     data["id_number"], birth_date=data.get("birth_date"), sex=data.get("sex")
                 ):

@@ -35,15 +35,26 @@ def normalize_id_number(value: str) -> str:
     return _compact(value).upper()
 
 
-def validate_cccd(value: str) -> str:
-    """A 12-digit CCCD (TT 07/2016/TT-BCA Điều 7) or a legacy 9-digit CMND; returns the digits.
+def validate_cccd(value: str, *, legacy: bool = False) -> str:
+    """A 12-digit personal id number (TT 07/2016/TT-BCA Điều 7); returns the digits.
 
-    CCCD structure: 3 digits province-of-birth code (one of the 63 pre-2025 provinces), 1 digit century and
-    sex, 2 digits year of birth, 6 random digits.
+    Luật Căn cước 2023 Điều 46: the 9-digit CMND was valid until 31/12/2024 at the latest, so nothing new takes
+    one; ``legacy=True`` reads one on an old record. Structure: 3 digits province-of-birth code (one of the 63
+    pre-2025 provinces), 1 digit century and sex, 2 digits year of birth, 6 random digits.
     """
     digits = _compact(value)
-    if not _DIGITS.match(digits) or len(digits) not in (9, 12):
-        raise ValidationError(_("Số định danh phải gồm 12 chữ số (CCCD) hoặc 9 chữ số (CMND cũ)."), code="cccd_format")
+    if legacy and _DIGITS.match(digits) and len(digits) == 9:
+        return digits
+    if _DIGITS.match(digits) and len(digits) == 9:
+        raise ValidationError(
+            _(
+                "Chứng minh nhân dân 9 số đã hết giá trị từ 01/01/2025. Hãy nhập số định danh cá nhân 12 chữ số "
+                "(in trên thẻ căn cước, căn cước công dân hoặc trong ứng dụng VNeID)."
+            ),
+            code="cmnd_expired",
+        )
+    if not _DIGITS.match(digits) or len(digits) != 12:
+        raise ValidationError(_("Số định danh cá nhân phải gồm đúng 12 chữ số."), code="cccd_format")
     if len(digits) == 12 and digits[:3] not in legacy_province_codes():
         raise ValidationError(
             _("Ba chữ số đầu của số CCCD (%(code)s) không phải mã tỉnh nơi đăng ký khai sinh hợp lệ.")

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -145,3 +147,20 @@ def test_register_page_marks_required_fields_and_works_without_javascript(client
     assert 'name="choose_province"' in html
     assert 'class="req"' in html
     assert "Tỉnh, thành phố" in html
+
+
+def test_a_9_digit_cmnd_cannot_register(client, outbox):
+    """Issue 16, part 9: the CMND ceased to be valid on 1/1/2025 (Luật Căn cước 2023)."""
+    response = client.post(URL, form_data(id_number="012345678"))
+    assert "hết giá trị từ 01/01/2025" in " ".join(response.context["form"].errors["id_number"])
+    assert not User.objects.exists() and outbox.sms() == []
+
+
+def test_birth_date_and_sex_are_asked_on_the_first_submit_and_marked_required(client):
+    """Issue 16, part 7: they were enforced only once the id number was right, and carried no asterisk."""
+    response = client.post(URL, form_data(id_number="12", birth_date="", sex=""))
+    errors = response.context["form"].errors
+    assert "id_number" in errors and "ngày sinh" in errors["birth_date"][0] and "giới tính" in errors["sex"][0]
+    html = client.get(URL).content.decode()
+    for label in ("Ngày sinh", "Giới tính"):
+        assert re.search(rf'>{label}\s*<span class="req"', html), label

@@ -6,9 +6,16 @@ from django.core.exceptions import ValidationError
 from dvc.accounts import validators as v
 
 
-@pytest.mark.parametrize("value", ["001085012345", "001 085 012 345", "024192004321", "123456789"])
-def test_cccd_and_legacy_cmnd_are_accepted(value):
+@pytest.mark.parametrize("value", ["001085012345", "001 085 012 345", "024192004321"])
+def test_the_12_digit_personal_id_number_is_accepted(value):
     assert v.validate_cccd(value) == value.replace(" ", "")
+
+
+def test_a_9_digit_cmnd_is_refused_for_anything_new_and_read_on_old_records():
+    """Luật Căn cước 2023 Điều 46: the CMND lost its validity on 1/1/2025 (issue 16, part 9)."""
+    with pytest.raises(ValidationError, match="hết giá trị từ 01/01/2025"):
+        v.validate_cccd("123456789")
+    assert v.validate_cccd("123 456 789", legacy=True) == "123456789"
 
 
 @pytest.mark.parametrize("value", ["12345", "00108501234A", "0010850123456", ""])

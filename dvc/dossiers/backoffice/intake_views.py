@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from dvc.accounts.throttle import client_ip
-from dvc.accounts.validators import normalize_id_number, normalize_mobile_phone
+from dvc.accounts.validators import normalize_id_number, normalize_mobile_phone, validate_cccd
 from dvc.agencies.models import Agency
 from dvc.catalog import eform
 from dvc.catalog.competence import agency_receives
@@ -70,8 +70,10 @@ def intake(request: HttpRequest) -> HttpResponse:
         return render(request, "dossiers/staff/intake.html", context)
     errors: dict[str, list[str]] = {}
     id_number = normalize_id_number(post.get("id_number", ""))
-    if len(id_number) not in (9, 12) or not id_number.isdigit():
-        errors["id_number"] = [_("Số định danh gồm 12 số (CCCD) hoặc 9 số (CMND).")]
+    try:
+        validate_cccd(id_number)
+    except ValidationError as exc:
+        errors["id_number"] = list(exc.messages)
     full_name = " ".join(post.get("full_name", "").split())[:255]
     if not full_name:
         errors["full_name"] = [_("Vui lòng nhập họ và tên.")]
