@@ -35,3 +35,12 @@ def moment_long(moment: dt.datetime | None) -> str:
 def day_of(moment: dt.datetime | None) -> str:
     """'02/12/2026'; '' for no moment."""
     return f"{timezone.localtime(moment):%d/%m/%Y}" if moment else ""
+
+
+def iso_day(value: str | None) -> str:
+    """A stored ISO date ('1985-03-12', as answers and snapshots keep it) as '12/03/1985'; other text unchanged."""
+    text = str(value or "")
+    try:
+        return f"{dt.date.fromisoformat(text):%d/%m/%Y}"
+    except ValueError:
+        return text

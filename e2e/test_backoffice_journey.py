@@ -45,10 +45,6 @@ def test_a_dossier_goes_from_filing_to_signed_result_and_rating(open_page, porta
     )
     upload.locator("button").click()
     citizen.click("#ho-so button[name=continue]")
-    citizen.check("input[name=declaration]")
-    citizen.fill(
-        "input[name=captcha_1]", portal.captcha_answer(citizen.get_attribute("input[name=captcha_0]", "value"))
-    )
     citizen.click("main form.card button:text-is('Gửi bổ sung')")
     expect(citizen.locator("main")).to_contain_text("cccd-ro.png")
 

@@ -141,8 +141,8 @@ def ranked_ids(
     """Procedure ids in force that contain every word and pass the filters, best first.
 
     Order: exact code, then name starting with the query, name containing it, name containing every word,
-    other matches; in Vietnamese alphabetical order (dvc.collation) within each group. ``agency`` is (code, level): a procedure
-    with no listed agencies is handled by every agency of its level.
+    other matches; in Vietnamese alphabetical order (dvc.collation) within each group. ``agency`` is (code, level):
+    a procedure with no listed agencies is handled by every agency of its level.
     """
     index = current()
     today = timezone.localdate()

@@ -26,8 +26,8 @@ from django.views.decorators.http import require_POST
 from dvc.accounts.models import User
 from dvc.accounts.throttle import client_ip
 from dvc.agencies.models import Agency, StaffRole
+from dvc.catalog.answers import readable_answers
 from dvc.collation import vi_order
-from dvc.documents.pdf import shown_answer
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.backoffice import queues
 from dvc.dossiers.backoffice.actions import BY_PAGE, ActionInput
@@ -158,22 +158,6 @@ def is_date(value: str | None) -> bool:
         return False
 
 
-def _answers(dossier: Dossier) -> list[tuple[str, str]]:
-    specs = (dossier.procedure.form_schema or {}).get("fields", [])
-    shown = []
-    for spec in specs:
-        value = dossier.form_data.get(spec["name"])
-        if isinstance(value, dict):
-            text = ", ".join(str(v) for v in value.values() if v)
-        elif isinstance(value, list):
-            text = "; ".join(", ".join(str(v) for v in item.values() if v) for item in value if isinstance(item, dict))
-        else:
-            text = shown_answer(spec, value)
-        if text:
-            shown.append((spec["label"], text))
-    return shown
-
-
 def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
     officer = officer_of(request)
     roles = roles_in(officer, dossier.agency_id)
@@ -195,7 +179,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
         "allowed": allowed,
         "is_leader": StaffRole.Role.LEADER in roles,
         "is_appraiser": StaffRole.Role.LEADER in roles or dossier.assigned_to_id == officer.pk,
-        "answers": _answers(dossier),
+        "answers": readable_answers(dossier.procedure.form_schema, dossier.form_data),
         "attachments": dossier.attachments.select_related("requirement", "stored_file").order_by("created_at"),
         "requirements": dossier.procedure.requirements.all(),
         "form_fields": [(f["name"], f["label"]) for f in (dossier.procedure.form_schema or {}).get("fields", [])],

@@ -130,14 +130,19 @@ class UploadForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
+    """Sending, for a citizen already signed in with password and OTP: one declaration, no captcha. The e-form's own
+    required tick box (``cam_doan``) is that declaration; a procedure without one asks it here."""
+
     declaration = forms.BooleanField(
         label=DECLARATION, error_messages={"required": _("Vui lòng đánh dấu lời cam đoan trước khi gửi.")}
     )
-    captcha = CaptchaField(
-        label=_("Mã bảo mật (nhập các ký tự trong ảnh)"),
-        error_messages={"invalid": _("Mã bảo mật không đúng. Vui lòng nhập lại mã trong ảnh mới.")},
-    )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, schema: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = (schema or {}).get("fields", [])
+        if any(spec.get("type") == "checkbox" and spec.get("required") for spec in fields):
+            del self.fields["declaration"]
 
 
 class WithdrawForm(forms.Form):

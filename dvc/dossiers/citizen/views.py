@@ -19,6 +19,7 @@ from dvc.accounts.models import User
 from dvc.accounts.throttle import client_ip
 from dvc.catalog import eform
 from dvc.catalog import selectors as catalog_selectors
+from dvc.catalog.answers import readable_answers
 from dvc.catalog.competence import receiving_agencies
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.citizen import aftercare, drafting, forms, papers, selectors, sending, signing, supplement
@@ -282,7 +283,11 @@ def submit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     dossier = selectors.dossier_of(request.user, dossier_id)
     if dossier.status not in EDITABLE:
         return redirect("dossiers:detail", dossier_id=dossier.pk)
-    form = forms.SubmitForm(request.POST or None, initial={"idempotency_key": secrets.token_urlsafe(24)})
+    form = forms.SubmitForm(
+        request.POST or None,
+        initial={"idempotency_key": secrets.token_urlsafe(24)},
+        schema=dossier.procedure.form_schema,
+    )
     supplementing = dossier.status == Dossier.Status.NEEDS_SUPPLEMENT
     if request.method == "POST" and form.is_valid():
         try:
@@ -307,6 +312,7 @@ def submit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     context = {
         **_edit_context(dossier),
         "form": form,
+        "answers": readable_answers(dossier.procedure.form_schema, dossier.form_data),
         "problems": sending.submission_problems(dossier),
         "lines": lines,
         "total": sum(line.amount for line in lines),

@@ -59,10 +59,9 @@ def test_the_whole_journey_through_the_pages(client, office, submitted_dossier, 
     client.post(reverse("dossiers:upload", args=[dossier.pk]), {"requirement": identity.pk, "file": photo_upload()})
     page = client.get(reverse("dossiers:submit", args=[dossier.pk])).content.decode()
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
-    captcha = re.search(r'name="captcha_0" value="([^"]+)"', page).group(1)
     client.post(
         reverse("dossiers:submit", args=[dossier.pk]),
-        {"declaration": "on", "captcha_0": captcha, "captcha_1": "PASSED", "idempotency_key": key},
+        {"idempotency_key": key},
     )
     dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.SUBMITTED
@@ -279,6 +278,8 @@ def test_counter_intake_files_a_walk_in_citizens_dossier(client, office, outbox,
         "f-cam_doan": "on",
         "result_method": "counter",
     }
+    expired = client.post(url, {**form, "id_number": "012345678"})  # issue 16, part 9: a CMND is no longer valid
+    assert expired.status_code == 422 and "hết giá trị từ 01/01/2025" in expired.content.decode()
     missing = client.post(url, form)
     assert missing.status_code == 422 and "Chưa quét" in missing.content.decode()
     assert 'value="Hoàng Văn Chín"' in missing.content.decode()
@@ -392,3 +393,14 @@ def test_the_audit_log_is_readable_by_system_admins_only(client, office, submitt
     staff.leader.save()
     client.force_login(staff.leader)
     assert client.get(reverse("admin:dossiers_auditentry_changelist")).status_code == 403
+
+
+def test_the_officer_reads_the_answers_as_on_paper(client, office, submitted_dossier):
+    """Issue 17: "Nơi cư trú: 01, 00004, …" (codes), "True" for the declaration, ISO dates."""
+    agency, staff = office
+    dossier = submitted_dossier(UserFactory(), agency=agency)
+    client.force_login(staff.officer)
+    html = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
+    assert "Số 1 Liễu Giai, Phường Ba Đình, Thành phố Hà Nội" in html and "01, 00004" not in html
+    assert "sinh ngày 12/03/1985" in html and "1985-03-12" not in html
+    assert ">True<" not in html and "<dd>Có</dd>" in html

@@ -75,7 +75,7 @@ def test_the_officer_sees_what_the_supplement_changed(client, asked):
         reverse("dossiers:upload", args=[dossier.pk]), {"requirement": identity.pk, "file": photo_upload("ro.jpg")}
     )
     sent = client.post(reverse("dossiers:submit", args=[dossier.pk]),
-                       {"declaration": "on", "captcha_0": "x", "captcha_1": "PASSED", "idempotency_key": "supp-1"})  # fmt: skip
+                       {"idempotency_key": "supp-1"})  # fmt: skip
     assert sent.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.PROCESSING

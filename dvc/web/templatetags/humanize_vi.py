@@ -6,3 +6,4 @@ from dvc import formatting
 
 register = template.Library()
 register.filter("dong", formatting.dong)
+register.filter("iso_day", formatting.iso_day)

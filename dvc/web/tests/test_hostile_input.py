@@ -325,7 +325,7 @@ def test_a_serving_command_without_dvc_env_says_so_and_housekeeping_runs(tmp_pat
 
 TEN = ["10.0", "1e1", "10,0", " 10 "]  # ten copies, however written: stored as 10 and billed 10 × 8,000 đồng
 NOT_A_COUNT = {"²": "phải là số", "-1": "không được nhỏ hơn 0", "11": "không được lớn hơn 10"}
-SUBMIT = {"declaration": "on", "captcha_0": "x", "captcha_1": "PASSED"}
+SUBMIT: dict[str, str] = {}  # signed in: one declaration (the e-form's), no captcha
 
 
 def _flat(answers: dict) -> dict:
