@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint lock messages clean
+.PHONY: run test setup lint lock messages clean mutate
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -29,6 +29,11 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+
+# Mutation testing of the calendar and the payment modules (docs/testing.md); incremental, not part of `make test`.
+mutate: setup
+	DVC_VAR_DIR=$$(mktemp -d) $(VENV)/bin/mutmut run --max-children $${JOBS:-2}
+	$(PY) scripts/mutation_report.py
 
 # Re-pin dependencies after editing requirements*.in.
 lock: SHELL := /bin/bash

@@ -63,3 +63,11 @@ def test_fixing_the_lines_replaces_this_dossiers_lines_only():
     assert fee_lines_set(first) == 8000
     assert amount_due(first) == 8000 and amount_due(other) == 8000
     assert FeeLine.objects.filter(dossier=first).count() == 1
+
+
+def test_a_per_copy_fee_without_a_copies_question_counts_once_and_a_bad_count_bills_none():
+    procedure = Procedure.objects.get(code="1.004873")
+    procedure.fees.create(kind=Fee.Kind.FEE, name="Phí sao lục", amount=3000, unit=Fee.Unit.COPY, position=9)
+    assert [(ln.name, ln.quantity) for ln in fee_lines_for(draft("1.004873"))][-1] == ("Phí sao lục", 1)
+    for unreadable in ("abc", "", None, True):
+        assert fee_lines_for(draft("1.001193", form_data={"so_ban_sao": unreadable})) == [], unreadable

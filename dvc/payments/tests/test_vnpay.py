@@ -7,6 +7,8 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+import pytest
+
 from dvc.payments import vnpay
 
 # The payment URL in VNPay's integration guide (sandbox.vnpayment.vn/apis/docs/huong-dan-tich-hop/), without its hash.
@@ -118,3 +120,49 @@ def test_the_query_is_a_json_post_and_the_answer_is_read_as_json():
         "type": "application/json", "path": "/merchant_webapi/api/transaction",
         "body": {"vnp_Command": "querydr", "vnp_TxnRef": "Tiền"},
     }  # fmt: skip
+
+
+def test_an_answer_is_read_field_by_field_and_a_missing_field_reads_empty():
+    full = {
+        "vnp_TxnRef": "261129ABC", "vnp_Amount": "5800000", "vnp_ResponseCode": "00", "vnp_TransactionStatus": "00",
+        "vnp_TransactionNo": "N" * 70, "vnp_BankCode": "B" * 40, "vnp_CardType": "C" * 40, "vnp_PayDate": "20261122091500",
+    }  # fmt: skip
+    assert vnpay.outcome(full) == vnpay.Outcome(
+        txn_ref="261129ABC", amount=58000, success=True, response_code="00", transaction_status="00",
+        transaction_no="N" * 64, bank_code="B" * 32, card_type="C" * 32,
+        paid_at=dt.datetime(2026, 11, 22, 9, 15, tzinfo=vnpay.VN),
+    )  # fmt: skip
+    assert vnpay.outcome({"vnp_Amount": "100"}) == vnpay.Outcome(
+        txn_ref="", amount=1, success=False, response_code="", transaction_status="", transaction_no="",
+        bank_code="", card_type="", paid_at=None,
+    )  # fmt: skip
+    # Both codes must say success: the bank's answer alone, or the transaction status alone, is not a payment.
+    assert not vnpay.outcome({**full, "vnp_TransactionStatus": "02"}).success
+    assert not vnpay.outcome({**full, "vnp_ResponseCode": "24"}).success
+    for amount in ("", "12.5", "-100", "150"):
+        with pytest.raises(ValueError, match="vnp_Amount"):
+            vnpay.outcome({**full, "vnp_Amount": amount})
+
+
+def test_dates_are_read_in_vietnam_time_and_a_bad_one_is_no_date():
+    assert vnpay.parse_timestamp("20261122091500") == dt.datetime(2026, 11, 22, 2, 15, tzinfo=dt.UTC)
+    assert vnpay.parse_timestamp("2026-11-22") is None and vnpay.parse_timestamp("") is None
+
+
+def test_the_pay_request_carries_exactly_vnpays_parameters():
+    cfg = vnpay.Config(pay_url="https://pay.example/v", api_url="", tmn_code="ABCD1234", secret="k",
+                       return_url="https://dvc.example/payments/vnpay/return")  # fmt: skip
+    created = dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)
+    params = vnpay.payment_params(
+        cfg=cfg, txn_ref="X1", amount=58000, order_info="Thanh toan phi ho so A", ip="", created=created
+    )
+    assert params == {
+        "vnp_Version": "2.1.0", "vnp_Command": "pay", "vnp_TmnCode": "ABCD1234", "vnp_Amount": "5800000",
+        "vnp_CurrCode": "VND", "vnp_TxnRef": "X1", "vnp_OrderInfo": "Thanh toan phi ho so A", "vnp_OrderType": "other",
+        "vnp_Locale": "vn", "vnp_ReturnUrl": "https://dvc.example/payments/vnpay/return", "vnp_IpAddr": "127.0.0.1",
+        "vnp_CreateDate": "20261122090000", "vnp_ExpireDate": "20261122091500",
+    }  # fmt: skip
+    with_bank = vnpay.payment_params(
+        cfg=cfg, txn_ref="X1", amount=1, order_info="x", ip="203.0.113.5", created=created, bank_code="NCB"
+    )
+    assert with_bank["vnp_BankCode"] == "NCB" and with_bank["vnp_IpAddr"] == "203.0.113.5"

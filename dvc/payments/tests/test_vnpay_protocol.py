@@ -4,9 +4,11 @@ way, the query dated with the pay request's exact vnp_CreateDate, and only a def
 import datetime as dt
 import hashlib
 import hmac
+import re
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
+from django.utils import timezone
 
 from dvc.dossiers.tests.factories import DossierFactory
 from dvc.payments import vnpay
@@ -75,3 +77,30 @@ def test_a_transient_or_unclear_answer_leaves_an_old_attempt_pending(monkeypatch
     assert client.get(IPN, notice(attempt)).json()["RspCode"] == "00"  # the real success still pays
     dossier.refresh_from_db()
     assert dossier.fee_status == "paid"
+
+
+def test_a_new_attempt_records_who_pays_from_where_and_sends_its_own_create_date():
+    dossier = DossierFactory(unpaid=True, fees=[36000])
+    attempt, url = payment_start(dossier=dossier, payer=dossier.applicant, ip="203.0.113.5", bank_code="NCB")
+    sent = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+    assert (attempt.payer, attempt.client_ip, attempt.amount) == (dossier.applicant, "203.0.113.5", 36000)
+    assert re.fullmatch(rf"{timezone.localtime():%y%m%d}[0-9A-F]{{12}}", attempt.txn_ref)
+    assert sent["vnp_TxnRef"] == attempt.txn_ref and sent["vnp_CreateDate"] == attempt.gateway_create_date
+    assert sent["vnp_OrderInfo"] == f"Thanh toan phi ho so {dossier.code}" and sent["vnp_IpAddr"] == "203.0.113.5"
+    assert sent["vnp_BankCode"] == "NCB" and sent["vnp_Amount"] == "3600000"
+    anonymous, plain = payment_start(dossier=dossier, payer=None, ip="")
+    assert anonymous.payer is None and anonymous.client_ip is None
+    assert "vnp_BankCode" not in plain and "vnp_IpAddr=127.0.0.1" in plain
+
+
+def test_only_an_open_dossier_that_owes_something_can_be_paid():
+    from dvc.errors import Conflict
+    from dvc.payments.fees import require_payable
+
+    with pytest.raises(Conflict) as closed:
+        require_payable(DossierFactory(unpaid=True, fees=[36000], withdrawn=True))
+    assert closed.value.code == "not_payable" and "không thanh toán được" in str(closed.value.message)
+    with pytest.raises(Conflict) as nothing:
+        require_payable(DossierFactory(unpaid=True, fees=[0]))
+    assert nothing.value.code == "nothing_to_pay" and "không có khoản phí" in str(nothing.value.message)
+    require_payable(DossierFactory(unpaid=True, fees=[1]))  # one đồng is still owed
