@@ -232,6 +232,18 @@ def png(width: int = 400, height: int = 250) -> bytes:
     return buffer.getvalue()
 
 
+def attach(page: Any, paper: str, name: str, content: bytes) -> None:
+    """Choose a file for a paper: with JavaScript it is sent as soon as it is chosen, without it "Tải lên" sends it
+    (either way with the answers typed so far)."""
+    from playwright.sync_api import expect
+
+    box = page.locator(f"#giay-to li:has-text('{paper}') .upload")
+    box.locator("input[type=file]").set_input_files({"name": name, "mimeType": "image/png", "buffer": content})
+    if page.locator("html.js").count() == 0:
+        box.locator("button").click()
+    expect(page.locator(f"#giay-to li:has-text('{paper}')")).to_contain_text(name)
+
+
 def file_dossier(page: Any, portal: Portal) -> tuple[str, str]:
     """The signed-in citizen files 1.004873 at phường Ba Đình the shortest way; returns (id, code)."""
     page.goto("/thu-tuc/1.004873/nop-ho-so/")
@@ -245,10 +257,8 @@ def file_dossier(page: Any, portal: Portal) -> tuple[str, str]:
     page.wait_for_selector("select[name='f-noi_cu_tru.commune'] option[value='00004']", state="attached")
     page.select_option("select[name='f-noi_cu_tru.commune']", "00004")
     page.fill("input[name='f-noi_cu_tru.line']", "Số 1 Liễu Giai")
-    page.click("#ho-so button[name=save]")
-    identity = page.locator("#giay-to li:has-text('Giấy tờ tùy thân') form.upload")
-    identity.locator("input[type=file]").set_input_files({"name": "cccd.png", "mimeType": "image/png", "buffer": png()})
-    identity.locator("button").click()
+    page.click("#ho-so .actions button[name=save]")
+    attach(page, "Giấy tờ tùy thân", "cccd.png", png())
     page.click("#ho-so button[name=continue]")
     page.click("main form.card button[type=submit]")
     found = re.search(r"000\.01\.01\.H26-\d{6}-\d{4}", page.locator("main").inner_text())

@@ -18,6 +18,7 @@ from e2e.conftest import (
     SPECIALIST,
     accessibility_violations,
     act,
+    attach,
     file_dossier,
     png,
 )
@@ -39,11 +40,7 @@ def test_a_dossier_goes_from_filing_to_signed_result_and_rating(open_page, porta
     expect(citizen.locator("main")).to_contain_text("Ảnh CCCD bị mờ, đề nghị chụp lại.")
     assert accessibility_violations(citizen) == []
     citizen.click("main a:text-is('Bổ sung hồ sơ')")
-    upload = citizen.locator("#giay-to li:has-text('Giấy tờ tùy thân') form.upload")
-    upload.locator("input[type=file]").set_input_files(
-        {"name": "cccd-ro.png", "mimeType": "image/png", "buffer": png(800, 500)}
-    )
-    upload.locator("button").click()
+    attach(citizen, "Giấy tờ tùy thân", "cccd-ro.png", png(800, 500))
     citizen.click("#ho-so button[name=continue]")
     citizen.click("main form.card button:text-is('Gửi bổ sung')")
     expect(citizen.locator("main")).to_contain_text("cccd-ro.png")

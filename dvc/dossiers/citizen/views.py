@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,7 +26,17 @@ from dvc.catalog import selectors as catalog_selectors
 from dvc.catalog.answers import readable_answers
 from dvc.catalog.competence import receiving_agencies
 from dvc.documents.responses import pdf_response
-from dvc.dossiers.citizen import aftercare, drafting, forms, papers, selectors, sending, signing, supplement
+from dvc.dossiers.citizen import (
+    aftercare,
+    drafting,
+    filing,
+    forms,
+    papers,
+    selectors,
+    sending,
+    signing,
+    supplement,
+)  # fmt: skip
 from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.lifecycle.states import EDITABLE, RATEABLE, WITHDRAWABLE
 from dvc.dossiers.models import Dossier, DossierAttachment
@@ -37,11 +51,6 @@ def _user(request: HttpRequest) -> User:
     if not isinstance(request.user, User):
         raise PermissionDenied
     return request.user
-
-
-def _error_text(error: InvalidInput) -> str:
-    """Every reason of a refused input, as one message for the top of the page."""
-    return " ".join(text for texts in error.errors.values() for text in texts) or str(error.message)
 
 
 @login_required
@@ -109,78 +118,120 @@ def _edit_context(
     }
 
 
-@login_required
+def filing_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """``login_required`` for the filing page's actions, keeping what was typed when the session has ended."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, dossier_id: uuid.UUID, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, dossier_id, *args, **kwargs)
+        if request.method == "POST" and filing.carries_draft(request.POST):
+            filing.keep_until_login(request, str(dossier_id))
+            messages.info(
+                request,
+                _(
+                    "Phiên đăng nhập đã hết hạn nên hồ sơ chưa được lưu. Những gì bạn vừa nhập vẫn được giữ lại: "
+                    "hãy đăng nhập lại, hệ thống sẽ lưu vào hồ sơ và mở lại trang khai."
+                ),
+            )
+        return redirect_to_login(reverse("dossiers:edit", args=[dossier_id]))
+
+    return wrapper
+
+
+def _page_again(request: HttpRequest, posted: filing.Posted) -> HttpResponse:
+    """The answers could not be saved (a delivery choice is incomplete): the page again, as typed, with the reason;
+    the papers chosen with it are attached all the same."""
+    attached, errors = filing.attach_chosen(posted.dossier, _user(request), request.FILES)
+    for name in attached:
+        messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": name})
+    context = _edit_context(posted.dossier, answers=posted.answers, errors=errors, delivery=posted.delivery)
+    return render(request, "dossiers/edit.html", context)
+
+
+def _back_to_page(
+    request: HttpRequest, dossier: Dossier, anchor: str, attached: list[str], errors: dict
+) -> HttpResponse:
+    if errors:
+        filing.stash_errors(request, dossier, errors)
+        messages.error(request, _("Có tệp chưa đính kèm được. Xem lý do ngay dưới giấy tờ đó."))
+        anchor = "req-" + next(iter(errors)).removeprefix("requirement-")
+    for name in attached:
+        messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": name})
+    return redirect(reverse("dossiers:edit", args=[dossier.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+@filing_login
 def edit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
-    """The draft: e-form, delivery and notices ("Lưu lại" keeps it, "Tiếp tục" checks it and goes to sending)."""
+    """The draft: e-form, delivery, notices and papers in one form; every button saves what was typed first
+    ("Lưu lại" keeps it, "Tiếp tục" checks it and goes to sending)."""
     dossier = selectors.dossier_of(request.user, dossier_id)
     if dossier.status not in EDITABLE:
         return redirect("dossiers:detail", dossier_id=dossier.pk)
+    actor = _user(request)
     if request.method != "POST":
-        return render(request, "dossiers/edit.html", _edit_context(dossier))
-    answers = eform.answers_from_post(dossier.procedure.form_schema, request.POST)
-    delivery = forms.DeliveryForm(request.POST, dossier=dossier)
-    if "choose_province" in request.POST or not delivery.is_valid():
-        return render(request, "dossiers/edit.html", _edit_context(dossier, answers=answers, delivery=delivery))
-    try:
-        dossier = drafting.dossier_save_draft(
-            dossier=dossier,
-            actor=_user(request),
-            form_data=answers,
-            submission_method=delivery.cleaned_data["submission_method"],
-            result_method=delivery.cleaned_data["result_method"],
-            delivery_address=delivery.delivery_address(),
-            notify_sms=delivery.cleaned_data["notify_sms"],
-            notify_email=delivery.cleaned_data["notify_email"],
-        )
-    except DomainError as exc:
-        add_to_form(delivery, exc)
-        return render(request, "dossiers/edit.html", _edit_context(dossier, answers=answers, delivery=delivery))
+        if filing.restore_after_login(request, dossier, actor):
+            messages.success(request, _("Đã lưu những gì bạn nhập trước khi phiên đăng nhập hết hạn."))
+            dossier.refresh_from_db()
+        errors = filing.take_errors(request, dossier)
+        return render(request, "dossiers/edit.html", _edit_context(dossier, errors=errors))
+    posted = filing.save_posted(request, dossier, actor)
+    if request.headers.get("X-Autosave") == "1":  # the page's script, after typing stops: answers only, no files
+        return HttpResponse(status=204 if posted.saved else 422)
+    if "choose_province" in request.POST or not posted.saved:
+        return _page_again(request, posted)
+    dossier = posted.dossier
+    attached, errors = filing.attach_chosen(dossier, actor, request.FILES)
+    if errors:
+        return _back_to_page(request, dossier, "", attached, errors)
     if "continue" in request.POST:
         problems = sending.submission_problems(dossier)
         if problems:
             messages.error(request, _("Hồ sơ chưa đủ để gửi. Vui lòng xem các mục được đánh dấu."))
-            return render(
-                request,
-                "dossiers/edit.html",
-                _edit_context(dossier, answers=answers, errors=problems, delivery=delivery),
-            )
+            context = _edit_context(dossier, answers=posted.answers, errors=problems, delivery=posted.delivery)
+            return render(request, "dossiers/edit.html", context)
         return redirect("dossiers:submit", dossier_id=dossier.pk)
     messages.success(request, _("Đã lưu hồ sơ. Bạn có thể quay lại gửi sau trong mục “Hồ sơ chưa gửi”."))
-    return redirect("dossiers:edit", dossier_id=dossier.pk)
+    return _back_to_page(request, dossier, "", attached, {})
 
 
-@login_required
+@filing_login
 @require_POST
 def upload(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    """A paper uploaded with "Tải lên": the answers on the page are saved first, then every file chosen."""
     dossier = selectors.dossier_of(request.user, dossier_id)
+    actor = _user(request)
+    posted = filing.save_posted(request, dossier, actor)
+    if not posted.saved:
+        return _page_again(request, posted)
+    dossier = posted.dossier
+    attached, errors = filing.attach_chosen(dossier, actor, request.FILES)
     form = forms.UploadForm(request.POST, request.FILES)
-    requirement = None
-    if form.is_valid():
+    if "file" in request.FILES and form.is_valid():  # the one-file form (no page around it)
         requirement = dossier.procedure.requirements.filter(pk=form.cleaned_data["requirement"]).first()
-    if requirement is None:
-        messages.error(request, str(form.errors.get("file", [_("Không tải lên được tệp. Vui lòng thử lại.")])[0]))
-        return redirect(reverse("dossiers:edit", args=[dossier.pk]) + "#giay-to")
-    try:
-        attachment = papers.dossier_attach(
-            dossier=dossier, actor=_user(request), requirement=requirement, upload=form.cleaned_data["file"]
-        )
-    except InvalidInput as exc:
-        messages.error(request, _error_text(exc))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": attachment.stored_file.original_name})
-    return redirect(reverse("dossiers:edit", args=[dossier.pk]) + f"#req-{requirement.pk}")
+        if requirement is not None:
+            one, refused = filing.attach_chosen(dossier, actor, {f"file-{requirement.pk}": form.cleaned_data["file"]})
+            attached, errors = attached + one, errors | refused
+    if not attached and not errors:
+        messages.error(request, _("Vui lòng chọn tệp trước khi bấm “Tải lên”."))
+    chosen = request.POST.get("requirement", "")
+    return _back_to_page(request, dossier, f"req-{chosen}" if chosen.isdigit() else "giay-to", attached, errors)
 
 
-@login_required
+@filing_login
 @require_POST
 def use_from_vault(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     dossier = selectors.dossier_of(request.user, dossier_id)
+    posted = filing.save_posted(request, dossier, _user(request))
+    if not posted.saved:
+        return _page_again(request, posted)
+    dossier = posted.dossier
+    chosen = request.POST.get("vault_choice", "")  # "<requirement>:<stored file>" from the filing page's button
+    requirement_raw, _sep, file_raw = chosen.partition(":")
     try:
         requirement_id, file_id = (
-            int(request.POST.get("requirement", "")),
-            uuid.UUID(request.POST.get("stored_file", "")),
+            int(requirement_raw or request.POST.get("requirement", "")),
+            uuid.UUID(file_raw or request.POST.get("stored_file", "")),
         )
     except ValueError as exc:
         raise Http404 from exc
@@ -191,7 +242,7 @@ def use_from_vault(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     try:
         papers.dossier_attach_from_vault(dossier=dossier, actor=_user(request), requirement=requirement, stored=stored)
     except InvalidInput as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, filing.error_text(exc))
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -201,18 +252,22 @@ def use_from_vault(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     return redirect(reverse("dossiers:edit", args=[dossier.pk]) + f"#req-{requirement.pk}")
 
 
-@login_required
+@filing_login
 @require_POST
 def upload_signed_form(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     dossier = selectors.dossier_of(request.user, dossier_id)
-    upload = request.FILES.get("file")
+    posted = filing.save_posted(request, dossier, _user(request))
+    if not posted.saved:
+        return _page_again(request, posted)
+    dossier = posted.dossier
+    upload = request.FILES.get("signed_file") or request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Vui lòng chọn tệp để tải lên."))
     else:
         try:
             dossier = signing.dossier_attach_signed_form(dossier=dossier, actor=_user(request), upload=upload)
         except InvalidInput as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, filing.error_text(exc))
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
@@ -220,10 +275,14 @@ def upload_signed_form(request: HttpRequest, dossier_id: uuid.UUID) -> HttpRespo
     return redirect(reverse("dossiers:edit", args=[dossier.pk]) + "#ky-so")
 
 
-@login_required
+@filing_login
 @require_POST
 def remote_sign_start(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     dossier = selectors.dossier_of(request.user, dossier_id)
+    posted = filing.save_posted(request, dossier, _user(request))  # the declaration signed is the one on the page
+    if not posted.saved:
+        return _page_again(request, posted)
+    dossier = posted.dossier
     try:
         session = signing.dossier_remote_sign_start(dossier=dossier, actor=_user(request), ip=client_ip(request))
     except DomainError as exc:
@@ -254,10 +313,13 @@ def remote_sign(request: HttpRequest, dossier_id: uuid.UUID, session_id: uuid.UU
     return render(request, "dossiers/remote_sign.html", {"dossier": dossier, "form": form})
 
 
-@login_required
+@filing_login
 @require_POST
 def remove_attachment(request: HttpRequest, dossier_id: uuid.UUID, attachment_id: int) -> HttpResponse:
     attachment = selectors.attachment_of(request.user, dossier_id, attachment_id)
+    posted = filing.save_posted(request, attachment.dossier, _user(request))
+    if not posted.saved:
+        return _page_again(request, posted)
     try:
         papers.dossier_remove_attachment(dossier=attachment.dossier, actor=_user(request), attachment=attachment)
     except DomainError as exc:
@@ -271,10 +333,15 @@ def attachment_file(request: HttpRequest, dossier_id: uuid.UUID, attachment_id: 
     return file_response(attachment.stored_file)
 
 
-@login_required
+@filing_login
 def printable(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
-    """ "In biểu mẫu": the e-form as filled so far, as a PDF."""
+    """ "In biểu mẫu": the e-form as filled so far, as a PDF (from the filing page: what is typed, saved first)."""
     dossier = selectors.dossier_of(request.user, dossier_id)
+    if request.method == "POST":
+        posted = filing.save_posted(request, dossier, _user(request))
+        if not posted.saved:
+            return _page_again(request, posted)
+        dossier = posted.dossier
     return pdf_response(signing.declaration_pdf(dossier), f"to-khai-{dossier.procedure.code}.pdf")
 
 

@@ -39,4 +39,61 @@
     kind.addEventListener("change", apply);
     apply();
   }
+  // Filing page: a paper is sent as soon as it is chosen (answers saved with it), too-large files are stopped
+  // before sending with the reason beside them, answers are saved after typing stops, and leaving with unsaved
+  // changes asks first. Without this script every button of the one form still saves what was typed.
+  var filing = document.getElementById("ho-so");
+  if (filing && window.fetch && window.FormData) {
+    var status = document.getElementById("autosave-status");
+    var dirty = false;
+    var timer = null;
+    var say = function (text) { if (status) { status.textContent = text; } };
+    var autosave = function () {
+      var data = new FormData(filing);
+      filing.querySelectorAll("input[type=file]").forEach(function (input) { data.delete(input.name); });
+      data.set("save", "1");
+      fetch(filing.action, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Autosave": "1" } })
+        .then(function (r) {
+          if (r.status === 204) {
+            dirty = false;
+            var now = new Date();
+            say(filing.getAttribute("data-autosaved") + " " + ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2));
+          } else { say(filing.getAttribute("data-autosave-failed")); }
+        })
+        .catch(function () { say(filing.getAttribute("data-autosave-failed")); });
+    };
+    filing.addEventListener("input", function (event) {
+      if (event.target.type === "file") { return; }
+      dirty = true;
+      clearTimeout(timer);
+      timer = setTimeout(autosave, 2500);
+    });
+    filing.addEventListener("change", function (event) {
+      var input = event.target;
+      if (input.type !== "file" || !input.files || !input.files.length) { return; }
+      var limit = parseFloat(input.getAttribute("data-max-mb") || "0") * 1024 * 1024;
+      var box = input.parentNode;
+      var old = box.querySelector(".error[data-client]");
+      if (old) { old.remove(); }
+      var file = input.files[0];
+      if (limit && file.size > limit) {
+        var p = document.createElement("p");
+        p.className = "error"; p.setAttribute("role", "alert"); p.setAttribute("data-client", "");
+        p.id = input.id + "-too-big";
+        p.textContent = filing.getAttribute("data-too-big").replace("%(name)s", file.name).replace("%(size)s", input.getAttribute("data-max-mb"));
+        box.appendChild(p);
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", p.id);
+        input.value = "";
+        input.focus();
+        return;
+      }
+      var send = box.querySelector("button[formaction]");
+      if (send && filing.requestSubmit) { dirty = false; filing.requestSubmit(send); }
+    });
+    filing.addEventListener("submit", function () { dirty = false; clearTimeout(timer); });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) { event.preventDefault(); event.returnValue = ""; }
+    });
+  }
 })();

@@ -1,0 +1,133 @@
+"""What every action of the filing page does first: keep what was typed.
+
+Uploading a paper, removing one, taking one from the vault, signing, "Lưu lại" and "Tiếp tục" all submit the one
+form of the page, so the answers travel with every click and are saved before the action (issue 16: a citizen
+typed the child's name, uploaded the birth certificate, and the name was gone). Each paper chosen is attached on
+its own: one refused file never blocks the others, and its error is shown beside it. A session that ends while
+the citizen types keeps the typed answers in the browser's session until they sign in again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext as _
+
+from dvc.accounts.models import User
+from dvc.catalog import eform
+from dvc.dossiers.citizen import drafting, forms, papers
+from dvc.dossiers.lifecycle.states import EDITABLE
+from dvc.dossiers.models import Dossier
+from dvc.errors import DomainError, InvalidInput, add_to_form
+
+# The filing page's form carries draft=1: a request without it (an API client, an old page) saves no answers.
+DRAFT_MARK = "draft"
+_ERRORS_KEY = "filing_errors"
+_PENDING_KEY = "filing_pending"
+
+
+def error_text(error: InvalidInput) -> str:
+    texts = [str(m) for messages in error.errors.values() for m in messages]
+    return " ".join(texts) or str(error.message)
+
+
+class Posted:
+    """The answers and delivery choices posted with an action, once saved (or why they could not be)."""
+
+    def __init__(self, dossier: Dossier) -> None:
+        self.dossier = dossier
+        self.answers: dict[str, Any] | None = None
+        self.delivery: forms.DeliveryForm | None = None
+        self.saved = True
+
+
+def carries_draft(post: Any) -> bool:
+    """The filing page's form was posted (its mark, or its answers and delivery fields)."""
+    return post.get(DRAFT_MARK) == "1" or any(key.startswith(("f-", "d-")) for key in post)
+
+
+def save_posted(request: HttpRequest, dossier: Dossier, actor: User, post: Any = None) -> Posted:
+    """Save the draft posted with any action of the filing page; ``saved`` is False when the delivery choices
+    cannot be kept (the page is shown again with the answers as typed and the reason)."""
+    post = request.POST if post is None else post
+    result = Posted(dossier)
+    if not carries_draft(post) or dossier.status not in EDITABLE:
+        return result
+    result.answers = eform.answers_from_post(dossier.procedure.form_schema, post)
+    result.delivery = forms.DeliveryForm(post, dossier=dossier)
+    if not result.delivery.is_valid():
+        result.saved = False
+        return result
+    try:
+        result.dossier = drafting.dossier_save_draft(
+            dossier=dossier,
+            actor=actor,
+            form_data=result.answers,
+            submission_method=result.delivery.cleaned_data["submission_method"],
+            result_method=result.delivery.cleaned_data["result_method"],
+            delivery_address=result.delivery.delivery_address(),
+            notify_sms=result.delivery.cleaned_data["notify_sms"],
+            notify_email=result.delivery.cleaned_data["notify_email"],
+        )
+    except DomainError as exc:
+        add_to_form(result.delivery, exc)
+        result.saved = False
+    return result
+
+
+def attach_chosen(dossier: Dossier, actor: User, files: Any) -> tuple[list[str], dict[str, list[str]]]:
+    """Attach every paper chosen on the page (``file-<requirement>``), each on its own: the names attached, and the
+    errors by requirement for the files refused."""
+    attached: list[str] = []
+    errors: dict[str, list[str]] = {}
+    for requirement in dossier.procedure.requirements.all():
+        upload: UploadedFile | None = files.get(f"file-{requirement.pk}")
+        if upload is None:
+            continue
+        key = f"requirement-{requirement.pk}"
+        if not upload.size:
+            errors[key] = [_("Tệp “%(name)s” rỗng. Vui lòng chọn tệp khác.") % {"name": upload.name}]
+            continue
+        try:
+            attachment = papers.dossier_attach(dossier=dossier, actor=actor, requirement=requirement, upload=upload)
+        except InvalidInput as exc:
+            errors[key] = [error_text(exc)]
+        except DomainError as exc:
+            errors[key] = [str(exc.message)]
+        else:
+            attached.append(attachment.stored_file.original_name)
+    return attached, errors
+
+
+def stash_errors(request: HttpRequest, dossier: Dossier, errors: dict[str, list[str]]) -> None:
+    """Errors to show beside their papers on the next view of the page (after the redirect)."""
+    request.session[_ERRORS_KEY] = {"dossier": str(dossier.pk), "errors": errors}
+
+
+def take_errors(request: HttpRequest, dossier: Dossier) -> dict[str, list[str]]:
+    kept = request.session.get(_ERRORS_KEY)
+    if not kept or kept.get("dossier") != str(dossier.pk):
+        return {}
+    del request.session[_ERRORS_KEY]
+    return dict(kept.get("errors") or {})
+
+
+def keep_until_login(request: HttpRequest, dossier_id: str) -> None:
+    """The session ended while the citizen typed: keep the posted answers (no files, no token) in this browser's
+    session; they are restored only to the signed-in owner of the dossier."""
+    post = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+    request.session[_PENDING_KEY] = {"dossier": dossier_id, "post": post}
+
+
+def restore_after_login(request: HttpRequest, dossier: Dossier, actor: User) -> bool:
+    """Save the answers kept when the session ended, if they were typed into this dossier; True when done."""
+    kept = request.session.get(_PENDING_KEY)
+    if not kept or kept.get("dossier") != str(dossier.pk):
+        return False
+    del request.session[_PENDING_KEY]
+    post = QueryDict(mutable=True)
+    for key, values in (kept.get("post") or {}).items():
+        post.setlist(key, [str(v) for v in values])
+    return save_posted(request, dossier, actor, post=post).saved
