@@ -311,7 +311,8 @@ DVC_NOTIFY_RETRY_SECONDS = env_int("DVC_NOTIFY_RETRY_SECONDS", 30)
 DVC_TRUST_ROOTS = env_list("DVC_TRUST_ROOTS", [])
 DVC_TRUST_DEV_CA = env_bool("DVC_TRUST_DEV_CA", not PRODUCTION)
 
-# Security code (captcha) on submission and on lookup by CCCD (seed 001 "Nhập mã xác thực").
+# "Mã kiểm tra" (captcha) on the anonymous pages only: lookup by CCCD and paying by dossier code. A citizen signed in
+# with password and OTP sends a dossier without one (issue 16).
 CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10  # minutes
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"

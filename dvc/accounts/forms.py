@@ -109,7 +109,7 @@ class RegistrationForm(AddressFieldsMixin, NewPasswordMixin, forms.Form):
     phone = forms.CharField(
         label=_("Số điện thoại di động"),
         max_length=20,
-        help_text=_("Mã xác thực (OTP) sẽ được gửi tới số này."),
+        help_text=_("Mã OTP sẽ được gửi tới số này."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
@@ -213,7 +213,7 @@ class LoginForm(forms.Form):
 
 class OtpForm(forms.Form):
     otp = forms.CharField(
-        label=_("Mã xác thực (OTP)"),
+        label=_("Mã OTP"),
         max_length=12,
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*", "autofocus": True}

@@ -68,7 +68,7 @@ def otp_check_send_limits(*, phone: str, ip: str) -> None:
         if window.count > cap:
             retry = window.retry_after()
             raise RateLimited(
-                _("Đã gửi quá nhiều mã xác thực trong một giờ. %(wait)s") % {"wait": _wait_message(retry)},
+                _("Đã gửi quá nhiều mã OTP trong một giờ. %(wait)s") % {"wait": _wait_message(retry)},
                 code="otp_send_limit",
                 retry_after=retry,
             )
@@ -169,22 +169,22 @@ def otp_consume(*, challenge_id: uuid.UUID, code: str, purpose: str, ip: str) ->
     if challenge is None:
         raise NotFound(_("Không tìm thấy yêu cầu xác thực. Vui lòng thực hiện lại từ đầu."), code="otp_not_found")
     dead = DomainError(
-        _("Mã xác thực đã bị khoá do nhập sai quá %(n)d lần. Vui lòng bấm “Gửi lại mã” để nhận mã mới.")
+        _("Mã OTP đã bị khoá do nhập sai quá %(n)d lần. Vui lòng bấm “Gửi lại mã” để nhận mã mới.")
         % {"n": settings.DVC_OTP_MAX_ATTEMPTS},
         code="otp_locked",
         field="otp",
     )
     if challenge.verified_at is not None:
-        raise DomainError(_("Mã xác thực này đã được sử dụng."), code="otp_used", field="otp")
+        raise DomainError(_("Mã OTP này đã được sử dụng."), code="otp_used", field="otp")
     if challenge.attempts >= settings.DVC_OTP_MAX_ATTEMPTS:
         raise dead
     if challenge.expires_at <= timezone.now():
         raise DomainError(
-            _("Mã xác thực đã hết hạn. Vui lòng bấm “Gửi lại mã” để nhận mã mới."), code="otp_expired", field="otp"
+            _("Mã OTP đã hết hạn. Vui lòng bấm “Gửi lại mã” để nhận mã mới."), code="otp_expired", field="otp"
         )
     code = "".join(code.split())
     if len(code) != 6 or not code.isdigit():
-        raise InvalidInput({"otp": [_("Mã xác thực gồm 6 chữ số.")]}, message=_("Mã xác thực gồm 6 chữ số."))
+        raise InvalidInput({"otp": [_("Mã OTP gồm 6 chữ số.")]}, message=_("Mã OTP gồm 6 chữ số."))
     counted = OtpChallenge.objects.filter(
         pk=challenge.pk, verified_at__isnull=True, attempts__lt=settings.DVC_OTP_MAX_ATTEMPTS
     ).update(attempts=F("attempts") + 1)
@@ -194,10 +194,10 @@ def otp_consume(*, challenge_id: uuid.UUID, code: str, purpose: str, ip: str) ->
         remaining = settings.DVC_OTP_MAX_ATTEMPTS - challenge.attempts - 1
         if remaining <= 0:
             raise dead
-        message = _("Mã xác thực không đúng. Bạn còn %(n)d lần thử.") % {"n": remaining}
+        message = _("Mã OTP không đúng. Bạn còn %(n)d lần thử.") % {"n": remaining}
         raise InvalidInput({"otp": [message]}, message=message)
     if not OtpChallenge.objects.filter(pk=challenge.pk, verified_at__isnull=True).update(verified_at=timezone.now()):
-        raise DomainError(_("Mã xác thực này đã được sử dụng."), code="otp_used", field="otp")
+        raise DomainError(_("Mã OTP này đã được sử dụng."), code="otp_used", field="otp")
     return challenge
 
 

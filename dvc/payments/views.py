@@ -56,7 +56,14 @@ class CodeForm(forms.Form):
         help_text=gettext_lazy("In trên giấy tiếp nhận và gửi trong tin nhắn báo phí, gồm 6 ký tự."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
-    captcha = CaptchaField(label=gettext_lazy("Mã xác thực"))
+    captcha = CaptchaField(
+        label=gettext_lazy("Mã kiểm tra"),
+        help_text=gettext_lazy("Nhập các chữ trong ảnh. Khó đọc? Tải lại trang để có ảnh khác."),
+        error_messages={
+            "invalid": gettext_lazy("Mã kiểm tra không đúng. Vui lòng nhập lại chữ trong ảnh mới."),
+            "required": gettext_lazy("Vui lòng nhập mã kiểm tra."),
+        },
+    )
 
 
 PAY_CODE_MISSES_PER_HOUR = 10

@@ -115,7 +115,7 @@ def test_an_id_number_with_an_active_account_changes_nothing_and_is_not_revealed
     """The answer for a taken id number is the one for a free one (issue 15: account enumeration)."""
     owner = UserFactory(id_number="001085012345")
     response = client.post(URL, form_data(), follow=True)
-    assert response.status_code == 200 and "Nhập mã xác thực" in response.content.decode()
+    assert response.status_code == 200 and "Nhập mã OTP" in response.content.decode()
     assert "Có thể số định danh này đã có tài khoản" in response.content.decode()
     tasks()
     assert outbox.sms() == []  # nothing to the phone given

@@ -86,6 +86,9 @@ def test_paying_by_code_needs_the_security_code(client, unpaid, settings, monkey
     )
     assert "58.000" not in response.content.decode()
     assert client.post(reverse("payments:by_code_start", args=[dossier.pk])).status_code == 404
+    # Issue 16: the check was answered "Invalid CAPTCHA" in English, under a label that also named the SMS code.
+    page = response.content.decode()
+    assert "Mã kiểm tra không đúng" in page and "Invalid CAPTCHA" not in page and "Mã xác thực" not in page
 
 
 def test_a_failed_payment_can_be_tried_again(client, unpaid, gateway, tasks):
