@@ -85,6 +85,8 @@ def test_typed_answers_survive_a_paper_and_an_oversized_file_is_refused_beside_i
     """Issue 16: typed answers were lost on upload; an 11 MB file's error showed only at the top of a long page."""
     page = open_page(PHONE, js=js, user=CITIZEN)
     page.goto("/thu-tuc/1.004873/nop-ho-so/")
+    radios = page.eval_on_selector_all("main input[type=radio]", "els => els.map(e => e.getBoundingClientRect().width)")
+    assert radios and min(radios) >= 24  # issue 16, part 11: 13 px radio buttons before
     page.check("label:has-text('phường Ba Đình') input")
     page.click("main form button[type=submit]")
     page.fill("input[name='f-muc_dich']", "Kết hôn với anh Bình")

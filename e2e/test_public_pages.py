@@ -89,3 +89,16 @@ def test_the_running_portal_answers_an_unknown_address_with_its_own_page_compres
     assert css and css.startswith("/static/")
     styles = page.request.get(css, headers={"Accept-Encoding": "gzip"})
     assert styles.status == 200 and "max-age=" in styles.headers.get("cache-control", "")
+
+
+def test_on_a_small_phone_text_boxes_do_not_zoom_and_nothing_overflows(open_page):
+    """Issue 16, part 11: the search box was 13 px (iOS zooms into it), radio buttons 13 px."""
+    page = open_page(320, js=False)
+    for path in ("/", "/dang-ky/", "/tra-cuu/"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+        sizes = page.eval_on_selector_all(
+            "main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), main select",
+            "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))",
+        )
+        assert sizes and min(sizes) >= 16, (path, sizes)
