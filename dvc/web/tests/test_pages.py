@@ -95,3 +95,13 @@ def test_a_database_outage_shows_a_503_page_not_a_500(client, monkeypatch):
     response = client.get("/thu-tuc/")
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert "Hệ thống đang bận hoặc đang bảo trì" in response.content.decode()
+
+
+def test_every_page_describes_itself_and_the_captcha_image_keeps_its_place(client):
+    """Issue 16, part 15: no meta description on any page (Lighthouse SEO 90); the captcha image had no size."""
+    home = client.get("/").content.decode()
+    assert '<meta name="description" content="Cổng Dịch vụ công: tìm thủ tục' in home
+    detail = client.get("/thu-tuc/1.004873/").content.decode()
+    assert '<meta name="description" content="Cấp Giấy xác nhận tình trạng hôn nhân: thành phần hồ sơ' in detail
+    lookup = client.get("/tra-cuu/").content.decode()
+    assert 'class="captcha" width="140" height="50"' in lookup and 'alt="captcha"' not in lookup
