@@ -100,3 +100,10 @@ def test_typed_answers_survive_a_paper_and_an_oversized_file_is_refused_beside_i
     expect(page.locator("#giay-to li:has-text('Giấy tờ tùy thân') .error")).to_contain_text("MB")
     expect(page.locator("input[name='f-muc_dich']")).to_have_value("Kết hôn với anh Bình")
     expect(page.locator("#giay-to li:has-text('Giấy tờ tùy thân')")).to_contain_text("cccd.png")  # the first one kept
+    # The front and the back of the card, chosen together: one PDF of two pages for the paper.
+    sides = [{"name": f"{side}.png", "mimeType": "image/png", "buffer": png()} for side in ("mat-truoc", "mat-sau")]
+    paper.locator("input[type=file]").set_input_files(sides)
+    if not js:
+        paper.locator(".upload button").click()
+    expect(page.locator("#giay-to li:has-text('Giấy tờ tùy thân') .attachment")).to_contain_text("giay-to-tuy-than")
+    expect(page.locator("input[name='f-muc_dich']")).to_have_value("Kết hôn với anh Bình")

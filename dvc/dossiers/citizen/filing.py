@@ -13,7 +13,9 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, QueryDict
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from unidecode import unidecode
 
 from dvc.accounts.models import User
 from dvc.catalog import eform
@@ -21,6 +23,7 @@ from dvc.dossiers.citizen import drafting, forms, papers
 from dvc.dossiers.lifecycle.states import EDITABLE
 from dvc.dossiers.models import Dossier
 from dvc.errors import DomainError, InvalidInput, add_to_form
+from dvc.vault.combine import combine_pages
 
 # The filing page's form carries draft=1: a request without it (an API client, an old page) saves no answers.
 DRAFT_MARK = "draft"
@@ -83,15 +86,26 @@ def attach_chosen(dossier: Dossier, actor: User, files: Any) -> tuple[list[str],
     attached: list[str] = []
     errors: dict[str, list[str]] = {}
     for requirement in dossier.procedure.requirements.all():
-        upload: UploadedFile | None = files.get(f"file-{requirement.pk}")
-        if upload is None:
+        field = f"file-{requirement.pk}"
+        chosen: list[UploadedFile] = files.getlist(field) if hasattr(files, "getlist") else [files.get(field)]
+        chosen = [upload for upload in chosen if upload is not None]
+        if not chosen:
             continue
         key = f"requirement-{requirement.pk}"
-        if not upload.size:
-            errors[key] = [_("Tệp “%(name)s” rỗng. Vui lòng chọn tệp khác.") % {"name": upload.name}]
-            continue
         try:
-            attachment = papers.dossier_attach(dossier=dossier, actor=actor, requirement=requirement, upload=upload)
+            upload = chosen[0]
+            if len(chosen) > 1:  # front and back, several pages: one PDF for the paper
+                if "pdf" not in (requirement.accepted_types or ["pdf"]):
+                    raise InvalidInput({"file": [_("Giấy tờ này chỉ nhận một tệp ảnh.")]})
+                upload = combine_pages(
+                    chosen,
+                    allowed=list(requirement.accepted_types) or ["pdf", "jpg", "png"],
+                    file_limit_mb=requirement.max_size_mb,
+                    name=f"{slugify(unidecode(requirement.name))[:60] or 'giay-to'}.pdf",
+                )
+            attachment = papers.dossier_attach(
+                dossier=dossier, actor=actor, requirement=requirement, upload=upload, pages=len(chosen)
+            )
         except InvalidInput as exc:
             errors[key] = [error_text(exc)]
         except DomainError as exc:

@@ -16,14 +16,16 @@ from dvc.dossiers.lifecycle.states import EDITABLE
 from dvc.dossiers.lifecycle.supplement_scope import require_paper_in_scope
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import Conflict, InvalidInput
+from dvc.vault.combine import paper_limit_mb
 from dvc.vault.models import StoredFile
 from dvc.vault.services import stored_file_save
 
 
 def dossier_attach(
-    *, dossier: Dossier, actor: User, requirement: DocumentRequirement, upload: UploadedFile
+    *, dossier: Dossier, actor: User, requirement: DocumentRequirement, upload: UploadedFile, pages: int = 1
 ) -> DossierAttachment:
-    """Add a file for one requirement after checking it; an earlier file for it is kept as replaced."""
+    """Add a file for one requirement after checking it; an earlier file for it is kept as replaced. ``pages`` > 1:
+    the PDF combined from that many files (``vault.combine``), allowed the size of a whole paper."""
     if requirement.procedure_id != dossier.procedure_id:
         raise InvalidInput({"requirement": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
     if dossier.status not in EDITABLE:
@@ -33,7 +35,7 @@ def dossier_attach(
         owner=dossier.applicant,
         upload=upload,
         allowed=list(requirement.accepted_types) or ["pdf", "jpg", "png"],
-        max_bytes=requirement.max_size_mb * 1024 * 1024,
+        max_bytes=(paper_limit_mb(requirement.max_size_mb) if pages > 1 else requirement.max_size_mb) << 20,
         document_type=requirement.vault_document_type,
         title=requirement.name,
     )

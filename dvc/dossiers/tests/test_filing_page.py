@@ -1,11 +1,13 @@
 """The filing page never loses what was typed (issue 16, part 1): every button saves the answers first, each paper
 is attached on its own with its error beside it, and a session that ends mid-form keeps the answers until login."""
 
+import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pypdf import PdfReader
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
@@ -141,3 +143,36 @@ def test_the_pages_script_saves_answers_after_typing_stops_without_a_page_load(c
     assert refused.status_code == 422 and not dossier.attachments.exists()  # autosave sends answers, never files
     page = client.get(reverse("dossiers:edit", args=[dossier.pk])).content.decode()
     assert 'data-max-mb="10"' in page and 'id="autosave-status"' in page
+
+
+def test_two_photos_of_one_paper_become_one_two_page_pdf(client, filing):
+    """Issue 16, part 3: uploading the back of the ID card replaced the front."""
+    _user, dossier, papers = filing
+    identity = _requirement(papers, "Giấy tờ tùy thân")
+    front, back = photo_upload("mat-truoc.jpg"), photo_upload("mat-sau.jpg")
+    client.post(reverse("dossiers:upload", args=[dossier.pk]), {**PAGE, f"file-{identity.pk}": [front, back]})
+    attachment = dossier.attachments.get(requirement=identity, replaced_at__isnull=True)
+    stored = attachment.stored_file
+    assert stored.kind == "pdf" and stored.original_name.endswith(".pdf")
+    with stored.file.open("rb") as handle:
+        assert len(PdfReader(io.BytesIO(handle.read())).pages) == 2
+    # A PDF and a photo together: the PDF's pages, then the photo.
+    client.post(
+        reverse("dossiers:upload", args=[dossier.pk]), {**PAGE, f"file-{identity.pk}": [pdf_upload(), photo_upload()]}
+    )
+    latest = dossier.attachments.get(requirement=identity, replaced_at__isnull=True).stored_file
+    with latest.file.open("rb") as handle:
+        assert len(PdfReader(io.BytesIO(handle.read())).pages) == 2
+
+
+def test_a_bad_part_of_a_paper_refuses_the_paper_and_says_which_file(client, filing):
+    _user, dossier, papers = filing
+    identity = _requirement(papers, "Giấy tờ tùy thân")
+    text = SimpleUploadedFile("mat-sau.jpg", b"not a photo at all", content_type="image/jpeg")
+    response = client.post(
+        reverse("dossiers:upload", args=[dossier.pk]), {**PAGE, f"file-{identity.pk}": [photo_upload(), text]}
+    )
+    assert not dossier.attachments.filter(requirement=identity).exists()
+    page = client.get(response.url).content.decode()
+    assert "mat-sau.jpg" in page and "không phải là tệp" in page
+    assert f'data-paper-max-mb="{min(identity.max_size_mb * 3, 25)}"' in page and " multiple" in page

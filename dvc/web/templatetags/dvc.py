@@ -9,6 +9,7 @@ from django.forms import BoundField
 from django.utils.safestring import SafeString
 
 from dvc.agencies.models import StaffRole
+from dvc.vault.combine import paper_limit_mb
 
 register = template.Library()
 
@@ -39,3 +40,9 @@ def is_officer(user: Any) -> bool:
         cached = StaffRole.objects.filter(user=user, is_active=True).exclude(role=StaffRole.Role.AGENCY_ADMIN).exists()
         user._dvc_is_officer = cached
     return bool(cached)
+
+
+@register.filter
+def paper_limit(file_limit_mb: int) -> int:
+    """What several files of one paper may weigh together (``vault.combine``), in MB."""
+    return paper_limit_mb(int(file_limit_mb))

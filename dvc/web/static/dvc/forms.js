@@ -75,12 +75,23 @@
       var box = input.parentNode;
       var old = box.querySelector(".error[data-client]");
       if (old) { old.remove(); }
-      var file = input.files[0];
-      if (limit && file.size > limit) {
+      var paperLimit = parseFloat(input.getAttribute("data-paper-max-mb") || "0") * 1024 * 1024;
+      var total = 0;
+      var file = null;
+      for (var i = 0; i < input.files.length; i++) {
+        total += input.files[i].size;
+        if (limit && input.files[i].size > limit && !file) { file = input.files[i]; }
+      }
+      var shownLimit = input.getAttribute("data-max-mb");
+      if (!file && paperLimit && total > paperLimit) {
+        file = { name: filing.getAttribute("data-chosen-files"), size: total };
+        shownLimit = input.getAttribute("data-paper-max-mb");
+      }
+      if (file) {
         var p = document.createElement("p");
         p.className = "error"; p.setAttribute("role", "alert"); p.setAttribute("data-client", "");
         p.id = input.id + "-too-big";
-        p.textContent = filing.getAttribute("data-too-big").replace("%(name)s", file.name).replace("%(size)s", input.getAttribute("data-max-mb"));
+        p.textContent = filing.getAttribute("data-too-big").replace("%(name)s", file.name).replace("%(size)s", shownLimit);
         box.appendChild(p);
         input.setAttribute("aria-invalid", "true");
         input.setAttribute("aria-describedby", p.id);
