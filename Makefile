@@ -32,6 +32,8 @@ lint: setup
 
 # Mutation testing of the calendar and the payment modules (docs/testing.md); incremental, not part of `make test`.
 mutate: setup
+	@# mutmut refreshes the Python files it copied, not templates or static files: copy those again.
+	test ! -d mutants/dvc || (cd dvc && find . -type f ! -name '*.py' ! -name '*.pyc' -exec cp --parents {} ../mutants/dvc/ \;)
 	DVC_VAR_DIR=$$(mktemp -d) $(VENV)/bin/mutmut run --max-children $${JOBS:-2}
 	$(PY) scripts/mutation_report.py
 

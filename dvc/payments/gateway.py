@@ -27,6 +27,8 @@ from dvc.payments.settlement import attempt_flag, dossier_mark_paid
 
 logger = logging.getLogger(__name__)
 A = PaymentAttempt.Status
+RECONCILE_BATCH = 500  # attempts asked about per sweep (every 15 minutes)
+REPORT_FLAGGED = 100  # flagged attempts listed in a sweep's report, newest first
 
 
 def txn_ref_new(now: dt.datetime) -> str:
@@ -155,10 +157,14 @@ def reconcile(
     cfg = vnpay.config()
     now = timezone.now()
     report = Reconciliation()
-    pending = PaymentAttempt.objects.filter(
-        status=A.PENDING, method=PaymentAttempt.Method.GATEWAY, created_at__lt=now - older_than
-    ).select_related("dossier")
-    for attempt in pending[:500]:
+    pending = (
+        PaymentAttempt.objects.filter(
+            status=A.PENDING, method=PaymentAttempt.Method.GATEWAY, created_at__lt=now - older_than
+        )
+        .select_related("dossier")
+        .order_by("created_at", "pk")  # oldest first: a sweep cut short by the batch size resumes where it stopped
+    )
+    for attempt in pending[:RECONCILE_BATCH]:
         report.checked += 1
         created = attempt.gateway_create_date or vnpay.timestamp(attempt.created_at)  # older attempts: best guess
         body = vnpay.query_request(cfg=cfg, txn_ref=attempt.txn_ref, created=created, ip="127.0.0.1", now=now)
@@ -208,6 +214,6 @@ def reconcile(
                 report.failed += 1
         elif status != vnpay.TXN_NOT_COMPLETED:
             report.mismatches.append(f"{attempt.txn_ref}: cổng báo trạng thái giao dịch {status}")
-    flagged = PaymentAttempt.objects.filter(flagged=True).order_by("-created_at")[:100]
+    flagged = PaymentAttempt.objects.filter(flagged=True).order_by("-created_at")[:REPORT_FLAGGED]
     report.mismatches += [f"{a.txn_ref}: {a.flag_reason}" for a in flagged]
     return report

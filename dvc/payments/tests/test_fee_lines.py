@@ -71,3 +71,11 @@ def test_a_per_copy_fee_without_a_copies_question_counts_once_and_a_bad_count_bi
     assert [(ln.name, ln.quantity) for ln in fee_lines_for(draft("1.004873"))][-1] == ("Phí sao lục", 1)
     for unreadable in ("abc", "", None, True):
         assert fee_lines_for(draft("1.001193", form_data={"so_ban_sao": unreadable})) == [], unreadable
+
+
+def test_a_procedure_without_an_e_form_bills_a_per_copy_fee_once():
+    procedure = Procedure.objects.get(code="1.004873")
+    procedure.form_schema = {}
+    procedure.save(update_fields=["form_schema"])
+    procedure.fees.create(kind=Fee.Kind.FEE, name="Phí sao lục", amount=3000, unit=Fee.Unit.COPY, position=9)
+    assert [(ln.name, ln.quantity) for ln in fee_lines_for(draft("1.004873"))][-1] == ("Phí sao lục", 1)

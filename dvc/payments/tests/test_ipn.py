@@ -160,12 +160,16 @@ def test_every_notice_and_return_is_kept_with_what_was_answered(client, unpaid):
     client.get("/payments/vnpay/return", {**notice(attempt), "vnp_SecureHash": "0" * 128})
     client.get("/payments/vnpay/return", {"vnp_TxnRef": "X" * 70})
     client.get(IPN, {})
+    client.get(IPN, {"vnp_TxnRef": "Y" * 70})
+    client.get("/payments/vnpay/return", {})
     kept = [(e.kind, e.txn_ref, e.answer) for e in GatewayEvent.objects.order_by("pk")]
     assert kept == [
         ("ipn", attempt.txn_ref, "04"), ("ipn", attempt.txn_ref, "97"),
         ("return", attempt.txn_ref, "ok"), ("return", attempt.txn_ref, "97"),
-        ("return", "X" * 64, "97"), ("ipn", "", "97"),
+        ("return", "X" * 64, "97"), ("ipn", "", "97"), ("ipn", "Y" * 64, "97"), ("return", "", "97"),
     ]  # fmt: skip
+    returned = GatewayEvent.objects.filter(kind="return").order_by("pk").first()
+    assert returned.params["vnp_TxnRef"] == [attempt.txn_ref]
     assert GatewayEvent.objects.order_by("pk").first().params["vnp_Amount"] == ["100000"]  # as received
 
 
@@ -188,4 +192,4 @@ def test_a_flag_keeps_its_reason_within_the_column_and_is_logged(unpaid, caplog)
         attempt_flag(attempt, "x" * 600)
     attempt.refresh_from_db()
     assert attempt.flagged and attempt.flag_reason == "x" * 500
-    assert f"payment {attempt.txn_ref} flagged: {'x' * 600}" in caplog.text
+    assert [r.getMessage() for r in caplog.records] == [f"payment {attempt.txn_ref} flagged: {'x' * 600}"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.dossiers.tests.factories import DossierFactory
+from dvc.payments import gateway as gateway_module
 from dvc.payments import vnpay
 from dvc.payments.gateway import payment_start, reconcile
 from dvc.payments.models import GatewayEvent, PaymentAttempt, Receipt
@@ -75,15 +76,21 @@ def _reply(attempt, code="00", status="00", amount=None, **extra):
 
 def test_one_sweep_settles_each_attempt_by_what_the_gateway_says_of_it(monkeypatch, caplog):
     """Every kind of answer in one sweep: each attempt is judged on its own, none stops the others."""
-    made = {name: _aged(DossierFactory(unpaid=True, fees=[36000]), 2) for name in (
-        "offline", "forged", "busy", "unknown", "paid", "short", "garbled", "reversed", "open", "failed",
-    )}  # fmt: skip
+    names = ("offline", "forged", "busy", "busy2", "mute", "unknown", "paid", "paid2", "short", "garbled",
+             "reversed", "open", "failed")  # fmt: skip
+    made = {name: _aged(DossierFactory(unpaid=True, fees=[36000]), 3 - place / 100) for place, name in enumerate(names)}
     fresh = _aged(DossierFactory(unpaid=True, fees=[36000]), 0)  # younger than 15 minutes: not asked yet
     counter = _aged(DossierFactory(unpaid=True, fees=[36000]), 2)
     PaymentAttempt.objects.filter(pk=counter.pk).update(method=PaymentAttempt.Method.CASH)
     replies = {
         "forged": {**_reply(made["forged"]), "vnp_SecureHash": "0" * 128},
         "busy": _reply(made["busy"], code="99"),
+        "busy2": _reply(made["busy2"], code="94"),
+        "mute": vnpay.sign_query_response(
+            {k: v for k, v in _reply(made["mute"]).items() if k not in ("vnp_ResponseCode", "vnp_SecureHash")},
+            vnpay.config().secret,
+        ),
+        "paid2": _reply(made["paid2"]),
         "unknown": _reply(made["unknown"], code="91"),
         "paid": _reply(made["paid"]),
         "short": _reply(made["short"], amount=1000),
@@ -107,11 +114,12 @@ def test_one_sweep_settles_each_attempt_by_what_the_gateway_says_of_it(monkeypat
     with caplog.at_level("WARNING", logger="dvc.payments.gateway"):
         report = reconcile()
     assert sorted(asked) == sorted(by_ref)  # neither the fresh attempt nor the counter one was asked about
-    assert (report.checked, report.paid, report.failed, report.unanswered) == (10, 1, 3, 2)
+    assert (report.checked, report.paid, report.failed, report.unanswered) == (13, 2, 3, 4)
     status = {name: PaymentAttempt.objects.get(pk=a.pk).status for name, a in made.items()}
     assert status == {
-        "offline": "pending", "forged": "pending", "busy": "pending", "unknown": "failed", "paid": "paid",
-        "short": "pending", "garbled": "pending", "reversed": "pending", "open": "failed", "failed": "failed",
+        "offline": "pending", "forged": "pending", "busy": "pending", "busy2": "pending", "mute": "pending",
+        "unknown": "failed", "paid": "paid", "paid2": "paid", "short": "pending", "garbled": "pending",
+        "reversed": "pending", "open": "failed", "failed": "failed",
     }  # fmt: skip
     assert PaymentAttempt.objects.get(pk=fresh.pk).status == "pending"
     assert PaymentAttempt.objects.get(pk=made["unknown"].pk).response_code == "91"
@@ -131,7 +139,9 @@ def test_one_sweep_settles_each_attempt_by_what_the_gateway_says_of_it(monkeypat
     assert set(events) == set(by_ref) - {made["offline"].txn_ref}
     assert events[made["busy"].txn_ref].answer == "99" and events[made["paid"].txn_ref].answer == "00"
     assert events[made["paid"].txn_ref].params["vnp_TransactionNo"] == "14226112"
-    assert f"querydr for {made['offline'].txn_ref} failed: connection refused" in caplog.text
+    assert events[made["mute"].txn_ref].answer == ""  # no code in the answer: none recorded
+    logged = [r.getMessage() for r in caplog.records if r.name == "dvc.payments.gateway"]
+    assert logged == [f"querydr for {made['offline'].txn_ref} failed: connection refused"]
 
 
 def test_an_unanswered_attempt_is_asked_again_on_the_next_sweep(monkeypatch):
@@ -172,3 +182,29 @@ def test_an_old_attempt_without_a_stored_create_date_is_asked_by_its_creation_ti
     attempt.refresh_from_db()
     assert asked[0]["vnp_TransactionDate"] == vnpay.timestamp(attempt.created_at)
     assert asked[0]["vnp_IpAddr"] == "127.0.0.1" and asked[0]["vnp_TxnRef"] == attempt.txn_ref
+
+
+def test_an_ipn_that_lands_while_the_gateway_is_asked_is_not_undone(monkeypatch):
+    """The sweep fails an unknown expired attempt only if it is still pending when the answer comes back."""
+    attempt = _aged(DossierFactory(unpaid=True, fees=[36000]), 2)
+
+    def gateway(url, body, timeout=15.0):
+        PaymentAttempt.objects.filter(pk=attempt.pk).update(status="paid")  # the IPN, meanwhile
+        return _reply(attempt, code="91")
+
+    monkeypatch.setattr(vnpay, "post_json", gateway)
+    reconcile()
+    attempt.refresh_from_db()
+    assert attempt.status == "paid"
+
+
+def test_a_sweep_asks_about_a_batch_oldest_first_and_lists_the_newest_flags(monkeypatch):
+    attempts = [_aged(DossierFactory(unpaid=True, fees=[36000]), hours) for hours in (3, 5, 4)]
+    asked = []
+    monkeypatch.setattr(vnpay, "post_json", lambda url, body, timeout=15.0: asked.append(body["vnp_TxnRef"]) or {})
+    monkeypatch.setattr(gateway_module, "RECONCILE_BATCH", 2)
+    monkeypatch.setattr(gateway_module, "REPORT_FLAGGED", 1)
+    PaymentAttempt.objects.filter(pk__in=[a.pk for a in attempts]).update(flagged=True, flag_reason="x")
+    report = reconcile()
+    assert asked == [attempts[1].txn_ref, attempts[2].txn_ref] and report.checked == 2
+    assert [m.split(":")[0] for m in report.mismatches if m.endswith(": x")] == [attempts[0].txn_ref]

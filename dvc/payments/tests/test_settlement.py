@@ -92,9 +92,23 @@ def test_what_cannot_be_applied_is_flagged_with_the_reason(client):
     again = started(DossierFactory(unpaid=True, fees=[36000]))
     PaymentAttempt.objects.filter(pk=again.pk).update(dossier=dossier)  # a second payment for the paid dossier
     again.refresh_from_db()
+    DossierFactory(unpaid=True, fees=[36000], refused=True)  # another dossier, refused: not this one's story
     dossier_mark_paid(again)
     again.refresh_from_db()
     assert again.flag_reason == "second payment for a dossier already paid: refund"
+
+
+def test_a_payment_taken_by_an_officer_is_recorded_as_theirs():
+    from dvc.dossiers.tests.factories import agency_staff, commune_centre
+
+    agency = commune_centre()
+    officer = agency_staff(agency).officer
+    dossier = DossierFactory(unpaid=True, fees=[36000], agency=agency)
+    attempt = started(dossier)
+    PaymentAttempt.objects.filter(pk=attempt.pk).update(status="paid")
+    attempt.refresh_from_db()
+    dossier_mark_paid(attempt, actor=officer)
+    assert DossierEvent.objects.get(dossier=dossier, action="paid").actor == officer
 
 
 def test_money_for_a_refused_dossier_is_flagged_for_refund(client):

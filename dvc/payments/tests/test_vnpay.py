@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -166,3 +167,20 @@ def test_the_pay_request_carries_exactly_vnpays_parameters():
         cfg=cfg, txn_ref="X1", amount=1, order_info="x", ip="203.0.113.5", created=created, bank_code="NCB"
     )
     assert with_bank["vnp_BankCode"] == "NCB" and with_bank["vnp_IpAddr"] == "203.0.113.5"
+
+
+class _Slow(_Echo):
+    def do_POST(self):
+        time.sleep(1.5)
+        super().do_POST()
+
+
+def test_a_gateway_that_does_not_answer_in_time_is_given_up_on():
+    server = HTTPServer(("127.0.0.1", 0), _Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(OSError):
+            vnpay.post_json(f"http://127.0.0.1:{server.server_port}/", {"vnp_Command": "querydr"}, timeout=0.3)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -99,8 +99,10 @@ def test_only_an_open_dossier_that_owes_something_can_be_paid():
 
     with pytest.raises(Conflict) as closed:
         require_payable(DossierFactory(unpaid=True, fees=[36000], withdrawn=True))
-    assert closed.value.code == "not_payable" and "không thanh toán được" in str(closed.value.message)
+    assert closed.value.code == "not_payable"
+    assert str(closed.value.message) == "Hồ sơ đã bị từ chối, đã rút hoặc chưa gửi: không thanh toán được."
     with pytest.raises(Conflict) as nothing:
         require_payable(DossierFactory(unpaid=True, fees=[0]))
-    assert nothing.value.code == "nothing_to_pay" and "không có khoản phí" in str(nothing.value.message)
+    assert nothing.value.code == "nothing_to_pay"
+    assert str(nothing.value.message) == "Hồ sơ này không có khoản phí nào chờ thanh toán."
     require_payable(DossierFactory(unpaid=True, fees=[1]))  # one đồng is still owed
