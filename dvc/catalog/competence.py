@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from dvc.agencies.models import Agency
+from dvc.agencies.models import AdminUnit, Agency
 from dvc.catalog.models import Procedure
 from dvc.collation import vi_order
 
@@ -34,3 +34,24 @@ def receiving_agencies(procedure: Procedure) -> list[Agency]:
 def agency_receives(procedure: Procedure, agency: Agency) -> bool:
     """One agency's eligibility, asked of the database (a commune procedure has 3,321 eligible centres)."""
     return receiving_agencies_query(procedure).filter(pk=agency.pk).exists()
+
+
+def in_province(agencies: QuerySet[Agency], province_code: str) -> QuerySet[Agency]:
+    """The agencies of one province: its own (departments, centre) and those of its communes."""
+    own = Q(admin_unit__level=AdminUnit.Level.PROVINCE, admin_unit__code=province_code)
+    return agencies.filter(own | Q(admin_unit__parent__code=province_code))
+
+
+def agency_province(agency: Agency) -> AdminUnit | None:
+    unit = agency.admin_unit
+    if unit is None:
+        return None
+    return unit if unit.level == AdminUnit.Level.PROVINCE else unit.parent
+
+
+def outside_filing_area(procedure: Procedure, agency: Agency, province: AdminUnit | None) -> bool:
+    """True when the catalog's rule keeps an applicant living in ``province`` from filing at ``agency``."""
+    if procedure.filing_area != Procedure.FilingArea.PROVINCE or province is None:
+        return False
+    found = agency_province(agency)
+    return found is not None and found.pk != province.pk

@@ -69,6 +69,11 @@ class Procedure(models.Model):
         PARTIAL = "partial", _("Một phần")
         INFORMATION = "information", _("Cung cấp thông tin")
 
+    class FilingArea(models.TextChoices):
+        # NĐ 118/2025/NĐ-CP: within the province, a dossier is received regardless of the applicant's commune.
+        PROVINCE = "province", _("Cơ quan tiếp nhận trong tỉnh, thành phố nơi người nộp cư trú")
+        NATIONWIDE = "nationwide", _("Bất kỳ cơ quan tiếp nhận nào")
+
     class Channel(models.TextChoices):
         ONLINE = "online", _("Trực tuyến")
         COUNTER = "counter", _("Trực tiếp")
@@ -122,6 +127,13 @@ class Procedure(models.Model):
         _("phải nhận kết quả trực tiếp"), default=False, help_text=_("Người dân phải đến nhận và ký sổ.")
     )
     requires_signature = models.BooleanField(_("tờ khai phải ký số"), default=False)
+    filing_area = models.CharField(
+        _("nơi được nộp hồ sơ"),
+        max_length=16,
+        choices=FilingArea.choices,
+        default=FilingArea.NATIONWIDE,
+        help_text=_("Cơ quan tiếp nhận nào người dân được chọn, theo quy định của thủ tục."),
+    )
     form_schema = models.JSONField(_("tờ khai điện tử"), default=dict, blank=True)
     effective_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
     effective_to = models.DateField(_("hết áp dụng"), null=True, blank=True)

@@ -106,6 +106,7 @@ class ProcedureIn(_Strict):
     result_template: str = Field(default="", max_length=20000)
     result_in_person: bool = False
     requires_signature: bool = False
+    filing_area: Literal["province", "nationwide"] = "nationwide"
     form_schema: dict[str, Any] = Field(default_factory=dict)
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from dvc.accounts.models import User
 from dvc.agencies.models import Agency
 from dvc.catalog import eform
-from dvc.catalog.competence import agency_receives
+from dvc.catalog.competence import agency_receives, outside_filing_area
 from dvc.catalog.models import Procedure
 from dvc.dossiers.lifecycle.applicant import applicant_name_key, applicant_snapshot
 from dvc.dossiers.lifecycle.events import record_event
@@ -45,6 +45,18 @@ def dossier_start(*, applicant: User, procedure: Procedure, agency: Agency, reus
         )
     if not agency_receives(procedure, agency):
         raise InvalidInput({"agency": [_("Cơ quan này không tiếp nhận thủ tục đã chọn.")]})
+    if outside_filing_area(procedure, agency, applicant.province):
+        raise InvalidInput(
+            {
+                "agency": [
+                    _(
+                        "Thủ tục này nộp tại cơ quan tiếp nhận trong tỉnh, thành phố nơi bạn cư trú (%(province)s). "
+                        "Nếu bạn đã chuyển nơi ở, hãy cập nhật địa chỉ trong mục Tài khoản."
+                    )
+                    % {"province": applicant.province.name if applicant.province else ""}
+                ]
+            }
+        )
     schema = procedure.form_schema or {}
     answers = eform.prefill_answers(schema, applicant)
     previous = previous_dossier(applicant, procedure) if reuse_previous else None

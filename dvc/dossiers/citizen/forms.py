@@ -7,11 +7,11 @@ from typing import Any
 from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dvc.accounts.forms import AddressFieldsMixin
 from dvc.agencies.models import Agency
-from dvc.collation import vi_order
 from dvc.dossiers.models import Dossier, Rating
 from dvc.formatting import dong
 
@@ -24,7 +24,9 @@ class StartForm(forms.Form):
         queryset=Agency.objects.none(),
         to_field_name="code",
         widget=forms.RadioSelect,
-        help_text=_("Bạn có thể nộp tại bất kỳ cơ quan nào trong danh sách, không phụ thuộc nơi cư trú."),
+        help_text=_(
+            "Cơ quan của xã, phường nơi bạn cư trú được chọn sẵn; bạn có thể chọn cơ quan khác trong danh sách."
+        ),
         error_messages={
             "required": _("Vui lòng chọn cơ quan tiếp nhận."),
             "invalid_choice": _("Cơ quan không hợp lệ."),
@@ -37,15 +39,31 @@ class StartForm(forms.Form):
         help_text=_("Chép các câu trả lời của hồ sơ bạn đã gửi gần nhất cho thủ tục này; bạn vẫn sửa được từng mục."),
     )
 
-    def __init__(self, *args: Any, agencies: list[Agency], can_reuse: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        receiving: QuerySet[Agency],
+        shown: list[Agency],
+        can_reuse: bool = False,
+        preselect: Agency | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``receiving``: every agency the procedure may be filed at (what is accepted; the service then applies the
+        catalog's area rule with its own message); ``shown``: the page's list after the province and the search."""
         super().__init__(*args, **kwargs)
+        if preselect is not None:
+            self.initial.setdefault("agency", preselect.code)
+        if len(shown) == 1:
+            self.initial.setdefault("agency", shown[0].code)
         if not can_reuse:
             del self.fields["reuse_previous"]
         field = self.fields["agency"]
         if isinstance(field, forms.ModelChoiceField):
-            field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by(vi_order("name"))
-        if len(agencies) == 1:
-            self.initial.setdefault("agency", agencies[0].code)
+            field.queryset = receiving
+
+    def chosen_code(self) -> str:
+        """The agency ticked (what was posted, else the preselection), to tick it again in the page's list."""
+        return str(self.data.get("agency") or self.initial.get("agency") or "")
 
 
 def _show_postal_fee(field: forms.Field, value: str, amount: int) -> None:

@@ -24,7 +24,7 @@ from dvc.accounts.throttle import client_ip
 from dvc.catalog import eform
 from dvc.catalog import selectors as catalog_selectors
 from dvc.catalog.answers import readable_answers
-from dvc.catalog.competence import receiving_agencies
+from dvc.catalog.competence import receiving_agencies_query
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.citizen import (
     aftercare,
@@ -37,6 +37,7 @@ from dvc.dossiers.citizen import (
     signing,
     supplement,
 )  # fmt: skip
+from dvc.dossiers.citizen.agency_choice import agency_choice
 from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.lifecycle.states import EDITABLE, RATEABLE, WITHDRAWABLE
 from dvc.dossiers.models import Dossier, DossierAttachment
@@ -58,10 +59,17 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     procedure = catalog_selectors.procedure_detail(code)
     if procedure is None:
         raise Http404
-    agencies = receiving_agencies(procedure)
     applicant = _user(request)
+    choice = agency_choice(request, procedure, applicant)
+    agencies = choice["agencies"]
     previous = drafting.previous_dossier(applicant, procedure)
-    form = forms.StartForm(request.POST or None, agencies=agencies, can_reuse=previous is not None)
+    form = forms.StartForm(
+        request.POST or None,
+        receiving=receiving_agencies_query(procedure),
+        shown=agencies,
+        can_reuse=previous is not None,
+        preselect=choice["own"],
+    )
     if request.method == "POST" and form.is_valid():
         try:
             dossier = drafting.dossier_start(
@@ -80,7 +88,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("agency")
         .order_by("-updated_at")[:5]
     )
-    context = {"procedure": procedure, "form": form, "agencies": agencies, "drafts": drafts, "previous": previous}
+    context = {"procedure": procedure, "form": form, "drafts": drafts, "previous": previous, **choice}
     return render(request, "dossiers/start.html", context)
 
 

@@ -92,3 +92,50 @@ def test_the_api_prefills_the_same_way(client, parent):
         "/api/v1/dossiers", {**body, "reuse_previous": True}, content_type="application/json", **api
     ).json()
     assert reused["form_data"]["ho_ten_tre"] == "Nguyễn Minh Khôi" and "cam_doan" not in reused["form_data"]
+
+
+def _bac_ninh_centre():
+    from dvc.agencies.models import AdminUnit
+    from dvc.agencies.tests.factories import AgencyFactory
+
+    bac_ninh_commune = AdminUnit.objects.filter(parent__code="24", level="commune").order_by("code").first()
+    return AgencyFactory(code="000.24.01.H27", name="Trung tâm PVHCC phường Kinh Bắc", admin_unit=bac_ninh_commune)
+
+
+def test_the_agency_choice_starts_at_the_citizens_commune_and_keeps_to_the_province_the_law_allows(client, parent):
+    """Issue 16, part 6: a flat list of every centre, nothing preselected, and a Hà Nội resident could file a
+    birth registration in Bắc Ninh."""
+    ba_dinh = commune_centre(name="Trung tâm PVHCC phường Ba Đình")  # phường Ba Đình (00004), Hà Nội
+    elsewhere = _bac_ninh_centre()
+    page = client.get(START).content.decode()
+    assert re.search(rf'value="{ba_dinh.code}"[^>]*\bchecked', page)  # the citizen's own commune, chosen already
+    assert elsewhere.code not in page and "Thành phố Hà Nội" in page
+    assert "trong tỉnh, thành phố nơi người nộp cư trú" in page  # the rule, said in one line
+    refused = client.post(START, {"agency": elsewhere.code})
+    assert "nơi bạn cư trú (Thành phố Hà Nội)" in refused.content.decode()
+    assert not Dossier.objects.filter(applicant=parent).exists()
+
+
+def test_a_search_without_accents_narrows_the_list(client, parent):
+    ba_dinh = commune_centre(name="Trung tâm PVHCC phường Ba Đình")
+    from dvc.agencies.tests.factories import AgencyFactory, commune
+
+    other = AgencyFactory(code="000.01.02.H26", name="Trung tâm PVHCC phường Hoàn Kiếm", admin_unit=commune("00004"))
+    found = client.get(START, {"q": "ba dinh"}).content.decode()
+    assert ba_dinh.code in found and other.code not in found
+    assert "Không có cơ quan nào có tên chứa" in client.get(START, {"q": "xyz"}).content.decode()
+
+
+def test_a_procedure_open_anywhere_lets_the_citizen_pick_another_province(client, parent):
+    from dvc.agencies.tests.factories import AgencyFactory, province
+
+    centre = AgencyFactory(
+        code="000.00.24.H27", name="Trung tâm PVHCC tỉnh Bắc Ninh", kind="province_centre", level="province",
+        admin_unit=province("24"),
+    )  # fmt: skip
+    url = reverse("dossiers:start", args=["1.001456"])
+    assert centre.code not in client.get(url).content.decode()  # the citizen's own province first
+    page = client.get(url, {"tinh": "24"}).content.decode()
+    assert centre.code in page and 'name="tinh"' in page
+    client.post(url + "?tinh=24", {"agency": centre.code})
+    assert Dossier.objects.filter(applicant=parent, agency=centre).exists()
