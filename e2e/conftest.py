@@ -248,7 +248,7 @@ def file_dossier(page: Any, portal: Portal) -> tuple[str, str]:
     """The signed-in citizen files 1.004873 at phường Ba Đình the shortest way; returns (id, code)."""
     page.goto("/thu-tuc/1.004873/nop-ho-so/")
     page.check("label:has-text('phường Ba Đình') input")
-    page.click("main form button[type=submit]")
+    page.click("main form[method=post] button[type=submit]")
     page.fill("input[name='f-muc_dich']", "Kết hôn")
     page.check("input[name='f-cam_doan']")
     page.select_option("select[name='f-noi_cu_tru.province']", "01")

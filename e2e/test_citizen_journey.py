@@ -31,7 +31,7 @@ def test_a_citizen_finds_fills_attaches_and_sends_a_dossier(open_page, portal, w
     page.click("main a[href$='/nop-ho-so/']")  # the third: filing starts
     checked()
     page.check("label:has-text('phường Ba Đình') input")
-    page.click("main form button[type=submit]")
+    page.click("main form[method=post] button[type=submit]")
     expect(page).to_have_url(re.compile(r"/ho-so/[0-9a-f-]+/sua/(#.*)?$"))
     checked()
 
@@ -88,7 +88,7 @@ def test_typed_answers_survive_a_paper_and_an_oversized_file_is_refused_beside_i
     radios = page.eval_on_selector_all("main input[type=radio]", "els => els.map(e => e.getBoundingClientRect().width)")
     assert radios and min(radios) >= 24  # issue 16, part 11: 13 px radio buttons before
     page.check("label:has-text('phường Ba Đình') input")
-    page.click("main form button[type=submit]")
+    page.click("main form[method=post] button[type=submit]")
     page.fill("input[name='f-muc_dich']", "Kết hôn với anh Bình")
     attach(page, "Giấy tờ tùy thân", "cccd.png", png())
     expect(page.locator("input[name='f-muc_dich']")).to_have_value("Kết hôn với anh Bình")
