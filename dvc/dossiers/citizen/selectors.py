@@ -131,3 +131,31 @@ def public_lookup(
             )
         )
     return lines
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str | Promise
+    state: str  # "done", "current" or "todo"
+
+
+def timeline(dossier: Dossier) -> list[Step]:
+    """Where the dossier is, as the citizen follows it: nộp → tiếp nhận → xử lý → có kết quả → đã trả. A dossier
+    sent back for papers stands at "tiếp nhận" with the reason; a refused or withdrawn one ends where it stopped."""
+    S = Dossier.Status
+    labels = [_("Đã nộp"), _("Tiếp nhận"), _("Xử lý"), _("Có kết quả"), _("Đã trả kết quả")]
+    reached = {
+        S.SUBMITTED: 1, S.NEEDS_SUPPLEMENT: 1, S.PROCESSING: 2, S.SUSPENDED: 2, S.REFUSED: 1, S.WITHDRAWN: 0,
+        S.RESULT_READY: 3, S.RETURNED: 5,
+    }.get(Dossier.Status(dossier.status), 0)  # fmt: skip
+    if dossier.status == S.NEEDS_SUPPLEMENT:
+        labels[1] = _("Chờ bạn bổ sung")
+    elif dossier.status == S.REFUSED:
+        labels[1] = _("Bị trả lại")
+    elif dossier.status == S.WITHDRAWN:
+        labels[0] = _("Đã rút")
+    closed = dossier.status in (S.REFUSED, S.WITHDRAWN)
+    return [
+        Step(label, "done" if i < reached else ("current" if i == reached and not closed else "todo"))
+        for i, label in enumerate(labels)
+    ]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from dvc.accounts.forms import OtpForm
 from dvc.accounts.models import User
 from dvc.accounts.throttle import client_ip
+from dvc.agencies.calendar import due_moment
 from dvc.catalog import eform
 from dvc.catalog import selectors as catalog_selectors
 from dvc.catalog.answers import readable_answers
@@ -380,9 +381,8 @@ def submit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         else:
             if supplementing:
                 messages.success(request, _("Đã gửi bổ sung hồ sơ %(code)s.") % {"code": sent.code})
-            else:
-                messages.success(request, _("Đã gửi hồ sơ. Mã hồ sơ của bạn là %(code)s.") % {"code": sent.code})
-            return redirect("dossiers:detail", dossier_id=sent.pk)
+                return redirect("dossiers:detail", dossier_id=sent.pk)
+            return redirect(reverse("dossiers:detail", args=[sent.pk]) + "?vua-gui=1")  # the confirmation panel
     lines = fee_lines_for(dossier)
     context = {
         **_edit_context(dossier),
@@ -407,8 +407,14 @@ def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         "rating": getattr(dossier, "rating", None),
         "rating_form": forms.RatingForm() if dossier.status in RATEABLE else None,
         "issued": dossier.issued_results.order_by("-signed_at").first(),
+        "timeline": selectors.timeline(dossier) if dossier.code else [],
+        "just_sent": request.GET.get("vua-gui") == "1" and dossier.status == Dossier.Status.SUBMITTED,
         **fee_summary(dossier),
     }
+    if context["just_sent"] and dossier.submitted_at:  # counted from the sending; fixed when an officer receives it
+        context["expected"] = due_moment(
+            agency=dossier.agency, received_at=dossier.submitted_at, working_days=dossier.procedure.processing_days
+        )
     return render(request, "dossiers/detail.html", context)
 
 

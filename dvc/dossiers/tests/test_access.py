@@ -1,8 +1,11 @@
+import re
+
 import pytest
 from django.urls import reverse
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.dossiers.models import DossierAttachment
+from dvc.dossiers.tests.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +54,23 @@ def test_my_dossiers_lists_only_mine_in_folders(client, submitted_dossier):
     # 1.004873 has no fee line, so it is not waiting for payment.
     assert mine.code not in client.get(reverse("dossiers:mine") + "?muc=cho-thanh-toan").content.decode()
     assert mine.code not in client.get(reverse("dossiers:mine") + "?muc=chua-gui").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        ("processing", ["done", "done", "current", "todo", "todo"]),
+        ("needs_supplement", ["done", "current", "todo", "todo", "todo"]),
+        ("returned", ["done", "done", "done", "done", "done"]),
+        ("refused", ["done", "todo", "todo", "todo", "todo"]),
+    ],
+)
+def test_the_dossier_page_shows_where_the_dossier_stands(client, status, shown):
+    """Issue 16, part 2: a status timeline nộp → tiếp nhận → xử lý → có kết quả → đã trả."""
+    dossier = DossierFactory(submitted=True, status=status)
+    client.force_login(dossier.applicant)
+    page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    timeline = re.search(r'<ol class="timeline"[^>]*>(.*?)</ol>', page, re.S).group(1)
+    assert re.findall(r'class="step-(\w+)"', timeline) == shown
+    if status == "needs_supplement":
+        assert "Chờ bạn bổ sung" in timeline

@@ -73,6 +73,14 @@ def test_birth_registration_from_the_catalog_to_the_receipt(client, citizen, out
     assert re.fullmatch(r"000\.01\.01\.H26-\d{6}-0001", dossier.code)
     assert dossier.code in response.content.decode()
     assert dossier.due_at is not None and dossier.fee_status == Dossier.FeeStatus.UNPAID
+    # Issue 16: a confirmation panel with the code large, what happens next and the expected date; a timeline.
+    confirmation = response.content.decode()
+    assert response.redirect_chain[-1][0].endswith("?vua-gui=1")
+    assert f'<p class="big-code"><strong>{dossier.code}</strong></p>' in confirmation and "Tiếp theo" in confirmation
+    assert "Ngày hẹn trả dự kiến" in confirmation and "Thanh toán phí, lệ phí ở mục bên dưới" in confirmation
+    assert re.search(r'<li class="step-done">Đã nộp', confirmation)
+    assert re.search(r'<li class="step-current" aria-current="step">Tiếp nhận', confirmation)
+    assert "Đã gửi hồ sơ" not in client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     # Receipt PDF with the code, the papers and the lookup address (the QR code encodes it).
     receipt = client.get(reverse("dossiers:receipt", args=[dossier.pk]))
     assert receipt["Content-Type"] == "application/pdf"
