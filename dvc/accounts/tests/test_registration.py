@@ -164,3 +164,14 @@ def test_birth_date_and_sex_are_asked_on_the_first_submit_and_marked_required(cl
     html = client.get(URL).content.decode()
     for label in ("Ngày sinh", "Giới tính"):
         assert re.search(rf'>{label}\s*<span class="req"', html), label
+
+
+def test_errors_are_summarised_at_the_top_each_linking_to_its_field(client):
+    """Issue 16, part 7: the summary was not linked to its fields and the title did not say there was an error."""
+    html = client.post(URL, form_data(full_name="", phone="12")).content.decode()
+    summary = re.search(
+        r'<div class="alert alert-error error-summary"[^>]*id="tom-tat-loi".*?</div>', html, re.S
+    ).group(0)
+    assert '<a href="#id_full_name">Họ và tên / tên tổ chức:' in summary and '<a href="#id_phone">' in summary
+    assert re.search(r"<title>Lỗi: ", html)
+    assert "<title>Lỗi" not in client.get(URL).content.decode()

@@ -3,6 +3,10 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // An error summary is where the eye (and the screen reader) should land first.
+  var summary = document.getElementById("tom-tat-loi");
+  if (summary) { summary.focus(); }
+
   // Province -> commune: fill the commune list in place instead of reloading the page.
   document.querySelectorAll("[data-address]").forEach(function (box) {
     var province = box.querySelector("select[name$='province']");
