@@ -263,7 +263,7 @@ def file_dossier(page: Any, portal: Portal) -> tuple[str, str]:
     page.click("main form.card button[type=submit]")
     found = re.search(r"000\.01\.01\.H26-\d{6}-\d{4}", page.locator("main").inner_text())
     assert found, page.locator("main").inner_text()
-    return page.url.split("#")[0].rstrip("/").rsplit("/", 1)[1], found.group(0)
+    return re.search(r"/ho-so/([0-9a-f-]+)/", page.url).group(1), found.group(0)
 
 
 def act(page: Any, slug: str, **fields: str) -> None:

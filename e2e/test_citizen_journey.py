@@ -66,11 +66,11 @@ def test_a_citizen_finds_fills_attaches_and_sends_a_dossier(open_page, portal, w
     expect(page.locator("input[name=declaration]")).to_have_count(0)
     expect(page.locator("input[name=captcha_1]")).to_have_count(0)
     page.click("main form.card button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/ho-so/[0-9a-f-]+/(#.*)?$"))
+    expect(page).to_have_url(re.compile(r"/ho-so/[0-9a-f-]+/(\?vua-gui=1)?(#.*)?$"))
     code = re.search(r"000\.01\.01\.H26-\d{6}-\d{4}", page.locator("main").inner_text())
     assert code, page.locator("main").inner_text()
     checked()
-    dossier_id = page.url.split("#")[0].rstrip("/").rsplit("/", 1)[1]
+    dossier_id = re.search(r"/ho-so/([0-9a-f-]+)/", page.url).group(1)
     assert portal.query("SELECT status, code FROM dossiers_dossier WHERE id = ?", dossier_id.replace("-", "")) == [
         ("submitted", code.group(0))
     ]
