@@ -77,7 +77,7 @@ def _reply(attempt, code="00", status="00", amount=None, **extra):
 def test_one_sweep_settles_each_attempt_by_what_the_gateway_says_of_it(monkeypatch, caplog):
     """Every kind of answer in one sweep: each attempt is judged on its own, none stops the others."""
     names = ("offline", "forged", "busy", "busy2", "mute", "unknown", "paid", "paid2", "short", "garbled",
-             "reversed", "open", "failed")  # fmt: skip
+             "reversed", "open", "failed", "offline2", "unknown2")  # fmt: skip
     made = {name: _aged(DossierFactory(unpaid=True, fees=[36000]), 3 - place / 100) for place, name in enumerate(names)}
     fresh = _aged(DossierFactory(unpaid=True, fees=[36000]), 0)  # younger than 15 minutes: not asked yet
     counter = _aged(DossierFactory(unpaid=True, fees=[36000]), 2)
@@ -86,6 +86,7 @@ def test_one_sweep_settles_each_attempt_by_what_the_gateway_says_of_it(monkeypat
         "forged": {**_reply(made["forged"]), "vnp_SecureHash": "0" * 128},
         "busy": _reply(made["busy"], code="99"),
         "busy2": _reply(made["busy2"], code="94"),
+        "unknown2": _reply(made["unknown2"], code="91"),
         "mute": vnpay.sign_query_response(
             {k: v for k, v in _reply(made["mute"]).items() if k not in ("vnp_ResponseCode", "vnp_SecureHash")},
             vnpay.config().secret,
@@ -106,7 +107,7 @@ def test_one_sweep_settles_each_attempt_by_what_the_gateway_says_of_it(monkeypat
         assert url == vnpay.config().api_url and vnpay.query_request_valid(body, vnpay.config().secret)
         asked.append(body["vnp_TxnRef"])
         name = by_ref[body["vnp_TxnRef"]]
-        if name == "offline":
+        if name.startswith("offline"):
             raise OSError("connection refused")
         return replies[name]
 
@@ -114,12 +115,12 @@ def test_one_sweep_settles_each_attempt_by_what_the_gateway_says_of_it(monkeypat
     with caplog.at_level("WARNING", logger="dvc.payments.gateway"):
         report = reconcile()
     assert sorted(asked) == sorted(by_ref)  # neither the fresh attempt nor the counter one was asked about
-    assert (report.checked, report.paid, report.failed, report.unanswered) == (13, 2, 3, 4)
+    assert (report.checked, report.paid, report.failed, report.unanswered) == (15, 2, 4, 5)
     status = {name: PaymentAttempt.objects.get(pk=a.pk).status for name, a in made.items()}
     assert status == {
         "offline": "pending", "forged": "pending", "busy": "pending", "busy2": "pending", "mute": "pending",
         "unknown": "failed", "paid": "paid", "paid2": "paid", "short": "pending", "garbled": "pending",
-        "reversed": "pending", "open": "failed", "failed": "failed",
+        "reversed": "pending", "open": "failed", "failed": "failed", "offline2": "pending", "unknown2": "failed",
     }  # fmt: skip
     assert PaymentAttempt.objects.get(pk=fresh.pk).status == "pending"
     assert PaymentAttempt.objects.get(pk=made["unknown"].pk).response_code == "91"
@@ -136,12 +137,12 @@ def test_one_sweep_settles_each_attempt_by_what_the_gateway_says_of_it(monkeypat
     assert short.flagged and short.flag_reason == "gateway reports 1000, attempt is 36000"
     # Every answer is kept as received, under its transaction, with the gateway's code.
     events = {e.txn_ref: e for e in GatewayEvent.objects.filter(kind=GatewayEvent.Kind.QUERY)}
-    assert set(events) == set(by_ref) - {made["offline"].txn_ref}
+    assert set(events) == set(by_ref) - {made["offline"].txn_ref, made["offline2"].txn_ref}
     assert events[made["busy"].txn_ref].answer == "99" and events[made["paid"].txn_ref].answer == "00"
     assert events[made["paid"].txn_ref].params["vnp_TransactionNo"] == "14226112"
     assert events[made["mute"].txn_ref].answer == ""  # no code in the answer: none recorded
     logged = [r.getMessage() for r in caplog.records if r.name == "dvc.payments.gateway"]
-    assert logged == [f"querydr for {made['offline'].txn_ref} failed: connection refused"]
+    assert logged == [f"querydr for {made[n].txn_ref} failed: connection refused" for n in ("offline", "offline2")]
 
 
 def test_an_unanswered_attempt_is_asked_again_on_the_next_sweep(monkeypatch):
@@ -208,3 +209,10 @@ def test_a_sweep_asks_about_a_batch_oldest_first_and_lists_the_newest_flags(monk
     report = reconcile()
     assert asked == [attempts[1].txn_ref, attempts[2].txn_ref] and report.checked == 2
     assert [m.split(":")[0] for m in report.mismatches if m.endswith(": x")] == [attempts[0].txn_ref]
+
+
+def test_an_answer_code_is_kept_within_its_column(monkeypatch):
+    attempt = _aged(DossierFactory(unpaid=True, fees=[36000]), 2)
+    monkeypatch.setattr(vnpay, "post_json", lambda url, body, timeout=15.0: _reply(attempt, code="123456789"))
+    assert reconcile().unanswered == 1
+    assert GatewayEvent.objects.get(kind="query", txn_ref=attempt.txn_ref).answer == "12345678"
