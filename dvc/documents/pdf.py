@@ -12,6 +12,8 @@ from typing import Any
 import fontpkg_be_vietnam_pro  # type: ignore[import-untyped]
 from fpdf import FPDF
 
+from dvc.formatting import iso_day
+
 FONT_DIR = Path(fontpkg_be_vietnam_pro.ROOT) / "files"
 FONT = "BeVietnamPro"
 
@@ -66,8 +68,8 @@ def shown_answer(spec: dict[str, Any], value: Any) -> str:
         return ""
     if spec["type"] == "select":
         return next((o["label"] for o in spec["options"] if o["value"] == value), str(value))
-    if spec["type"] == "date" and isinstance(value, str) and len(value) == 10 and value[4] == "-":
-        return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
+    if spec["type"] == "date" and isinstance(value, str):
+        return iso_day(value)
     if spec["type"] == "phone" and isinstance(value, str) and value.startswith("+84"):
         return "0" + value[3:]
     return str(value)

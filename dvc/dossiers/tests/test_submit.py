@@ -11,6 +11,7 @@ from dvc.dossiers.citizen.sending import dossier_submit
 from dvc.dossiers.models import Dossier
 from dvc.dossiers.tests.factories import MARITAL_ANSWERS, commune_centre, ensure_catalog, photo_upload
 from dvc.errors import Conflict, InvalidInput
+from dvc.tests.parallel import in_parallel
 
 pytestmark = pytest.mark.django_db
 
@@ -43,23 +44,9 @@ def test_six_sends_of_one_dossier_with_one_key_at_once_all_get_the_same_answer(s
     )  # fmt: skip
     identity = draft.procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
     dossier_attach(dossier=draft, actor=user, requirement=identity, upload=photo_upload())
-    barrier, answers = threading.Barrier(6), []
-
-    def send():
-        try:
-            barrier.wait(timeout=30)
-            answers.append(dossier_submit(dossier=Dossier.objects.get(pk=draft.pk), actor=user, idempotency_key="k6"))
-        except Exception as exc:  # collected and asserted below
-            answers.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = in_parallel(
+        lambda: dossier_submit(dossier=Dossier.objects.get(pk=draft.pk), actor=user, idempotency_key="k6"), 6
+    )
     assert all(isinstance(a, Dossier) for a in answers) and len({a.code for a in answers}) == 1
 
 

@@ -1,9 +1,7 @@
 """No money on a closed dossier, and never more refunded than was paid (issue 15, finding 9)."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.urls import reverse
 
 from dvc.accounts.services import api_token_create
@@ -14,6 +12,7 @@ from dvc.errors import InvalidInput
 from dvc.payments.counter import payment_record_cash, refund_record
 from dvc.payments.models import PaymentAttempt, Receipt, Refund
 from dvc.payments.tests.test_ipn import IPN, notice, started
+from dvc.tests.parallel import in_parallel
 
 pytestmark = pytest.mark.django_db
 
@@ -67,23 +66,12 @@ def test_two_refunds_recorded_at_once_never_exceed_what_was_paid():
     agency = commune_centre()
     officer = agency_staff(agency).officer
     cash = payment_record_cash(dossier=DossierFactory(unpaid=True, agency=agency, fees=[36000]), officer=officer)
-    start, outcomes = threading.Barrier(2), []
-
-    def refund():
-        try:
-            start.wait(timeout=30)
-            outcomes.append(refund_record(attempt=PaymentAttempt.objects.get(pk=cash.pk), officer=officer,
-                                          amount=36000, reason="Hoàn toàn bộ"))  # fmt: skip
-        except InvalidInput as exc:
-            outcomes.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=refund) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = in_parallel(
+        lambda: refund_record(
+            attempt=PaymentAttempt.objects.get(pk=cash.pk), officer=officer, amount=36000, reason="Hoàn toàn bộ"
+        ),
+        2,
+    )
+    assert all(isinstance(o, Refund | InvalidInput) for o in outcomes), outcomes
     assert sum(isinstance(o, Refund) for o in outcomes) == 1
     assert sum(Refund.objects.filter(attempt=cash).values_list("amount", flat=True)) == 36000

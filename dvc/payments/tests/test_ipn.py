@@ -1,9 +1,7 @@
 """The IPN address: checksum, order, amount, state; exactly once whatever the gateway repeats."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.dossiers.models import Dossier
@@ -12,6 +10,7 @@ from dvc.payments import vnpay
 from dvc.payments.gateway import payment_start
 from dvc.payments.models import GatewayEvent, PaymentAttempt, Receipt
 from dvc.payments.settlement import attempt_flag
+from dvc.tests.parallel import in_parallel
 
 pytestmark = pytest.mark.django_db
 IPN = "/payments/vnpay/ipn"
@@ -131,22 +130,7 @@ def test_20_concurrent_copies_of_the_success_pay_once(submitted_dossier):
     dossier = DossierFactory(unpaid=True, fees=[36000])
     attempt = started(dossier)
     params = notice(attempt)
-    barrier = threading.Barrier(20)
-    answers = []
-
-    def deliver():
-        try:
-            barrier.wait(timeout=30)
-            answers.append(Client().get(IPN, params).json()["RspCode"])
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    answers = in_parallel(lambda: Client().get(IPN, params).json()["RspCode"], 20, timeout=120)
     assert sorted(answers) == ["00"] + ["02"] * 19
     assert Receipt.objects.filter(dossier=dossier).count() == 1
     assert Dossier.objects.get(pk=dossier.pk).events.filter(action="paid").count() == 1
