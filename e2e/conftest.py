@@ -69,7 +69,7 @@ class Portal:
                 if path.name in self.sent:
                     continue
                 message = json.loads(path.read_text(encoding="utf-8"))
-                found = re.search(r"\b(\d{6})\b", message["body"])
+                found = re.search(r"(?<![-\d])(\d{6})(?![-\d])", message["body"])  # not the date in a dossier code
                 if message["to"] == phone and found:
                     self.sent.add(path.name)
                     return found.group(1)
@@ -257,9 +257,10 @@ def file_dossier(page: Any, portal: Portal) -> tuple[str, str]:
     page.wait_for_selector("select[name='f-noi_cu_tru.commune'] option[value='00004']", state="attached")
     page.select_option("select[name='f-noi_cu_tru.commune']", "00004")
     page.fill("input[name='f-noi_cu_tru.line']", "Số 1 Liễu Giai")
-    page.click("#ho-so .actions button[name=save]")
+    page.click("#ho-so .actions button[name=continue]")  # the e-form done: on to the papers
     attach(page, "Giấy tờ tùy thân", "cccd.png", png())
-    page.click("#ho-so button[name=continue]")
+    page.click("#ho-so .actions button[name=continue]")  # the papers done: on to delivery
+    page.click("#ho-so .actions button[name=continue]")  # delivery as offered: on to the check page
     page.click("main form.card button[type=submit]")
     found = re.search(r"000\.01\.01\.H26-\d{6}-\d{4}", page.locator("main").inner_text())
     assert found, page.locator("main").inner_text()

@@ -8,7 +8,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import CITIZEN, DESKTOP, PHONE, RESIDENCE, accessibility_violations, attach, png
+from e2e.conftest import (
+    CITIZEN,
+    DESKTOP,
+    PASSWORD,
+    PHONE,
+    RESIDENCE,
+    accessibility_violations,
+    attach,
+    file_dossier,
+    png,
+)
 
 
 @pytest.mark.parametrize(("width", "js"), [(PHONE, False), (DESKTOP, True)], ids=["phone-without-js", "desktop"])
@@ -32,7 +42,7 @@ def test_a_citizen_finds_fills_attaches_and_sends_a_dossier(open_page, portal, w
     checked()
     page.check("label:has-text('phường Ba Đình') input")
     page.click("main form[method=post] button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/ho-so/[0-9a-f-]+/sua/(#.*)?$"))
+    expect(page).to_have_url(re.compile(r"/ho-so/[0-9a-f-]+/sua/to-khai/(#.*)?$"))  # the first section, directly
     checked()
 
     # What the portal knows is already filled in.
@@ -49,12 +59,21 @@ def test_a_citizen_finds_fills_attaches_and_sends_a_dossier(open_page, portal, w
         expect(page.locator("input[name='f-muc_dich']")).to_have_value("Kết hôn")
     page.select_option("select[name='f-noi_cu_tru.commune']", "00004")
     page.fill("input[name='f-noi_cu_tru.line']", "Số 1 Liễu Giai")
-    page.click("#ho-so .actions button[name=save]")
+    page.click("#ho-so .actions button[name=continue]")  # "Lưu và tiếp tục": the next section, the papers
+    expect(page).to_have_url(re.compile(r"/sua/giay-to/(#.*)?$"))
+    checked()
 
     attach(page, "Giấy tờ tùy thân", "cccd.png", png(400, 250))
     expect(page.locator("#giay-to li:has-text('Giấy tờ tùy thân')")).to_contain_text("cccd.png")
-    expect(page.locator("select[name='f-noi_cu_tru.commune']")).to_have_value("00004")  # the saved draft
-    page.click("#ho-so button[name=continue]")
+    page.click("#ho-so .actions button[name=continue]")
+    expect(page).to_have_url(re.compile(r"/sua/nhan-ket-qua/(#.*)?$"))
+    checked()
+    page.click("#ho-so .actions button[name=save]")  # "Lưu lại, làm tiếp sau": the task list shows what is done
+    expect(page.locator("ol.task-list")).to_contain_text("Tờ khai")
+    assert page.locator("ol.task-list .tag-da-xong").count() == 2
+    checked()
+    page.click("ol.task-list a:text-is('Cách nhận kết quả')")
+    page.click("#ho-so .actions button[name=continue]")
     expect(page).to_have_url(re.compile(r"/ho-so/[0-9a-f-]+/gui/(#.*)?$"))
     expect(page.locator("main")).to_contain_text("cccd.png")
     checked()
@@ -90,15 +109,15 @@ def test_typed_answers_survive_a_paper_and_an_oversized_file_is_refused_beside_i
     page.check("label:has-text('phường Ba Đình') input")
     page.click("main form[method=post] button[type=submit]")
     page.fill("input[name='f-muc_dich']", "Kết hôn với anh Bình")
+    page.click("#ho-so .actions button[name=save]")  # kept for later: the task list
+    page.click("ol.task-list a:text-is('Giấy tờ')")
     attach(page, "Giấy tờ tùy thân", "cccd.png", png())
-    expect(page.locator("input[name='f-muc_dich']")).to_have_value("Kết hôn với anh Bình")
     paper = page.locator("#giay-to li:has-text('Giấy tờ tùy thân')")
     big = png() + b"\0" * (11 * 1024 * 1024)
     paper.locator("input[type=file]").set_input_files({"name": "qua-lon.png", "mimeType": "image/png", "buffer": big})
     if not js:  # the server refuses it; with the script it never leaves the phone
         paper.locator(".upload button").click()
     expect(page.locator("#giay-to li:has-text('Giấy tờ tùy thân') .error")).to_contain_text("MB")
-    expect(page.locator("input[name='f-muc_dich']")).to_have_value("Kết hôn với anh Bình")
     expect(page.locator("#giay-to li:has-text('Giấy tờ tùy thân')")).to_contain_text("cccd.png")  # the first one kept
     # The front and the back of the card, chosen together: one PDF of two pages for the paper.
     sides = [{"name": f"{side}.png", "mimeType": "image/png", "buffer": png()} for side in ("mat-truoc", "mat-sau")]
@@ -106,4 +125,69 @@ def test_typed_answers_survive_a_paper_and_an_oversized_file_is_refused_beside_i
     if not js:
         paper.locator(".upload button").click()
     expect(page.locator("#giay-to li:has-text('Giấy tờ tùy thân') .attachment")).to_contain_text("giay-to-tuy-than")
+    link = page.locator("#giay-to li:has-text('Giấy tờ tùy thân') .attachment a").first.get_attribute("href")
+    pdf = page.request.get(link)
+    assert pdf.body().startswith(b"%PDF") and pdf.body().count(b"/Type /Page") - pdf.body().count(b"/Type /Pages") == 2
+    # What was typed on the form page is still there after all the papers' comings and goings.
+    page.click("main a:text-is('← Danh sách việc cần làm')")
+    page.click("ol.task-list a:text-is('Tờ khai')")
     expect(page.locator("input[name='f-muc_dich']")).to_have_value("Kết hôn với anh Bình")
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "without-js"])
+def test_a_session_that_ends_mid_form_keeps_the_answers_through_the_login(open_page, portal, js):
+    """Issue 16: the session expired, "Lưu lại" led to the login page, and what was typed was gone."""
+    page = open_page(PHONE, js=js, user=CITIZEN)
+    page.goto("/thu-tuc/1.004873/nop-ho-so/")
+    page.check("label:has-text('phường Ba Đình') input")
+    page.click("main form[method=post] button[type=submit]")
+    form_url = page.url
+    page.evaluate("() => { window.onbeforeunload = null; }")
+    page.context.clear_cookies(name="sessionid")  # the session ends while the citizen types
+    page.fill("input[name='f-muc_dich']", "Xuất khẩu lao động")
+    page.click("#ho-so .actions button[name=save]")
+    expect(page).to_have_url(re.compile(r"/dang-nhap/"))
+    expect(page.locator("main")).to_contain_text("Phiên đăng nhập đã hết hạn")
+    page.fill("input[name=id_number]", CITIZEN[0])
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.fill("input[name=otp]", portal.otp(CITIZEN[1]))
+    page.click("form.card button[type=submit]")
+    expect(page).to_have_url(form_url)
+    expect(page.locator("main")).to_contain_text("Đã lưu những gì bạn nhập trước khi phiên đăng nhập hết hạn")
+    expect(page.locator("input[name='f-muc_dich']")).to_have_value("Xuất khẩu lao động")
+
+
+def test_a_second_dossier_starts_at_the_own_commune_with_the_other_persons_fields_empty(open_page):
+    """Issue 16: a new dossier copied the previous child; the agency list was flat, nothing preselected."""
+    page = open_page(PHONE, js=False, user=CITIZEN)
+    page.goto("/thu-tuc/1.001193/nop-ho-so/")
+    expect(page.locator("main input[name=agency]:checked")).to_have_count(1)  # the citizen's own commune
+    assert "Ba Đình" in page.locator("label:has(input[name=agency]:checked)").inner_text()
+    page.click("main form[method=post] button[type=submit]")
+    page.fill("input[name='f-ho_ten_tre']", "Nguyễn Minh Khôi")
+    page.click("#ho-so .actions button[name=save]")
+    page.goto("/thu-tuc/1.001193/nop-ho-so/")
+    expect(page.locator("main")).to_contain_text("Tiếp tục hồ sơ đang soạn")  # the draft offered first
+    page.click("main form[method=post] button[type=submit]")  # a new one, for a second child
+    expect(page.locator("input[name='f-ho_ten_tre']")).to_have_value("")
+    expect(page.locator("input[name='f-nguoi_yeu_cau.full_name']")).to_have_value("Nguyễn Văn An")
+    expect(page.locator("input[name='f-cam_doan']")).not_to_be_checked()
+
+
+def test_the_signed_in_citizens_pages_fit_a_320_px_phone(open_page, portal):
+    """Issue 16, part 11: no horizontal scrolling on any page at 320 px (the vault table was 433 px wide at 360)."""
+    page = open_page(320, js=False, user=CITIZEN)
+    file_dossier(page, portal)
+    page.goto("/thu-tuc/1.001193/nop-ho-so/")
+    page.click("main form[method=post] button[type=submit]")
+    draft = re.search(r"/ho-so/([0-9a-f-]+)/", page.url).group(1)
+    paths = [
+        "/ho-so/", "/ho-so/?muc=chua-gui", "/kho-du-lieu/", "/tai-khoan/", f"/ho-so/{draft}/sua/",
+        *(f"/ho-so/{draft}/sua/{part}/" for part in ("to-khai", "giay-to", "nhan-ket-qua", "ky-so")),
+        f"/ho-so/{draft}/gui/", "/thu-tuc/1.001193/nop-ho-so/",
+    ]  # fmt: skip
+    for path in paths:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path

@@ -78,6 +78,9 @@ class Dossier(models.Model):
         _("cách nhận kết quả"), max_length=16, choices=ResultMethod.choices, default=ResultMethod.ONLINE
     )
     delivery_address = models.JSONField(_("địa chỉ nhận qua bưu chính"), default=dict, blank=True)
+    # The filing task list (issue 16): which sections the citizen has begun ("started") or finished with
+    # "Lưu và tiếp tục" ("done"); the status shown is also checked against the answers and papers themselves.
+    filing_progress = models.JSONField(default=dict, blank=True, editable=False)
     notify_sms = models.BooleanField(_("báo qua SMS"), default=True)
     notify_email = models.BooleanField(_("báo qua thư điện tử"), default=False)
     fee_status = models.CharField(

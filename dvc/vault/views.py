@@ -31,8 +31,14 @@ def file_response(stored: StoredFile, *, inline: bool = False) -> FileResponse:
 @login_required
 def my_vault(request: HttpRequest) -> HttpResponse:
     """Kho dữ liệu cá nhân: the papers this person gave before, ready to be used again."""
-    documents = StoredFile.objects.filter(owner=request.user.pk).exclude(document_type="").order_by("-created_at")[:200]
-    return render(request, "vault/mine.html", {"documents": documents})
+    newest_first = StoredFile.objects.filter(owner=request.user.pk).exclude(document_type="").order_by("-created_at")
+    # The same paper given to two dossiers is one paper to its owner (issue 16: the vault listed one file twice).
+    documents, seen = [], set()
+    for stored in newest_first[:400]:
+        if (stored.document_type, stored.sha256) not in seen:
+            seen.add((stored.document_type, stored.sha256))
+            documents.append(stored)
+    return render(request, "vault/mine.html", {"documents": documents[:200]})
 
 
 @login_required

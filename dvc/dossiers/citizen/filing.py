@@ -1,10 +1,10 @@
 """What every action of the filing page does first: keep what was typed.
 
-Uploading a paper, removing one, taking one from the vault, signing, "Lưu lại" and "Tiếp tục" all submit the one
-form of the page, so the answers travel with every click and are saved before the action (issue 16: a citizen
-typed the child's name, uploaded the birth certificate, and the name was gone). Each paper chosen is attached on
-its own: one refused file never blocks the others, and its error is shown beside it. A session that ends while
-the citizen types keeps the typed answers in the browser's session until they sign in again.
+Each section of the task list is one form: every button on it (choosing a province, "Lưu lại", "Lưu và tiếp tục",
+uploading a paper) submits that form, so what was typed travels with every click and is saved before the action
+(issue 16: a citizen typed the child's name, uploaded the birth certificate, and the name was gone). Each paper
+chosen is attached on its own: one refused file never blocks the others, and its error is shown beside it. A
+session that ends while the citizen types keeps the typed answers in the browser's session until they sign in.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from unidecode import unidecode
 
 from dvc.accounts.models import User
 from dvc.catalog import eform
-from dvc.dossiers.citizen import drafting, forms, papers
+from dvc.dossiers.citizen import drafting, forms, papers, tasklist
 from dvc.dossiers.lifecycle.states import EDITABLE
 from dvc.dossiers.models import Dossier
 from dvc.errors import DomainError, InvalidInput, add_to_form
@@ -27,6 +27,7 @@ from dvc.vault.combine import combine_pages
 
 # The filing page's form carries draft=1: a request without it (an API client, an old page) saves no answers.
 DRAFT_MARK = "draft"
+SECTION_FIELD = "section"
 _ERRORS_KEY = "filing_errors"
 _PENDING_KEY = "filing_pending"
 
@@ -44,6 +45,7 @@ class Posted:
         self.answers: dict[str, Any] | None = None
         self.delivery: forms.DeliveryForm | None = None
         self.saved = True
+        self.error = ""  # why the answers of a page without delivery choices could not be saved
 
 
 def carries_draft(post: Any) -> bool:
@@ -58,26 +60,47 @@ def save_posted(request: HttpRequest, dossier: Dossier, actor: User, post: Any =
     result = Posted(dossier)
     if not carries_draft(post) or dossier.status not in EDITABLE:
         return result
-    result.answers = eform.answers_from_post(dossier.procedure.form_schema, post)
-    result.delivery = forms.DeliveryForm(post, dossier=dossier)
-    if not result.delivery.is_valid():
+    section = posted_section(post)
+    # Each section's page posts its own fields; what another page holds is kept as saved.
+    takes_answers, takes_delivery = section in ("", tasklist.FORM), section in ("", tasklist.DELIVERY)
+    result.answers = (
+        eform.answers_from_post(dossier.procedure.form_schema, post) if takes_answers else dict(dossier.form_data)
+    )
+    delivery = {
+        "submission_method": dossier.submission_method,
+        "result_method": dossier.result_method,
+        "delivery_address": dossier.delivery_address,
+        "notify_sms": dossier.notify_sms,
+        "notify_email": dossier.notify_email,
+    }
+    if takes_delivery:
+        result.delivery = forms.DeliveryForm(post, dossier=dossier)
+        if not result.delivery.is_valid():
+            result.saved = False
+            return result
+        delivery = {
+            **{key: result.delivery.cleaned_data[key] for key in delivery if key != "delivery_address"},
+            "delivery_address": result.delivery.delivery_address(),
+        }
+    try:
+        result.dossier = drafting.dossier_save_draft(dossier=dossier, actor=actor, form_data=result.answers, **delivery)
+    except DomainError as exc:
+        if section == tasklist.DELIVERY and result.delivery is not None:
+            add_to_form(result.delivery, exc)
+        else:
+            result.error = error_text(exc) if isinstance(exc, InvalidInput) else str(exc.message)
         result.saved = False
         return result
-    try:
-        result.dossier = drafting.dossier_save_draft(
-            dossier=dossier,
-            actor=actor,
-            form_data=result.answers,
-            submission_method=result.delivery.cleaned_data["submission_method"],
-            result_method=result.delivery.cleaned_data["result_method"],
-            delivery_address=result.delivery.delivery_address(),
-            notify_sms=result.delivery.cleaned_data["notify_sms"],
-            notify_email=result.delivery.cleaned_data["notify_email"],
-        )
-    except DomainError as exc:
-        add_to_form(result.delivery, exc)
-        result.saved = False
+    for begun in [section] if section else [tasklist.FORM, tasklist.DELIVERY]:
+        tasklist.mark(result.dossier, begun, tasklist.STARTED)
     return result
+
+
+def posted_section(post: Any) -> str:
+    """The task-list section whose page was posted ("" for a post carrying every part, as the API's clients and
+    older pages send)."""
+    section = post.get(SECTION_FIELD, "")
+    return section if section in tasklist.ORDER else ""
 
 
 def attach_chosen(dossier: Dossier, actor: User, files: Any) -> tuple[list[str], dict[str, list[str]]]:

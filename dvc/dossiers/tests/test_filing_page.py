@@ -44,8 +44,31 @@ def test_typed_answers_survive_an_upload(client, filing):
     dossier.refresh_from_db()
     assert dossier.form_data["ho_ten_tre"] == "Nguyễn Minh Khôi"
     assert dossier.attachments.filter(requirement=birth, replaced_at__isnull=True).count() == 1
-    page = client.get(response.url).content.decode()
-    assert 'value="Nguyễn Minh Khôi"' in page and "giay-chung-sinh.pdf" in page
+    assert response.url.startswith(reverse("dossiers:section", args=[dossier.pk, "giay-to"]))
+    assert "giay-chung-sinh.pdf" in client.get(response.url).content.decode()
+    form_page = client.get(reverse("dossiers:section", args=[dossier.pk, "to-khai"])).content.decode()
+    assert 'value="Nguyễn Minh Khôi"' in form_page
+
+
+def test_answers_typed_on_the_form_page_are_kept_while_papers_come_and_go(client, filing):
+    """The task list: the papers page posts no answers, so nothing it does can empty what the form page saved."""
+    _user, dossier, papers = filing
+    birth = _requirement(papers, "Giấy chứng sinh")
+    answers = {key: value for key, value in PAGE.items() if key.startswith("f-")}
+    client.post(
+        reverse("dossiers:section", args=[dossier.pk, "to-khai"]),
+        {**answers, "draft": "1", "section": "to-khai", "save": "1"},
+    )
+    papers_page = reverse("dossiers:section", args=[dossier.pk, "giay-to"])
+    client.post(papers_page, {"section": "giay-to", f"file-{birth.pk}": pdf_upload(), "save": "1"})
+    attachment = dossier.attachments.get(requirement=birth)
+    client.post(reverse("dossiers:remove_attachment", args=[dossier.pk, attachment.pk]), {"section": "giay-to"})
+    dossier.refresh_from_db()
+    assert dossier.form_data["ho_ten_tre"] == "Nguyễn Minh Khôi" and dossier.delivery_address == {}
+    assert (
+        'value="Nguyễn Minh Khôi"'
+        in client.get(reverse("dossiers:section", args=[dossier.pk, "to-khai"])).content.decode()
+    )
 
 
 def test_one_refused_paper_does_not_block_the_others_and_its_error_sits_beside_it(client, filing):
@@ -53,16 +76,21 @@ def test_one_refused_paper_does_not_block_the_others_and_its_error_sits_beside_i
     birth, identity = _requirement(papers, "Giấy chứng sinh"), _requirement(papers, "Giấy tờ tùy thân")
     fake = SimpleUploadedFile("giay-chung-sinh.pdf", b"this is text, not a PDF", content_type="application/pdf")
     response = client.post(
-        reverse("dossiers:edit", args=[dossier.pk]),
-        {**PAGE, f"file-{birth.pk}": fake, f"file-{identity.pk}": photo_upload("cccd.jpg"), "save": "1"},
+        reverse("dossiers:section", args=[dossier.pk, "giay-to"]),
+        {
+            "section": "giay-to",
+            f"file-{birth.pk}": fake,
+            f"file-{identity.pk}": photo_upload("cccd.jpg"),
+            "continue": "1",
+        },
     )
-    assert response.status_code == 302 and response.url.endswith(f"#req-{birth.pk}")  # back at the paper refused
+    assert response.status_code == 302 and response.url.endswith(f"/giay-to/#req-{birth.pk}")  # at the paper refused
     assert dossier.attachments.filter(requirement=identity).count() == 1
     assert not dossier.attachments.filter(requirement=birth).exists()
     page = client.get(response.url).content.decode()
     item = re.search(rf'<li id="req-{birth.pk}"[^>]*>(.*?)</li>', page, re.S).group(1)
     assert 'class="error" id="req-' in item and 'aria-invalid="true"' in item  # the reason, under that paper
-    assert 'value="Nguyễn Minh Khôi"' in page
+    assert f'<a href="#file-{birth.pk}">Giấy chứng sinh' in page  # and in the summary at the top, linked to it
     assert 'class="error" id="req-' not in client.get(response.url).content.decode()  # shown once
 
 
@@ -82,23 +110,30 @@ def test_removing_a_paper_or_printing_the_form_saves_what_was_typed(client, fili
     assert dossier.form_data["ho_ten_tre"] == "Nguyễn Minh An"
 
 
-def test_an_incomplete_delivery_choice_keeps_the_answers_on_the_page_and_still_attaches_the_paper(client, filing):
-    _user, dossier, papers = filing
-    identity = _requirement(papers, "Giấy tờ tùy thân")
-    unknown_choice = {**PAGE, "d-result_method": "bo-cau", f"file-{identity.pk}": photo_upload("cccd.jpg")}
-    response = client.post(reverse("dossiers:upload", args=[dossier.pk]), unknown_choice)
+def test_an_incomplete_delivery_choice_is_shown_again_as_typed_and_touches_nothing_else(client, filing):
+    _user, dossier, _papers = filing
+    answers = {key: value for key, value in PAGE.items() if key.startswith("f-")}
+    client.post(
+        reverse("dossiers:section", args=[dossier.pk, "to-khai"]), {**answers, "draft": "1", "section": "to-khai"}
+    )
+    post = {"draft": "1", "section": "nhan-ket-qua", "d-submission_method": "online", "d-result_method": "post",
+            "d-address_line": "Số 9 Liễu Giai", "continue": "1"}  # fmt: skip
+    response = client.post(reverse("dossiers:section", args=[dossier.pk, "nhan-ket-qua"]), post)
     page = response.content.decode()
-    assert response.status_code == 200 and 'value="Nguyễn Minh Khôi"' in page and "cccd.jpg" in page
-    assert dossier.attachments.filter(requirement=identity).count() == 1
+    assert response.status_code == 200 and 'value="Số 9 Liễu Giai"' in page
+    assert '<a href="#id_d-province">Vui lòng nhập địa chỉ để bưu điện' in page  # "Lưu và tiếp tục" checks the section
+    dossier.refresh_from_db()  # the choice is kept as a draft; the answers of the other page are untouched
+    assert dossier.result_method == "post" and dossier.form_data["ho_ten_tre"] == "Nguyễn Minh Khôi"
 
 
 def test_enter_in_a_text_box_saves_and_never_removes_a_paper(client, filing):
     _user, dossier, _papers = filing
-    page = client.get(reverse("dossiers:edit", args=[dossier.pk])).content.decode()
-    form = page[page.index('id="ho-so"') :]
-    first_button = re.search(r"<button[^>]*>", form).group(0)
-    assert 'name="save"' in first_button and "formaction" not in first_button
-    assert form.count("<form") == 0  # one form: every button sends what was typed
+    for section in ("to-khai", "giay-to", "nhan-ket-qua", "ky-so"):
+        page = client.get(reverse("dossiers:section", args=[dossier.pk, section])).content.decode()
+        form = page[page.index('id="ho-so"') :]
+        first_button = re.search(r"<button[^>]*>", form).group(0)
+        assert 'name="save"' in first_button and "formaction" not in first_button
+        assert form.count("<form") == 0  # one form: every button sends what was typed
 
 
 def test_a_session_that_ended_mid_form_keeps_the_answers_until_login(client, filing):
@@ -111,7 +146,7 @@ def test_a_session_that_ended_mid_form_keeps_the_answers_until_login(client, fil
     dossier.refresh_from_db()
     assert "ho_ten_tre" not in dossier.form_data  # nothing saved without a signed-in owner
     client.force_login(user)
-    page = client.get(reverse("dossiers:edit", args=[dossier.pk])).content.decode()
+    page = client.get(reverse("dossiers:edit", args=[dossier.pk]), follow=True).content.decode()
     assert "Đã lưu những gì bạn nhập trước khi phiên đăng nhập hết hạn" in page
     dossier.refresh_from_db()
     assert dossier.form_data["ho_ten_tre"] == "Nguyễn Minh Khôi"
@@ -141,8 +176,10 @@ def test_the_pages_script_saves_answers_after_typing_stops_without_a_page_load(c
         HTTP_X_AUTOSAVE="1",
     )
     assert refused.status_code == 422 and not dossier.attachments.exists()  # autosave sends answers, never files
-    page = client.get(reverse("dossiers:edit", args=[dossier.pk])).content.decode()
-    assert 'data-max-mb="10"' in page and 'id="autosave-status"' in page
+    page = client.get(reverse("dossiers:section", args=[dossier.pk, "giay-to"])).content.decode()
+    assert 'data-max-mb="10"' in page
+    page = client.get(reverse("dossiers:section", args=[dossier.pk, "to-khai"])).content.decode()
+    assert 'id="autosave-status"' in page
 
 
 def test_two_photos_of_one_paper_become_one_two_page_pdf(client, filing):

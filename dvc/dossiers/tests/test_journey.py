@@ -30,22 +30,34 @@ def test_birth_registration_from_the_catalog_to_the_receipt(client, citizen, out
     assert start_url in page
     response = client.post(start_url, {"agency": agency.code})
     dossier = Dossier.objects.get(applicant=citizen)
-    assert response.url == reverse("dossiers:edit", args=[dossier.pk])
+    # Issue 16: a task list, one page per section; starting opens the first section directly.
+    assert response.url == reverse("dossiers:section", args=[dossier.pk, "to-khai"])
     # The form is prefilled from the profile.
     html = client.get(response.url).content.decode()
     assert 'value="Nguyễn Văn An"' in html and 'value="0912345678"' in html
-    # Attach a PDF and a photo, save the draft, come back.
+    answers = {key: value for key, value in BIRTH_FORM.items() if key.startswith("f-")}
+    delivery = {key: value for key, value in BIRTH_FORM.items() if key.startswith("d-")}
+    response = client.post(response.url, {**answers, "draft": "1", "section": "to-khai", "continue": "1"})
+    assert response.url == reverse("dossiers:section", args=[dossier.pk, "giay-to"])
+    # Both papers chosen on the papers page, sent with "Lưu và tiếp tục".
     birth_certificate = procedure.requirements.get(name="Giấy chứng sinh")
     identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
-    upload = reverse("dossiers:upload", args=[dossier.pk])
-    client.post(upload, {"requirement": birth_certificate.pk, "file": pdf_upload()})
-    client.post(upload, {"requirement": identity.pk, "file": photo_upload()})
-    saved = client.post(reverse("dossiers:edit", args=[dossier.pk]), {**BIRTH_FORM, "save": "1"}, follow=True)
-    assert "Đã lưu hồ sơ" in saved.content.decode()
+    files = {f"file-{birth_certificate.pk}": pdf_upload(), f"file-{identity.pk}": photo_upload()}
+    response = client.post(response.url, {**files, "section": "giay-to", "continue": "1"})
+    assert response.url == reverse("dossiers:section", args=[dossier.pk, "nhan-ket-qua"])
+    saved = client.post(response.url, {**delivery, "draft": "1", "section": "nhan-ket-qua", "save": "1"}, follow=True)
+    assert "Đã lưu hồ sơ" in saved.content.decode()  # "Lưu lại, làm tiếp sau": back on the task list
+    tasks_page = saved.content.decode()
+    assert tasks_page.count(">Đã xong<") == 2 and ">Đang làm<" in tasks_page and ">Chưa bắt đầu<" in tasks_page
     drafts = client.get(reverse("dossiers:mine") + "?muc=chua-gui").content.decode()
     assert "Đăng ký khai sinh" in drafts
     dossier.refresh_from_db()
-    assert dossier.form_data["ho_ten_tre"] == "Nguyễn Minh Khôi"
+    assert dossier.form_data["ho_ten_tre"] == "Nguyễn Minh Khôi" and dossier.attachments.count() == 2
+    response = client.post(
+        reverse("dossiers:section", args=[dossier.pk, "nhan-ket-qua"]),
+        {**delivery, "draft": "1", "section": "nhan-ket-qua", "continue": "1"},
+    )
+    assert response.url == reverse("dossiers:section", args=[dossier.pk, "ky-so"])
     # Birth registration needs the declaration signed: download it, sign it, upload it.
     form_pdf = client.get(reverse("dossiers:printable", args=[dossier.pk])).content
     signed = sign_as(citizen, form_pdf)
@@ -53,8 +65,11 @@ def test_birth_registration_from_the_catalog_to_the_receipt(client, citizen, out
         reverse("dossiers:signed_form", args=[dossier.pk]), {"file": SimpleUploadedFile("ky.pdf", signed)}, follow=True
     )
     assert "Chữ ký số hợp lệ" in response.content.decode()
-    # Continue, then submit with the declaration and the security code.
-    response = client.post(reverse("dossiers:edit", args=[dossier.pk]), {**BIRTH_FORM, "continue": "1"})
+    tasks_page = client.get(reverse("dossiers:edit", args=[dossier.pk])).content.decode()
+    assert tasks_page.count(">Đã xong<") == 4 and reverse("dossiers:submit", args=[dossier.pk]) in tasks_page
+    response = client.post(
+        reverse("dossiers:section", args=[dossier.pk, "ky-so"]), {"section": "ky-so", "continue": "1"}
+    )
     assert response.url == reverse("dossiers:submit", args=[dossier.pk])
     page = client.get(response.url).content.decode()
     # Issue 16: the check page shows every answer and file, with "Sửa" links; one declaration (the e-form's) and no
@@ -104,15 +119,21 @@ def test_continue_with_missing_parts_lists_them(client, citizen):
     agency = commune_centre()
     client.post(reverse("dossiers:start", args=["1.001193"]), {"agency": agency.code})
     dossier = Dossier.objects.get(applicant=citizen)
+    answers = {key: value for key, value in BIRTH_FORM.items() if key.startswith("f-")}
     response = client.post(
-        reverse("dossiers:edit", args=[dossier.pk]), {**BIRTH_FORM, "f-ho_ten_tre": "", "continue": "1"}
+        reverse("dossiers:section", args=[dossier.pk, "to-khai"]),
+        {**answers, "f-ho_ten_tre": "", "draft": "1", "section": "to-khai", "continue": "1"},
     )
     html = response.content.decode()
-    assert response.status_code == 200
-    assert "Vui lòng nhập “Họ, chữ đệm, tên của trẻ”" in html
-    assert "Chưa đính kèm: Giấy chứng sinh." in html
+    assert response.status_code == 200 and "<title>Lỗi: Tờ khai" in html
+    assert 'href="#id_f-ho_ten_tre">Họ, chữ đệm, tên của trẻ: Vui lòng nhập' in html  # the summary links to the field
     dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.DRAFT and dossier.form_data["noi_sinh"] == "Bệnh viện Phụ sản Hà Nội"
+    # The check page lists what still stops sending, each linked to the section where it is put right.
+    check = client.get(reverse("dossiers:submit", args=[dossier.pk])).content.decode()
+    papers = reverse("dossiers:section", args=[dossier.pk, "giay-to"])
+    assert re.search(rf'<a href="{papers}#req-\d+">Chưa đính kèm: Giấy chứng sinh.</a>', check)
+    assert 'name="idempotency_key"' not in check
 
 
 def test_printable_form_contains_the_answers(client, citizen):
@@ -144,8 +165,9 @@ def test_postal_choices_show_the_post_office_price(client, citizen, settings):
     settings.DVC_POSTAL_FEE_PICKUP = 18000
     settings.DVC_POSTAL_FEE_DELIVERY = 25000
     agency = commune_centre()
-    response = client.post(reverse("dossiers:start", args=["1.001193"]), {"agency": agency.code})
-    html = client.get(response.url).content.decode()
+    client.post(reverse("dossiers:start", args=["1.001193"]), {"agency": agency.code})
+    dossier = Dossier.objects.get(applicant=citizen)
+    html = client.get(reverse("dossiers:section", args=[dossier.pk, "nhan-ket-qua"])).content.decode()
     assert "Bưu điện đến nhận hồ sơ giấy tại nhà — cước bưu chính 18.000 đồng" in html
     assert "Nhận qua bưu chính công ích — cước bưu chính 25.000 đồng" in html
     assert "Nhận kết quả trực tuyến —" not in html

@@ -29,7 +29,7 @@ def test_a_paper_given_once_is_offered_again(client, citizen_with_id_card):
     client.force_login(user)
     second = dossier_start(applicant=user, procedure=Procedure.objects.get(code="2.000635"), agency=agency)
     requirement = second.procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
-    page = client.get(reverse("dossiers:edit", args=[second.pk])).content.decode()
+    page = client.get(reverse("dossiers:section", args=[second.pk, "giay-to"])).content.decode()
     assert "Có sẵn trong kho dữ liệu của bạn" in page and "cccd.jpg" in page
     stored = vault_choices(dossier=second, requirement=requirement)[0]
     client.post(
@@ -70,3 +70,16 @@ def test_someone_elses_vault_file_cannot_be_used(client, citizen_with_id_card):
         == 404
     )
     assert not DossierAttachment.objects.filter(dossier=draft).exists()
+
+
+def test_the_same_paper_given_to_two_dossiers_is_listed_once(client, citizen_with_id_card):
+    """Issue 16: the vault page listed one file twice."""
+    user, agency = citizen_with_id_card
+    client.force_login(user)
+    procedure = Procedure.objects.get(code="1.004873")
+    second = dossier_start(applicant=user, procedure=procedure, agency=agency)
+    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    dossier_attach(dossier=second, actor=user, requirement=identity, upload=photo_upload("cccd.jpg"))
+    assert StoredFile.objects.filter(owner=user.pk, original_name="cccd.jpg").count() == 2
+    page = client.get(reverse("vault:mine")).content.decode()
+    assert page.count(">cccd.jpg</a>") == 1 and 'data-label="Giấy tờ"' in page

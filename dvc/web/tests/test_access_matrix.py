@@ -55,7 +55,7 @@ OWN = {
 SESSION_BOUND = {"accounts:otp", "accounts:otp_resend", "payments:by_code_start"}
 # A citizen's dossier, by its id in the address (and the dossier's vault file and payment receipt).
 CITIZEN = {
-    "dossiers:detail", "dossiers:edit", "dossiers:upload", "dossiers:attachment", "dossiers:remove_attachment",
+    "dossiers:detail", "dossiers:edit", "dossiers:section", "dossiers:upload", "dossiers:attachment", "dossiers:remove_attachment",
     "dossiers:printable", "dossiers:signed_form", "dossiers:remote_sign_start", "dossiers:remote_sign",
     "dossiers:use_from_vault", "dossiers:submit", "dossiers:receipt", "dossiers:withdraw", "dossiers:result",
     "dossiers:rate", "payments:pay_mine", "payments:receipt", "vault:download",
@@ -119,6 +119,7 @@ def _citizen_urls(world) -> dict[str, str]:
     return {
         "dossiers:detail": f"/ho-so/{d.pk}/",
         "dossiers:edit": f"/ho-so/{d.pk}/sua/",
+        "dossiers:section": f"/ho-so/{d.pk}/sua/to-khai/",
         "dossiers:upload": f"/ho-so/{d.pk}/dinh-kem/",
         "dossiers:attachment": f"/ho-so/{d.pk}/dinh-kem/{a.pk}/",
         "dossiers:remove_attachment": f"/ho-so/{d.pk}/dinh-kem/{a.pk}/xoa/",
