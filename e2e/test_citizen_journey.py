@@ -111,7 +111,11 @@ def test_typed_answers_survive_a_paper_and_an_oversized_file_is_refused_beside_i
     page.fill("input[name='f-muc_dich']", "Kết hôn với anh Bình")
     page.click("#ho-so .actions button[name=save]")  # kept for later: the task list
     page.click("ol.task-list a:text-is('Giấy tờ')")
+    page.evaluate("() => { window.sameDocument = true; }")
     attach(page, "Giấy tờ tùy thân", "cccd.png", png())
+    if js:  # with the script the paper is sent on its own and its entry replaced in place: no page load
+        assert page.evaluate("() => window.sameDocument === true")
+        expect(page.locator("#autosave-status")).to_contain_text("Đã đính kèm")
     paper = page.locator("#giay-to li:has-text('Giấy tờ tùy thân')")
     big = png() + b"\0" * (11 * 1024 * 1024)
     paper.locator("input[type=file]").set_input_files({"name": "qua-lon.png", "mimeType": "image/png", "buffer": big})
@@ -191,3 +195,48 @@ def test_the_signed_in_citizens_pages_fit_a_320_px_phone(open_page, portal):
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+
+
+def test_a_birth_registration_from_the_home_page_counted_in_clicks_and_page_loads(open_page, portal):
+    """Issue 16's acceptance, measured without JavaScript on a phone: at most 3 clicks from the home page to the first
+    question, and fewer page loads in all than the one long page needed (12: README, "Nộp hồ sơ khai sinh")."""
+    page = open_page(PHONE, js=False, user=CITIZEN)
+    loads: list[str] = []
+    page.on("load", lambda p: loads.append(p.url))
+    page.goto("/")
+    clicks = 0
+
+    def click(selector: str) -> None:
+        nonlocal clicks
+        clicks += 1
+        page.click(selector)
+
+    click("main a.tile:has-text('Có con nhỏ')")
+    click("main a:text-is('Đăng ký khai sinh')")
+    click("main a[href$='/nop-ho-so/']")
+    expect(page.locator("main input[name=agency]:checked")).to_have_count(1)  # the first question, already answered
+    assert clicks == 3
+    click("main form[method=post] button[type=submit]")
+    for name, value in {
+        "f-ho_ten_tre": "Nguyễn Minh Khôi", "f-ngay_sinh_tre": "01/11/2026", "f-noi_sinh": "Bệnh viện Phụ sản Hà Nội",
+        "f-dan_toc": "Kinh", "f-quoc_tich": "Việt Nam", "f-me.full_name": "Trần Thị Bình",
+    }.items():  # fmt: skip
+        page.fill(f"[name='{name}']", value)
+    page.select_option("[name='f-gioi_tinh']", "male")
+    page.select_option("[name='f-quan_he']", "cha_me")
+    page.check("[name='f-cam_doan']")
+    click("#ho-so .actions button[name=continue]")
+    for paper, name in (("Giấy chứng sinh", "giay-chung-sinh.png"), ("Giấy tờ tùy thân", "cccd.png")):
+        page.locator(f"#giay-to li:has-text('{paper}') input[type=file]").set_input_files(
+            {"name": name, "mimeType": "image/png", "buffer": png()}
+        )
+    click("#ho-so .actions button[name=continue]")  # both papers sent with "Lưu và tiếp tục"
+    click("#ho-so .actions button[name=continue]")  # delivery as offered
+    click("main button:has-text('Ký số từ xa')")
+    page.fill("input[name=otp]", portal.otp(CITIZEN[1]))
+    click("main form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/gui/$"))  # signed: straight on to the check page
+    click("main form.card button[type=submit]")
+    expect(page.locator("main")).to_contain_text("H26-")
+    assert len(loads) <= 11, loads
+    print(f"\nbirth registration: {clicks} clicks, {len(loads)} page loads, first question after 3 clicks")

@@ -104,7 +104,34 @@
         return;
       }
       var send = box.querySelector("button[formaction]");
-      if (send && filing.requestSubmit) { dirty = false; filing.requestSubmit(send); }
+      if (!send) { return; }
+      var item = box.closest ? box.closest("li[id^='req-']") : null;
+      var submitPage = function () { if (filing.requestSubmit) { dirty = false; filing.requestSubmit(send); } };
+      if (!item || !window.DOMParser) { submitPage(); return; }
+      // Sent on its own, the paper's entry replaced in place: no page load, nothing else on the page touched.
+      var data = new FormData();
+      ["csrfmiddlewaretoken", "section"].forEach(function (name) {
+        var field = filing.querySelector("[name='" + name + "']");
+        if (field) { data.append(name, field.value); }
+      });
+      data.append("requirement", send.value);
+      for (var j = 0; j < input.files.length; j++) { data.append(input.name, input.files[j]); }
+      send.disabled = true;
+      say(filing.getAttribute("data-uploading"));
+      fetch(send.getAttribute("formaction"), { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var fresh = page.getElementById(item.id);
+          if (!fresh) { return Promise.reject("no paper"); }  // e.g. the session ended: the login page came back
+          var notes = page.querySelectorAll(".messages li");
+          item.replaceWith(document.importNode(fresh, true));
+          say(Array.prototype.map.call(notes, function (n) { return n.textContent.trim(); }).join(" "));
+          var again = document.getElementById(item.id);
+          var target = again && (again.querySelector(".error") ? again.querySelector("input[type=file]") : again.querySelector(".attachment a"));
+          if (target) { target.focus(); }
+        })
+        .catch(function () { send.disabled = false; submitPage(); });
     });
     filing.addEventListener("submit", function () { dirty = false; clearTimeout(timer); });
     window.addEventListener("beforeunload", function (event) {
