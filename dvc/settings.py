@@ -274,6 +274,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Who runs the portal, said in its header and footer and in the privacy notice (issue 16, part 10; Luật 91/2025/QH15
+# Điều 13: the data subject is told who the controller is and how to reach it). Required in production.
+DVC_PORTAL_NAME = env_str("DVC_PORTAL_NAME", "Cổng Dịch vụ công")
+DVC_MANAGING_AGENCY = env_str("DVC_MANAGING_AGENCY", "" if PRODUCTION else "Bản chạy thử của phần mềm DVC")
+DVC_OPERATOR = env_str("DVC_OPERATOR", "" if PRODUCTION else "Nhóm phát triển phần mềm nguồn mở DVC")
+DVC_OPERATOR_ADDRESS = env_str("DVC_OPERATOR_ADDRESS", "")
+DVC_HOTLINE = env_str("DVC_HOTLINE", "" if PRODUCTION else "1900 0000")
+DVC_CONTACT_EMAIL = env_str("DVC_CONTACT_EMAIL", "" if PRODUCTION else "hotro@dvc.example")
+DVC_DATA_PROTECTION_EMAIL = env_str("DVC_DATA_PROTECTION_EMAIL", DVC_CONTACT_EMAIL)
+if PRODUCTION and not (DVC_MANAGING_AGENCY and DVC_OPERATOR and DVC_HOTLINE and DVC_CONTACT_EMAIL):
+    raise ImproperlyConfigured(
+        "DVC_MANAGING_AGENCY, DVC_OPERATOR, DVC_HOTLINE and DVC_CONTACT_EMAIL are required in production: citizens "
+        "must see who runs the portal and how to reach them."
+    )
+
 # Files the portal writes in development: the outbox of SMS and e-mails, uploaded files.
 OUTBOX_DIR = Path(env_str("DVC_OUTBOX_DIR", str(VAR_DIR / "outbox")))
 

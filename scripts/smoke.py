@@ -95,7 +95,7 @@ def main() -> None:
         "/dang-ky/",
         {"kind": "citizen", "id_number": id_number, "full_name": "Người Dùng Thử", "birth_date": "12/03/1985",
          "sex": "male", "phone": phone_local, "province": "01", "commune": "00004",
-         "new_password1": PASSWORD, "new_password2": PASSWORD},
+         "new_password1": PASSWORD, "new_password2": PASSWORD, "privacy_consent": "on"},
     )  # fmt: skip
     check(status == 302 and "/xac-thuc/" in location, "register sends to the OTP page")
     status, location = form(location, {"otp": latest_otp(phone, since)})

@@ -47,6 +47,10 @@ class RegisterIn(Schema):
     claim_code: str | None = Field(
         default=None, description="Mã nhận tài khoản in trên giấy tiếp nhận, cho người đã nộp hồ sơ tại quầy"
     )
+    privacy_consent: bool = Field(
+        description="Người đăng ký đã đọc Thông báo xử lý dữ liệu cá nhân (/bao-ve-du-lieu-ca-nhan/) và đồng ý "
+        "(Luật 91/2025/QH15); phải là true"
+    )
 
 
 class ChallengeOut(Schema):

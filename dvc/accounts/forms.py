@@ -126,9 +126,19 @@ class RegistrationForm(AddressFieldsMixin, NewPasswordMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
+    privacy_consent = forms.BooleanField(
+        label=_(
+            "Tôi đã đọc Thông báo xử lý dữ liệu cá nhân và đồng ý để cổng xử lý dữ liệu của tôi theo thông báo đó."
+        ),
+        error_messages={
+            "required": _("Vui lòng đọc Thông báo xử lý dữ liệu cá nhân và đánh dấu đồng ý để đăng ký tài khoản.")
+        },
+    )
+
     field_order = [
         "kind", "id_number", "full_name", "birth_date", "sex", "representative_name", "representative_id_number",
         "phone", "email", "province", "commune", "address_line", "claim_code", "new_password1", "new_password2",
+        "privacy_consent",
     ]  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

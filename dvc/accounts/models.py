@@ -68,6 +68,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("đã kích hoạt"), default=False)
     is_staff = models.BooleanField(_("vào trang quản trị"), default=False)
     phone_verified_at = models.DateTimeField(_("xác thực điện thoại lúc"), null=True, blank=True)
+    # Luật 91/2025/QH15 (Bảo vệ dữ liệu cá nhân): the consent given on registration, with the notice it was given to.
+    privacy_consent_at = models.DateTimeField(_("đồng ý xử lý dữ liệu cá nhân lúc"), null=True, blank=True)
+    privacy_notice_version = models.CharField(_("phiên bản thông báo đã đồng ý"), max_length=16, blank=True)
     date_joined = models.DateTimeField(_("ngày đăng ký"), default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()

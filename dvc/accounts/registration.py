@@ -26,6 +26,9 @@ from dvc.errors import InvalidInput
 from dvc.notify.models import Message
 from dvc.notify.services import message_send
 
+# The privacy notice in force (dvc/web/templates/web/pages/privacy.*.html); each account keeps the one it accepted.
+PRIVACY_NOTICE_VERSION = "2026-01"
+
 CLAIM_VALID_FOR = dt.timedelta(days=90)
 
 
@@ -46,6 +49,7 @@ def account_register(
     representative_name: str = "",
     representative_id_number: str = "",
     claim_code: str = "",
+    privacy_consent: bool = False,
 ) -> OtpChallenge:
     """Create (or claim) an inactive account and send the activation OTP to ``phone``; see the module's rules."""
     fields = {
@@ -53,6 +57,15 @@ def account_register(
         "province": province, "commune": commune, "address_line": address_line,
         "representative_name": representative_name, "representative_id_number": representative_id_number,
     }  # fmt: skip
+    if not privacy_consent:  # Luật 91/2025/QH15: processing starts with the data subject's consent
+        raise InvalidInput(
+            {
+                "privacy_consent": [
+                    _("Vui lòng đọc Thông báo xử lý dữ liệu cá nhân và đánh dấu đồng ý để đăng ký tài khoản.")
+                ]
+            }
+        )
+    fields |= {"privacy_consent_at": timezone.now(), "privacy_notice_version": PRIVACY_NOTICE_VERSION}
     with transaction.atomic():
         user = User.objects.select_for_update().filter(id_number=id_number).first()
         if user is not None and not _may_register(user, claim_code):

@@ -40,7 +40,7 @@ def register(client, id_number, phone, ip="127.0.0.1", **extra):
     body = {
         "id_number": id_number, "full_name": "Kẻ Lạ Mặt", "birth_date": "12/03/1985", "sex": "female", "phone": phone,
         "province": "01", "commune": "00004", "password": "Matkhau@2026x", "password_confirm": "Matkhau@2026x",
-        **extra,
+        "privacy_consent": True, **extra,
     }  # fmt: skip
     return client.post(f"{API}/register", body, content_type="application/json", REMOTE_ADDR=ip)
 

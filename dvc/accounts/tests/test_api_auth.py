@@ -21,6 +21,7 @@ REGISTER = {
     "commune": "07210",
     "password": "Matkhau@123",
     "password_confirm": "Matkhau@123",
+    "privacy_consent": True,
 }
 
 
@@ -134,7 +135,7 @@ def test_a_password_built_on_the_id_number_is_refused(client):
     body = {
         "id_number": "001085012345", "full_name": "Nguyễn Văn An", "birth_date": "12/03/1985", "sex": "male",
         "phone": "0912345678", "province": "01", "commune": "00004",
-        "password": "An@001085012345x", "password_confirm": "An@001085012345x",
+        "password": "An@001085012345x", "password_confirm": "An@001085012345x", "privacy_consent": True,
     }  # fmt: skip
     answer = client.post("/api/v1/auth/register", body, content_type="application/json")
     assert answer.status_code == 422 and "số định danh" in str(answer.json()["errors"])

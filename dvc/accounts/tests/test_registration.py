@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from dvc.accounts.models import OtpChallenge, User
+from dvc.accounts.registration import PRIVACY_NOTICE_VERSION
 from dvc.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,7 @@ def form_data(**overrides):
         "address_line": "Số 1 Liễu Giai",
         "new_password1": "Matkhau@123",
         "new_password2": "Matkhau@123",
+        "privacy_consent": "on",
     }
     data.update(overrides)
     return data
@@ -175,3 +177,15 @@ def test_errors_are_summarised_at_the_top_each_linking_to_its_field(client):
     assert '<a href="#id_full_name">Họ và tên / tên tổ chức:' in summary and '<a href="#id_phone">' in summary
     assert re.search(r"<title>Lỗi: ", html)
     assert "<title>Lỗi" not in client.get(URL).content.decode()
+
+
+def test_registration_asks_consent_to_the_privacy_notice_and_keeps_which_notice(client):
+    """Issue 16, part 10: consent on registration under Luật 91/2025/QH15."""
+    refused = client.post(reverse("accounts:register"), form_data(privacy_consent=""))
+    page = refused.content.decode()
+    assert refused.status_code == 200 and "đánh dấu đồng ý để đăng ký tài khoản" in page
+    assert f'href="{reverse("web:privacy")}"' in page
+    assert not User.objects.filter(id_number="001085012345").exists()
+    client.post(reverse("accounts:register"), form_data())
+    user = User.objects.get(id_number="001085012345")
+    assert user.privacy_consent_at is not None and user.privacy_notice_version == PRIVACY_NOTICE_VERSION
