@@ -9,9 +9,9 @@ Format (documented in docs/eform.md)::
          "fields": [...simple fields...]}
     ]}
 
-Types: text, textarea, number, date, select, checkbox, email, phone, cccd, address (province → commune),
-person (full name, birth date, id number) and group (repeatable rows of simple fields). The same
-``validate_answers`` checks a page's POST (after ``answers_from_post``) and an API's JSON.
+Types: text, textarea, number, date, select (its ``options``, or an official list named by ``options_from``),
+checkbox, email, phone, cccd, address (province → commune), person (full name, birth date, id number) and group
+(repeatable rows of simple fields). ``validate_answers`` checks a page's POST and an API's JSON alike.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from dvc.accounts.validators import display_phone, normalize_mobile_phone, normalize_text, validate_cccd
 from dvc.agencies.models import AdminUnit
+from dvc.catalog import reference
 from dvc.collation import vi_order
 
 SIMPLE_TYPES = {"text", "textarea", "number", "date", "select", "checkbox", "email", "phone", "cccd"}
@@ -38,7 +39,7 @@ FIELD_TYPES = SIMPLE_TYPES | COMPOUND_TYPES | {"group"}
 PREFILL_SOURCES = {"full_name", "id_number", "birth_date", "sex", "phone", "email", "address", "self"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 _KEYS = {
-    "name", "type", "label", "required", "help", "prefill", "options", "min", "max", "max_length",
+    "name", "type", "label", "required", "help", "prefill", "options", "options_from", "min", "max", "max_length",
     "min_items", "max_items", "fields", "pattern", "pattern_message", "integer",
 }  # fmt: skip
 PERSON_PARTS = ("full_name", "birth_date", "id_number")
@@ -90,7 +91,10 @@ def _check_fields(fields: list[Any], *, prefix: str, nested: bool) -> list[str]:
             problems.append(
                 _("Mục %(where)s: nguồn điền sẵn “%(source)s” không có.") % {"where": where, "source": prefill}
             )
-        if kind == "select":
+        if kind == "select" and spec.get("options_from") is not None:
+            if (listed := spec["options_from"]) not in reference.LISTS:
+                problems.append(_("Mục %(where)s: danh mục “%(list)s” không có.") % {"where": where, "list": listed})
+        elif kind == "select":
             options = spec.get("options")
             if (
                 not isinstance(options, list)
@@ -205,7 +209,7 @@ def _simple(spec: dict[str, Any], value: Any, path: str, result: Result) -> Any:
                 )
             return day.isoformat()
         if kind == "select":
-            allowed = {option["value"] for option in spec["options"]}
+            allowed = {option["value"] for option in reference.options_of(spec)}
             if text not in allowed:
                 raise ValidationError(_("Vui lòng chọn “%(label)s” trong danh sách.") % {"label": label})
             return text
@@ -428,11 +432,11 @@ def layout(
         value = answers.get(name)
         widget = Widget(spec, key, value, errors.get(name, []))
         if spec["type"] == "select":
-            widget.options = [(o["value"], o["label"]) for o in spec["options"]]
+            widget.options = [(o["value"], o["label"]) for o in reference.options_of(spec)]
         elif spec["type"] == "address":
             value = value if isinstance(value, dict) else {}
             communes = AdminUnit.objects.filter(level="commune", parent__code=value.get("province") or "-").order_by(
-                "name"
+                vi_order("name")
             )
             choices = {"province": provinces, "commune": [(c.code, c.name) for c in communes], "line": []}
             labels = {
@@ -483,7 +487,7 @@ def layout(
                             html_name=f"{key}.{index}.{sub['name']}",
                             value=row.get(sub["name"]),
                             errors=errors.get(f"{name}.{index}.{sub['name']}", []),
-                            options=[(o["value"], o["label"]) for o in sub.get("options", [])],
+                            options=[(o["value"], o["label"]) for o in reference.options_of(sub)],
                         )
                         for sub in spec["fields"]
                     ]

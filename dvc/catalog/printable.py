@@ -65,7 +65,7 @@ def _fields(pdf: Sheet, fields: list[dict[str, Any]], answers: dict[str, Any]) -
         elif kind == "checkbox":
             pdf.set_font("BeVietnamPro", "", 11)
             paragraph(pdf, 7, f"[ {'x' if value else ' '} ]  {label}")
-        elif kind == "select" and not value:
+        elif kind == "select" and not value and "options" in spec:  # a reference list is written in, not ticked
             choices = "   ".join(f"[  ] {o['label']}" for o in spec["options"])
             pdf.set_font("BeVietnamPro", "", 11)
             paragraph(pdf, 7, f"{label}{' (*)' if required else ''}:  {choices}")

@@ -67,7 +67,7 @@ def shown_answer(spec: dict[str, Any], value: Any) -> str:
     if value in (None, "", [], {}):
         return ""
     if spec["type"] == "select":
-        return next((o["label"] for o in spec["options"] if o["value"] == value), str(value))
+        return next((o["label"] for o in spec.get("options", []) if o["value"] == value), str(value))
     if spec["type"] == "date" and isinstance(value, str):
         return iso_day(value)
     if spec["type"] == "phone" and isinstance(value, str) and value.startswith("+84"):

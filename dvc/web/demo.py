@@ -48,7 +48,7 @@ _AGENCIES = [
     ("000.01.01.H26", "Trung tâm Phục vụ hành chính công phường Ba Đình", Agency.Kind.COMMUNE_CENTRE,
      Agency.Level.COMMUNE, ("commune", "00004"), "000.00.00.H26", "Số 25 Liễu Giai, phường Ba Đình, Hà Nội",
      "02438433362", True),
-    ("000.00.00.H06", "Ủy ban nhân dân tỉnh Bắc Ninh", Agency.Kind.PROVINCE_COMMITTEE, Agency.Level.PROVINCE,
+    ("000.00.00.H06", "Ủy ban nhân dân Thành phố Bắc Ninh", Agency.Kind.PROVINCE_COMMITTEE, Agency.Level.PROVINCE,
      ("province", "24"), None, "Số 10 Phù Đổng Thiên Vương, phường Kinh Bắc, Bắc Ninh", "02223822569", False),
     ("000.01.01.H06", "Trung tâm Phục vụ hành chính công phường Bắc Giang", Agency.Kind.COMMUNE_CENTRE,
      Agency.Level.COMMUNE, ("commune", "07210"), "000.00.00.H06", "Số 82 Hùng Vương, phường Bắc Giang, Bắc Ninh",

@@ -130,7 +130,7 @@ def test_a_procedure_open_anywhere_lets_the_citizen_pick_another_province(client
     from dvc.agencies.tests.factories import AgencyFactory, province
 
     centre = AgencyFactory(
-        code="000.00.24.H27", name="Trung tâm PVHCC tỉnh Bắc Ninh", kind="province_centre", level="province",
+        code="000.00.24.H27", name="Trung tâm PVHCC Thành phố Bắc Ninh", kind="province_centre", level="province",
         admin_unit=province("24"),
     )  # fmt: skip
     url = reverse("dossiers:start", args=["1.001456"])

@@ -23,3 +23,12 @@ def test_demo_loads_twice_without_duplicates_and_fills_the_officer_queue(client)
     client.force_login(User.objects.get(id_number="001088000022"))  # the specialist has one to appraise
     assigned = client.get(reverse("staff:queue") + "?hang=duoc-giao").content.decode()
     assert dossiers.get(status="processing").code in assigned
+
+
+def test_demo_agencies_name_their_province_as_the_official_2025_list_does():
+    """Issue 16, part 8: the province list said "Thành phố Bắc Ninh", the agency "tỉnh Bắc Ninh"."""
+    from dvc.agencies.models import Agency
+
+    load_demo()
+    for agency in Agency.objects.filter(level="province").select_related("admin_unit"):
+        assert agency.name.endswith(agency.admin_unit.name), (agency.name, agency.admin_unit.name)

@@ -208,8 +208,8 @@ PRODUCTION = {
     "DVC_VNPAY_API_URL": "https://merchant.vnpay.vn/merchant_webapi/api/transaction",
     "DVC_VNPAY_TMN_CODE": "ABCD1234",
     "DVC_VNPAY_HASH_SECRET": "s" * 32,
-    "DVC_MANAGING_AGENCY": "Ủy ban nhân dân tỉnh Bắc Ninh",
-    "DVC_OPERATOR": "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh",
+    "DVC_MANAGING_AGENCY": "Ủy ban nhân dân Thành phố Bắc Ninh",
+    "DVC_OPERATOR": "Trung tâm Phục vụ hành chính công Thành phố Bắc Ninh",
     "DVC_HOTLINE": "0222 3 822 222",
     "DVC_CONTACT_EMAIL": "dichvucong@bacninh.gov.vn",
 }

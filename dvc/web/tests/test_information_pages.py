@@ -12,9 +12,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def operator(settings):
-    settings.DVC_PORTAL_NAME = "Cổng Dịch vụ công tỉnh Bắc Ninh"
-    settings.DVC_MANAGING_AGENCY = "Ủy ban nhân dân tỉnh Bắc Ninh"
-    settings.DVC_OPERATOR = "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh"
+    settings.DVC_PORTAL_NAME = "Cổng Dịch vụ công Thành phố Bắc Ninh"
+    settings.DVC_MANAGING_AGENCY = "Ủy ban nhân dân Thành phố Bắc Ninh"
+    settings.DVC_OPERATOR = "Trung tâm Phục vụ hành chính công Thành phố Bắc Ninh"
     settings.DVC_HOTLINE = "0222 3 822 222"
     settings.DVC_CONTACT_EMAIL = "dichvucong@bacninh.gov.vn"
     settings.DVC_DATA_PROTECTION_EMAIL = "dulieucanhan@bacninh.gov.vn"
@@ -23,8 +23,10 @@ def operator(settings):
 
 def test_every_page_names_the_portal_its_agency_and_how_to_reach_them(client, operator):
     page = client.get("/").content.decode()
-    assert "<strong>Cổng Dịch vụ công tỉnh Bắc Ninh</strong><small>Ủy ban nhân dân tỉnh Bắc Ninh</small>" in page
-    assert "Đơn vị vận hành: Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh" in page
+    assert (
+        "<strong>Cổng Dịch vụ công Thành phố Bắc Ninh</strong><small>Ủy ban nhân dân Thành phố Bắc Ninh</small>" in page
+    )
+    assert "Đơn vị vận hành: Trung tâm Phục vụ hành chính công Thành phố Bắc Ninh" in page
     assert 'href="tel:02223822222"' in page and "mailto:dichvucong@bacninh.gov.vn" in page
     for name in ("web:help", "web:privacy", "web:accessibility"):
         assert f'href="{reverse(name)}"' in page
@@ -46,7 +48,7 @@ def test_the_help_pages_explain_each_journey_with_a_picture_of_the_portal(client
 def test_the_privacy_notice_says_who_what_why_how_long_and_the_rights(client, operator):
     page = client.get(reverse("web:privacy")).content.decode()
     assert "Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15" in page
-    assert "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh, thuộc Ủy ban nhân dân tỉnh Bắc Ninh" in page
+    assert "Trung tâm Phục vụ hành chính công Thành phố Bắc Ninh, thuộc Ủy ban nhân dân Thành phố Bắc Ninh" in page
     assert "mailto:dulieucanhan@bacninh.gov.vn" in page
     for heading in ("Dữ liệu nào, để làm gì", "Căn cứ xử lý", "Ai được xem", "Giữ trong bao lâu", "Quyền của bạn"):
         assert heading in page

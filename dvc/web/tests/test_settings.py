@@ -21,8 +21,8 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 OPERATOR = {
-    "DVC_MANAGING_AGENCY": "Ủy ban nhân dân tỉnh Bắc Ninh",
-    "DVC_OPERATOR": "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh",
+    "DVC_MANAGING_AGENCY": "Ủy ban nhân dân Thành phố Bắc Ninh",
+    "DVC_OPERATOR": "Trung tâm Phục vụ hành chính công Thành phố Bắc Ninh",
     "DVC_HOTLINE": "0222 3 822 222",
     "DVC_CONTACT_EMAIL": "dichvucong@bacninh.gov.vn",
 }
