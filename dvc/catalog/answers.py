@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from dvc.agencies.models import AdminUnit
+from dvc.catalog.bilingual import field_text
 from dvc.documents.pdf import shown_answer
 
 
@@ -34,6 +35,8 @@ def _unit_codes(specs: list[dict[str, Any]], answers: dict[str, Any]) -> set[str
 def _simple(spec: dict[str, Any], value: Any) -> str:
     if spec["type"] == "checkbox":
         return _("Có") if value is True else (_("Không") if value is False else "")
+    if spec["type"] == "select":  # the option as the reader's language names it
+        return next((field_text(o) for o in spec.get("options", []) if o["value"] == value), str(value or ""))
     return shown_answer(spec, value)
 
 
@@ -79,5 +82,5 @@ def readable_answers(schema: dict[str, Any] | None, answers: dict[str, Any] | No
         else:
             text = _simple(spec, value)
         if text:
-            shown.append(Answer(spec["name"], spec["label"], text))
+            shown.append(Answer(spec["name"], field_text(spec), text))
     return shown

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from dvc.accounts.validators import display_phone, normalize_mobile_phone, normalize_text, validate_cccd
 from dvc.agencies.models import AdminUnit
 from dvc.catalog import reference
+from dvc.catalog.bilingual import field_text
 from dvc.collation import vi_order
 
 SIMPLE_TYPES = {"text", "textarea", "number", "date", "select", "checkbox", "email", "phone", "cccd"}
@@ -39,8 +40,8 @@ FIELD_TYPES = SIMPLE_TYPES | COMPOUND_TYPES | {"group"}
 PREFILL_SOURCES = {"full_name", "id_number", "birth_date", "sex", "phone", "email", "address", "self"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 _KEYS = {
-    "name", "type", "label", "required", "help", "prefill", "options", "options_from", "min", "max", "max_length",
-    "min_items", "max_items", "fields", "pattern", "pattern_message", "integer",
+    "name", "type", "label", "label_en", "required", "help", "help_en", "prefill", "options", "options_from",
+    "min", "max", "max_length", "min_items", "max_items", "fields", "pattern", "pattern_message", "integer",
 }  # fmt: skip
 PERSON_PARTS = ("full_name", "birth_date", "id_number")
 ADDRESS_PARTS = ("province", "commune", "line")
@@ -156,7 +157,7 @@ def _bound_date(value: Any) -> dt.date | None:
 
 def _simple(spec: dict[str, Any], value: Any, path: str, result: Result) -> Any:
     """Check one simple value; returns the cleaned value (None when blank), errors go into ``result``."""
-    kind, label = spec["type"], spec["label"]
+    kind, label = spec["type"], field_text(spec)
     if kind == "checkbox":
         checked = value in (True, "on", "true", "1", 1)
         if spec.get("required") and not checked:
@@ -281,9 +282,9 @@ def validate_answers(schema: dict[str, Any], data: Any) -> Result:
             rows = [row for row in rows if not all(_blank(v) or v is False for v in row.values())]
             low, high = spec.get("min_items", 0), spec.get("max_items", 10)
             if len(rows) < low:
-                result.add(name, _("“%(label)s” cần ít nhất %(n)d dòng.") % {"label": spec["label"], "n": low})
+                result.add(name, _("“%(label)s” cần ít nhất %(n)d dòng.") % {"label": field_text(spec), "n": low})
             if len(rows) > high:
-                result.add(name, _("“%(label)s” có nhiều nhất %(n)d dòng.") % {"label": spec["label"], "n": high})
+                result.add(name, _("“%(label)s” có nhiều nhất %(n)d dòng.") % {"label": field_text(spec), "n": high})
                 rows = rows[:high]
             result.answers[name] = [
                 {
@@ -383,7 +384,7 @@ class Widget:
 
     @property
     def label(self) -> str:
-        return str(self.spec.get("label", ""))
+        return field_text(self.spec)
 
     @property
     def kind(self) -> str:
@@ -395,7 +396,7 @@ class Widget:
 
     @property
     def help(self) -> str:
-        return str(self.spec.get("help") or "")
+        return field_text(self.spec, "help")
 
     @property
     def input_type(self) -> str:
@@ -432,7 +433,7 @@ def layout(
         value = answers.get(name)
         widget = Widget(spec, key, value, errors.get(name, []))
         if spec["type"] == "select":
-            widget.options = [(o["value"], o["label"]) for o in reference.options_of(spec)]
+            widget.options = [(o["value"], field_text(o)) for o in reference.options_of(spec)]
         elif spec["type"] == "address":
             value = value if isinstance(value, dict) else {}
             communes = AdminUnit.objects.filter(level="commune", parent__code=value.get("province") or "-").order_by(
@@ -487,7 +488,7 @@ def layout(
                             html_name=f"{key}.{index}.{sub['name']}",
                             value=row.get(sub["name"]),
                             errors=errors.get(f"{name}.{index}.{sub['name']}", []),
-                            options=[(o["value"], o["label"]) for o in reference.options_of(sub)],
+                            options=[(o["value"], field_text(o)) for o in reference.options_of(sub)],
                         )
                         for sub in spec["fields"]
                     ]

@@ -20,6 +20,7 @@ class Sector(models.Model):
 
     code = models.SlugField(_("mã"), max_length=64, unique=True)
     name = models.CharField(_("tên lĩnh vực"), max_length=255)
+    name_en = models.CharField(_("tên lĩnh vực (tiếng Anh)"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("lĩnh vực")
@@ -39,7 +40,9 @@ class LifeEvent(models.Model):
 
     code = models.SlugField(_("mã"), max_length=64, unique=True)
     name = models.CharField(_("tên nhóm sự kiện"), max_length=255)
+    name_en = models.CharField(_("tên nhóm sự kiện (tiếng Anh)"), max_length=255, blank=True)
     description = models.CharField(_("mô tả"), max_length=255, blank=True)
+    description_en = models.CharField(_("mô tả (tiếng Anh)"), max_length=255, blank=True)
     audience = models.CharField(_("đối tượng"), max_length=16, choices=Audience.choices, default=Audience.CITIZEN)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
@@ -81,6 +84,7 @@ class Procedure(models.Model):
 
     code = models.CharField(_("mã thủ tục"), max_length=24, unique=True, validators=[procedure_code_validator])
     name = models.CharField(_("tên thủ tục"), max_length=500)
+    name_en = models.CharField(_("tên thủ tục (tiếng Anh)"), max_length=500, blank=True)
     sector = models.ForeignKey(Sector, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures")
     life_events = models.ManyToManyField(
         LifeEvent, verbose_name=_("nhóm sự kiện"), blank=True, related_name="procedures"
@@ -221,6 +225,7 @@ class DocumentRequirement(models.Model):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="requirements")
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     name = models.CharField(_("tên giấy tờ"), max_length=500)
+    name_en = models.CharField(_("tên giấy tờ (tiếng Anh)"), max_length=500, blank=True)
     form = models.CharField(_("hình thức"), max_length=24, choices=Form.choices, default=Form.ORIGINAL)
     quantity = models.PositiveSmallIntegerField(_("số lượng"), default=1)
     required = models.BooleanField(_("bắt buộc"), default=True)

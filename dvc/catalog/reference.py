@@ -13,8 +13,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import get_language
-
 from dvc.collation import vi_key
 
 DATA = Path(__file__).resolve().parent / "data" / "reference"
@@ -37,5 +35,4 @@ def options_of(spec: dict[str, Any]) -> list[dict[str, str]]:
     source = spec.get("options_from")
     if source not in LISTS:
         return list(spec.get("options") or [])
-    english = (get_language() or "vi").startswith("en")
-    return [{"value": i["vi"], "label": i["en"] if english else i["vi"]} for i in _items(source)]
+    return [{"value": i["vi"], "label": i["vi"], "label_en": i["en"]} for i in _items(source)]

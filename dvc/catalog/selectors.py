@@ -38,7 +38,8 @@ def published() -> QuerySet[Procedure]:
 
 # Only what a result row shows.
 LIST_FIELDS = (
-    "code", "name", "name_folded", "level", "service_level", "processing_days", "sector__code", "sector__name",
+    "code", "name", "name_en", "name_folded", "level", "service_level", "processing_days", "sector__code",
+    "sector__name", "sector__name_en",
 )  # fmt: skip
 
 

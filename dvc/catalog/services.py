@@ -41,12 +41,15 @@ class _Strict(BaseModel):
 class SectorIn(_Strict):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9-]+$")
     name: str = Field(min_length=1, max_length=255)
+    name_en: str = Field(default="", max_length=255)
 
 
 class LifeEventIn(_Strict):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9-]+$")
     name: str = Field(min_length=1, max_length=255)
+    name_en: str = Field(default="", max_length=255)
     description: str = Field(default="", max_length=255)
+    description_en: str = Field(default="", max_length=255)
     audience: Literal["citizen", "business"] = "citizen"
     position: int = Field(default=0, ge=0, le=1000)
 
@@ -69,6 +72,7 @@ DEFAULT_FILE_TYPES: tuple[FileType, ...] = ("pdf", "jpg", "png")
 
 class RequirementIn(_Strict):
     name: str = Field(min_length=1, max_length=500)
+    name_en: str = Field(default="", max_length=500)
     form: Literal["original", "certified_copy", "copy", "original_or_certified"] = "original"
     quantity: int = Field(default=1, ge=1, le=50)
     required: bool = True
@@ -85,6 +89,7 @@ Channel = Literal["online", "counter", "post"]
 class ProcedureIn(_Strict):
     code: str
     name: str = Field(min_length=3, max_length=500)
+    name_en: str = Field(default="", max_length=500)
     sector: str
     life_events: list[str] = Field(default_factory=list)
     level: Literal["central", "province", "commune"]
@@ -246,6 +251,7 @@ def procedure_refresh_search(*, procedure: Procedure) -> None:
     parts = [
         procedure.code,
         procedure.name,
+        procedure.name_en,
         procedure.sector.name,
         procedure.result_document,
         procedure.implementing_body,
@@ -271,7 +277,7 @@ def catalog_import(*, data: Any) -> ImportReport:
     before = {p["code"]: p for p in catalog_export(codes=[p.code for p in catalog.procedures])["procedures"]}
     with transaction.atomic():
         for sector in catalog.sectors:
-            Sector.objects.update_or_create(code=sector.code, defaults={"name": sector.name})
+            Sector.objects.update_or_create(code=sector.code, defaults={"name": sector.name, "name_en": sector.name_en})
         for event in catalog.life_events:
             LifeEvent.objects.update_or_create(code=event.code, defaults=event.model_dump(exclude={"code"}))
         for item in catalog.procedures:
@@ -330,13 +336,15 @@ def catalog_export(*, codes: list[str] | None = None) -> dict[str, Any]:
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
-        "sectors": [{"code": s.code, "name": s.name} for s in sectors],
+        "sectors": [{"code": s.code, "name": s.name, "name_en": s.name_en} for s in sectors],
         "life_events": [
             LifeEventIn.model_validate(
                 {
                     "code": e.code,
                     "name": e.name,
+                    "name_en": e.name_en,
                     "description": e.description,
+                    "description_en": e.description_en,
                     "audience": e.audience,
                     "position": e.position,
                 }

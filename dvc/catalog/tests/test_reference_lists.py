@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from dvc.accounts.tests.factories import UserFactory
+from dvc.catalog.bilingual import field_text
 from dvc.catalog.eform import check_schema, validate_answers
 from dvc.catalog.models import Procedure
 from dvc.catalog.reference import options_of
@@ -28,7 +29,7 @@ def test_countries_by_their_vietnamese_names_viet_nam_first_then_in_vietnamese_o
     # Vietnamese alphabetical order: Đ after D, before E (character codes put it last).
     assert countries.index("Đức") > countries.index("Dominica") and countries.index("Đức") < countries.index("Estonia")
     with translation.override("en"):
-        labels = {o["value"]: o["label"] for o in options_of(NATIONALITY)}
+        labels = {o["value"]: field_text(o) for o in options_of(NATIONALITY)}
     assert labels["Hoa Kỳ"] == "United States" and labels["Việt Nam"] == "Vietnam"
 
 

@@ -9,6 +9,7 @@ from django.forms import BoundField
 from django.utils.safestring import SafeString
 
 from dvc.agencies.models import StaffRole
+from dvc.catalog.bilingual import name_of
 from dvc.vault.combine import paper_limit_mb
 
 register = template.Library()
@@ -46,3 +47,9 @@ def is_officer(user: Any) -> bool:
 def paper_limit(file_limit_mb: int) -> int:
     """What several files of one paper may weigh together (``vault.combine``), in MB."""
     return paper_limit_mb(int(file_limit_mb))
+
+
+@register.filter
+def shown(record: Any, field: str = "name") -> str:
+    """A catalog record's name (or ``field``) in the reader's language: ``{{ procedure|shown }}``."""
+    return name_of(record, field)
