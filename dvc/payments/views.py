@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from dvc.accounts import captcha as check_code
 from dvc.accounts import throttle
 from dvc.accounts.models import User
 from dvc.accounts.throttle import client_ip
@@ -56,14 +57,11 @@ class CodeForm(forms.Form):
         help_text=gettext_lazy("In trên giấy tiếp nhận và gửi trong tin nhắn báo phí, gồm 6 ký tự."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
-    captcha = CaptchaField(
-        label=gettext_lazy("Mã kiểm tra"),
-        help_text=gettext_lazy("Nhập các chữ trong ảnh. Khó đọc? Tải lại trang để có ảnh khác."),
-        error_messages={
-            "invalid": gettext_lazy("Mã kiểm tra không đúng. Vui lòng nhập lại chữ trong ảnh mới."),
-            "required": gettext_lazy("Vui lòng nhập mã kiểm tra."),
-        },
-    )
+    captcha = check_code.field(gettext_lazy("Vui lòng nhập mã kiểm tra."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        check_code.prepare(self, self.data)
 
 
 PAY_CODE_MISSES_PER_HOUR = 10
@@ -87,7 +85,9 @@ def pay_by_code(request: HttpRequest) -> HttpResponse:
     """Tiện ích → Thanh toán trực tuyến (seed 000): by dossier code and security code, no login needed."""
     form = CodeForm(request.POST or None)
     dossier = None
-    if request.method == "POST" and form.is_valid():
+    if check_code.wants_new(request.POST):  # "Đổi mã khác" or the question instead of the image
+        form = check_code.fresh(CodeForm, request.POST)
+    elif request.method == "POST" and form.is_valid():
         misses = throttle.make_key("paycode-miss-ip", client_ip(request))
         window = throttle.peek(misses)
         if window is not None and window.count >= PAY_CODE_MISSES_PER_HOUR:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from dvc.accounts import captcha as check_code
 from dvc.accounts.forms import AddressFieldsMixin
 from dvc.agencies.models import Agency
 from dvc.dossiers.models import Dossier, Rating
@@ -183,13 +183,11 @@ class CccdLookupForm(forms.Form):
     """By the applicant's CCCD: a POST (the id number stays out of addresses and logs), with a captcha."""
 
     cccd = forms.CharField(label=_("Số CCCD của người nộp"), max_length=20)
-    captcha = CaptchaField(
-        label=_("Mã kiểm tra"),
-        error_messages={
-            "invalid": _("Mã kiểm tra không đúng. Vui lòng nhập lại chữ trong ảnh mới."),
-            "required": _("Vui lòng nhập mã kiểm tra để tra cứu bằng CCCD."),
-        },
-    )
+    captcha = check_code.field(_("Vui lòng nhập mã kiểm tra để tra cứu bằng CCCD."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        check_code.prepare(self, self.data)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

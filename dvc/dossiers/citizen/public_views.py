@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from dvc.accounts import captcha as check_code
 from dvc.accounts import throttle
 from dvc.accounts.throttle import client_ip
 from dvc.accounts.validators import normalize_id_number
@@ -28,6 +29,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
     masked and shown only with the security code or to the applicant."""
     by_code = forms.CodeLookupForm(request.GET if "ma" in request.GET else None)
     by_cccd = forms.CccdLookupForm(request.POST or None) if request.method == "POST" else None
+    if check_code.wants_new(request.POST):  # "Đổi mã khác" or the question instead of the image
+        by_cccd = check_code.fresh(forms.CccdLookupForm, request.POST)
     if by_cccd is None and not by_code.is_bound:
         by_cccd = forms.CccdLookupForm()  # the plain page offers both; a code lookup stores no captcha challenge
     lines = None

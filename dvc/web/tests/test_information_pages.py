@@ -39,7 +39,8 @@ def test_the_help_pages_explain_each_journey_with_a_picture_of_the_portal(client
         assert reverse("web:help_topic", args=[topic]) in index
         page = client.get(reverse("web:help_topic", args=[topic])).content.decode()
         assert re.search(
-            rf'<img src="/static/dvc/help/{topic}.webp" width="360" height="540" loading="lazy" alt="[^"]{{20,}}"', page
+            rf'<img src="/static/dvc/help/{topic}.webp" srcset="/static/dvc/help/{topic}-2x.webp 2x" width="360" height="540" loading="lazy" alt="[^"]{{20,}}"',
+            page,
         )
         assert "0222 3 822 222" in page
     assert client.get("/huong-dan/khong-co/").status_code == 404
