@@ -20,7 +20,9 @@ def real_check(monkeypatch):
 
 
 def _key(page: str) -> str:
-    return re.search(r'name="captcha_0" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="captcha_0" value="([^"]+)"', page)
+    assert found, page
+    return found.group(1)
 
 
 def test_a_new_code_keeps_what_was_typed_and_shows_no_error(client, real_check):
