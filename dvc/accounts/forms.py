@@ -15,6 +15,7 @@ from dvc.accounts import validators as v
 from dvc.accounts.models import User
 from dvc.agencies.models import AdminUnit
 from dvc.collation import vi_order
+from dvc.formtext import CitizenForm
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 
@@ -24,7 +25,7 @@ class TrimmedCharField(forms.CharField):
         return v.normalize_text(super().to_python(value) or "")
 
 
-class AddressFieldsMixin(forms.Form):
+class AddressFieldsMixin(CitizenForm):
     """Province → commune from the official two-tier list, without JavaScript.
 
     The commune list depends on the province: the page re-renders the form with the chosen province's
@@ -60,7 +61,7 @@ class AddressFieldsMixin(forms.Form):
             field.queryset = communes.filter(parent__code=code).order_by(vi_order("name")) if code else communes.none()
 
 
-class NewPasswordMixin(forms.Form):
+class NewPasswordMixin(CitizenForm):
     new_password1 = forms.CharField(
         label=_("Mật khẩu"),
         strip=False,
@@ -87,7 +88,7 @@ class NewPasswordMixin(forms.Form):
         return second
 
 
-class RegistrationForm(AddressFieldsMixin, NewPasswordMixin, forms.Form):
+class RegistrationForm(AddressFieldsMixin, NewPasswordMixin, CitizenForm):
     """Seed 001 Bước 3 and seed 004: one form for citizens, organizations and businesses."""
 
     kind = forms.ChoiceField(label=_("Đăng ký cho"), choices=User.Kind.choices, initial=User.Kind.CITIZEN)
@@ -204,7 +205,7 @@ class RegistrationForm(AddressFieldsMixin, NewPasswordMixin, forms.Form):
         return data
 
 
-class LoginForm(forms.Form):
+class LoginForm(CitizenForm):
     id_number = forms.CharField(
         label=_("Số định danh (CCCD) hoặc mã số thuế"),
         max_length=20,
@@ -221,7 +222,7 @@ class LoginForm(forms.Form):
         return v.normalize_id_number(self.cleaned_data["id_number"])
 
 
-class OtpForm(forms.Form):
+class OtpForm(CitizenForm):
     otp = forms.CharField(
         label=_("Mã OTP"),
         max_length=12,
@@ -231,7 +232,7 @@ class OtpForm(forms.Form):
     )
 
 
-class PasswordResetStartForm(forms.Form):
+class PasswordResetStartForm(CitizenForm):
     id_number = forms.CharField(label=_("Số định danh (CCCD) hoặc mã số thuế"), max_length=20)
     phone = forms.CharField(
         label=_("Số điện thoại đã đăng ký"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
@@ -255,7 +256,7 @@ class PasswordResetConfirmForm(NewPasswordMixin, OtpForm):
         return self.user
 
 
-class PasswordChangeForm(NewPasswordMixin, forms.Form):
+class PasswordChangeForm(NewPasswordMixin, CitizenForm):
     old_password = forms.CharField(
         label=_("Mật khẩu hiện tại"),
         strip=False,
@@ -271,7 +272,7 @@ class PasswordChangeForm(NewPasswordMixin, forms.Form):
         return self.user
 
 
-class ProfileForm(AddressFieldsMixin, forms.Form):
+class ProfileForm(AddressFieldsMixin, CitizenForm):
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     field_order = ["email", "province", "commune", "address_line"]
 
@@ -289,7 +290,7 @@ class ProfileForm(AddressFieldsMixin, forms.Form):
         self.setup_communes(initial_province=user.province)
 
 
-class PhoneChangeForm(forms.Form):
+class PhoneChangeForm(CitizenForm):
     phone = forms.CharField(
         label=_("Số điện thoại di động mới"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
     )

@@ -165,7 +165,8 @@ def _simple(spec: dict[str, Any], value: Any, path: str, result: Result) -> Any:
         return checked
     if _blank(value):
         if spec.get("required"):
-            result.add(path, _("Vui lòng nhập “%(label)s”.") % {"label": label})
+            asked = _("Vui lòng chọn “%(label)s”.") if kind == "select" else _("Vui lòng nhập “%(label)s”.")
+            result.add(path, asked % {"label": label})
         return None
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         result.add(path, _("Giá trị của “%(label)s” không hợp lệ.") % {"label": label})

@@ -25,6 +25,7 @@ from dvc.dossiers.backoffice.permissions import staff_agencies
 from dvc.dossiers.citizen import selectors
 from dvc.dossiers.models import Dossier
 from dvc.errors import DomainError
+from dvc.formtext import CitizenForm
 from dvc.payments import gateway
 from dvc.payments.models import Receipt
 from dvc.payments.selectors import fee_summary
@@ -49,7 +50,7 @@ def pay_mine(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponseBase:
     return redirect(url)
 
 
-class CodeForm(forms.Form):
+class CodeForm(CitizenForm):
     code = forms.CharField(label=gettext_lazy("Mã hồ sơ"), max_length=40)
     security_code = forms.CharField(
         label=gettext_lazy("Mã bảo mật"),

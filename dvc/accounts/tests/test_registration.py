@@ -77,7 +77,7 @@ def test_otp_is_stored_only_as_a_keyed_hash(client, outbox):
         ({"new_password2": "Matkhau@124"}, "new_password2", "Hai mật khẩu không giống nhau"),
         ({"commune": "07210"}, "commune", "không thuộc tỉnh"),
         ({"birth_date": "31/02/1985"}, "birth_date", "Nhập một ngày hợp lệ"),
-        ({"full_name": ""}, "full_name", "bắt buộc"),
+        ({"full_name": ""}, "full_name", "Vui lòng nhập “Họ và tên"),
     ],
 )
 def test_bad_input_gives_a_vietnamese_error_beside_the_field_and_stores_nothing(
@@ -189,3 +189,15 @@ def test_registration_asks_consent_to_the_privacy_notice_and_keeps_which_notice(
     client.post(reverse("accounts:register"), form_data())
     user = User.objects.get(id_number="001085012345")
     assert user.privacy_consent_at is not None and user.privacy_notice_version == PRIVACY_NOTICE_VERSION
+
+
+def test_an_empty_registration_says_for_each_field_what_to_do(client):
+    """Issue 16, part 7: "Trường này là bắt buộc." seven times, "Vui lòng nhập “Giới tính”" for a drop-down."""
+    page = client.post(URL, {"kind": "citizen"}).content.decode()
+    assert "Trường này là bắt buộc" not in page
+    for message in (
+        "Vui lòng nhập “Số định danh (CCCD) hoặc mã số thuế”.", "Vui lòng nhập “Số điện thoại di động”.",
+        "Vui lòng đọc Thông báo xử lý dữ liệu cá nhân",
+    ):  # fmt: skip
+        assert message in page, message
+    assert '<a href="#id_phone">Số điện thoại di động: Vui lòng nhập' in page  # the summary links to the field

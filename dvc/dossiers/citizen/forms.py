@@ -14,11 +14,12 @@ from dvc.accounts.forms import AddressFieldsMixin
 from dvc.agencies.models import Agency
 from dvc.dossiers.models import Dossier, Rating
 from dvc.formatting import dong
+from dvc.formtext import CitizenForm
 
 DECLARATION = _("Tôi xin chịu trách nhiệm trước pháp luật về lời khai trên.")
 
 
-class StartForm(forms.Form):
+class StartForm(CitizenForm):
     agency = forms.ModelChoiceField(
         label=_("Cơ quan tiếp nhận hồ sơ"),
         queryset=Agency.objects.none(),
@@ -79,7 +80,7 @@ def _show_postal_fee(field: forms.Field, value: str, amount: int) -> None:
     field.choices = choices  # type: ignore[attr-defined]
 
 
-class DeliveryForm(AddressFieldsMixin, forms.Form):
+class DeliveryForm(AddressFieldsMixin, CitizenForm):
     """How the papers reach the agency, how the result comes back, and how to be told (seed 000 step 9)."""
 
     submission_method = forms.ChoiceField(
@@ -136,7 +137,7 @@ class DeliveryForm(AddressFieldsMixin, forms.Form):
         }
 
 
-class UploadForm(forms.Form):
+class UploadForm(CitizenForm):
     requirement = forms.IntegerField(widget=forms.HiddenInput)
     file = forms.FileField(
         label=_("Chọn tệp"),
@@ -147,7 +148,7 @@ class UploadForm(forms.Form):
     )
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(CitizenForm):
     """Sending, for a citizen already signed in with password and OTP: one declaration, no captcha. The e-form's own
     required tick box (``cam_doan``) is that declaration; a procedure without one asks it here."""
 
@@ -163,11 +164,11 @@ class SubmitForm(forms.Form):
             del self.fields["declaration"]
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(CitizenForm):
     reason = forms.CharField(label=_("Lý do rút hồ sơ"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CodeLookupForm(forms.Form):
+class CodeLookupForm(CitizenForm):
     """By dossier code (the link in every SMS): a GET, no captcha; the security code shows a little more."""
 
     ma = forms.CharField(label=_("Mã hồ sơ"), max_length=40)
@@ -179,7 +180,7 @@ class CodeLookupForm(forms.Form):
     )
 
 
-class CccdLookupForm(forms.Form):
+class CccdLookupForm(CitizenForm):
     """By the applicant's CCCD: a POST (the id number stays out of addresses and logs), with a captcha."""
 
     cccd = forms.CharField(label=_("Số CCCD của người nộp"), max_length=20)
@@ -201,7 +202,7 @@ class CccdLookupForm(forms.Form):
 SCORES = [(n, str(n)) for n in range(5, 0, -1)]
 
 
-class RatingForm(forms.Form):
+class RatingForm(CitizenForm):
     """Seed 003 step 9: overall satisfaction and the criteria provincial portals publish."""
 
     overall = forms.TypedChoiceField(

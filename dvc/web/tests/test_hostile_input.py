@@ -529,7 +529,7 @@ NOT_FOUND = "Không tìm thấy hồ sơ có mã và mã bảo mật này"
 
 @pytest.mark.parametrize(
     ("guess", "said"),
-    [("", "Trường này là bắt buộc"), ("AAAAAA", NOT_FOUND), ("<the dossier code>", "tối đa 12 kí tự"),
+    [("", "Vui lòng nhập “Mã bảo mật”"), ("AAAAAA", NOT_FOUND), ("<the dossier code>", "tối đa 12 kí tự"),
      ("' OR '1'='1", NOT_FOUND), ("%", NOT_FOUND), ("*", NOT_FOUND)],
 )  # fmt: skip
 def test_paying_by_code_without_the_security_code_is_refused_and_spoils_nothing(client, guess, said):
