@@ -242,3 +242,21 @@ def test_a_birth_registration_from_the_home_page_counted_in_clicks_and_page_load
     expect(page.locator("main")).to_contain_text("H26-")
     assert len(loads) <= 11, loads
     print(f"\nbirth registration: {clicks} clicks, {len(loads)} page loads, first question after 3 clicks")
+
+
+def test_every_filing_page_of_a_birth_registration_passes_the_accessibility_check(open_page):
+    """The task list and each of its sections, the signature section included (1.004873 has none), on a phone."""
+    page = open_page(PHONE, user=CITIZEN)
+    page.goto("/thu-tuc/1.001193/nop-ho-so/")
+    page.click("main form[method=post] button[type=submit]")
+    draft = re.search(r"/ho-so/([0-9a-f-]+)/", page.url).group(1)
+    page.click("#ho-so .actions button[name=continue]")  # nothing typed: the section's errors, summarised
+    expect(page.locator("#tom-tat-loi")).to_be_visible()
+    violations = accessibility_violations(page)
+    for path in (
+        f"/ho-so/{draft}/sua/", *(f"/ho-so/{draft}/sua/{part}/" for part in ("giay-to", "nhan-ket-qua", "ky-so")),
+        f"/ho-so/{draft}/gui/",
+    ):  # fmt: skip
+        page.goto(path)
+        violations.extend(accessibility_violations(page))
+    assert violations == []
