@@ -68,6 +68,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("đã kích hoạt"), default=False)
     is_staff = models.BooleanField(_("vào trang quản trị"), default=False)
     phone_verified_at = models.DateTimeField(_("xác thực điện thoại lúc"), null=True, blank=True)
+    # Set when the person signs in with a verified electronic identity (NĐ 69/2024, level 2): papers the catalog
+    # exempts for verified identities are then not asked (issue 16, part 9; the login itself is issue 18).
+    identity_verified_at = models.DateTimeField(_("xác thực định danh điện tử lúc"), null=True, blank=True)
     # Luật 91/2025/QH15 (Bảo vệ dữ liệu cá nhân): the consent given on registration, with the notice it was given to.
     privacy_consent_at = models.DateTimeField(_("đồng ý xử lý dữ liệu cá nhân lúc"), null=True, blank=True)
     privacy_notice_version = models.CharField(_("phiên bản thông báo đã đồng ý"), max_length=16, blank=True)

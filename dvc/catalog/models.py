@@ -238,6 +238,12 @@ class DocumentRequirement(models.Model):
         default=False,
         help_text=_("Tải về bản PDF của tờ khai điện tử để in và điền tay."),
     )
+    # Luật Căn cước 2023 / NĐ 69/2024: data the state already verified is not asked again as a paper copy.
+    exempt_verified_identity = models.BooleanField(
+        _("không yêu cầu người đã xác thực định danh điện tử"),
+        default=False,
+        help_text=_("Người nộp đăng nhập bằng tài khoản định danh điện tử đã xác thực thì không phải nộp giấy tờ này."),
+    )
     vault_document_type = models.CharField(
         _("loại giấy tờ trong kho dữ liệu cá nhân"),
         max_length=64,

@@ -80,6 +80,7 @@ class RequirementIn(_Strict):
     accepted_types: list[FileType] = Field(default_factory=lambda: list(DEFAULT_FILE_TYPES))
     max_size_mb: int = Field(default=10, ge=1, le=50)
     template_is_eform: bool = False
+    exempt_verified_identity: bool = False
     vault_document_type: str = Field(default="", max_length=64)
 
 

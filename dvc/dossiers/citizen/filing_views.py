@@ -86,6 +86,7 @@ def edit_context(
             papers.vault_choices(dossier=dossier, requirement=r) if section == tasklist.PAPERS else [],
         )
         for r in dossier.procedure.requirements.all()
+        if not sending.exempt(r, dossier)  # not asked of whom the catalog exempts (issue 16, part 9)
     ]
     widgets = eform.layout(dossier.procedure.form_schema, answers if answers is not None else dossier.form_data, errors)
     return {
@@ -101,6 +102,7 @@ def edit_context(
         "problems": errors,
         "paper_errors": [(r, e) for r, _files, e, _choices in requirements if e],
         "next_section": tasklist.next_section(dossier, section, has_form=bool(widgets)) if section else None,
+        "exempted": [r for r in dossier.procedure.requirements.all() if sending.exempt(r, dossier)],
     }
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from dvc.accounts.models import User
 from dvc.agencies.calendar import WorkingCalendar
 from dvc.catalog import eform
+from dvc.catalog.models import DocumentRequirement
 from dvc.dossiers.citizen.signing import declaration_sha256
 from dvc.dossiers.lifecycle.codes import new_security_code, next_code
 from dvc.dossiers.lifecycle.events import record_event
@@ -16,6 +17,12 @@ from dvc.dossiers.lifecycle.messages import notify_applicant
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import Conflict, InvalidInput
 from dvc.payments.fees import fee_lines_set
+
+
+def exempt(requirement: DocumentRequirement, dossier: Dossier) -> bool:
+    """A paper the catalog does not ask of this applicant: a copy of the identity card from someone whose identity
+    the state verified (the requirement's own condition; NĐ 69/2024)."""
+    return requirement.exempt_verified_identity and dossier.applicant.identity_verified_at is not None
 
 
 def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
@@ -27,6 +34,8 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
         )
     )
     for requirement in dossier.procedure.requirements.all():
+        if exempt(requirement, dossier):
+            continue
         if requirement.required and not requirement.template_is_eform and requirement.pk not in given:
             problems.setdefault(f"requirement-{requirement.pk}", []).append(
                 _("Chưa đính kèm: %(name)s.") % {"name": requirement.name}

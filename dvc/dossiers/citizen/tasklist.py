@@ -48,7 +48,10 @@ def sections_of(dossier: Dossier, *, has_form: bool) -> list[str]:
     """The sections this procedure needs, in order: no e-form, no "Tờ khai"; no paper to send, no "Giấy tờ";
     no signature asked, no "Ký số"."""
     procedure = dossier.procedure
-    papers = any(not r.template_is_eform for r in procedure.requirements.all())
+    verified = dossier.applicant.identity_verified_at is not None
+    papers = any(
+        not r.template_is_eform and not (r.exempt_verified_identity and verified) for r in procedure.requirements.all()
+    )
     wanted = {FORM: has_form, PAPERS: papers, DELIVERY: True, SIGNATURE: procedure.requires_signature}
     return [section for section in ORDER if wanted[section]]
 
