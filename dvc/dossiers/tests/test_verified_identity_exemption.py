@@ -14,7 +14,7 @@ from dvc.dossiers.tests.factories import commune_centre
 pytestmark = pytest.mark.django_db
 
 
-def _draft(client, *, verified: bool):
+def _draft(client, *, verified):
     user = UserFactory(identity_verified_at=timezone.now() if verified else None)
     client.force_login(user)
     procedure = Procedure.objects.get(code="1.001193")
