@@ -334,6 +334,9 @@ CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 CAPTCHA_LETTER_ROTATION = (-20, 20)
 CAPTCHA_FONT_SIZE = 30
 CAPTCHA_IMAGE_SIZE = (140, 50)
+# The question in words (the image's alternative) per client and for the whole portal, per hour.
+DVC_CAPTCHA_QUESTIONS_PER_CLIENT = env_int("DVC_CAPTCHA_QUESTIONS_PER_CLIENT", 10)
+DVC_CAPTCHA_QUESTIONS = env_int("DVC_CAPTCHA_QUESTIONS", 300)
 # Uploads: the largest a requirement may allow, plus room for the form around it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Whole request bodies above this are refused before they are read (the largest upload is 20 MB).

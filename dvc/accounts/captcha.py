@@ -3,24 +3,28 @@
 năm bằng mấy?"), both working without JavaScript. The answers live in django-simple-captcha's store, so checking,
 expiry and single use are the library's.
 
-A form takes the field with ``field()``, then ``prepare(form, data)`` in its ``__init__``; a view shows the form
-again, empty of errors, when ``wants_new(data)`` (one of the two buttons was pressed).
+A form derives from ``CheckedForm`` and takes the field with ``field()``; a view builds it with the client's address
+and shows it again, empty of errors, with ``fresh()`` when ``wants_new(data)`` (one of the two buttons was pressed).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any, TypeVar
 
 from captcha.fields import CaptchaField, CaptchaTextInput
 from captcha.models import CaptchaStore
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-F = TypeVar("F", bound=forms.Form)
+from dvc.accounts import throttle
+
+F = TypeVar("F", bound="CheckedForm")
 MODE_FIELD, NEW_FIELD = "captcha_mode", "captcha_new"
 IMAGE, QUESTION = "image", "question"
 _WORDS = {
@@ -69,20 +73,47 @@ def field(required_message: str | Promise) -> CaptchaField:
     )
 
 
-def prepare(form: forms.Form, data: Any) -> None:
-    """Show the question instead of the image when the visitor asked for it (kept across the page's posts)."""
+def _questions_allowed(ip: str) -> bool:
+    """A question in words is easier for a script than the image: each is counted, per client and for the whole
+    portal, and past either cap the image is offered again (a script gains a bounded number of lookups an hour)."""
+    per_client = throttle.make_key("captcha-question-ip", ip)
+    everyone = throttle.make_key("captcha-question-all", "portal")
+    for key, cap in (
+        (per_client, settings.DVC_CAPTCHA_QUESTIONS_PER_CLIENT),
+        (everyone, settings.DVC_CAPTCHA_QUESTIONS),
+    ):
+        window = throttle.peek(key)
+        if window is not None and window.count >= cap:
+            return False
+    for key in (per_client, everyone):
+        throttle.hit(key, window=dt.timedelta(hours=1))
+    return True
+
+
+def prepare(form: forms.Form, data: Any, ip: str = "") -> None:
+    """Show the question instead of the image when the visitor asked for it (kept across the page's posts) and the
+    hour's questions are not used up; ``form.question_refused`` then says why the image came back."""
     data = data or {}
     mode = data.get(NEW_FIELD) or data.get(MODE_FIELD)
-    form.fields["captcha"].widget.mode = QUESTION if mode == QUESTION else IMAGE
+    asked = mode == QUESTION
+    allowed = asked and _questions_allowed(ip)
+    form.fields["captcha"].widget.mode = QUESTION if allowed else IMAGE
+    form.question_refused = asked and not allowed  # type: ignore[attr-defined]
 
 
 def wants_new(data: Any) -> bool:
     return bool(data) and data.get(NEW_FIELD) in (IMAGE, QUESTION)
 
 
-def fresh(form_class: type[F], data: Any) -> F:
+class CheckedForm(forms.Form):
+    """A form with a "Mã kiểm tra": built with the client's address, which limits the questions in words."""
+
+    def __init__(self, *args: Any, ip: str = "", data_for_check: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        prepare(self, data_for_check if data_for_check is not None else self.data, ip)
+
+
+def fresh(form_class: type[F], data: Any, ip: str) -> F:
     """The form again with what was typed (the check code left empty), a new code and no error messages."""
     kept = {key: data.get(key) for key in form_class.base_fields if key != "captcha"}
-    form = form_class(initial=kept)
-    prepare(form, data)
-    return form
+    return form_class(initial=kept, data_for_check=data, ip=ip)

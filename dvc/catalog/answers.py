@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from dvc.agencies.models import AdminUnit
+from dvc.catalog import reference
 from dvc.catalog.bilingual import field_text
 from dvc.documents.pdf import shown_answer
 
@@ -36,7 +37,7 @@ def _simple(spec: dict[str, Any], value: Any) -> str:
     if spec["type"] == "checkbox":
         return _("Có") if value is True else (_("Không") if value is False else "")
     if spec["type"] == "select":  # the option as the reader's language names it
-        return next((field_text(o) for o in spec.get("options", []) if o["value"] == value), str(value or ""))
+        return next((field_text(o) for o in reference.options_of(spec) if o["value"] == value), str(value or ""))
     return shown_answer(spec, value)
 
 

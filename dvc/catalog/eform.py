@@ -211,6 +211,7 @@ def _simple(spec: dict[str, Any], value: Any, path: str, result: Result) -> Any:
                 )
             return day.isoformat()
         if kind == "select":
+            text = reference.canonical(spec, text)
             allowed = {option["value"] for option in reference.options_of(spec)}
             if text not in allowed:
                 raise ValidationError(_("Vui lòng chọn “%(label)s” trong danh sách.") % {"label": label})
@@ -434,6 +435,7 @@ def layout(
         value = answers.get(name)
         widget = Widget(spec, key, value, errors.get(name, []))
         if spec["type"] == "select":
+            widget.value = reference.canonical(spec, value)
             widget.options = [(o["value"], field_text(o)) for o in reference.options_of(spec)]
         elif spec["type"] == "address":
             value = value if isinstance(value, dict) else {}

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from dvc.catalog.text import fold
 from dvc.collation import vi_key
 
 DATA = Path(__file__).resolve().parent / "data" / "reference"
@@ -36,3 +37,16 @@ def options_of(spec: dict[str, Any]) -> list[dict[str, str]]:
     if source not in LISTS:
         return list(spec.get("options") or [])
     return [{"value": i["vi"], "label": i["vi"], "label_en": i["en"]} for i in _items(source)]
+
+
+def canonical(spec: dict[str, Any], value: Any) -> Any:
+    """A reference-list answer as the list writes it: "Việt nam", "viet nam" or "Vietnam" typed when the field was
+    free text become "Việt Nam", so answers kept from before the lists still count (unknown ones stay as typed)."""
+    source = spec.get("options_from")
+    if source not in LISTS or not isinstance(value, str) or not value.strip():
+        return value
+    wanted = fold(value)
+    for item in _items(source):
+        if wanted in (fold(item["vi"]), fold(item["en"])):
+            return item["vi"]
+    return value

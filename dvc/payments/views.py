@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -50,7 +49,7 @@ def pay_mine(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponseBase:
     return redirect(url)
 
 
-class CodeForm(CitizenForm):
+class CodeForm(check_code.CheckedForm, CitizenForm):
     code = forms.CharField(label=gettext_lazy("Mã hồ sơ"), max_length=40)
     security_code = forms.CharField(
         label=gettext_lazy("Mã bảo mật"),
@@ -59,10 +58,6 @@ class CodeForm(CitizenForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     captcha = check_code.field(gettext_lazy("Vui lòng nhập mã kiểm tra."))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        check_code.prepare(self, self.data)
 
 
 PAY_CODE_MISSES_PER_HOUR = 10
@@ -84,11 +79,12 @@ def _payable_by_code(code: str, security_code: str) -> Dossier | None:
 
 def pay_by_code(request: HttpRequest) -> HttpResponse:
     """Tiện ích → Thanh toán trực tuyến (seed 000): by dossier code and security code, no login needed."""
-    form = CodeForm(request.POST or None)
     dossier = None
     if check_code.wants_new(request.POST):  # "Đổi mã khác" or the question instead of the image
-        form = check_code.fresh(CodeForm, request.POST)
-    elif request.method == "POST" and form.is_valid():
+        form = check_code.fresh(CodeForm, request.POST, client_ip(request))
+    else:
+        form = CodeForm(request.POST or None, ip=client_ip(request))
+    if request.method == "POST" and form.is_bound and form.is_valid():
         misses = throttle.make_key("paycode-miss-ip", client_ip(request))
         window = throttle.peek(misses)
         if window is not None and window.count >= PAY_CODE_MISSES_PER_HOUR:

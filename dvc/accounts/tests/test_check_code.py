@@ -60,3 +60,18 @@ def test_paying_by_code_offers_the_same_choices(client, real_check):
     html = page.content.decode()
     assert page.status_code == 200 and 'value="000.01.01.H26-261206-0001"' in html and "captcha-question" in html
     assert ">Dùng mã trong ảnh</button>" in html and 'class="error"' not in html
+
+
+def test_questions_in_words_are_counted_and_the_image_comes_back_past_the_cap(client, settings, real_check):
+    """Review of issue 16: a question in words is easy for a script, so the portal bounds how many it gives out."""
+    settings.DVC_CAPTCHA_QUESTIONS_PER_CLIENT = 2
+    for _ in range(2):
+        assert "captcha-question" in client.post(LOOKUP, {"captcha_new": "question"}).content.decode()
+    page = client.post(LOOKUP, {"captcha_new": "question"}).content.decode()
+    assert "captcha-question" not in page and 'class="captcha"' in page
+    assert "Câu hỏi bằng chữ đã được dùng nhiều trong giờ này" in page
+    other = client.post(LOOKUP, {"captcha_new": "question"}, REMOTE_ADDR="198.51.100.7").content.decode()
+    assert "captcha-question" in other  # another client still may
+    settings.DVC_CAPTCHA_QUESTIONS = 3  # and the whole portal has its own cap
+    last = client.post(LOOKUP, {"captcha_new": "question"}, REMOTE_ADDR="198.51.100.8").content.decode()
+    assert "captcha-question" not in last

@@ -63,3 +63,18 @@ def test_english_texts_travel_through_export_and_import():
     item["name_en"] = "Registration of a birth"
     catalog_import(data=json.loads(json.dumps(exported)))
     assert Procedure.objects.get(code="1.001193").name_en == "Registration of a birth"
+
+
+def test_problems_answers_and_conditions_are_in_english_or_marked(english):
+    """Review of issue 16: "Not attached yet: Giấy chứng sinh.", "Hoa Kỳ" and the papers' conditions in Vietnamese."""
+    user = UserFactory()
+    english.force_login(user)
+    english.get(reverse("web:language", args=["en"]))
+    draft = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre())
+    draft.form_data = {**draft.form_data, "quoc_tich": "Hoa Kỳ"}
+    draft.save(update_fields=["form_data"])
+    check = english.get(reverse("dossiers:submit", args=[draft.pk])).content.decode()
+    assert "Birth certificate from the hospital" in check and "Chưa đính kèm" not in check
+    assert "United States" in check and "Hoa Kỳ" not in check
+    papers = english.get(reverse("dossiers:section", args=[draft.pk, "giay-to"])).content.decode()
+    assert "(in Vietnamese)" in papers  # the conditions have no English text yet, and say so

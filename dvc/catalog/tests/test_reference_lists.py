@@ -38,7 +38,7 @@ def test_an_answer_outside_the_list_is_refused_with_a_message_naming_the_field()
     assert check_schema(schema) == []
     checked = validate_answers(schema, {"dan_toc": "Kinh", "quoc_tich": "Việt Nam"})
     assert checked.errors == {} and checked.answers == {"dan_toc": "Kinh", "quoc_tich": "Việt Nam"}
-    refused = validate_answers(schema, {"dan_toc": "Kinh Bắc", "quoc_tich": "Vietnam"})
+    refused = validate_answers(schema, {"dan_toc": "Kinh Bắc", "quoc_tich": "Atlantis"})
     assert refused.errors["dan_toc"] == ["Vui lòng chọn “Dân tộc” trong danh sách."] and "quoc_tich" in refused.errors
     assert check_schema({"version": 1, "fields": [{**ETHNICITY, "options_from": "ton_giao"}]}) != []
 
@@ -50,3 +50,12 @@ def test_the_birth_registration_form_offers_the_lists_as_choices(client):
     page = client.get(reverse("dossiers:section", args=[draft.pk, "to-khai"])).content.decode()
     assert '<select name="f-dan_toc"' in page and '<option value="Mông">Mông</option>' in page
     assert '<select name="f-quoc_tich"' in page and '<option value="Việt Nam">Việt Nam</option>' in page
+
+
+def test_answers_typed_before_the_lists_still_count():
+    """Review of issue 16: "Việt nam" typed when the field was free text blocked a later supplement."""
+    schema = {"version": 1, "fields": [{**NATIONALITY, "required": True}, {**ETHNICITY, "required": True}]}
+    checked = validate_answers(schema, {"quoc_tich": "Việt nam", "dan_toc": "kinh"})
+    assert checked.errors == {} and checked.answers == {"quoc_tich": "Việt Nam", "dan_toc": "Kinh"}
+    assert validate_answers(schema, {"quoc_tich": "Vietnam", "dan_toc": "Kinh"}).answers["quoc_tich"] == "Việt Nam"
+    assert "quoc_tich" in validate_answers(schema, {"quoc_tich": "Xứ Sở Thần Tiên", "dan_toc": "Kinh"}).errors

@@ -202,7 +202,9 @@ def edit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         "supplement": selectors.open_supplement(dossier),
         "tasks": listed,
         "done": sum(task.status == tasklist.DONE for task in listed),
-        "ready": not problems,
+        # "Kiểm tra và gửi" opens once every section is done (a section never opened is not done, even when its
+        # defaults would pass): the list and the check page never disagree.
+        "ready": not problems and all(task.status == tasklist.DONE for task in listed),
     }
     return render(request, "dossiers/tasks.html", context)
 

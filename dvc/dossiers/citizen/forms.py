@@ -180,15 +180,11 @@ class CodeLookupForm(CitizenForm):
     )
 
 
-class CccdLookupForm(CitizenForm):
+class CccdLookupForm(check_code.CheckedForm, CitizenForm):
     """By the applicant's CCCD: a POST (the id number stays out of addresses and logs), with a captcha."""
 
     cccd = forms.CharField(label=_("Số CCCD của người nộp"), max_length=20)
     captcha = check_code.field(_("Vui lòng nhập mã kiểm tra để tra cứu bằng CCCD."))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        check_code.prepare(self, self.data)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -28,9 +28,12 @@ def lookup(request: HttpRequest) -> HttpResponse:
     """Public lookup (seed 003 Bước 4): by code (GET, the SMS link), or by CCCD (POST, with a captcha); names are
     masked and shown only with the security code or to the applicant."""
     by_code = forms.CodeLookupForm(request.GET if "ma" in request.GET else None)
-    by_cccd = forms.CccdLookupForm(request.POST or None) if request.method == "POST" else None
+    ip = client_ip(request)
+    by_cccd: forms.CccdLookupForm | None
     if check_code.wants_new(request.POST):  # "Đổi mã khác" or the question instead of the image
-        by_cccd = check_code.fresh(forms.CccdLookupForm, request.POST)
+        by_cccd = check_code.fresh(forms.CccdLookupForm, request.POST, ip)
+    else:
+        by_cccd = forms.CccdLookupForm(request.POST, ip=ip) if request.method == "POST" else None
     if by_cccd is None and not by_code.is_bound:
         by_cccd = forms.CccdLookupForm()  # the plain page offers both; a code lookup stores no captcha challenge
     lines = None

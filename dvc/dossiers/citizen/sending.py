@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from dvc.accounts.models import User
 from dvc.agencies.calendar import WorkingCalendar
 from dvc.catalog import eform
+from dvc.catalog.bilingual import name_of
 from dvc.catalog.models import DocumentRequirement
 from dvc.dossiers.citizen.signing import declaration_sha256
 from dvc.dossiers.lifecycle.codes import new_security_code, next_code
@@ -38,7 +39,7 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
             continue
         if requirement.required and not requirement.template_is_eform and requirement.pk not in given:
             problems.setdefault(f"requirement-{requirement.pk}", []).append(
-                _("Chưa đính kèm: %(name)s.") % {"name": requirement.name}
+                _("Chưa đính kèm: %(name)s.") % {"name": name_of(requirement)}
             )
     if dossier.procedure.requires_signature and dossier.signed_form_id is None:
         problems.setdefault("signed_form", []).append(
