@@ -175,6 +175,34 @@ def _back_to_page(
     return redirect(section_url(dossier, section, anchor))
 
 
+def _attach_also(request: HttpRequest, dossier: Dossier) -> None:
+    """Files chosen for other papers travel with any button of the papers page: attach them too, never drop them."""
+    attached, errors = filing.attach_chosen(dossier, _user(request), request.FILES)
+    for name in attached:
+        messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": name})
+    if errors:
+        filing.stash_errors(request, dossier, errors)
+        messages.error(request, _("Có tệp chưa đính kèm được. Xem lý do ngay dưới giấy tờ đó."))
+
+
+def _signed_too(request: HttpRequest, dossier: Dossier) -> bool:
+    """A signed declaration chosen on the signature page goes with "Lưu lại" and "Lưu và tiếp tục" too; False when
+    it was refused (the reason is in the messages)."""
+    upload = request.FILES.get("signed_file")
+    if upload is None:
+        return True
+    try:
+        signed = signing.dossier_attach_signed_form(dossier=dossier, actor=_user(request), upload=upload)
+    except InvalidInput as exc:
+        messages.error(request, filing.error_text(exc))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Chữ ký số hợp lệ. Người ký: %(name)s.") % {"name": signed.signed_by})
+        return True
+    return False
+
+
 def _editable(request: HttpRequest, dossier_id: uuid.UUID) -> Dossier | None:
     dossier = selectors.dossier_of(request.user, dossier_id)
     return dossier if dossier.status in EDITABLE else None
@@ -242,6 +270,9 @@ def _save(request: HttpRequest, dossier: Dossier, part: str) -> HttpResponse:
     attached, errors = filing.attach_chosen(dossier, actor, request.FILES)
     if errors:
         return _back_to_page(request, dossier, part, "", attached, errors)
+    if not _signed_too(request, dossier):
+        return redirect(section_url(dossier, tasklist.SIGNATURE))
+    dossier.refresh_from_db()
     if part == tasklist.PAPERS:
         tasklist.mark(dossier, part, tasklist.STARTED)
     if "continue" not in request.POST:
@@ -287,6 +318,7 @@ def upload(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 @filing_action
 def use_from_vault(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    _attach_also(request, dossier)
     chosen = request.POST.get("vault_choice", "")  # "<requirement>:<stored file>" from the papers page's button
     requirement_raw, _sep, file_raw = chosen.partition(":")
     try:
@@ -375,6 +407,7 @@ def remove_attachment(request: HttpRequest, dossier_id: uuid.UUID, attachment_id
     posted = filing.save_posted(request, attachment.dossier, _user(request))
     if not posted.saved:
         return _page_again(request, posted)
+    _attach_also(request, attachment.dossier)
     try:
         papers.dossier_remove_attachment(dossier=attachment.dossier, actor=_user(request), attachment=attachment)
     except DomainError as exc:

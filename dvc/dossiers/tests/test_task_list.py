@@ -106,3 +106,42 @@ def test_the_check_page_links_each_problem_to_its_section(client, draft):
     form_page = reverse("dossiers:section", args=[draft.pk, "to-khai"])
     assert f'<a href="{form_page}#id_f-ho_ten_tre">' in page
     assert f'<a href="{reverse("dossiers:section", args=[draft.pk, "ky-so"])}#ky-so">' in page
+
+
+def test_a_file_chosen_for_one_paper_is_kept_when_another_papers_button_is_pressed(client, draft):
+    """Review of issue 16: without a script, "Xoá" on one paper dropped the file chosen for another."""
+    birth = draft.procedure.requirements.get(name="Giấy chứng sinh")
+    identity = draft.procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    client.post(reverse("dossiers:upload", args=[draft.pk]), {f"file-{identity.pk}": photo_upload("cccd.jpg")})
+    old = draft.attachments.get(requirement=identity)
+    client.post(
+        reverse("dossiers:remove_attachment", args=[draft.pk, old.pk]),
+        {"section": "giay-to", f"file-{birth.pk}": photo_upload("chung-sinh.jpg")},
+    )
+    kept = draft.attachments.filter(replaced_at__isnull=True)
+    assert [a.requirement_id for a in kept] == [birth.pk]
+
+
+def test_a_signed_declaration_chosen_goes_with_save_and_continue(client, draft):
+    """Review of issue 16: "Lưu và tiếp tục" on the signature page ignored the signed file chosen."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dvc.dossiers.citizen.signing import declaration_pdf
+    from dvc.dossiers.tests.factories import sign_as
+
+    signed = sign_as(draft.applicant, declaration_pdf(draft))
+    response = client.post(
+        reverse("dossiers:section", args=[draft.pk, "ky-so"]),
+        {"section": "ky-so", "continue": "1", "signed_file": SimpleUploadedFile("ky.pdf", signed)},
+    )
+    draft.refresh_from_db()
+    assert draft.signed_form_id is not None and response.url == reverse("dossiers:submit", args=[draft.pk])
+    refused = client.post(
+        reverse("dossiers:section", args=[draft.pk, "ky-so"]),
+        {"section": "ky-so", "continue": "1", "signed_file": SimpleUploadedFile("ky.pdf", b"not a pdf")},
+        follow=True,
+    )
+    assert (
+        refused.redirect_chain[-1][0].endswith("/sua/ky-so/")
+        and 'class="message message-error"' in refused.content.decode()
+    )
