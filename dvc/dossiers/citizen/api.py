@@ -21,6 +21,7 @@ from dvc.agencies.models import Agency
 from dvc.catalog import selectors as catalog_selectors
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.citizen import aftercare, drafting, papers, selectors, sending, supplement
+from dvc.dossiers.citizen.history import citizen_history
 from dvc.dossiers.citizen.lookup import lookup_allow
 from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.models import Dossier, DossierAttachment
@@ -237,16 +238,16 @@ def withdraw(request: HttpRequest, dossier_id: uuid.UUID, payload: WithdrawIn) -
 @router.get("/dossiers/{dossier_id}/history", auth=bearer, response={200: list[EventOut], 401: dict, 404: dict})
 def history(request: HttpRequest, dossier_id: uuid.UUID) -> list[EventOut]:
     dossier = selectors.dossier_of(authed_user(request), dossier_id)
-    return [
+    return [  # as the applicant reads it: no internal note, draft or proposal (issue 17, part 7)
         EventOut(
-            at=e.at,
-            action=e.action,
-            from_status=e.from_status,
-            to_status=e.to_status,
-            note=e.note,
-            by_applicant=e.actor_id == dossier.applicant_id,
+            at=row.at,
+            action=row.action,
+            from_status=row.from_status,
+            to_status=row.to_status,
+            note=row.note,
+            by_applicant=row.by_applicant,
         )
-        for e in dossier.events.all()
+        for row in citizen_history(dossier)
     ]
 
 

@@ -32,6 +32,7 @@ from dvc.dossiers.citizen import (
 )  # fmt: skip
 from dvc.dossiers.citizen.agency_choice import agency_choice
 from dvc.dossiers.citizen.filing_views import edit_context, problem_links, section_url
+from dvc.dossiers.citizen.history import citizen_history
 from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.lifecycle.states import EDITABLE, RATEABLE, WITHDRAWABLE
 from dvc.dossiers.models import Dossier
@@ -141,7 +142,7 @@ def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     dossier = selectors.dossier_of(request.user, dossier_id)
     context = {
         "dossier": dossier,
-        "events": dossier.events.select_related("actor"),
+        "events": citizen_history(dossier),
         "attachments": dossier.attachments.select_related("stored_file", "requirement"),
         "withdraw_form": forms.WithdrawForm() if dossier.status in WITHDRAWABLE else None,
         "supplement": selectors.open_supplement(dossier),

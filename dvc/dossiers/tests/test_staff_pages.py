@@ -95,7 +95,14 @@ def test_the_whole_journey_through_the_pages(client, office, submitted_dossier, 
     )
     assert dossier.rating.overall == 5
     page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
-    for step in ("Yêu cầu bổ sung", "Gửi bổ sung", "Tiếp nhận hồ sơ", "Phê duyệt, ký số kết quả", "Trả kết quả"):
+    for step in (
+        "Yêu cầu bổ sung",
+        "Gửi bổ sung",
+        "Tiếp nhận hồ sơ",
+        "Đang thẩm định hồ sơ",
+        "Đã có kết quả, lãnh đạo đã ký số",
+        "Trả kết quả",
+    ):
         assert step in page
     tasks()
     bodies = " ".join(m["body"] for m in outbox.sms())
