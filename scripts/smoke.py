@@ -107,7 +107,9 @@ def main() -> None:
     status, location = form("/dang-nhap/", {"id_number": id_number, "password": PASSWORD})
     check(status == 302 and "/xac-thuc/" in location, "password accepted, OTP asked")
     status, location = form(location, {"otp": latest_otp(phone, since)})
-    check(status == 302 and location.endswith("/tai-khoan/"), "login with OTP opens the profile")
+    check(status == 302 and location.endswith("/sau-dang-nhap/"), "login with OTP goes to the landing by role")
+    status, headers, _body = request("GET", location)
+    check(status == 302 and headers.get("Location", "").endswith("/ho-so/"), "a citizen lands on “Hồ sơ của tôi”")
     status, location = form(
         "/tai-khoan/", {"email": "thu@example.vn", "province": "24", "commune": "07210", "address_line": "Số 5"}
     )
