@@ -6,11 +6,18 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from num2words import num2words
 
 
 def thousands(amount: int) -> str:
     """200000 -> '200.000': Vietnamese groups thousands with dots."""
     return f"{amount:,}".replace(",", ".")
+
+
+def dong_in_words(amount: int) -> str:
+    """58000 -> 'Năm mươi tám nghìn đồng': the amount in words a receipt for phí and lệ phí carries."""
+    words = num2words(amount, lang="vi")
+    return f"{words[:1].upper()}{words[1:]} đồng"
 
 
 def dong(amount: int | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from dvc.documents.pdf import Sheet, letterhead, paragraph
-from dvc.formatting import dong
+from dvc.formatting import dong, dong_in_words
 from dvc.payments.models import Receipt
 from dvc.payments.selectors import fee_summary
 
@@ -42,6 +42,8 @@ def receipt_pdf(receipt: Receipt) -> bytes:
         paragraph(pdf, 7, f"- {line.get_kind_display()}: {line.name}{quantity}: {dong(line.amount)}")
     pdf.set_font("BeVietnamPro", "B", 12)
     paragraph(pdf, 8, f"Tổng cộng: {dong(receipt.amount)}")
+    pdf.set_font("BeVietnamPro", "", 11)
+    paragraph(pdf, 7, f"Số tiền bằng chữ: {dong_in_words(receipt.amount)}.")
     pdf.set_font("BeVietnamPro", "I", 10)
     paragraph(pdf, 6, "Biên lai điện tử do Cổng Dịch vụ công lập khi nhận được xác nhận thanh toán.")
     return bytes(pdf.output())

@@ -1,10 +1,12 @@
 """Paying through the built-in sandbox gateway, logged in or by code and security code, and the receipt."""
 
+import io
 import json
 import re
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.dossiers.models import Dossier
@@ -49,7 +51,10 @@ def test_citizen_pays_from_the_dossier_and_downloads_the_receipt(client, unpaid,
     assert "Đã thanh toán 58.000 đồng" in done
     receipt = Receipt.objects.get(dossier=dossier)
     pdf = client.get(reverse("payments:receipt", args=[receipt.number]))
-    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    content = b"".join(pdf.streaming_content)
+    assert pdf.status_code == 200 and content.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "Tổng cộng: 58.000 đồng" in text and "Số tiền bằng chữ: Năm mươi tám nghìn đồng." in text  # issue 17
     assert GatewayEvent.objects.filter(kind="ipn", answer="00").count() == 1
     mine = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert receipt.number in mine and "Đã thanh toán" in mine
