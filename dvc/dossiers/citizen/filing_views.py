@@ -101,7 +101,7 @@ def edit_context(
         "requirements": requirements,
         "problems": errors,
         "paper_errors": [(r, e) for r, _files, e, _choices in requirements if e],
-        "next_section": tasklist.next_section(dossier, section, has_form=bool(widgets)) if section else None,
+        "next_section": tasklist.next_section(dossier, section) if section else None,
         "exempted": [r for r in dossier.procedure.requirements.all() if sending.exempt(r, dossier)],
     }
 
@@ -185,12 +185,9 @@ def _attach_also(request: HttpRequest, dossier: Dossier) -> None:
         messages.error(request, _("Có tệp chưa đính kèm được. Xem lý do ngay dưới giấy tờ đó."))
 
 
-def _signed_too(request: HttpRequest, dossier: Dossier) -> bool:
-    """A signed declaration chosen on the signature page goes with "Lưu lại" and "Lưu và tiếp tục" too; False when
-    it was refused (the reason is in the messages)."""
-    upload = request.FILES.get("signed_file")
-    if upload is None:
-        return True
+def _attach_signed(request: HttpRequest, dossier: Dossier, upload: Any) -> bool:
+    """Keep a declaration signed elsewhere (USB token, SIM signature); False when refused (the reason is in the
+    messages)."""
     try:
         signed = signing.dossier_attach_signed_form(dossier=dossier, actor=_user(request), upload=upload)
     except InvalidInput as exc:
@@ -201,6 +198,12 @@ def _signed_too(request: HttpRequest, dossier: Dossier) -> bool:
         messages.success(request, _("Chữ ký số hợp lệ. Người ký: %(name)s.") % {"name": signed.signed_by})
         return True
     return False
+
+
+def _signed_too(request: HttpRequest, dossier: Dossier) -> bool:
+    """A signed declaration chosen on the signature page goes with "Lưu lại" and "Lưu và tiếp tục" too."""
+    upload = request.FILES.get("signed_file")
+    return upload is None or _attach_signed(request, dossier, upload)
 
 
 def _editable(request: HttpRequest, dossier_id: uuid.UUID) -> Dossier | None:
@@ -221,9 +224,8 @@ def edit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         messages.success(request, _("Đã lưu những gì bạn nhập trước khi phiên đăng nhập hết hạn."))
         dossier.refresh_from_db()
     problems = sending.submission_problems(dossier)
-    has_form = bool((dossier.procedure.form_schema or {}).get("fields"))
     attached = dossier.attachments.filter(replaced_at__isnull=True).exists()
-    listed = tasklist.tasks(dossier, problems, has_form=has_form, attached=attached)
+    listed = tasklist.tasks(dossier, problems, attached=attached)
     context = {
         "dossier": dossier,
         "procedure": dossier.procedure,
@@ -245,8 +247,7 @@ def section(request: HttpRequest, dossier_id: uuid.UUID, part: str) -> HttpRespo
     dossier = _editable(request, dossier_id)
     if dossier is None:
         return redirect("dossiers:detail", dossier_id=dossier_id)
-    has_form = bool((dossier.procedure.form_schema or {}).get("fields"))
-    if part not in tasklist.sections_of(dossier, has_form=has_form):
+    if part not in tasklist.sections_of(dossier):
         return redirect("dossiers:edit", dossier_id=dossier.pk)
     if request.method == "POST":
         return _save(request, dossier, part)
@@ -286,8 +287,7 @@ def _save(request: HttpRequest, dossier: Dossier, part: str) -> HttpResponse:
             context = edit_context(dossier, section=part, answers=posted.answers, errors=mine, delivery=posted.delivery)
             return render(request, "dossiers/edit.html", context)
         tasklist.mark(dossier, part, tasklist.FINISHED)
-        has_form = bool((dossier.procedure.form_schema or {}).get("fields"))
-        following = tasklist.next_section(dossier, part, has_form=has_form)
+        following = tasklist.next_section(dossier, part)
         for name in attached:
             messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": name})
         return redirect(section_url(dossier, following) if following else reverse("dossiers:submit", args=[dossier.pk]))
@@ -352,14 +352,7 @@ def upload_signed_form(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     if upload is None:
         messages.error(request, _("Vui lòng chọn tệp để tải lên."))
     else:
-        try:
-            dossier = signing.dossier_attach_signed_form(dossier=dossier, actor=_user(request), upload=upload)
-        except InvalidInput as exc:
-            messages.error(request, filing.error_text(exc))
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Chữ ký số hợp lệ. Người ký: %(name)s.") % {"name": dossier.signed_by})
+        _attach_signed(request, dossier, upload)
     return redirect(section_url(dossier, tasklist.SIGNATURE))
 
 
@@ -392,8 +385,7 @@ def remote_sign(request: HttpRequest, dossier_id: uuid.UUID, session_id: uuid.UU
             add_to_form(form, exc)
         else:
             messages.success(request, _("Chữ ký số hợp lệ. Người ký: %(name)s.") % {"name": dossier.signed_by})
-            has_form = bool((dossier.procedure.form_schema or {}).get("fields"))
-            following = tasklist.next_section(dossier, tasklist.SIGNATURE, has_form=has_form)
+            following = tasklist.next_section(dossier, tasklist.SIGNATURE)
             return redirect(
                 section_url(dossier, following) if following else reverse("dossiers:submit", args=[dossier.pk])
             )

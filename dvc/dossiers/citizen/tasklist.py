@@ -44,7 +44,7 @@ class Task:
         return str(STATUS_TEXT[self.status])
 
 
-def sections_of(dossier: Dossier, *, has_form: bool) -> list[str]:
+def sections_of(dossier: Dossier) -> list[str]:
     """The sections this procedure needs, in order: no e-form, no "Tờ khai"; no paper to send, no "Giấy tờ";
     no signature asked, no "Ký số"."""
     procedure = dossier.procedure
@@ -52,6 +52,7 @@ def sections_of(dossier: Dossier, *, has_form: bool) -> list[str]:
     papers = any(
         not r.template_is_eform and not (r.exempt_verified_identity and verified) for r in procedure.requirements.all()
     )
+    has_form = bool((procedure.form_schema or {}).get("fields"))
     wanted = {FORM: has_form, PAPERS: papers, DELIVERY: True, SIGNATURE: procedure.requires_signature}
     return [section for section in ORDER if wanted[section]]
 
@@ -67,13 +68,13 @@ def section_of_problem(key: str) -> str:
     return FORM
 
 
-def tasks(dossier: Dossier, problems: dict[str, list[str]], *, has_form: bool, attached: bool) -> list[Task]:
+def tasks(dossier: Dossier, problems: dict[str, list[str]], *, attached: bool) -> list[Task]:
     """Each section with its status; ``problems`` are what still stops sending, ``attached`` whether any paper
     is attached."""
     unsettled = {section_of_problem(key) for key in problems}
     progress = dossier.filing_progress or {}
     listed = []
-    for section in sections_of(dossier, has_form=has_form):
+    for section in sections_of(dossier):
         mark = progress.get(section)
         if section == SIGNATURE:  # signing is the work itself: done when a valid signature covers the answers
             status = (
@@ -91,10 +92,10 @@ def tasks(dossier: Dossier, problems: dict[str, list[str]], *, has_form: bool, a
     return listed
 
 
-def next_section(dossier: Dossier, after: str, *, has_form: bool) -> str | None:
+def next_section(dossier: Dossier, after: str) -> str | None:
     """The section after ``after`` in the list, or None when the next step is "Kiểm tra và gửi" (always, while
     answering a request for more papers: the rest was done before sending)."""
-    sections = sections_of(dossier, has_form=has_form)
+    sections = sections_of(dossier)
     if after and dossier.status == Dossier.Status.NEEDS_SUPPLEMENT:
         return None
     if after not in sections:

@@ -76,8 +76,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
             add_to_form(form, exc)
         else:
             # Straight to the first section: the task list is where a citizen comes back to, not a step between.
-            has_form = bool((procedure.form_schema or {}).get("fields"))
-            first = tasklist.next_section(dossier, "", has_form=has_form)
+            first = tasklist.next_section(dossier, "")
             return redirect(section_url(dossier, first or ""))
     # A draft already begun is offered first: people otherwise start the same dossier again and again.
     drafts = (
