@@ -51,3 +51,24 @@ def iso_day(value: str | None) -> str:
         return f"{dt.date.fromisoformat(text):%d/%m/%Y}"
     except ValueError:
         return text
+
+
+def year_in_words(year: int) -> str:
+    """2026 -> 'hai nghìn không trăm hai mươi sáu', 2005 -> 'hai nghìn không trăm linh năm', as civil-status
+    papers write a year (num2words says "hai nghìn lẻ hai mươi sáu", which they do not)."""
+    words = [num2words(year // 1000, lang="vi"), "nghìn"]
+    hundreds, tail = divmod(year % 1000, 100)
+    if year % 1000:
+        words += [num2words(hundreds, lang="vi") if hundreds else "không", "trăm"]
+    if 0 < tail < 10:
+        words += ["linh", num2words(tail, lang="vi")]
+    elif tail:
+        words.append(num2words(tail, lang="vi"))
+    return " ".join(words)
+
+
+def date_in_words(day: dt.date) -> str:
+    """01/11/2026 -> 'Ngày một, tháng mười một, năm hai nghìn không trăm hai mươi sáu' (Luật Hộ tịch 2014
+    Điều 14: the date of birth in figures and in words)."""
+    month = "tư" if day.month == 4 else num2words(day.month, lang="vi")  # April is "tháng tư", never "tháng bốn"
+    return f"Ngày {num2words(day.day, lang='vi')}, tháng {month}, năm {year_in_words(day.year)}"

@@ -52,13 +52,17 @@ def test_a_dossier_goes_from_filing_to_signed_result_and_rating(open_page, porta
 
     specialist = open_page(width, user=SPECIALIST)
     specialist.goto(f"/can-bo/ho-so/{dossier_id}/")
-    act(specialist, "tao-du-thao")
+    act(specialist, "tao-du-thao", **{"r-tinh_trang_hon_nhan": "Chưa đăng ký kết hôn với ai."})
     act(specialist, "de-xuat", decision="approve", note="Đủ điều kiện xác nhận.")
 
     leader = open_page(width, user=LEADER)
     leader.goto("/can-bo/")
     leader.click("main a:text-is('Chờ phê duyệt')")
     leader.click(f"main a:text-is('{code}')")
+    act(leader, "xem-ban-cuoi")  # the leader reads the final copy, number and signer included, before signing
+    final = leader.locator("main figure.page-image img").first
+    expect(final).to_be_visible()
+    assert final.evaluate("img => img.complete && img.naturalWidth > 500")
     act(leader, "phe-duyet")
     expect(leader.locator("main")).to_contain_text("Kết quả đã ký số")
 

@@ -219,11 +219,12 @@ def test_a_birth_registration_from_the_home_page_counted_in_clicks_and_page_load
     click("main form[method=post] button[type=submit]")
     for name, value in {
         "f-ho_ten_tre": "Nguyễn Minh Khôi", "f-ngay_sinh_tre": "01/11/2026", "f-noi_sinh": "Bệnh viện Phụ sản Hà Nội",
-        "f-me.full_name": "Trần Thị Bình",
+        "f-me.full_name": "Trần Thị Bình", "f-que_quan": "Xã Thanh Lâm, Hà Nội", "f-me_noi_cu_tru": "Phường Ba Đình",
     }.items():  # fmt: skip
         page.fill(f"[name='{name}']", value)
-    page.select_option("[name='f-dan_toc']", "Kinh")  # the official lists, chosen rather than typed
-    page.select_option("[name='f-quoc_tich']", "Việt Nam")
+    for name, value in (("f-dan_toc", "Kinh"), ("f-quoc_tich", "Việt Nam"), ("f-me_dan_toc", "Kinh")):
+        page.select_option(f"[name='{name}']", value)  # the official lists, chosen rather than typed
+    page.select_option("[name='f-me_quoc_tich']", "Việt Nam")
     page.select_option("[name='f-gioi_tinh']", "male")
     page.select_option("[name='f-quan_he']", "cha_me")
     page.check("[name='f-cam_doan']")

@@ -145,11 +145,14 @@ def main() -> None:
     act(dossier_id, "giao", {"specialist": specialist_id.group(1) if specialist_id else ""})
 
     page_login(SPECIALIST)
-    act(dossier_id, "tao-du-thao")
+    act(dossier_id, "tao-du-thao", {"r-tinh_trang_hon_nhan": "Chưa đăng ký kết hôn với ai."})
     act(dossier_id, "de-xuat", {"decision": "approve", "note": "Đủ điều kiện xác nhận."})
 
     page_login(LEADER)
-    page = act(dossier_id, "phe-duyet")
+    page = act(dossier_id, "xem-ban-cuoi")
+    final = re.search(r'name="final_sha256" value="([0-9a-f]{64})"', page)
+    check(final is not None and "Bản cuối sẽ được ký số" in page, "the leader reads the final copy before signing")
+    page = act(dossier_id, "phe-duyet", {"final_sha256": final.group(1) if final else ""})
     verify = re.search(r'href="(/xac-minh/[0-9a-f-]+/)"', page)
     check(verify is not None and "Kết quả đã ký số" in page, "leader approves; the result is signed")
 

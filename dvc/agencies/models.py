@@ -218,6 +218,12 @@ class StaffRole(models.Model):
     )
     agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="staff_roles")
     role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
+    title = models.CharField(
+        _("chức vụ"),
+        max_length=100,
+        blank=True,
+        help_text=_("Ghi dưới chữ ký trên văn bản, ví dụ “Chủ tịch”, “Phó Chủ tịch”."),
+    )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
 

@@ -132,11 +132,15 @@ AGENCY_ADMIN_PERMISSIONS = [
 ]
 
 
-def staff_role_grant(*, user: User, agency: Agency, role: str) -> StaffRole:
-    """Give an officer a role in an agency; an agency admin also gets the admin site, scoped to it."""
+def staff_role_grant(*, user: User, agency: Agency, role: str, title: str = "") -> StaffRole:
+    """Give an officer a role in an agency (with the title a leader signs under); an agency admin also gets the
+    admin site, scoped to it."""
     with transaction.atomic():
+        defaults: dict[str, object] = {"is_active": True}
+        if title:
+            defaults["title"] = title.strip()[:100]
         staff_role, _created = StaffRole.objects.update_or_create(
-            user=user, agency=agency, role=role, defaults={"is_active": True}
+            user=user, agency=agency, role=role, defaults=defaults
         )
         if role == StaffRole.Role.AGENCY_ADMIN:
             group, _ = Group.objects.get_or_create(name=AGENCY_ADMIN_GROUP)

@@ -127,6 +127,12 @@ class Procedure(models.Model):
             "$ho_ten, $so_dinh_danh, $ma_ho_so bằng thông tin hồ sơ. Để trống để dùng mẫu chung."
         ),
     )
+    result_form = models.JSONField(
+        _("mẫu giấy tờ kết quả"),
+        default=dict,
+        blank=True,
+        help_text=_("Mẫu văn bản kết quả theo thể thức hành chính (tên giấy, sổ đăng ký, các dòng nội dung)."),
+    )
     result_in_person = models.BooleanField(
         _("phải nhận kết quả trực tiếp"), default=False, help_text=_("Người dân phải đến nhận và ký sổ.")
     )

@@ -26,6 +26,7 @@ from dvc.catalog.models import (
     Sector,
     procedure_code_validator,
 )
+from dvc.catalog.result_form import check_result_form
 from dvc.catalog.search_index import forget_version
 from dvc.catalog.text import fold, padded, words_of
 from dvc.errors import DomainError
@@ -110,6 +111,7 @@ class ProcedureIn(_Strict):
     legal_basis: str = Field(min_length=1)
     result_document: str = Field(min_length=1, max_length=500)
     result_template: str = Field(default="", max_length=20000)
+    result_form: dict[str, Any] = Field(default_factory=dict)
     result_in_person: bool = False
     requires_signature: bool = False
     filing_area: Literal["province", "nationwide"] = "nationwide"
@@ -218,6 +220,8 @@ def _validate(data: Any) -> tuple[CatalogIn | None, list[ImportProblem]]:
                 problems.append(ImportProblem(record, "agencies", _("không có cơ quan mã “%(c)s”") % {"c": code}))
         for message in check_schema(item.form_schema):
             problems.append(ImportProblem(record, "form_schema", message))
+        for message in check_result_form(item.result_form, item.form_schema):
+            problems.append(ImportProblem(record, "result_form", message))
         if item.service_level == "full_online" and "online" not in item.result_channels + item.submission_channels:
             problems.append(
                 ImportProblem(record, "service_level", _("dịch vụ toàn trình phải nộp và nhận kết quả trực tuyến được"))

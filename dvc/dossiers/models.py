@@ -144,6 +144,19 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # What the specialist adds to the result that the applicant did not declare (catalog result_form
+    # officer_fields: the child's personal id number, the marital status found in the register …).
+    result_data = models.JSONField(_("thông tin cán bộ bổ sung vào kết quả"), default=dict, blank=True)
+    draft_generated = models.BooleanField(_("dự thảo lập theo mẫu"), default=False)
+    # The final result as the leader sees it before signing: number, signer and all. Signed byte for byte.
+    final_result = models.ForeignKey(
+        StoredFile,
+        verbose_name=_("bản cuối chờ ký"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     paused_at = models.DateTimeField(_("tạm dừng tính thời hạn từ"), null=True, blank=True)
     paused_days = models.PositiveIntegerField(_("số ngày làm việc đã tạm dừng"), default=0)
     extended_until = models.DateTimeField(_("gia hạn đến"), null=True, blank=True)
@@ -259,6 +272,54 @@ class DailySequence(models.Model):
         return f"{self.agency_id} {self.day} {self.last}"
 
 
+class RegisterBook(models.Model):
+    """A civil-status register (sổ hộ tịch) of an agency: one book per kind and year (Luật Hộ tịch 2014 Điều 12;
+    TT 04/2020/TT-BTP). ``last`` is the last number given, incremented under a row lock."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("loại sổ"), max_length=32)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    volume = models.PositiveSmallIntegerField(_("quyển"), default=1)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sổ hộ tịch")
+        verbose_name_plural = _("sổ hộ tịch")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "kind", "year", "volume"], name="register_book_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.volume:02d}/{self.year}"
+
+    @property
+    def label(self) -> str:
+        """'01/2026', as "Quyển số" is written on the paper."""
+        return f"{self.volume:02d}/{self.year}"
+
+
+class RegisterEntry(models.Model):
+    """One entry of a register: the number a dossier's result took. Numbers are never reused; an entry whose
+    dossier was refused after its number was taken is voided with the reason, as a paper register is."""
+
+    book = models.ForeignKey(RegisterBook, on_delete=models.PROTECT, related_name="entries")
+    number = models.PositiveIntegerField(_("số"))
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="register_entry")
+    person = models.CharField(_("người được đăng ký"), max_length=255)
+    entered_at = models.DateTimeField(_("vào sổ lúc"))
+    voided_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
+    void_reason = models.CharField(_("lý do hủy"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("mục sổ hộ tịch")
+        verbose_name_plural = _("mục sổ hộ tịch")
+        ordering = ["book", "number"]
+        constraints = [models.UniqueConstraint(fields=["book", "number"], name="register_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.book}"
+
+
 class SupplementRequest(models.Model):
     """Form 02 of TT 03/2025: one complete written list of what is missing or wrong, and why (NĐ 118/2025)."""
 
@@ -356,6 +417,8 @@ class IssuedResult(models.Model):
     signer_name = models.CharField(max_length=255)
     signed_at = models.DateTimeField()
     sha256 = models.CharField(max_length=64, db_index=True)
+    register_number = models.CharField(_("số, quyển số"), max_length=64, blank=True, default="")
+    valid_until = models.DateField(_("có giá trị đến"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kết quả đã ký số")

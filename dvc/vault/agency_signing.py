@@ -22,10 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.stamp import QRStampStyle
 
+from dvc.agencies.issuer import issuer_of
 from dvc.agencies.models import Agency
 from dvc.documents.pdf import FONT_DIR
 from dvc.errors import DomainError
@@ -59,10 +61,14 @@ def agency_identity(agency: Agency) -> tuple[Identity, list[x509.Certificate]]:
     if path.exists():
         identity, chain = _load_p12(path, password)
         names = identity.certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-        if names and names[0].value == agency.name[:64] and identity.certificate.issuer == ca.certificate.subject:
+        if (
+            names
+            and names[0].value == issuer_of(agency).name[:64]
+            and identity.certificate.issuer == ca.certificate.subject
+        ):
             return identity, chain or [ca.certificate]
     # None yet, or the agency was renamed: a development certificate is cheap to reissue.
-    identity = issue_signing_identity(issuer=ca, common_name=agency.name[:64], serial=agency.code, days=1825)
+    identity = issue_signing_identity(issuer=ca, common_name=issuer_of(agency).name[:64], serial=agency.code, days=1825)
     encryption = serialization.BestAvailableEncryption(password.encode()) if password else serialization.NoEncryption()
     data = pkcs12.serialize_key_and_certificates(
         agency.code.encode(), identity.key, identity.certificate, [ca.certificate], encryption
@@ -71,17 +77,35 @@ def agency_identity(agency: Agency) -> tuple[Identity, list[x509.Certificate]]:
     return identity, [ca.certificate]
 
 
+def with_signature_field(pdf: bytes, page: int, box: tuple[int, int, int, int]) -> bytes:
+    """``pdf`` with an empty signature field where the layout put the signature block, for ``sign_result``."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    fields.append_signature_field(writer, fields.SigFieldSpec(sig_field_name=SIGNATURE_FIELD, on_page=page, box=box))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _has_field(pdf: bytes) -> bool:
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    return any(name == SIGNATURE_FIELD for name, _value, _ref in fields.enumerate_sig_fields(reader))
+
+
 @cache
 def _stamp_font() -> GlyphAccumulatorFactory:
-    return GlyphAccumulatorFactory(str(FONT_DIR / "BeVietnamPro-Regular.ttf"), font_size=7)
+    return GlyphAccumulatorFactory(str(FONT_DIR / "BeVietnamPro-Regular.ttf"), font_size=8)
 
 
 def sign_result(pdf: bytes, *, agency: Agency, verify_url: str, signer_name: str, when: dt.datetime) -> bytes:
-    """A PAdES signature by the agency over the whole document, with a visible Vietnamese stamp and QR code."""
+    """A PAdES signature by the agency over the whole document, with a visible Vietnamese stamp and QR code: in the
+    signature block's field when the layout left one, else at the foot of the last page (a PDF made elsewhere)."""
     identity, chain = agency_identity(agency)
     pdf_key = simple_signer(identity, chain)
     local = timezone.localtime(when)
-    agency_name, signer = agency.name.replace("%", "%%"), signer_name.replace("%", "%%")  # pyHanko fills %(url)s
+    agency_name, signer = (
+        issuer_of(agency).name.replace("%", "%%"),
+        signer_name.replace("%", "%%"),
+    )  # pyHanko fills %(url)s
     style = QRStampStyle(
         stamp_text=(
             f"Ký bởi: {agency_name}\nNgười ký: {signer}\nThời gian ký: {local:%H:%M %d/%m/%Y}\n"
@@ -98,7 +122,9 @@ def sign_result(pdf: bytes, *, agency: Agency, verify_url: str, signer_name: str
         meta,
         signer=pdf_key,
         stamp_style=style,
-        new_field_spec=fields.SigFieldSpec(sig_field_name=SIGNATURE_FIELD, on_page=-1, box=(300, 48, 560, 118)),
+        new_field_spec=None
+        if _has_field(pdf)
+        else fields.SigFieldSpec(sig_field_name=SIGNATURE_FIELD, on_page=-1, box=(300, 48, 560, 130)),
     )
     output = pdf_signer.sign_pdf(writer, appearance_text_params={"url": verify_url})
     return bytes(output.getvalue())

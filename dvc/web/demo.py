@@ -83,6 +83,10 @@ _PEOPLE = [
 ]  # fmt: skip
 
 
+# The title each demo leader signs under (NĐ 30/2020/NĐ-CP: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH").
+_TITLES = {"001075000013": "Giám đốc", "001172000023": "Phó Chủ tịch", "024070000033": "Chủ tịch"}
+
+
 def _unit(level: str, code: str) -> AdminUnit:
     return AdminUnit.objects.get(level=level, code=code)
 
@@ -133,7 +137,9 @@ def load_demo() -> list[DemoLogin]:
                 user.set_password(DEMO_PASSWORD)
             user.save()
             for agency_code, role in roles:
-                staff_role_grant(user=user, agency=Agency.objects.get(code=agency_code), role=role)
+                staff_role_grant(
+                    user=user, agency=Agency.objects.get(code=agency_code), role=role, title=_TITLES.get(id_number, "")
+                )
             logins.append(DemoLogin(id_number, full_name, phone, description))
     _demo_dossiers()
     return logins

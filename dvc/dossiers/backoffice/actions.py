@@ -39,6 +39,9 @@ class ActionInput:
     upload: UploadedFile | None = None
     attempt: str = ""
     amount: str = ""
+    result_data: dict[str, str] = field(default_factory=dict)  # the result template's officer_fields
+    final_sha256: str = ""  # the final result the leader has seen and signs
+    from_page: bool = False  # the staff page always shows the final result before it is signed
 
 
 Run = Callable[[Dossier, User, ActionInput, str], object]
@@ -100,6 +103,12 @@ def _refund(dossier: Dossier, officer: User, data: ActionInput, ip: str) -> obje
     return counter.refund_record(attempt=attempt, officer=officer, amount=int(amount), reason=data.reason, ip=ip)
 
 
+def _approve(dossier: Dossier, officer: User, data: ActionInput, ip: str) -> object:
+    if data.from_page and dossier.proposal == Dossier.Proposal.APPROVE and not data.final_sha256:
+        raise InvalidInput({"decision": [_("Vui lòng xem bản cuối của kết quả trước khi ký số.")]})
+    return decision.dossier_approve(dossier=dossier, actor=officer, final_sha256=data.final_sha256, ip=ip)
+
+
 ACTIONS: list[Action] = [
     Action(
         "receive",
@@ -136,7 +145,7 @@ ACTIONS: list[Action] = [
     Action(
         "generate-result",
         "tao-du-thao",
-        lambda d, u, p, ip: appraisal.dossier_generate_result(dossier=d, actor=u, ip=ip),
+        lambda d, u, p, ip: appraisal.dossier_generate_result(dossier=d, actor=u, values=p.result_data, ip=ip),
         gettext_lazy("Đã tạo dự thảo kết quả."),
     ),
     Action(
@@ -159,9 +168,15 @@ ACTIONS: list[Action] = [
         gettext_lazy("Đã trả lại hồ sơ cho chuyên viên."),
     ),
     Action(
+        "prepare-final",
+        "xem-ban-cuoi",
+        lambda d, u, p, ip: decision.dossier_prepare_final(dossier=d, actor=u, ip=ip),
+        gettext_lazy("Bản cuối của kết quả đã sẵn sàng. Vui lòng đọc kỹ trước khi ký số."),
+    ),
+    Action(
         "approve",
         "phe-duyet",
-        lambda d, u, p, ip: decision.dossier_approve(dossier=d, actor=u, ip=ip),
+        _approve,
         gettext_lazy("Đã phê duyệt. Kết quả đã được ký số và gửi vào kho dữ liệu của người nộp."),
     ),
     Action(

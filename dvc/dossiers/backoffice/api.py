@@ -91,6 +91,12 @@ class ActionIn(Schema):
     decision: str = Field(default="", description="approve | refuse (đề xuất)")
     method: str = Field(default="", description="online | counter | post (trả kết quả)")
     new_due: dt.date | None = Field(default=None, description="Ngày hẹn trả mới (gia hạn)")
+    result_data: dict[str, str] = Field(
+        default_factory=dict, description="Thông tin cán bộ bổ sung vào kết quả (tạo dự thảo), theo mẫu của thủ tục"
+    )
+    final_sha256: str = Field(
+        default="", max_length=64, description="SHA-256 của bản cuối đã xem (phê duyệt); bỏ trống để lập và ký luôn"
+    )
 
 
 def _officer(request: HttpRequest) -> tuple[User, dict[int, set[str]]]:

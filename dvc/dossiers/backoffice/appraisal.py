@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dvc.accounts.models import User
+from dvc.catalog import result_form
 from dvc.catalog.models import DocumentRequirement
 from dvc.dossiers.backoffice.audit import already_handled, audit, required_reason
 from dvc.dossiers.backoffice.permissions import LEADER, SPECIALIST, require, require_appraiser, roles_in
@@ -88,17 +89,44 @@ def dossier_assign(*, dossier: Dossier, actor: User, specialist: User, ip: str =
     return dossier
 
 
-def dossier_generate_result(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
-    """The draft result from the procedure's template and the dossier's data (unsigned until approval)."""
+def officer_values(dossier: Dossier, values: dict[str, str]) -> dict[str, str]:
+    """What the specialist adds to the result (the template's officer_fields), checked: required ones given, a
+    personal id number of 12 digits, nothing too long, nothing the template does not ask for."""
+    form = result_form.parse(dossier.procedure.result_form or {})
+    checked: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for spec in form.officer_fields if form else []:
+        given = str(values.get(spec.name) or "")
+        value = given.strip() if spec.type == "textarea" else " ".join(given.split())
+        if not value and spec.required:
+            errors[f"r-{spec.name}"] = [_("Vui lòng nhập “%(label)s”.") % {"label": spec.label}]
+        elif value and spec.type == "cccd" and not (value.isascii() and value.isdigit() and len(value) == 12):
+            errors[f"r-{spec.name}"] = [_("“%(label)s” phải gồm đúng 12 chữ số.") % {"label": spec.label}]
+        elif len(value) > spec.max_length:
+            errors[f"r-{spec.name}"] = [
+                _("“%(label)s” dài quá %(n)d ký tự.") % {"label": spec.label, "n": spec.max_length}
+            ]
+        checked[spec.name] = value
+    if errors:
+        raise InvalidInput(errors)
+    return checked
+
+
+def dossier_generate_result(
+    *, dossier: Dossier, actor: User, values: dict[str, str] | None = None, ip: str = ""
+) -> Dossier:
+    """The draft result from the procedure's template, the dossier's data and what the specialist adds (unsigned,
+    no number until the leader approves)."""
     roles = require(actor, dossier, "prepare_result")
     require_appraiser(dossier, actor, roles)
+    dossier.result_data = officer_values(dossier, values or {})
     with stored_file_from_bytes(
         owner=actor,
         content=result_pdf(dossier),
         name=f"du-thao-ket-qua-{dossier.code}.pdf",
         title=dossier.procedure.result_document,
     ) as stored:
-        return _set_draft_result(dossier, actor=actor, stored=stored, ip=ip)
+        return _set_draft_result(dossier, actor=actor, stored=stored, ip=ip, generated=True)
 
 
 def dossier_upload_result(*, dossier: Dossier, actor: User, upload: UploadedFile, ip: str = "") -> Dossier:
@@ -108,13 +136,17 @@ def dossier_upload_result(*, dossier: Dossier, actor: User, upload: UploadedFile
     stored = stored_file_save(
         owner=actor, upload=upload, allowed=["pdf"], max_bytes=20 * 1024 * 1024, title=dossier.procedure.result_document
     )
-    return _set_draft_result(dossier, actor=actor, stored=stored, ip=ip)
+    return _set_draft_result(dossier, actor=actor, stored=stored, ip=ip, generated=False)
 
 
-def _set_draft_result(dossier: Dossier, *, actor: User, stored: StoredFile, ip: str) -> Dossier:
+def _set_draft_result(dossier: Dossier, *, actor: User, stored: StoredFile, ip: str, generated: bool) -> Dossier:
     with transaction.atomic():
         if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.PROCESSING, proposal="").update(
-            draft_result=stored, updated_at=timezone.now()
+            draft_result=stored,
+            draft_generated=generated,
+            result_data=dossier.result_data if generated else {},
+            final_result=None,
+            updated_at=timezone.now(),
         ):
             raise already_handled(dossier)
         dossier.refresh_from_db()
@@ -159,7 +191,7 @@ def dossier_send_back(*, dossier: Dossier, actor: User, note: str, ip: str = "")
         if (
             not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.PROCESSING)
             .exclude(proposal="")
-            .update(proposal="", proposed_at=None, updated_at=timezone.now())
+            .update(proposal="", proposed_at=None, final_result=None, updated_at=timezone.now())
         ):
             raise already_handled(dossier)
         dossier.refresh_from_db()

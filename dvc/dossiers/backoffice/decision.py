@@ -12,13 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dvc.accounts.models import User
+from dvc.agencies.models import StaffRole
+from dvc.catalog import result_form
 from dvc.dossiers.backoffice.audit import already_handled, audit, required_reason
+from dvc.dossiers.backoffice.civil_register import register_take, register_void
 from dvc.dossiers.backoffice.permissions import LEADER, require
+from dvc.dossiers.documents.result import Signing, result_pdf, valid_until_of
 from dvc.dossiers.lifecycle.events import record_event
 from dvc.dossiers.lifecycle.messages import notify_applicant
-from dvc.dossiers.models import Dossier, IssuedResult
+from dvc.dossiers.models import Dossier, IssuedResult, RegisterEntry
 from dvc.errors import Conflict, InvalidInput
 from dvc.vault.agency_signing import sign_result
+from dvc.vault.models import StoredFile
 from dvc.vault.services import stored_file_from_bytes
 from dvc.vault.signing import verify_signed_pdf
 
@@ -58,14 +63,89 @@ def _close(dossier: Dossier, *, actor: User, allowed: Sequence[str], to: str, re
             raise already_handled(dossier)
         dossier.refresh_from_db()
         record_event(dossier, actor=actor, action=action, before=before, after=to, note=reason[:1000])
+        register_void(dossier, reason=reason)
         audit(actor, action, dossier, ip=ip)
         notify_applicant(dossier, f"dossier_{action}", extra={"reason": reason[:300]})
     return dossier
 
 
-def dossier_approve(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
-    """The leader decides on the proposal: a resolved dossier's result is signed by the agency and issued into the
-    applicant's vault; a proposal to refuse closes the dossier with the specialist's reason."""
+def leader_title(actor: User, dossier: Dossier) -> str:
+    """The title the leader signs under in the dossier's agency ("Phó Chủ tịch"), "" when none was entered."""
+    role = StaffRole.objects.filter(
+        user=actor, agency_id=dossier.agency_id, role=StaffRole.Role.LEADER, is_active=True
+    ).first()
+    return role.title if role else ""
+
+
+def final_is_current(dossier: Dossier, actor: User) -> bool:
+    final = dossier.final_result
+    return (
+        final is not None
+        and final.owner_id == actor.pk
+        and timezone.localdate(final.created_at) == timezone.localdate()
+    )
+
+
+def dossier_prepare_final(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
+    """The final result as it will be signed, for the leader to read first: a templated result gets its number in
+    the civil-status register (taken now, kept by the dossier if it is sent back), the date, and the leader's
+    name and title; a result made elsewhere is signed as it is. Nothing is signed yet."""
+    require(actor, dossier, "approve")
+    if dossier.status != Dossier.Status.PROCESSING or dossier.proposal != Dossier.Proposal.APPROVE:
+        raise already_handled(dossier)
+    if dossier.draft_result is None:
+        raise InvalidInput({"decision": [_("Chưa có dự thảo kết quả để ký.")]})
+    if final_is_current(dossier, actor):
+        return dossier
+    form = result_form.parse(dossier.procedure.result_form or {})
+    with transaction.atomic():
+        if dossier.draft_generated:
+            title = leader_title(actor, dossier)
+            if form and not title:
+                raise InvalidInput(
+                    {"decision": [_("Tài khoản của bạn chưa có chức vụ để ghi dưới chữ ký. Quản trị cơ quan cần "
+                                    "nhập chức vụ (ví dụ “Phó Chủ tịch”) trước khi ký văn bản này.")]}
+                )  # fmt: skip
+            number = book = ""
+            if form and form.civil_register:
+                entry = register_take(dossier, kind=form.civil_register, person=_registered_person(dossier))
+                number, book = str(entry.number), entry.book.label
+            signing = Signing(actor.full_name, title, timezone.localdate(), number, book)
+            content = result_pdf(dossier, signing)
+        else:
+            with dossier.draft_result.file.open("rb") as handle:
+                content = handle.read()
+        with stored_file_from_bytes(
+            owner=actor, content=content, name=f"ban-cuoi-{dossier.code}.pdf", title=dossier.procedure.result_document
+        ) as stored:
+            if not Dossier.objects.filter(
+                pk=dossier.pk, status=Dossier.Status.PROCESSING, proposal=Dossier.Proposal.APPROVE
+            ).update(final_result=stored, updated_at=timezone.now()):
+                raise already_handled(dossier)
+        dossier.refresh_from_db()
+        audit(actor, "prepare_final", dossier, ip=ip)
+    return dossier
+
+
+def _registered_person(dossier: Dossier) -> str:
+    """Whose name the register line carries: the person the paper is about, else the applicant."""
+    answers = dossier.form_data or {}
+    for name in ("ho_ten_tre", "nguoi_chet", "ben_nu", "nguoi_yeu_cau"):
+        value = answers.get(name)
+        if isinstance(value, dict) and value.get("full_name"):
+            if name == "ben_nu" and isinstance(answers.get("ben_nam"), dict):
+                return f"{value['full_name']} – {answers['ben_nam'].get('full_name', '')}"
+            return str(value["full_name"])
+        if isinstance(value, str) and value:
+            return value
+    return str(dossier.applicant_data.get("full_name", ""))
+
+
+def dossier_approve(*, dossier: Dossier, actor: User, final_sha256: str = "", ip: str = "") -> Dossier:
+    """The leader decides on the proposal: a resolved dossier's final result, the one the leader has seen
+    (``final_sha256``, from the approval page), is signed by the agency byte for byte and issued into the
+    applicant's vault; a proposal to refuse closes the dossier with the specialist's reason. Without
+    ``final_sha256`` (an API client) the final copy is prepared and signed in one step."""
     require(actor, dossier, "approve")
     if dossier.status != Dossier.Status.PROCESSING or not dossier.proposal:
         raise already_handled(dossier)
@@ -80,39 +160,57 @@ def dossier_approve(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
         )
     if dossier.draft_result is None:
         raise InvalidInput({"decision": [_("Chưa có dự thảo kết quả để ký.")]})
+    seen = dossier.final_result
+    if final_sha256 and not (final_is_current(dossier, actor) and seen is not None and seen.sha256 == final_sha256):
+        raise Conflict(
+            _("Bản cuối của kết quả đã thay đổi từ khi bạn xem. Vui lòng xem lại bản cuối trước khi ký."),
+            code="final_changed",
+        )
+    if not final_sha256:
+        dossier = dossier_prepare_final(dossier=dossier, actor=actor, ip=ip)
+    final = dossier.final_result
+    if final is None:
+        raise already_handled(dossier)
+    entry = RegisterEntry.objects.filter(dossier=dossier, voided_at__isnull=True).select_related("book").first()
+    form = result_form.parse(dossier.procedure.result_form or {})
     issued_id = uuid.uuid4()
     now = timezone.now()
-    with dossier.draft_result.file.open("rb") as handle:
-        draft = handle.read()
+    with final.file.open("rb") as handle:
+        content = handle.read()
     signed = sign_result(
-        draft,
+        content,
         agency=dossier.agency,
         verify_url=f"{settings.SITE_URL}/xac-minh/{issued_id}/",
         signer_name=actor.full_name,
         when=now,
     )
     report = verify_signed_pdf(signed)
+    valid_until = valid_until_of(timezone.localdate(final.created_at), form.valid_months) if form else None
     with stored_file_from_bytes(
         owner=dossier.applicant,
         content=signed,
         name=f"ket-qua-{dossier.code}.pdf",
         document_type="ket_qua",
-        title=dossier.procedure.result_document,
+        title=(form.title.capitalize() if form else dossier.procedure.result_document),
     ) as stored:
         if not Dossier.objects.filter(
-            pk=dossier.pk, status=Dossier.Status.PROCESSING, proposal=Dossier.Proposal.APPROVE
+            pk=dossier.pk, status=Dossier.Status.PROCESSING, proposal=Dossier.Proposal.APPROVE, final_result=final
         ).update(status=Dossier.Status.RESULT_READY, result_file=stored, decided_at=now, updated_at=now):
             raise already_handled(dossier)
+        if valid_until:
+            StoredFile.objects.filter(pk=stored.pk).update(valid_until=valid_until)
         IssuedResult.objects.create(
             id=issued_id,
             dossier=dossier,
             stored_file=stored,
             agency_name=dossier.agency.name,
             agency_code=dossier.agency.code,
-            document_title=dossier.procedure.result_document[:255],
+            document_title=(form.title if form else dossier.procedure.result_document)[:255],
             signer_name=report.signer_name,
             signed_at=now,
             sha256=stored.sha256,
+            register_number=f"{entry.number}/{entry.book.label}" if entry else "",
+            valid_until=valid_until,
         )
         dossier.refresh_from_db()
         record_event(

@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from dvc.accounts.throttle import client_ip
 from dvc.agencies.models import Agency
+from dvc.catalog.result_form import REGISTERS
 from dvc.collation import vi_order
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.backoffice.audit import audit
+from dvc.dossiers.backoffice.civil_register import REGISTER_HEADINGS, register_rows, register_workbook
 from dvc.dossiers.backoffice.permissions import staff_agencies
 from dvc.dossiers.backoffice.views import date_param, officer_of, staff_required
 from dvc.dossiers.documents import register as register_book
@@ -61,3 +63,36 @@ def register(request: HttpRequest) -> HttpResponse:
             "columns": register_book.REGISTER_COLUMNS,
         },
     )
+
+
+@staff_required
+def civil_register(request: HttpRequest) -> HttpResponse:
+    """Sổ hộ tịch: the civil-status registers of the officer's agencies, per kind and year, on screen and as Excel."""
+    officer = officer_of(request)
+    agencies = list(Agency.objects.filter(pk__in=staff_agencies(officer)).order_by(vi_order("name")))
+    chosen = next((a for a in agencies if str(a.pk) == request.GET.get("co_quan")), agencies[0])
+    asked = request.GET.get("so", "")
+    kind = asked if asked in REGISTERS else next(iter(REGISTERS))
+    year_text = request.GET.get("nam", "")
+    year = int(year_text) if year_text.isascii() and year_text.isdigit() and 2000 <= int(year_text) <= 2100 else 0
+    year = year or timezone.localdate().year
+    rows = register_rows(chosen.pk, kind, year)
+    audit(officer, "view_civil_register", ip=client_ip(request), detail=f"{chosen.code} {kind} {year}")
+    if request.GET.get("xuat") == "xlsx":
+        response = HttpResponse(
+            register_workbook(chosen.name, kind, year, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="so-ho-tich-{kind}-{chosen.code}-{year}.xlsx"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    context = {
+        "agencies": agencies,
+        "chosen": chosen,
+        "kinds": REGISTERS.items(),
+        "kind": kind,
+        "year": year,
+        "rows": rows,
+        "columns": REGISTER_HEADINGS,
+    }
+    return render(request, "dossiers/staff/civil_register.html", context)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dvc.dossiers.backoffice import intake_views, register_views, views
+from dvc.dossiers.backoffice import intake_views, register_views, viewer_views, views
 from dvc.dossiers.citizen import public_views
 
 app_name = "staff"
@@ -13,5 +13,22 @@ urlpatterns = [
     path("can-bo/ho-so/<uuid:dossier_id>/xu-ly/<slug:action>/", views.act, name="act"),
     path("can-bo/ho-so/<uuid:dossier_id>/dinh-kem/<int:attachment_id>/", views.attachment, name="attachment"),
     path("can-bo/ho-so/<uuid:dossier_id>/van-ban/<slug:name>/", views.document, name="document"),
+    path("can-bo/ho-so/<uuid:dossier_id>/van-ban/<slug:name>/xem/", viewer_views.view_document, name="view_document"),
+    path(
+        "can-bo/ho-so/<uuid:dossier_id>/van-ban/<slug:name>/trang-<int:page>.png",
+        viewer_views.document_page,
+        name="document_page",
+    ),
+    path(
+        "can-bo/ho-so/<uuid:dossier_id>/dinh-kem/<int:attachment_id>/xem/",
+        viewer_views.view_attachment,
+        name="view_attachment",
+    ),
+    path(
+        "can-bo/ho-so/<uuid:dossier_id>/dinh-kem/<int:attachment_id>/trang-<int:page>.png",
+        viewer_views.attachment_page,
+        name="attachment_page",
+    ),
+    path("can-bo/so-ho-tich/", register_views.civil_register, name="civil_register"),
     path("xac-minh/<uuid:issued_id>/", public_views.verify, name="verify"),
 ]

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
@@ -26,13 +27,16 @@ from django.views.decorators.http import require_POST
 from dvc.accounts.models import User
 from dvc.accounts.throttle import client_ip
 from dvc.agencies.models import Agency, StaffRole
+from dvc.catalog import result_form
 from dvc.catalog.answers import readable_answers
 from dvc.collation import vi_order
+from dvc.documents.preview import page_count
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.backoffice import queues
 from dvc.dossiers.backoffice.actions import BY_PAGE, ActionInput
 from dvc.dossiers.backoffice.audit import audit
 from dvc.dossiers.backoffice.control_slip import control_steps
+from dvc.dossiers.backoffice.decision import final_is_current
 from dvc.dossiers.backoffice.permissions import ALLOWED, roles_in, staff_agencies
 from dvc.dossiers.documents import notices
 from dvc.dossiers.documents.control_slip import control_slip_pdf
@@ -172,7 +176,22 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
         .order_by("full_name")
     )
     rows = queues.rows([dossier])
+    form = result_form.parse(dossier.procedure.result_form or {})
+    posted = request.POST if request.method == "POST" else {}
+    officer_fields = [
+        (spec, posted.get(f"r-{spec.name}", (dossier.result_data or {}).get(spec.name, "")))
+        for spec in (form.officer_fields if form else [])
+    ]
+    final = dossier.final_result if final_is_current(dossier, officer) else None
+    final_pages = []
+    if final is not None and dossier.stage == "approve":
+        with final.file.open("rb") as handle:
+            count = page_count(handle.read())
+        final_pages = [reverse("staff:document_page", args=[dossier.pk, "ban-cuoi", n]) for n in range(1, count + 1)]
     return {
+        "officer_fields": officer_fields,
+        "final": final,
+        "final_pages": final_pages,
         "dossier": dossier,
         "row": rows[0],
         "roles": roles,
@@ -220,6 +239,9 @@ def _action_input(request: HttpRequest) -> ActionInput:
         upload=upload if isinstance(upload, UploadedFile) else None,
         attempt=post.get("attempt", ""),
         amount=post.get("amount", ""),
+        result_data={key[2:]: str(post.get(key, ""))[:2000] for key in post if key.startswith("r-")},
+        final_sha256=post.get("final_sha256", "")[:64],
+        from_page=True,
     )
 
 
@@ -264,6 +286,8 @@ def document(request: HttpRequest, dossier_id: uuid.UUID, name: str) -> HttpResp
         return file_response(dossier.signed_form)
     if name == "du-thao" and dossier.draft_result:
         return file_response(dossier.draft_result)
+    if name == "ban-cuoi" and dossier.final_result:
+        return file_response(dossier.final_result)
     if name == "ket-qua" and dossier.result_file:
         return file_response(dossier.result_file)
     code = dossier.code or "ho-so"

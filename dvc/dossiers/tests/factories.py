@@ -54,7 +54,12 @@ BIRTH_FORM = {
     "f-noi_sinh": "Bệnh viện Phụ sản Hà Nội",
     "f-dan_toc": "Kinh",
     "f-quoc_tich": "Việt Nam",
+    "f-que_quan": "Xã Thanh Lâm, Thành phố Hà Nội",
     "f-me.full_name": "Trần Thị Bình",
+    "f-me.birth_date": "05/10/1992",
+    "f-me_dan_toc": "Kinh",
+    "f-me_quoc_tich": "Việt Nam",
+    "f-me_noi_cu_tru": "Số 1 Liễu Giai, phường Ba Đình, Thành phố Hà Nội",
     "f-quan_he": "cha_me",
     "f-so_ban_sao": "1",
     "f-cam_doan": "on",
@@ -89,10 +94,12 @@ def agency_staff(agency):
 
     from dvc.agencies.models import StaffRole
 
+    leader = staff_member(agency, StaffRole.Role.LEADER, full_name="Trần Văn Lãnh Đạo")
+    StaffRole.objects.filter(user=leader, agency=agency).update(title="Chủ tịch")  # the title signed under
     return SimpleNamespace(
         officer=staff_member(agency, StaffRole.Role.ONE_STOP_OFFICER, full_name="Lê Văn Một Cửa"),
         specialist=staff_member(agency, StaffRole.Role.SPECIALIST, full_name="Phạm Thị Chuyên Viên"),
-        leader=staff_member(agency, StaffRole.Role.LEADER, full_name="Trần Văn Lãnh Đạo"),
+        leader=leader,
     )
 
 
@@ -119,6 +126,8 @@ def stored_pdf(owner, name="ket-qua.pdf", content=PDF_BYTES, document_type="", t
 
 
 S = Dossier.Status
+# What the specialist adds to a 1.004873 result (its template's officer field): the status found in the register.
+RESULT_VALUES = {"tinh_trang_hon_nhan": "Chưa đăng ký kết hôn với ai."}
 
 
 class DossierFactory(factory.django.DjangoModelFactory[Dossier]):

@@ -23,7 +23,14 @@ from dvc.dossiers.backoffice.intake import dossier_receive
 from dvc.dossiers.citizen.aftercare import dossier_rate
 from dvc.dossiers.citizen.supplement import dossier_send_supplement
 from dvc.dossiers.models import AuditEntry, Dossier, DossierEvent, IssuedResult
-from dvc.dossiers.tests.factories import DossierFactory, agency_staff, commune_centre, ensure_catalog, staff_member
+from dvc.dossiers.tests.factories import (
+    RESULT_VALUES,
+    DossierFactory,
+    agency_staff,
+    commune_centre,
+    ensure_catalog,
+    staff_member,
+)
 from dvc.errors import Conflict, Forbidden, InvalidInput
 from dvc.payments.counter import payment_record_cash
 from dvc.vault.models import StoredFile
@@ -106,7 +113,7 @@ def test_officers_of_another_agency_and_citizens_are_forbidden_every_action(offi
         lambda u: dossier_send_back(dossier=dossier, actor=u, note="x"),
         lambda u: dossier_return_result(dossier=dossier, actor=u, method="online"),
         lambda u: dossier_extend(dossier=dossier, actor=u, reason="x", new_due=dt.date(2030, 1, 2)),
-        lambda u: dossier_generate_result(dossier=dossier, actor=u),
+        lambda u: dossier_generate_result(dossier=dossier, actor=u, values=RESULT_VALUES),
     ]
     for user in (strangers.officer, strangers.specialist, strangers.leader, citizen):
         for attempt in attempts:
@@ -134,8 +141,8 @@ def test_route_appraise_send_back_approve_sign_and_return(received, outbox, task
         dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
     other_specialist = staff_member(dossier.agency, StaffRole.Role.SPECIALIST)
     with pytest.raises(Forbidden):
-        dossier_generate_result(dossier=dossier, actor=other_specialist)
-    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist)
+        dossier_generate_result(dossier=dossier, actor=other_specialist, values=RESULT_VALUES)
+    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist, values=RESULT_VALUES)
     assert dossier.draft_result is not None
     dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="Đủ điều kiện")
     assert dossier.stage == "approve"
@@ -305,7 +312,7 @@ def test_control_slip_judges_each_step_early_on_time_or_late(received):
 
     dossier, staff = received
     dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
-    dossier_generate_result(dossier=dossier, actor=staff.specialist)
+    dossier_generate_result(dossier=dossier, actor=staff.specialist, values=RESULT_VALUES)
     dossier.refresh_from_db()
     dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
     dossier.refresh_from_db()

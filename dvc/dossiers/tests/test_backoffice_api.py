@@ -8,7 +8,7 @@ from django.utils import timezone
 from dvc.accounts.services import api_token_create
 from dvc.accounts.tests.factories import UserFactory
 from dvc.dossiers.models import AuditEntry, Dossier
-from dvc.dossiers.tests.factories import DossierFactory, agency_staff, commune_centre
+from dvc.dossiers.tests.factories import RESULT_VALUES, DossierFactory, agency_staff, commune_centre
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/backoffice/dossiers"
@@ -42,7 +42,9 @@ def test_the_officer_flow_through_the_api(client, office, submitted_dossier):
     assert again.status_code == 409 and "Lê Văn Một Cửa" in again.json()["message"]
     assert act(officer, "assign", specialist=staff.specialist.id_number).json()["stage"] == "appraise"
     assert act(specialist, "propose", decision="approve").status_code == 422  # no draft result yet
-    assert act(specialist, "generate-result").status_code == 200
+    missing = act(specialist, "generate-result")
+    assert missing.status_code == 422 and "Tình trạng hôn nhân" in missing.json()["message"]
+    assert act(specialist, "generate-result", result_data=RESULT_VALUES).status_code == 200
     assert act(specialist, "propose", decision="approve", note="Đủ điều kiện").json()["stage"] == "approve"
     assert act(specialist, "approve").status_code == 403
     approved = act(leader, "approve").json()

@@ -8,7 +8,7 @@ from dvc.accounts.services import api_token_create
 from dvc.accounts.tests.factories import UserFactory
 from dvc.dossiers.backoffice.appraisal import dossier_assign, dossier_generate_result, dossier_propose
 from dvc.dossiers.backoffice.intake import dossier_receive
-from dvc.dossiers.tests.factories import agency_staff, commune_centre
+from dvc.dossiers.tests.factories import RESULT_VALUES, agency_staff, commune_centre
 
 pytestmark = pytest.mark.django_db
 OPINION = "Hồ sơ hợp lệ, ông Phúc đã xác minh qua điện thoại với UBND xã cũ."
@@ -21,7 +21,7 @@ def appraised(submitted_dossier):
     citizen = UserFactory()
     dossier = dossier_receive(dossier=submitted_dossier(citizen, agency=agency), actor=staff.officer)
     dossier = dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
-    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist)
+    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist, values=RESULT_VALUES)
     dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note=OPINION)
     return dossier, citizen
 

@@ -28,7 +28,7 @@ from dvc.dossiers.backoffice.decision import dossier_approve
 from dvc.dossiers.backoffice.intake import dossier_receive
 from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.models import Dossier, IssuedResult
-from dvc.dossiers.tests.factories import DossierFactory, agency_staff, commune_centre, photo_upload
+from dvc.dossiers.tests.factories import RESULT_VALUES, DossierFactory, agency_staff, commune_centre, photo_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +73,15 @@ def test_the_whole_journey_through_the_pages(client, office, submitted_dossier, 
     # The specialist drafts the result from the template and proposes it.
     client.force_login(staff.specialist)
     assert dossier.code in client.get(reverse("staff:queue") + "?hang=duoc-giao").content.decode()
-    client.post(act("tao-du-thao"))
+    client.post(act("tao-du-thao"), {"r-tinh_trang_hon_nhan": "Chưa đăng ký kết hôn với ai."})
     client.post(act("de-xuat"), {"decision": "approve", "note": "Đủ điều kiện."})
-    # The leader approves: the result is signed.
+    # The leader reads the final copy, then signs it.
     client.force_login(staff.leader)
     assert dossier.code in client.get(reverse("staff:queue") + "?hang=cho-duyet").content.decode()
-    page = client.post(act("phe-duyet"), follow=True).content.decode()
+    page = client.post(act("xem-ban-cuoi"), follow=True).content.decode()
+    sha = re.search(r'name="final_sha256" value="([0-9a-f]{64})"', page)
+    assert sha, "the final copy is shown before signing"
+    page = client.post(act("phe-duyet"), {"final_sha256": sha.group(1)}, follow=True).content.decode()
     assert "Kết quả đã được ký số" in page
     # The officer returns it online.
     client.force_login(staff.officer)
@@ -318,7 +321,7 @@ def _approved(office, submitted_dossier):
     dossier = submitted_dossier(UserFactory(full_name="Nguyễn Văn An"), agency=agency)
     dossier = dossier_receive(dossier=dossier, actor=staff.officer)
     dossier = dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
-    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist)
+    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist, values=RESULT_VALUES)
     dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
     return dossier_approve(dossier=dossier, actor=staff.leader)
 
@@ -350,7 +353,7 @@ def test_the_signed_result_verifies_on_the_public_page_and_with_pdfsig(client, o
         bad.write_bytes(bytes(tampered))
         report = subprocess.run(["pdfsig", str(good)], capture_output=True, text=True, check=False).stdout
         assert "Signature is Valid" in report and "Total document signed" in report
-        assert dossier.agency.name in report
+        assert "Ủy ban nhân dân phường Ba Đình" in report  # the issuing body, not the centre that received it
         broken = subprocess.run(["pdfsig", str(bad)], capture_output=True, text=True, check=False).stdout
         assert "Signature is Valid" not in broken
 

@@ -35,7 +35,7 @@ def edit_post(dossier, **changes):
         "f-nguoi_yeu_cau.full_name": "Nguyễn Văn An", "f-nguoi_yeu_cau.birth_date": "12/03/1985",
         "f-nguoi_yeu_cau.id_number": "001085012345", "f-dien_thoai": "0987000001", "f-noi_cu_tru.province": "01",
         "f-noi_cu_tru.commune": "00004", "f-noi_cu_tru.line": "Số 1 Liễu Giai", "f-muc_dich": "Kết hôn",
-        "f-cam_doan": "on", "d-submission_method": "online", "d-result_method": "online", "d-notify_sms": "on",
+        "f-gioi_tinh": "male", "f-dan_toc": "Kinh", "f-quoc_tich": "Việt Nam", "f-cam_doan": "on", "d-submission_method": "online", "d-result_method": "online", "d-notify_sms": "on",
     }  # fmt: skip
     post.update(changes)
     return post

@@ -9,7 +9,7 @@ from dvc.dossiers.backoffice.decision import dossier_approve
 from dvc.dossiers.backoffice.delivery import dossier_return_result
 from dvc.dossiers.backoffice.intake import dossier_receive
 from dvc.dossiers.models import Dossier
-from dvc.dossiers.tests.factories import agency_staff, commune_centre
+from dvc.dossiers.tests.factories import RESULT_VALUES, agency_staff, commune_centre
 from dvc.payments.models import PaymentAttempt, Receipt, Refund
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_return_waits_for_payment(unpaid):
     dossier = unpaid(UserFactory(), agency=agency)
     dossier = dossier_receive(dossier=dossier, actor=staff.officer)
     dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
-    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist)
+    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist, values=RESULT_VALUES)
     dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
     dossier = dossier_approve(dossier=dossier, actor=staff.leader)
     from dvc.errors import Conflict

@@ -21,7 +21,7 @@ from dvc.dossiers.backoffice.delivery import dossier_extend
 from dvc.dossiers.backoffice.intake import counter_intake, dossier_receive
 from dvc.dossiers.citizen.aftercare import dossier_withdraw
 from dvc.dossiers.citizen.supplement import dossier_send_supplement
-from dvc.dossiers.tests.factories import MARITAL_ANSWERS, agency_staff, commune_centre
+from dvc.dossiers.tests.factories import MARITAL_ANSWERS, RESULT_VALUES, agency_staff, commune_centre
 from dvc.stats.models import DailyFigure, MonthlyProvinceFigure, OpenDossiers, OpenMonthly, OpenMonthlyByProvince
 from dvc.stats.selectors import Scope, figures
 from dvc.stats.services import rebuild
@@ -37,7 +37,7 @@ def at(monkeypatch, day, hour, month=12):
 
 def approve(dossier, staff):
     dossier = dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
-    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist)
+    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist, values=RESULT_VALUES)
     dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
     return dossier_approve(dossier=dossier, actor=staff.leader)
 

@@ -14,7 +14,7 @@ from dvc.catalog.models import Procedure
 from dvc.dossiers.backoffice.appraisal import dossier_assign, dossier_generate_result, dossier_propose
 from dvc.dossiers.backoffice.decision import dossier_approve
 from dvc.dossiers.backoffice.intake import dossier_receive
-from dvc.dossiers.tests.factories import agency_staff, commune_centre
+from dvc.dossiers.tests.factories import RESULT_VALUES, agency_staff, commune_centre
 from dvc.stats.services import counts_add
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def office(submitted_dossier):
     staff = agency_staff(agency)
     done = dossier_receive(dossier=submitted_dossier(UserFactory(), agency=agency), actor=staff.officer)
     done = dossier_assign(dossier=done, actor=staff.officer, specialist=staff.specialist)
-    done = dossier_generate_result(dossier=done, actor=staff.specialist)
+    done = dossier_generate_result(dossier=done, actor=staff.specialist, values=RESULT_VALUES)
     done = dossier_propose(dossier=done, actor=staff.specialist, decision="approve", note="")
     dossier_approve(dossier=done, actor=staff.leader)
     waiting = dossier_receive(dossier=submitted_dossier(UserFactory(), agency=agency, key="k2"), actor=staff.officer)

@@ -64,7 +64,8 @@ CITIZEN = {
 # Staff pages: the agency's own officers only.
 STAFF = {
     "staff:queue", "staff:intake", "staff:register", "staff:detail", "staff:act", "staff:attachment",
-    "staff:document", "stats:report",
+    "staff:document", "stats:report", "staff:view_document", "staff:document_page", "staff:view_attachment",
+    "staff:attachment_page", "staff:civil_register",
 }  # fmt: skip
 API_CITIZEN = ("/api/v1/dossiers/{id}", "/api/v1/dossiers/{id}/")  # every route under a dossier id
 API_STAFF = "/api/v1/backoffice/"
@@ -151,6 +152,11 @@ def _staff_urls(world) -> dict[str, str]:
         "staff:attachment": f"/can-bo/ho-so/{d.pk}/dinh-kem/{a.pk}/",
         "staff:document": f"/can-bo/ho-so/{d.pk}/van-ban/mau-01/",
         "stats:report": "/can-bo/bao-cao/",
+        "staff:view_document": f"/can-bo/ho-so/{d.pk}/van-ban/du-thao/xem/",
+        "staff:document_page": f"/can-bo/ho-so/{d.pk}/van-ban/du-thao/trang-1.png",
+        "staff:view_attachment": f"/can-bo/ho-so/{d.pk}/dinh-kem/{a.pk}/xem/",
+        "staff:attachment_page": f"/can-bo/ho-so/{d.pk}/dinh-kem/{a.pk}/trang-1.png",
+        "staff:civil_register": "/can-bo/so-ho-tich/",
     }
 
 
@@ -206,7 +212,10 @@ def test_staff_pages_refuse_citizens_and_other_agencies(client, world):
                 assert not _shows(response, world), (name, who)
     assert _unchanged(world) == before
     client.force_login(world["staff"].officer)
-    for name in ("staff:queue", "staff:detail", "staff:attachment", "staff:document", "stats:report"):
+    for name in (
+        "staff:queue", "staff:detail", "staff:attachment", "staff:document", "stats:report", "staff:view_attachment",
+        "staff:civil_register",
+    ):  # fmt: skip
         assert client.get(urls[name]).status_code == 200, name
 
 
