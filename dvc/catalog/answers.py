@@ -22,6 +22,11 @@ class Answer:
     name: str
     label: str
     text: str
+    lines: tuple[str, ...] = ()  # a person, an address or a group's rows, one per line on the page
+
+    @property
+    def shown_lines(self) -> tuple[str, ...]:
+        return self.lines or (self.text,)
 
 
 def _unit_codes(specs: list[dict[str, Any]], answers: dict[str, Any]) -> set[str]:
@@ -41,14 +46,14 @@ def _simple(spec: dict[str, Any], value: Any) -> str:
     return shown_answer(spec, value)
 
 
-def _person(value: dict[str, Any]) -> str:
+def _person(value: dict[str, Any]) -> list[str]:
     parts = [str(value.get("full_name") or "")]
     born = shown_answer({"type": "date"}, value.get("birth_date"))
     if born:
         parts.append(_("sinh ngày %(date)s") % {"date": born})
     if value.get("id_number"):
         parts.append(_("số định danh %(number)s") % {"number": value["id_number"]})
-    return ", ".join(p for p in parts if p)
+    return [p for p in parts if p]
 
 
 def _address(value: dict[str, Any], names: dict[str, str]) -> str:
@@ -67,8 +72,10 @@ def readable_answers(schema: dict[str, Any] | None, answers: dict[str, Any] | No
     for spec in specs:
         value = answers.get(spec["name"])
         kind = spec["type"]
+        lines: list[str] = []
         if kind == "person" and isinstance(value, dict):
-            text = _person(value)
+            lines = _person(value)
+            text = ", ".join(lines)
         elif kind == "address" and isinstance(value, dict):
             text = _address(value, names)
         elif kind == "group" and isinstance(value, list):
@@ -77,11 +84,12 @@ def readable_answers(schema: dict[str, Any] | None, answers: dict[str, Any] | No
                 for row in value
                 if isinstance(row, dict)
             ]
-            text = "; ".join(r for r in rows if r)
+            lines = [r for r in rows if r]
+            text = "; ".join(lines)
         elif isinstance(value, dict | list):
             text = ""
         else:
             text = _simple(spec, value)
         if text:
-            shown.append(Answer(spec["name"], field_text(spec), text))
+            shown.append(Answer(spec["name"], field_text(spec), text, tuple(lines) if len(lines) > 1 else ()))
     return shown

@@ -127,6 +127,12 @@ class Procedure(models.Model):
             "$ho_ten, $so_dinh_danh, $ma_ho_so bằng thông tin hồ sơ. Để trống để dùng mẫu chung."
         ),
     )
+    step_hours = models.JSONField(
+        _("thời gian từng bước (giờ làm việc)"),
+        default=dict,
+        blank=True,
+        help_text=_("Quy trình nội bộ: số giờ làm việc cho thẩm định (appraise) và phê duyệt (approve)."),
+    )
     result_form = models.JSONField(
         _("mẫu giấy tờ kết quả"),
         default=dict,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -112,6 +112,7 @@ class ProcedureIn(_Strict):
     result_document: str = Field(min_length=1, max_length=500)
     result_template: str = Field(default="", max_length=20000)
     result_form: dict[str, Any] = Field(default_factory=dict)
+    step_hours: dict[Literal["appraise", "approve"], Annotated[int, Field(ge=0, le=2000)]] = Field(default_factory=dict)
     result_in_person: bool = False
     requires_signature: bool = False
     filing_area: Literal["province", "nationwide"] = "nationwide"

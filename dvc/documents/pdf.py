@@ -160,4 +160,8 @@ def shown_answer(spec: dict[str, Any], value: Any) -> str:
         return iso_day(value)
     if spec["type"] == "phone" and isinstance(value, str) and value.startswith("+84"):
         return "0" + value[3:]
+    if spec["type"] == "number" and isinstance(value, int | float) and not isinstance(value, bool):
+        # 500000000 -> 500.000.000, 2.5 -> 2,5: Vietnamese groups thousands with dots and writes a decimal comma.
+        whole, _dot, decimals = f"{value:,}".partition(".")
+        return whole.replace(",", ".") + (f",{decimals}" if decimals and int(decimals) else "")
     return str(value)
