@@ -5,6 +5,7 @@ Everything is read from environment variables (see README "Configuration"). ``DV
 secret key) and ``production`` (secrets and hosts are required, cookies are secure, nothing is guessed).
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -288,6 +289,17 @@ if PRODUCTION and not (DVC_MANAGING_AGENCY and DVC_OPERATOR and DVC_HOTLINE and 
         "DVC_MANAGING_AGENCY, DVC_OPERATOR, DVC_HOTLINE and DVC_CONTACT_EMAIL are required in production: citizens "
         "must see who runs the portal and how to reach them."
     )
+
+# Postal operators that carry results by post (QĐ 45/2016/QĐ-TTg: the public postal service), each with the page
+# where a parcel is tracked, "{number}" replaced by its tracking number. JSON in DVC_POSTAL_OPERATORS overrides it:
+# {"code": {"name": "…", "tracking_url": "https://…{number}"}}; the first is the default.
+DVC_POSTAL_OPERATORS: dict[str, dict[str, str]] = json.loads(
+    env_str(
+        "DVC_POSTAL_OPERATORS",
+        '{"vnpost": {"name": "Bưu điện Việt Nam (VNPost)", '
+        '"tracking_url": "https://vnpost.vn/vi-vn/dinh-vi/buu-pham?key={number}"}}',
+    )
+)
 
 # Files the portal writes in development: the outbox of SMS and e-mails, uploaded files.
 OUTBOX_DIR = Path(env_str("DVC_OUTBOX_DIR", str(VAR_DIR / "outbox")))

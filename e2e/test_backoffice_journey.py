@@ -46,6 +46,16 @@ def test_a_dossier_goes_from_filing_to_signed_result_and_rating(open_page, porta
     expect(citizen.locator("main")).to_contain_text("cccd-ro.png")
 
     officer.reload()
+    # The answers read as on paper (names, dd/mm/yyyy, Có), and the new photo opens in the page.
+    answers = officer.locator("main section", has=officer.locator("h2", has_text="Tờ khai"))
+    expect(answers).to_contain_text("sinh ngày 12/03/1985")
+    expect(answers).to_contain_text("Phường Ba Đình, Thành phố Hà Nội")
+    expect(answers).not_to_contain_text("True")
+    officer.locator("main li", has_text="cccd-ro.png").locator("a").first.click()
+    photo = officer.locator("main figure.page-image img")
+    expect(photo).to_be_visible()
+    officer.wait_for_function("img => img.complete && img.naturalWidth > 100", arg=photo.element_handle())
+    officer.go_back()
     act(officer, "tiep-nhan")
     expect(officer.locator("main")).to_contain_text("Hẹn trả")
     act(officer, "giao", specialist="Hoàng Văn Nam")
@@ -62,7 +72,7 @@ def test_a_dossier_goes_from_filing_to_signed_result_and_rating(open_page, porta
     act(leader, "xem-ban-cuoi")  # the leader reads the final copy, number and signer included, before signing
     final = leader.locator("main figure.page-image img").first
     expect(final).to_be_visible()
-    assert final.evaluate("img => img.complete && img.naturalWidth > 500")
+    leader.wait_for_function("img => img.complete && img.naturalWidth > 500", arg=final.element_handle())
     act(leader, "phe-duyet")
     expect(leader.locator("main")).to_contain_text("Kết quả đã ký số")
 
@@ -71,6 +81,10 @@ def test_a_dossier_goes_from_filing_to_signed_result_and_rating(open_page, porta
     expect(officer.locator("main")).to_contain_text("Đã trả kết quả")
 
     citizen.goto(f"/ho-so/{dossier_id}/")
+    history = citizen.locator("main")
+    expect(history).to_contain_text("Đã có kết quả")
+    for internal in ("du-thao-ket-qua", "ban-cuoi-", "Đủ điều kiện xác nhận.", "Hoàng Văn Nam"):  # staff's own work
+        expect(history).not_to_contain_text(internal)
     with citizen.expect_download() as download:
         citizen.click("main a:text-is('Tải kết quả')")
     signed = download.value.path().read_bytes()
@@ -97,3 +111,20 @@ def _identity(page) -> str:
     value = label.get_attribute("value")
     assert value and re.fullmatch(r"\d+", value)
     return value
+
+
+def test_the_queue_is_worked_with_the_keyboard_alone(open_page, portal):
+    """Issue 17, part 9: choose new dossiers and receive them at once, keys only; the queue passes axe-core."""
+    citizen = open_page(DESKTOP, user=CITIZEN)
+    _dossier_id, code = file_dossier(citizen, portal)
+    officer = open_page(DESKTOP, user=OFFICER)
+    officer.goto("/can-bo/?hang=moi")
+    assert accessibility_violations(officer) == []
+    box = officer.get_by_label(f"Chọn hồ sơ {code}")
+    box.focus()
+    officer.keyboard.press("Space")
+    expect(box).to_be_checked()
+    button = officer.locator("main button:text-is('Tiếp nhận các hồ sơ đã chọn')")
+    button.focus()
+    officer.keyboard.press("Enter")
+    expect(officer.locator("main")).to_contain_text(f"Đã tiếp nhận 1 hồ sơ: {code}")

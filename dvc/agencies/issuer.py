@@ -44,3 +44,12 @@ def issuer_of(agency: Agency) -> Issuer:
     parent = agency.parent.name.upper() if agency.parent else ""
     heading = (parent, agency.name.upper()) if parent else (agency.name.upper(),)
     return Issuer(agency.name, heading, agency.name.upper(), _place(unit))
+
+
+def office_heading(agency: Agency) -> tuple[str, ...]:
+    """The letterhead of the one-stop forms an agency issues itself (TT 03/2025/TT-VPCP forms 01-06): its superior
+    body above its own name; a commune centre sits under the commune's people's committee."""
+    unit = agency.admin_unit
+    if agency.kind == Agency.Kind.COMMUNE_CENTRE and unit is not None:
+        return (f"Ủy ban nhân dân {unit.name[:1].lower()}{unit.name[1:]}", agency.name)
+    return (agency.parent.name, agency.name) if agency.parent else (agency.name,)

@@ -108,6 +108,14 @@ class Agency(models.Model):
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
+    # The collecting body's identity on the receipts for phí and lệ phí it issues (NĐ 123/2020/NĐ-CP Điều 32).
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
+    receipt_template = models.CharField(
+        _("ký hiệu mẫu biên lai"), max_length=16, blank=True, help_text=_("Ký hiệu mẫu số biên lai điện tử đã đăng ký.")
+    )
+    receipt_series = models.CharField(
+        _("ký hiệu biên lai"), max_length=16, blank=True, help_text=_("Ký hiệu biên lai điện tử đã đăng ký.")
+    )
     effective_from = models.DateField(_("hiệu lực từ"), default=TWO_TIER_REFORM_DATE)
     effective_to = models.DateField(_("hết hiệu lực"), null=True, blank=True)
     successor = models.ForeignKey(

@@ -77,11 +77,14 @@ def blank_form_pdf(procedure: Procedure) -> bytes:
     return filled_form_pdf(procedure, {})
 
 
-def filled_form_pdf(procedure: Procedure, answers: dict[str, Any], *, created: dt.datetime | None = None) -> bytes:
-    """The e-form on paper: blank lines to fill by hand, or the answers given so far ("In biểu mẫu").
+def filled_form_pdf(
+    procedure: Procedure, answers: dict[str, Any], *, created: dt.datetime | None = None, addressee: str = ""
+) -> bytes:
+    """The e-form on paper: blank lines to fill by hand, or the answers given so far ("In biểu mẫu"), addressed
+    to ``addressee`` (the body that decides on the dossier) once the applicant has chosen where to file.
 
-    With ``created`` the bytes depend on the procedure and the answers alone: the declaration a citizen signs can
-    be rendered again and compared, byte for byte, with the one inside the signed file.
+    With ``created`` the bytes depend on the procedure, the answers and the addressee alone: the declaration a
+    citizen signs can be rendered again and compared, byte for byte, with the one inside the signed file.
     """
     pdf = Sheet()
     if created is not None:
@@ -94,20 +97,32 @@ def filled_form_pdf(procedure: Procedure, answers: dict[str, Any], *, created: d
     pdf.ln(6)
     pdf.set_font("BeVietnamPro", "B", 14)
     paragraph(pdf, 8, f"TỜ KHAI: {procedure.name.upper()}", align="C")
-    pdf.set_font("BeVietnamPro", "I", 9)
-    paragraph(pdf, 6, f"Mã thủ tục {procedure.code}. Mục có (*) là bắt buộc.", align="C")
+    if not answers:  # a note for the person filling it by hand, not part of a filled declaration
+        pdf.set_font("BeVietnamPro", "I", 9)
+        paragraph(pdf, 6, f"Mã thủ tục {procedure.code}. Mục có (*) là bắt buộc.", align="C")
     pdf.ln(2)
     pdf.set_font("BeVietnamPro", "", 11)
-    paragraph(pdf, 7, f"Kính gửi: {procedure.implementing_body}")
+    paragraph(pdf, 7, f"Kính gửi: {addressee or procedure.implementing_body}")
     pdf.ln(2)
-    _fields(pdf, (procedure.form_schema or {}).get("fields", []), answers or {})
-    pdf.ln(4)
-    paragraph(pdf, 7, "Tôi xin chịu trách nhiệm trước pháp luật về lời khai trên.")
-    pdf.ln(2)
-    pdf.set_font("BeVietnamPro", "I", 11)
-    paragraph(pdf, 7, "......, ngày ...... tháng ...... năm ......", align="R")
-    pdf.set_font("BeVietnamPro", "B", 11)
-    paragraph(pdf, 7, "NGƯỜI KHAI", align="R")
-    pdf.set_font("BeVietnamPro", "I", 9)
-    paragraph(pdf, 6, "(Ký, ghi rõ họ tên)", align="R")
+    fields = (procedure.form_schema or {}).get("fields", [])
+    _fields(pdf, fields[:-1], answers or {})
+    # The last answer, the declaration and the signer's block stay together on one page (never a page holding
+    # only the signature).
+    with pdf.unbreakable() as block:
+        _fields(block, fields[-1:], answers or {})  # type: ignore[arg-type]
+        block.ln(4)
+        block.set_font("BeVietnamPro", "", 11)
+        paragraph(block, 7, "Tôi xin chịu trách nhiệm trước pháp luật về lời khai trên.")  # type: ignore[arg-type]
+        block.ln(2)
+        block.set_font("BeVietnamPro", "I", 11)
+        paragraph(block, 7, "......, ngày ...... tháng ...... năm ......", align="R")  # type: ignore[arg-type]
+        block.set_font("BeVietnamPro", "B", 11)
+        paragraph(block, 7, "NGƯỜI KHAI", align="R")  # type: ignore[arg-type]
+        block.set_font("BeVietnamPro", "I", 9)
+        paragraph(block, 6, "(Ký, ghi rõ họ tên)", align="R")  # type: ignore[arg-type]
+        block.ln(14)
+        person = (answers or {}).get("nguoi_yeu_cau")
+        name = str(person.get("full_name") or "") if isinstance(person, dict) else ""
+        block.set_font("BeVietnamPro", "B", 11)
+        paragraph(block, 7, name, align="R")  # type: ignore[arg-type]
     return bytes(pdf.output())

@@ -112,6 +112,26 @@ class SignatureSpot:
     box: tuple[int, int, int, int]
 
 
+def signature_pair(pdf: Sheet, left: tuple[str, str], right: tuple[str, str], *, space: float = 22) -> None:
+    """Two signers side by side (the applicant and the officer on form 01): title in bold, "(Ký, ghi rõ họ tên)",
+    the space to sign, the name; kept whole on one page."""
+    if pdf.get_y() + space + 24 > pdf.page_break_trigger:
+        pdf.add_page()
+    top = pdf.get_y() + 4
+    width = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    for index, (title, name) in enumerate((left, right)):
+        x = pdf.l_margin + index * width
+        pdf.set_xy(x, top)
+        pdf.set_font(FONT, "B", 11)
+        pdf.multi_cell(width, 6, title.upper(), align="C", new_x="LEFT", new_y="NEXT")
+        pdf.set_font(FONT, "I", 9)
+        pdf.multi_cell(width, 5, "(Ký, ghi rõ họ tên)", align="C", new_x="LEFT", new_y="NEXT")
+        pdf.set_xy(x, pdf.get_y() + space)
+        pdf.set_font(FONT, "B", 11)
+        pdf.multi_cell(width, 6, name, align="C", new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(pdf.l_margin, pdf.get_y() + 2)
+
+
 def signature_block(
     pdf: Sheet, titles: Sequence[str], name: str, *, recipients: Sequence[str] = (), height: float = 30
 ) -> SignatureSpot:
@@ -133,7 +153,7 @@ def signature_block(
     pdf.set_xy(right, top)
     pdf.set_font(FONT, "B", 11)
     for title in titles:
-        pdf.multi_cell(right_width, 5.5, title.upper(), align="C", new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(right_width, 5.5, title, align="C", new_x="LEFT", new_y="NEXT")
     box_top = pdf.get_y() + 1
     box_width = min(right_width, 86)
     box_left = right + (right_width - box_width) / 2

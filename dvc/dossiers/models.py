@@ -163,6 +163,9 @@ class Dossier(models.Model):
     decision_note = models.TextField(_("lý do từ chối, dừng giải quyết"), blank=True)
     decided_at = models.DateTimeField(_("kết thúc giải quyết lúc"), null=True, blank=True)
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    # The postal operator that carries a result by post (settings.DVC_POSTAL_OPERATORS); its tracking number is
+    # the return note.
+    postal_operator = models.CharField(_("đơn vị bưu chính"), max_length=32, blank=True, default="")
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("cán bộ trả kết quả"),

@@ -112,6 +112,10 @@ def load_demo() -> list[DemoLogin]:
                     "parent": Agency.objects.get(code=parent) if parent else None,
                     "address": address,
                     "phone": phone,
+                    # Demo values: a real agency enters its own tax code and registered receipt symbols.
+                    "tax_code": "01" + code[-3:].replace("H", "0") + "99999",
+                    "receipt_template": "01BLP0-001",
+                    "receipt_series": "BL-26E",
                 },
             )
             hours = {weekday: list(_WEEKDAY_HOURS) for weekday in range(5)}

@@ -35,6 +35,7 @@ class ActionInput:
     specialist_pk: str = ""  # or their account number (the staff page's list, which shows no id numbers)
     decision: str = ""
     method: str = ""
+    operator: str = ""  # the postal operator of a result returned by post
     new_due: dt.date | str | None = None
     upload: UploadedFile | None = None
     attempt: str = ""
@@ -182,7 +183,9 @@ ACTIONS: list[Action] = [
     Action(
         "return-result",
         "tra-ket-qua",
-        lambda d, u, p, ip: delivery.dossier_return_result(dossier=d, actor=u, method=p.method, note=p.note, ip=ip),
+        lambda d, u, p, ip: delivery.dossier_return_result(
+            dossier=d, actor=u, method=p.method, note=p.note, operator=p.operator, ip=ip
+        ),
         gettext_lazy("Đã trả kết quả."),
     ),
     Action(

@@ -90,6 +90,7 @@ class ActionIn(Schema):
     specialist: str = Field(default="", max_length=16, description="Số định danh chuyên viên được giao")
     decision: str = Field(default="", description="approve | refuse (đề xuất)")
     method: str = Field(default="", description="online | counter | post (trả kết quả)")
+    operator: str = Field(default="", max_length=32, description="Đơn vị bưu chính (trả kết quả qua bưu chính)")
     new_due: dt.date | None = Field(default=None, description="Ngày hẹn trả mới (gia hạn)")
     result_data: dict[str, str] = Field(
         default_factory=dict, description="Thông tin cán bộ bổ sung vào kết quả (tạo dự thảo), theo mẫu của thủ tục"

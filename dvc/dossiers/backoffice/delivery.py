@@ -13,6 +13,7 @@ from dvc.accounts.models import User
 from dvc.agencies.calendar import WorkingCalendar
 from dvc.dossiers.backoffice.audit import already_handled, audit, required_reason
 from dvc.dossiers.backoffice.permissions import require
+from dvc.dossiers.lifecycle import postal
 from dvc.dossiers.lifecycle.clock import closing_moment
 from dvc.dossiers.lifecycle.events import record_event
 from dvc.dossiers.lifecycle.messages import notify_applicant
@@ -21,17 +22,28 @@ from dvc.errors import Conflict, InvalidInput
 from dvc.formatting import moment_short
 
 
-def dossier_return_result(*, dossier: Dossier, actor: User, method: str, note: str = "", ip: str = "") -> Dossier:
+def dossier_return_result(
+    *, dossier: Dossier, actor: User, method: str, note: str = "", operator: str = "", ip: str = ""
+) -> Dossier:
     """Hand the result over: online (already in the vault), at the counter (who collected it) or by post (the
-    parcel's number). Fees are collected before the result is returned (NĐ 118/2025/NĐ-CP)."""
+    operator and the parcel's tracking number, sent to the citizen with where to follow it). Fees are collected
+    before the result is returned (NĐ 118/2025/NĐ-CP)."""
     require(actor, dossier, "return_result")
     if method not in Dossier.ResultMethod.values:
         raise InvalidInput({"method": [_("Vui lòng chọn cách trả kết quả.")]})
     note = (note or "").strip()[:255]
     if method == Dossier.ResultMethod.COUNTER and not note:
         raise InvalidInput({"note": [_("Vui lòng ghi họ tên người nhận kết quả.")]})
-    if method == Dossier.ResultMethod.POST and not note:
-        raise InvalidInput({"note": [_("Vui lòng ghi số hiệu bưu gửi.")]})
+    operator = (operator or "").strip()
+    if method == Dossier.ResultMethod.POST:
+        note = "".join(note.split()).upper()
+        if not postal.TRACKING_NUMBER.match(note):
+            raise InvalidInput({"note": [_("Vui lòng ghi số hiệu bưu gửi (chữ và số, ví dụ EB123456789VN).")]})
+        operator = operator or postal.default_operator()
+        if operator not in postal.operators():
+            raise InvalidInput({"operator": [_("Vui lòng chọn đơn vị bưu chính.")]})
+    else:
+        operator = ""
     if dossier.fee_status == Dossier.FeeStatus.UNPAID:
         raise Conflict(
             _("Người nộp chưa thanh toán phí, lệ phí. Chỉ trả kết quả sau khi đã thanh toán."), code="fee_unpaid"
@@ -47,6 +59,7 @@ def dossier_return_result(*, dossier: Dossier, actor: User, method: str, note: s
                 returned_by=actor,
                 return_note=note,
                 result_method=method,
+                postal_operator=operator,
                 updated_at=now,
             )
         ):
@@ -62,7 +75,10 @@ def dossier_return_result(*, dossier: Dossier, actor: User, method: str, note: s
             note=f"{shown}. {note}".strip(". "),
         )
         audit(actor, "return_result", dossier, ip=ip)
-        notify_applicant(dossier, "dossier_returned", extra={"method": shown, "note": note})
+        extra = {"method": shown, "note": note}
+        if operator:
+            extra |= {"operator": postal.operator_name(operator), "tracking_url": postal.tracking_url(dossier)}
+        notify_applicant(dossier, "dossier_returned", extra=extra)
     return dossier
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -39,6 +39,7 @@ class Queue:
 R = StaffRole.Role
 QUEUES: list[Queue] = [
     Queue("moi", _("Hồ sơ mới"), frozenset({R.ONE_STOP_OFFICER, R.LEADER})),
+    Queue("viec-cua-toi", _("Việc của tôi hôm nay"), frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.LEADER})),
     Queue("duoc-giao", _("Được giao thụ lý"), frozenset({R.SPECIALIST, R.LEADER})),
     Queue("cho-duyet", _("Chờ phê duyệt"), frozenset({R.LEADER})),
     Queue("dang-xu-ly", _("Đang xử lý"), frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.LEADER})),
@@ -76,6 +77,8 @@ def queue(
     found = Dossier.objects.filter(agency_id__in=agency_ids).exclude(status=S.DRAFT)
     if slug == "moi":
         found = found.filter(status=S.SUBMITTED)
+    elif slug == "viec-cua-toi":
+        found = found.filter(my_work(user, agency_ids))
     elif slug == "duoc-giao":
         found = found.filter(status=S.PROCESSING, assigned_to=user, proposal="")
     elif slug == "cho-duyet":
@@ -110,6 +113,23 @@ def queue(
             found = found.filter(applicant_name__contains=fold(q))
     order = ["submitted_at"] if slug in ("moi", "cho-bo-sung") else ["due_at", "submitted_at"]
     return found.order_by(*order, "pk")
+
+
+def my_work(user: User, agency_ids: list[int]) -> Q:
+    """What waits for this officer's own hand, by role in each agency: the one-stop officer receives and returns,
+    the specialist appraises what was assigned to them, the leader decides on proposals."""
+    roles = staff_agencies(user)
+    wanted = Q(pk__in=[])
+    for agency_id in agency_ids:
+        held = roles.get(agency_id, set())
+        here = Q(agency_id=agency_id)
+        if R.ONE_STOP_OFFICER in held:
+            wanted |= here & Q(status__in=(S.SUBMITTED, S.RESULT_READY))
+        if held & {R.SPECIALIST, R.LEADER}:
+            wanted |= here & Q(status=S.PROCESSING, assigned_to=user, proposal="")
+        if R.LEADER in held:
+            wanted |= here & Q(status=S.PROCESSING) & ~Q(proposal="")
+    return wanted
 
 
 def looks_like_code(q: str) -> bool:

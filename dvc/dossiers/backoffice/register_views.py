@@ -7,7 +7,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dvc.accounts.throttle import client_ip
+from dvc.agencies.issuer import issuer_of, office_heading
 from dvc.agencies.models import Agency
+from dvc.agencies.selectors import unit_names
 from dvc.catalog.result_form import REGISTERS
 from dvc.collation import vi_order
 from dvc.documents.responses import pdf_response
@@ -16,6 +18,8 @@ from dvc.dossiers.backoffice.civil_register import REGISTER_HEADINGS, register_r
 from dvc.dossiers.backoffice.permissions import staff_agencies
 from dvc.dossiers.backoffice.views import date_param, officer_of, staff_required
 from dvc.dossiers.documents import register as register_book
+from dvc.dossiers.documents.postal_label import handover_pdf
+from dvc.dossiers.lifecycle.applicant import postal_address
 from dvc.dossiers.models import Dossier
 
 
@@ -96,3 +100,38 @@ def civil_register(request: HttpRequest) -> HttpResponse:
         "columns": REGISTER_HEADINGS,
     }
     return render(request, "dossiers/staff/civil_register.html", context)
+
+
+@staff_required
+def postal_handover(request: HttpRequest) -> HttpResponse:
+    """The day's hand-over list for the post office courier: results returned by post that day, with their
+    tracking numbers; on screen and as a PDF signed by both sides (QĐ 45/2016/QĐ-TTg)."""
+    officer = officer_of(request)
+    agencies = list(Agency.objects.filter(pk__in=staff_agencies(officer)).order_by(vi_order("name")))
+    chosen = next((a for a in agencies if str(a.pk) == request.GET.get("co_quan")), agencies[0])
+    day = date_param(request, "ngay") or timezone.localdate()
+    found = list(
+        Dossier.objects.filter(
+            agency=chosen,
+            result_method=Dossier.ResultMethod.POST,
+            status=Dossier.Status.RETURNED,
+            returned_at__date=day,
+        ).order_by("returned_at", "pk")[:1000]
+    )
+    names = unit_names(
+        code
+        for d in found
+        for code in (str(d.delivery_address.get("commune", "")), str(d.delivery_address.get("province", "")))
+    )
+    rows = [
+        (d.code or "", str(d.applicant_data.get("full_name", "")), postal_address(d, names), d.return_note)
+        for d in found
+    ]
+    audit(officer, "view_postal_handover", ip=client_ip(request), detail=f"{chosen.code} {day:%Y-%m-%d}")
+    if request.GET.get("xuat") == "pdf":
+        content = handover_pdf(
+            office_heading(chosen), chosen.name, issuer_of(chosen).place, day, rows, officer.full_name
+        )
+        return pdf_response(content, f"giao-buu-gui-{chosen.code}-{day:%Y%m%d}.pdf")
+    context = {"agencies": agencies, "chosen": chosen, "day": day, "rows": rows}
+    return render(request, "dossiers/staff/postal_handover.html", context)

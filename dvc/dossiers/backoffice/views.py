@@ -42,6 +42,7 @@ from dvc.dossiers.documents import notices
 from dvc.dossiers.documents.control_slip import control_slip_pdf
 from dvc.dossiers.documents.postal_label import postal_label_pdf
 from dvc.dossiers.documents.receipt import receipt_pdf
+from dvc.dossiers.lifecycle import postal
 from dvc.dossiers.lifecycle.applicant import postal_address
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import DomainError, Forbidden, InvalidInput
@@ -146,6 +147,19 @@ def queue(request: HttpRequest) -> HttpResponse:
             "term": term,
             "query": query.urlencode(),
             "can_intake": bool(roles & ALLOWED["counter_intake"]),
+            "can_receive": slug in ("moi", "viec-cua-toi") and bool(roles & ALLOWED["receive"]),
+            "can_assign": slug in ("dang-xu-ly", "viec-cua-toi", "tat-ca") and bool(roles & ALLOWED["assign"]),
+            "specialists": (
+                User.objects.filter(
+                    staff_roles__agency_id__in=agency_ids,
+                    staff_roles__role__in=(StaffRole.Role.SPECIALIST, StaffRole.Role.LEADER),
+                    staff_roles__is_active=True,
+                )
+                .distinct()
+                .order_by("full_name")
+                if slug in ("dang-xu-ly", "viec-cua-toi", "tat-ca")
+                else []
+            ),
         },
     )
 
@@ -208,6 +222,8 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
         "steps": control_steps(dossier),
         "specialists": specialists,
         "result_methods": Dossier.ResultMethod.choices,
+        "postal_operators": [(code, o.get("name", code)) for code, o in postal.operators().items()],
+        "tracking_url": postal.tracking_url(dossier),
         "today": timezone.localdate(),
         "posted": {},
         "issued": dossier.issued_results.order_by("-signed_at").first(),
@@ -235,6 +251,7 @@ def _action_input(request: HttpRequest) -> ActionInput:
         specialist_pk=post.get("specialist", ""),
         decision=post.get("decision", ""),
         method=post.get("method", ""),
+        operator=post.get("operator", ""),
         new_due=post.get("new_due", ""),
         upload=upload if isinstance(upload, UploadedFile) else None,
         attempt=post.get("attempt", ""),
@@ -310,7 +327,10 @@ def document(request: HttpRequest, dossier_id: uuid.UUID, name: str) -> HttpResp
             notices.suspension_pdf(dossier, _closing_officer(dossier, "suspended")), f"{code}-mau-05.pdf"
         )
     if name == "nhan-buu-gui" and postal_address(dossier):
-        return pdf_response(postal_label_pdf(dossier, address=postal_address(dossier)), f"{code}-nhan-buu-gui.pdf")
+        label = postal_label_pdf(
+            dossier, address=postal_address(dossier), operator=postal.operator_name(dossier.postal_operator)
+        )
+        return pdf_response(label, f"{code}-nhan-buu-gui.pdf")
     if name == "mau-06":
         return pdf_response(control_slip_pdf(dossier), f"{code}-mau-06.pdf")
     raise Http404

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dvc.accounts.models import User
+from dvc.agencies.issuer import issuer_of
 from dvc.catalog.printable import filled_form_pdf
 from dvc.dossiers.lifecycle.events import record_event
 from dvc.dossiers.lifecycle.states import EDITABLE
@@ -30,7 +31,8 @@ from dvc.vault.signing import SignatureReport, revision_count, verify_signed_pdf
 def declaration_pdf(dossier: Dossier) -> bytes:
     """The declaration as the applicant signs it: the e-form filled with the stored answers, rendered the same
     way every time for the same answers ("In biểu mẫu" gives these bytes)."""
-    return filled_form_pdf(dossier.procedure, dossier.form_data, created=dossier.created_at)
+    addressee = issuer_of(dossier.agency).name
+    return filled_form_pdf(dossier.procedure, dossier.form_data, created=dossier.created_at, addressee=addressee)
 
 
 def declaration_sha256(dossier: Dossier) -> str:

@@ -34,6 +34,7 @@ from dvc.dossiers.citizen.agency_choice import agency_choice
 from dvc.dossiers.citizen.filing_views import edit_context, problem_links, section_url
 from dvc.dossiers.citizen.history import citizen_history
 from dvc.dossiers.documents.receipt import receipt_pdf
+from dvc.dossiers.lifecycle import postal
 from dvc.dossiers.lifecycle.states import EDITABLE, RATEABLE, WITHDRAWABLE
 from dvc.dossiers.models import Dossier
 from dvc.errors import DomainError, InvalidInput, add_to_form
@@ -140,6 +141,7 @@ def submit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
 def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     dossier = selectors.dossier_of(request.user, dossier_id)
     context = {
+        "tracking_url": postal.tracking_url(dossier),
         "dossier": dossier,
         "events": citizen_history(dossier),
         "attachments": dossier.attachments.select_related("stored_file", "requirement"),

@@ -6,14 +6,23 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from dvc.documents.pdf import Sheet, letterhead, paragraph
+from dvc.agencies.issuer import issuer_of, office_heading
+from dvc.documents.pdf import Sheet, letterhead, paragraph, place_and_date, signature_block
 from dvc.dossiers.models import Dossier, Extension, SupplementRequest
 from dvc.formatting import day_of, moment_long
 
 
 def form_header(pdf: Sheet, dossier: Dossier, form: str, title: str) -> None:
-    letterhead(pdf, dossier.agency.name, form_note=f"Mẫu số {form} — Thông tư 03/2025/TT-VPCP")
-    pdf.ln(4)
+    """The one-stop forms' heading (TT 03/2025/TT-VPCP): the office and the national motto side by side, the form's
+    number (the dossier code), place and date."""
+    letterhead(
+        pdf,
+        office_heading(dossier.agency),
+        number=f"Số: {dossier.code or '……'}",
+        place_date=place_and_date(issuer_of(dossier.agency).place, timezone.localdate()),
+        form_note=f"Mẫu số {form} — Thông tư 03/2025/TT-VPCP",
+    )
+    pdf.ln(2)
     pdf.set_font("BeVietnamPro", "B", 14)
     paragraph(pdf, 8, title, align="C")
     pdf.set_font("BeVietnamPro", "", 11)
@@ -31,14 +40,7 @@ def _addressee(pdf: Sheet, dossier: Dossier) -> None:
 
 
 def _signature(pdf: Sheet, officer: str) -> None:
-    pdf.ln(6)
-    pdf.set_font("BeVietnamPro", "I", 10)
-    today = timezone.localdate()
-    paragraph(pdf, 6, f"Ngày {today:%d} tháng {today:%m} năm {today:%Y}", align="R")
-    pdf.set_font("BeVietnamPro", "B", 11)
-    paragraph(pdf, 6, "NGƯỜI LẬP PHIẾU", align="R")
-    pdf.set_font("BeVietnamPro", "", 11)
-    paragraph(pdf, 6, officer, align="R")
+    signature_block(pdf, ["NGƯỜI LẬP PHIẾU"], officer, height=20)
 
 
 def supplement_pdf(dossier: Dossier, request: SupplementRequest) -> bytes:

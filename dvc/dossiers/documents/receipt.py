@@ -11,19 +11,15 @@ import io
 import segno
 from django.utils import timezone
 
-from dvc.documents.pdf import Sheet, letterhead, paragraph
+from dvc.documents.pdf import Sheet, paragraph, signature_pair
+from dvc.dossiers.documents.notices import form_header
 from dvc.dossiers.models import Dossier
 
 
 def receipt_pdf(dossier: Dossier, *, lookup_url: str, claim_code: str = "") -> bytes:
     """Form 01; ``claim_code``, for a walk-in citizen without an account, printed with how to use it."""
     pdf = Sheet()
-    letterhead(pdf, dossier.agency.name)
-    pdf.ln(4)
-    pdf.set_font("BeVietnamPro", "B", 14)
-    paragraph(pdf, 8, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", align="C")
-    pdf.set_font("BeVietnamPro", "B", 12)
-    paragraph(pdf, 7, f"Mã hồ sơ: {dossier.code}", align="C")
+    form_header(pdf, dossier, "01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
     qr = io.BytesIO()
     segno.make(lookup_url, error="m").save(qr, kind="png", scale=4, border=2)
     qr.seek(0)
@@ -81,4 +77,6 @@ def receipt_pdf(dossier: Dossier, *, lookup_url: str, claim_code: str = "") -> b
     pdf.set_font("BeVietnamPro", "I", 10)
     estimate = "" if received else "Ngày hẹn trả được tính lại khi cán bộ tiếp nhận kiểm tra hồ sơ hợp lệ. "
     paragraph(pdf, 6, f"{estimate}Tra cứu tình trạng hồ sơ bằng cách quét mã QR hoặc mở {lookup_url}")
+    officer = dossier.received_by.full_name if dossier.received_by else ""
+    signature_pair(pdf, ("Người nộp hồ sơ", str(applicant.get("full_name", ""))), ("Người tiếp nhận hồ sơ", officer))
     return bytes(pdf.output())

@@ -53,7 +53,7 @@ def signer_titles(issuer: Issuer, title: str) -> list[str]:
     if title.lower().startswith("phó "):
         lines.append(f"KT. {title[4:]}")
     lines.append(title or "Người có thẩm quyền ký")
-    return lines
+    return [line.upper() for line in lines]
 
 
 def _date(raw: Any) -> dt.date | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from dvc.catalog.answers import readable_answers
 from dvc.dossiers.models import Dossier, SupplementRequest
 from dvc.errors import InvalidInput
 
@@ -50,12 +51,21 @@ def require_paper_in_scope(dossier: Dossier, requirement_id: int | None) -> None
 
 
 def answer_changes(dossier: Dossier, request: SupplementRequest) -> list[dict[str, str]]:
-    """What the supplement changed in the answers, for the officer: label, before, after."""
+    """What the supplement changed in the answers, for the officer: label, before, after, each written as the
+    officer's page writes answers (unit names, dd/mm/yyyy, Có/Không), in the e-form's order."""
     labels = _labels(dossier)
     before, after = request.answers_before or {}, dossier.form_data
+    schema = dossier.procedure.form_schema
+    shown_before = {a.name: a.text for a in readable_answers(schema, before)}
+    shown_after = {a.name: a.text for a in readable_answers(schema, after)}
+    order = {name: index for index, name in enumerate(labels)}
     return [
-        {"label": labels.get(name, name), "before": _text(before.get(name)), "after": _text(after.get(name))}
-        for name in sorted({*before, *after})
+        {
+            "label": labels.get(name, name),
+            "before": shown_before.get(name, _text(before.get(name))),
+            "after": shown_after.get(name, _text(after.get(name))),
+        }
+        for name in sorted({*before, *after}, key=lambda n: (order.get(n, len(order)), n))
         if before.get(name) != after.get(name)
     ]
 

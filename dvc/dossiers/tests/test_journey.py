@@ -142,8 +142,14 @@ def test_printable_form_contains_the_answers(client, citizen):
     dossier = Dossier.objects.get(applicant=citizen)
     client.post(reverse("dossiers:edit", args=[dossier.pk]), {**BIRTH_FORM, "save": "1"})
     pdf = client.get(reverse("dossiers:printable", args=[dossier.pk]))
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages]
+    text = "".join(pages)
     assert "Nguyễn Minh Khôi" in text and "Phường Ba Đình" in text
+    # Issue 17: addressed to the body that decides on it, not "Ủy ban nhân dân cấp xã"; no note meant for the web;
+    # the signer's block on the page of the last answer, never alone.
+    assert "Kính gửi: Ủy ban nhân dân phường Ba Đình" in text and "cấp xã" not in text
+    assert "Mục có (*) là bắt buộc" not in text
+    assert "NGƯỜI KHAI" in pages[-1] and "Tôi cam đoan nội dung khai" in pages[-1]
 
 
 def test_withdraw_a_submitted_dossier(client, citizen, submitted_dossier):

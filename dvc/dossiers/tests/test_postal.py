@@ -69,3 +69,54 @@ def test_a_shipping_label_names_sender_recipient_code_and_tracking_number(client
         assert expected in text, expected
     online = DossierFactory(submitted=True, agency=agency)
     assert client.get(reverse("staff:document", args=[online.pk, "nhan-buu-gui"])).status_code == 404
+
+
+def test_the_label_carries_a_scannable_code_and_the_post_office_fields(client):
+    agency = commune_centre()
+    staff = agency_staff(agency)
+    dossier = DossierFactory(returned=True, agency=agency, result_method="post", delivery_address=HOME,
+                             return_note="EB123456789VN", postal_operator="vnpost")  # fmt: skip
+    client.force_login(staff.officer)
+    label = client.get(reverse("staff:document", args=[dossier.pk, "nhan-buu-gui"]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(label.content)).pages)
+    assert "Khối lượng" in text and "Ngày gửi" in text and "BƯU ĐIỆN VIỆT NAM (VNPOST)" in text
+    drawing = PdfReader(io.BytesIO(label.content)).pages[0].get_contents().get_data()
+    assert drawing.count(b" re") >= 5 * len(dossier.code)  # the Code 39 bars: five black bars per character
+
+
+def test_a_result_sent_by_post_tells_the_citizen_its_tracking_number_and_where_to_follow_it(client, outbox, tasks):
+    from dvc.dossiers.backoffice.delivery import dossier_return_result
+
+    agency = commune_centre()
+    staff = agency_staff(agency)
+    dossier = DossierFactory(result_ready=True, agency=agency, result_method="post", delivery_address=HOME,
+                             notify_sms=True)  # fmt: skip
+    with pytest.raises(InvalidInput):
+        dossier_return_result(dossier=dossier, actor=staff.officer, method="post", note="gửi rồi")
+    dossier_return_result(dossier=dossier, actor=staff.officer, method="post", note="eb 123456789 vn")
+    dossier.refresh_from_db()
+    assert (dossier.return_note, dossier.postal_operator) == ("EB123456789VN", "vnpost")
+    tasks()
+    sms = " ".join(m["body"] for m in outbox.sms())
+    assert "số hiệu bưu gửi EB123456789VN" in sms and "vnpost.vn" in sms and "EB123456789VN" in sms
+    client.force_login(dossier.applicant)
+    page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "Theo dõi bưu gửi" in page and "key=EB123456789VN" in page
+
+
+def test_the_days_hand_over_list_names_each_parcel_and_both_signers(client):
+    from django.utils import timezone
+
+    agency = commune_centre()
+    staff = agency_staff(agency)
+    sent = DossierFactory(returned=True, agency=agency, result_method="post", delivery_address=HOME,
+                          return_note="EB123456789VN", postal_operator="vnpost", returned_at=timezone.now())  # fmt: skip
+    online = DossierFactory(returned=True, agency=agency, result_method="online")
+    client.force_login(staff.officer)
+    page = client.get(reverse("staff:postal_handover")).content.decode()
+    assert sent.code in page and "EB123456789VN" in page and "Số 12 phố Đội Cấn" in page and online.code not in page
+    pdf = client.get(reverse("staff:postal_handover") + "?xuat=pdf")
+    data = b"".join(pdf.streaming_content) if pdf.streaming else pdf.content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "DANH SÁCH GIAO BƯU GỬI" in text and sent.code in text and "EB123456789VN" in text
+    assert "BÊN NHẬN (NHÂN VIÊN BƯU CHÍNH)" in text and staff.officer.full_name in text

@@ -82,3 +82,29 @@ def test_the_officer_sees_what_the_supplement_changed(client, asked):
     client.force_login(staff.officer)
     page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
     assert "Kết hôn" in page and "Vay vốn ngân hàng" in page and "ro.jpg" in page
+
+
+def test_the_supplement_diff_reads_as_the_answers_do(client, submitted_dossier):
+    """Issue 17: the diff showed stored values ("01, 00004, …", "True", ISO dates)."""
+    agency = commune_centre()
+    staff = agency_staff(agency)
+    citizen = UserFactory()
+    dossier = dossier_receive(dossier=submitted_dossier(citizen, agency=agency), actor=staff.officer)
+    client.force_login(staff.officer)
+    client.post(
+        reverse("staff:act", args=[dossier.pk, "yeu-cau-bo-sung"]),
+        {"fields": ["noi_cu_tru", "nguoi_yeu_cau"], "note": "Ghi lại nơi cư trú và ngày sinh."},
+    )
+    client.force_login(citizen)
+    changed = edit_post(
+        dossier, **{"f-noi_cu_tru.commune": "00008", "f-noi_cu_tru.line": "Số 2 Hoàng Hoa Thám",
+                    "f-nguoi_yeu_cau.birth_date": "13/03/1985"}
+    )  # fmt: skip
+    client.post(reverse("dossiers:edit", args=[dossier.pk]), changed)
+    assert client.post(reverse("dossiers:submit", args=[dossier.pk]), {"idempotency_key": "supp-2"}).status_code == 302
+    client.force_login(staff.officer)
+    page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
+    table = page[page.index("Tờ khai đã sửa") :]
+    assert "Số 1 Liễu Giai, Phường Ba Đình, Thành phố Hà Nội" in table
+    assert "Số 2 Hoàng Hoa Thám, Phường Ngọc Hà, Thành phố Hà Nội" in table
+    assert "sinh ngày 13/03/1985" in table and "00008" not in table and "1985-03-13" not in table

@@ -33,6 +33,9 @@ def through_sandbox(client, gateway_url, base, *, outcome="success", method="NCB
 def test_citizen_pays_from_the_dossier_and_downloads_the_receipt(client, unpaid, gateway, tasks):
     citizen = UserFactory()
     dossier = unpaid(citizen)
+    type(dossier.agency).objects.filter(pk=dossier.agency_id).update(
+        tax_code="0102699999", receipt_template="01BLP0-001", receipt_series="BL-26E"
+    )
     client.force_login(citizen)
     page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "58.000 đồng" in page and "Thanh toán trực tuyến" in page
@@ -54,7 +57,14 @@ def test_citizen_pays_from_the_dossier_and_downloads_the_receipt(client, unpaid,
     content = b"".join(pdf.streaming_content)
     assert pdf.status_code == 200 and content.startswith(b"%PDF")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    assert "Tổng cộng: 58.000 đồng" in text and "Số tiền bằng chữ: Năm mươi tám nghìn đồng." in text  # issue 17
+    assert "Tổng cộng 58.000" in text and "Số tiền bằng chữ: Năm mươi tám nghìn đồng." in text  # issue 17
+    # Every element NĐ 123/2020/NĐ-CP Điều 32 asks of a receipt for phí and lệ phí.
+    for element in (
+        "BIÊN LAI THU PHÍ, LỆ PHÍ", "Ký hiệu mẫu: 01BLP0-001", "Ký hiệu: BL-26E", f"Số: {receipt.number}",
+        f"Tổ chức thu phí, lệ phí: {dossier.agency.name}", "Mã số thuế: 0102699999", "Người nộp:",
+        "NGƯỜI THU TIỀN", "Thu qua Cổng Dịch vụ công", "Thời gian thanh toán",
+    ):  # fmt: skip
+        assert element in text, element
     assert GatewayEvent.objects.filter(kind="ipn", answer="00").count() == 1
     mine = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert receipt.number in mine and "Đã thanh toán" in mine

@@ -65,7 +65,8 @@ CITIZEN = {
 STAFF = {
     "staff:queue", "staff:intake", "staff:register", "staff:detail", "staff:act", "staff:attachment",
     "staff:document", "stats:report", "staff:view_document", "staff:document_page", "staff:view_attachment",
-    "staff:attachment_page", "staff:civil_register",
+    "staff:attachment_page", "staff:civil_register", "staff:postal_handover",
+    "staff:batch",
 }  # fmt: skip
 API_CITIZEN = ("/api/v1/dossiers/{id}", "/api/v1/dossiers/{id}/")  # every route under a dossier id
 API_STAFF = "/api/v1/backoffice/"
@@ -157,6 +158,8 @@ def _staff_urls(world) -> dict[str, str]:
         "staff:view_attachment": f"/can-bo/ho-so/{d.pk}/dinh-kem/{a.pk}/xem/",
         "staff:attachment_page": f"/can-bo/ho-so/{d.pk}/dinh-kem/{a.pk}/trang-1.png",
         "staff:civil_register": "/can-bo/so-ho-tich/",
+        "staff:postal_handover": "/can-bo/giao-buu-gui/",
+        "staff:batch": "/can-bo/hang-loat/",
     }
 
 
@@ -214,7 +217,7 @@ def test_staff_pages_refuse_citizens_and_other_agencies(client, world):
     client.force_login(world["staff"].officer)
     for name in (
         "staff:queue", "staff:detail", "staff:attachment", "staff:document", "stats:report", "staff:view_attachment",
-        "staff:civil_register",
+        "staff:civil_register", "staff:postal_handover",
     ):  # fmt: skip
         assert client.get(urls[name]).status_code == 200, name
 
