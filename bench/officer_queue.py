@@ -164,6 +164,7 @@ def measure(officer: object, codes: list[str], id_numbers: list[str], names: lis
         "sap-den-han": page("?hang=sap-den-han"),
         "qua-han": page("?hang=qua-han"),
         "cho-tra": page("?hang=cho-tra"),
+        "viec-cua-toi": page("?hang=viec-cua-toi"),
         "tat-ca p.50": page("?hang=tat-ca&trang=50"),
         "code": search(codes),
         "id number": search(id_numbers),
