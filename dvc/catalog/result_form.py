@@ -56,6 +56,10 @@ class OfficerField(_Strict):
     required: bool = False
     help: str = Field(default="", max_length=300)
     max_length: int = Field(default=255, ge=1, le=2000)
+    # A personal id number of the person the paper is about: the e-form fields holding that person's sex and date of
+    # birth, which its 4th to 6th digits encode (Thông tư 59/2021/TT-BCA Điều 7).
+    sex_from: str = Field(default="", max_length=40)
+    born_from: str = Field(default="", max_length=40)
 
 
 class Row(_Strict):
@@ -102,6 +106,10 @@ def check_result_form(data: dict[str, Any], form_schema: dict[str, Any]) -> list
     kinds = {spec["name"]: spec["type"] for spec in form_schema.get("fields", [])}
     officer = {f.name for f in form.officer_fields}
     problems = [f"officer_fields: “{name}” đã là một mục của tờ khai" for name in sorted(officer & set(kinds))]
+    for spec in form.officer_fields:
+        for source in (spec.sex_from, spec.born_from):
+            if source and source not in kinds:
+                problems.append(f"officer_fields: không có mục “{source}” trong tờ khai")
     texts = [t for row in form.body for t in (row.label, row.value, row.text, row.section, *row.values)]
     for name, part, filters in (p for text in texts for p in placeholders(text)):
         if name not in kinds and name not in officer and name not in FACTS:

@@ -310,6 +310,10 @@ class RegisterEntry(models.Model):
     dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="register_entry")
     person = models.CharField(_("người được đăng ký"), max_length=255)
     entered_at = models.DateTimeField(_("vào sổ lúc"))
+    # Set when the leader signs the paper: until then the number is held for this dossier (shown "chờ ký").
+    issued_at = models.DateTimeField(_("ký cấp lúc"), null=True, blank=True)
+    signer = models.CharField(_("người ký"), max_length=255, blank=True)
+    details = models.TextField(_("nội dung đăng ký"), blank=True)
     voided_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
     void_reason = models.CharField(_("lý do hủy"), max_length=500, blank=True)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from dvc.agencies.issuer import issuer_of, office_heading
 from dvc.documents.pdf import FONT, Sheet, letterhead, paragraph, place_and_date, signature_pair
 from dvc.formatting import dong_in_words, thousands
-from dvc.payments.models import Receipt
+from dvc.payments.models import FeeLine, Receipt
 from dvc.payments.selectors import fee_summary
 
 
@@ -55,13 +55,19 @@ def receipt_pdf(receipt: Receipt) -> bytes:
         if value:
             paragraph(pdf, 7, f"{label}: {value}")
     pdf.ln(2)
+    # Phí and lệ phí only: the post office's price, collected with them for the post office, is not one of them
+    # and is shown apart, outside the receipt's total.
+    lines = fee_summary(dossier)["lines"]
+    fees = [line for line in lines if line.kind != FeeLine.Kind.POSTAL]
+    postage = sum(line.amount for line in lines if line.kind == FeeLine.Kind.POSTAL)
+    total = sum(line.amount for line in fees)
     widths = (10, 110, 50)
     pdf.set_font(FONT, "B", 10)
     for width, heading in zip(widths, ("STT", "Tên loại phí, lệ phí", "Số tiền (đồng)"), strict=True):
         pdf.cell(width, 7, heading, border=1, align="C")
     pdf.ln()
     pdf.set_font(FONT, "", 10)
-    for index, line in enumerate(fee_summary(dossier)["lines"], start=1):
+    for index, line in enumerate(fees, start=1):
         quantity = f" × {line.quantity}" if line.quantity > 1 else ""
         pdf.cell(widths[0], 7, str(index), border=1, align="C")
         pdf.cell(widths[1], 7, f"{line.get_kind_display()}: {line.name}{quantity}"[:70], border=1)
@@ -69,10 +75,16 @@ def receipt_pdf(receipt: Receipt) -> bytes:
         pdf.ln()
     pdf.set_font(FONT, "B", 10)
     pdf.cell(widths[0] + widths[1], 7, "Tổng cộng", border=1, align="R")
-    pdf.cell(widths[2], 7, thousands(receipt.amount), border=1, align="R")
+    pdf.cell(widths[2], 7, thousands(total), border=1, align="R")
     pdf.ln(9)
     pdf.set_font(FONT, "", 11)
-    paragraph(pdf, 7, f"Số tiền bằng chữ: {dong_in_words(receipt.amount)}.")
+    paragraph(pdf, 7, f"Số tiền bằng chữ: {dong_in_words(total)}.")
+    if postage:
+        pdf.set_font(FONT, "I", 10)
+        paragraph(
+            pdf, 6, f"Thu hộ cước dịch vụ bưu chính (không thuộc phí, lệ phí): {thousands(postage)} đồng. "
+            f"Tổng số tiền đã thanh toán: {thousands(receipt.amount)} đồng.",
+        )  # fmt: skip
     collector = attempt.recorded_by.full_name if attempt.recorded_by else "Thu qua Cổng Dịch vụ công"
     signature_pair(
         pdf,

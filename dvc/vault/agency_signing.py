@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import textwrap
 from functools import cache
 from pathlib import Path
 
@@ -93,7 +94,7 @@ def _has_field(pdf: bytes) -> bool:
 
 @cache
 def _stamp_font() -> GlyphAccumulatorFactory:
-    return GlyphAccumulatorFactory(str(FONT_DIR / "BeVietnamPro-Regular.ttf"), font_size=8)
+    return GlyphAccumulatorFactory(str(FONT_DIR / "BeVietnamPro-Regular.ttf"), font_size=9)
 
 
 def sign_result(pdf: bytes, *, agency: Agency, verify_url: str, signer_name: str, when: dt.datetime) -> bytes:
@@ -102,16 +103,17 @@ def sign_result(pdf: bytes, *, agency: Agency, verify_url: str, signer_name: str
     identity, chain = agency_identity(agency)
     pdf_key = simple_signer(identity, chain)
     local = timezone.localtime(when)
-    agency_name, signer = (
-        issuer_of(agency).name.replace("%", "%%"),
-        signer_name.replace("%", "%%"),
-    )  # pyHanko fills %(url)s
+    # Short lines at 9 pt, so that pyHanko does not shrink the text to fit the box (the QR code carries the
+    # verification address; printed in full it made every line unreadably small).
+    lines = [
+        *textwrap.wrap(f"Ký bởi: {issuer_of(agency).name}", 28),
+        *textwrap.wrap(f"Người ký: {signer_name}", 28),
+        f"Thời gian: {local:%H:%M %d/%m/%Y}",
+        "Quét mã QR để kiểm tra",
+    ]
     style = QRStampStyle(
-        stamp_text=(
-            f"Ký bởi: {agency_name}\nNgười ký: {signer}\nThời gian ký: {local:%H:%M %d/%m/%Y}\n"
-            "Kiểm tra văn bản: quét mã QR hoặc mở\n%(url)s"
-        ),
-        text_box_style=TextBoxStyle(font=_stamp_font()),
+        stamp_text="\n".join(line.replace("%", "%%") for line in lines),  # pyHanko fills %(name)s
+        text_box_style=TextBoxStyle(font=_stamp_font(), font_size=9, leading=11),
         border_width=1,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)

@@ -14,8 +14,15 @@ from dvc.vault.models import StoredFile
 
 def download_name(stored: StoredFile) -> str:
     """The name a download is given: the uploader's name without its extensions, then the extension of the content
-    the portal checked (``x.pdf.html`` holding a PDF downloads as ``x.pdf``)."""
-    stem = (stored.original_name or "tep").split(".")[0].strip() or "tep"
+    the portal checked (``x.pdf.html`` holding a PDF downloads as ``x.pdf``; a dossier code's dots are kept:
+    ``ket-qua-000.01.01.H26-261206-0004.pdf``)."""
+    stem = (stored.original_name or "tep").strip()
+    while True:
+        base, dot, extension = stem.rpartition(".")
+        if not (dot and base and extension.isascii() and extension.isalnum() and len(extension) <= 5):
+            break
+        stem = base
+    stem = stem.strip() or "tep"
     return f"{stem[:80]}.{stored.kind}"
 
 

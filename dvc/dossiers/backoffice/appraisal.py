@@ -102,6 +102,8 @@ def officer_values(dossier: Dossier, values: dict[str, str]) -> dict[str, str]:
             errors[f"r-{spec.name}"] = [_("Vui lòng nhập “%(label)s”.") % {"label": spec.label}]
         elif value and spec.type == "cccd" and not (value.isascii() and value.isdigit() and len(value) == 12):
             errors[f"r-{spec.name}"] = [_("“%(label)s” phải gồm đúng 12 chữ số.") % {"label": spec.label}]
+        elif value and spec.type == "cccd" and (problem := _id_number_problem(dossier, spec, value)):
+            errors[f"r-{spec.name}"] = [problem]
         elif len(value) > spec.max_length:
             errors[f"r-{spec.name}"] = [
                 _("“%(label)s” dài quá %(n)d ký tự.") % {"label": spec.label, "n": spec.max_length}
@@ -110,6 +112,35 @@ def officer_values(dossier: Dossier, values: dict[str, str]) -> dict[str, str]:
     if errors:
         raise InvalidInput(errors)
     return checked
+
+
+def _id_numbers_in(answers: dict[str, object]) -> set[str]:
+    found = set()
+    for value in answers.values():
+        if isinstance(value, dict) and value.get("id_number"):
+            found.add(str(value["id_number"]))
+    return found
+
+
+def _id_number_problem(dossier: Dossier, spec: result_form.OfficerField, value: str) -> str:
+    """Why ``value`` cannot be the personal id number of the person the paper is about: it is already someone
+    else's in this dossier, or its digits say another sex or birth year (Thông tư 59/2021/TT-BCA Điều 7: the 4th
+    digit is the century and sex, 0/1 for a man/woman born in the 1900s, 2/3 in the 2000s; the 5th and 6th the
+    last two digits of the year of birth)."""
+    answers = dossier.form_data or {}
+    if value in _id_numbers_in(answers) | {str(dossier.applicant_data.get("id_number", ""))}:
+        return _(
+            "Số định danh này là của một người khác trong hồ sơ. "
+            "Vui lòng kiểm tra lại trên Cơ sở dữ liệu quốc gia về dân cư."
+        )
+    born = str(answers.get(spec.born_from) or "") if spec.born_from else ""
+    sex = str(answers.get(spec.sex_from) or "") if spec.sex_from else ""
+    if len(born) >= 4 and born[:4].isdigit():
+        year = int(born[:4])
+        century = (year // 100 - 19) * 2
+        if value[4:6] != born[2:4] or (sex in ("male", "female") and value[3] != str(century + (sex == "female"))):
+            return _("Số định danh này không khớp giới tính và năm sinh đã khai. Vui lòng kiểm tra lại.")
+    return ""
 
 
 def dossier_generate_result(

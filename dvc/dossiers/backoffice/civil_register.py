@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from dvc.catalog.result_form import REGISTERS
 from dvc.documents.spreadsheet import append_row, new_sheet, workbook_bytes
 from dvc.dossiers.models import Dossier, RegisterBook, RegisterEntry
-from dvc.formatting import moment_short
+from dvc.formatting import day_of, moment_short
 
 
 def register_take(dossier: Dossier, *, kind: str, person: str) -> RegisterEntry:
@@ -42,7 +42,25 @@ def register_void(dossier: Dossier, *, reason: str) -> None:
     )
 
 
-REGISTER_HEADINGS = ("Số", "Quyển số", "Người được đăng ký", "Mã hồ sơ", "Thủ tục", "Vào sổ lúc", "Ghi chú")
+REGISTER_HEADINGS = (
+    "Số", "Quyển số", "Người được đăng ký", "Nội dung đăng ký", "Người ký", "Ngày ký", "Mã hồ sơ", "Thủ tục",
+    "Ghi chú",
+)  # fmt: skip
+
+
+def register_issue(dossier: Dossier, *, signer: str, details: str) -> None:
+    """The paper was signed: its entry records the signer, the day and what was registered."""
+    RegisterEntry.objects.filter(dossier=dossier, voided_at__isnull=True).update(
+        issued_at=timezone.now(), signer=signer[:255], details=details
+    )
+
+
+def _note(entry: RegisterEntry) -> str:
+    if entry.voided_at:
+        return f"Đã hủy: {entry.void_reason}"
+    if entry.issued_at is None:
+        return f"Đã giữ số lúc {moment_short(entry.entered_at)}, chờ lãnh đạo ký"
+    return ""
 
 
 def register_rows(agency_id: int, kind: str, year: int) -> list[tuple[str, ...]]:
@@ -56,10 +74,12 @@ def register_rows(agency_id: int, kind: str, year: int) -> list[tuple[str, ...]]
             str(entry.number),
             entry.book.label,
             entry.person,
+            entry.details,
+            entry.signer,
+            day_of(entry.issued_at),
             entry.dossier.code or "",
             entry.dossier.procedure.name,
-            moment_short(entry.entered_at),
-            f"Đã hủy: {entry.void_reason}" if entry.voided_at else "",
+            _note(entry),
         )
         for entry in entries
     ]

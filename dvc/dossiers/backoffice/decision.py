@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dvc.accounts.models import User
+from dvc.agencies.issuer import issuer_of
 from dvc.agencies.models import StaffRole
 from dvc.catalog import result_form
 from dvc.dossiers.backoffice.audit import already_handled, audit, required_reason
-from dvc.dossiers.backoffice.civil_register import register_take, register_void
+from dvc.dossiers.backoffice.civil_register import register_issue, register_take, register_void
 from dvc.dossiers.backoffice.permissions import LEADER, require
-from dvc.dossiers.documents.result import Signing, result_pdf, valid_until_of
+from dvc.dossiers.documents.result import Signing, register_details, result_pdf, valid_until_of
 from dvc.dossiers.lifecycle.events import record_event
 from dvc.dossiers.lifecycle.messages import notify_applicant
 from dvc.dossiers.models import Dossier, IssuedResult, RegisterEntry
@@ -203,7 +204,7 @@ def dossier_approve(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
             id=issued_id,
             dossier=dossier,
             stored_file=stored,
-            agency_name=dossier.agency.name,
+            agency_name=issuer_of(dossier.agency).name,  # the issuing body, as the paper and its certificate say
             agency_code=dossier.agency.code,
             document_title=(form.title if form else dossier.procedure.result_document)[:255],
             signer_name=report.signer_name,
@@ -212,6 +213,13 @@ def dossier_approve(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
             register_number=f"{entry.number}/{entry.book.label}" if entry else "",
             valid_until=valid_until,
         )
+        if entry is not None:
+            title = leader_title(actor, dossier)
+            signing = Signing(
+                actor.full_name, title, timezone.localdate(final.created_at), str(entry.number), entry.book.label
+            )
+            signer = f"{actor.full_name} ({title})" if title else actor.full_name
+            register_issue(dossier, signer=signer, details=register_details(dossier, signing))
         dossier.refresh_from_db()
         record_event(
             dossier, actor=actor, action="result_ready", before=Dossier.Status.PROCESSING, after=dossier.status

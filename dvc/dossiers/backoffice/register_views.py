@@ -84,7 +84,7 @@ def civil_register(request: HttpRequest) -> HttpResponse:
     audit(officer, "view_civil_register", ip=client_ip(request), detail=f"{chosen.code} {kind} {year}")
     if request.GET.get("xuat") == "xlsx":
         response = HttpResponse(
-            register_workbook(chosen.name, kind, year, rows),
+            register_workbook(issuer_of(chosen).name, kind, year, rows),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="so-ho-tich-{kind}-{chosen.code}-{year}.xlsx"'
@@ -98,6 +98,7 @@ def civil_register(request: HttpRequest) -> HttpResponse:
         "year": year,
         "rows": rows,
         "columns": REGISTER_HEADINGS,
+        "issuer": issuer_of(chosen).name,
     }
     return render(request, "dossiers/staff/civil_register.html", context)
 

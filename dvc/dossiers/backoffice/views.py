@@ -327,8 +327,13 @@ def document(request: HttpRequest, dossier_id: uuid.UUID, name: str) -> HttpResp
             notices.suspension_pdf(dossier, _closing_officer(dossier, "suspended")), f"{code}-mau-05.pdf"
         )
     if name == "nhan-buu-gui" and postal_address(dossier):
+        postage = sum(line.amount for line in fee_summary(dossier)["lines"] if line.kind == "postal")
+        paid = dossier.fee_status != Dossier.FeeStatus.UNPAID
         label = postal_label_pdf(
-            dossier, address=postal_address(dossier), operator=postal.operator_name(dossier.postal_operator)
+            dossier,
+            address=postal_address(dossier),
+            operator=postal.operator_name(dossier.postal_operator),
+            postage=postage if paid else 0,
         )
         return pdf_response(label, f"{code}-nhan-buu-gui.pdf")
     if name == "mau-06":

@@ -72,7 +72,7 @@ def _show_postal_fee(field: forms.Field, value: str, amount: int) -> None:
     choices = []
     for key, label in field.choices:  # type: ignore[attr-defined]
         if key == value and amount:
-            label = _("%(label)s — cước bưu chính %(amount)s, trả cho bưu điện") % {
+            label = _("%(label)s — cước bưu chính %(amount)s, nộp cùng phí, lệ phí (thu hộ bưu điện)") % {
                 "label": label,
                 "amount": dong(amount),
             }

@@ -9,19 +9,23 @@ from collections.abc import Sequence
 
 from dvc.documents.pdf import FONT, Sheet, letterhead, paragraph, place_and_date, signature_pair
 from dvc.dossiers.models import Dossier
+from dvc.formatting import thousands
 
 DOTS = "…………………………"
 
 
-def postal_label_pdf(dossier: Dossier, *, address: str, operator: str = "") -> bytes:
-    """An A6-sized label (on an A4 page: cut along the box)."""
+def postal_label_pdf(dossier: Dossier, *, address: str, operator: str = "", postage: int = 0) -> bytes:
+    """An A6-sized label (on an A4 page: cut along the box); ``postage``, when the citizen paid it with the fees."""
     pdf = Sheet()
     pdf.alias_nb_pages()
     pdf.add_page()
     pdf.rect(15, 15, 120, 118)
     pdf.set_xy(20, 20)
     pdf.set_font(FONT, "B", 9)
-    paragraph(pdf, 5, f"BƯU CHÍNH CÔNG ÍCH — DỊCH VỤ HÀNH CHÍNH CÔNG{f' — {operator.upper()}' if operator else ''}")
+    pdf.multi_cell(110, 5, "BƯU CHÍNH CÔNG ÍCH — DỊCH VỤ HÀNH CHÍNH CÔNG", new_x="LMARGIN", new_y="NEXT")
+    if operator:
+        pdf.set_x(20)
+        pdf.multi_cell(110, 5, operator.upper(), new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(20)
     pdf.set_font(FONT, "", 9)
     paragraph(pdf, 5, "Người gửi:")
@@ -53,11 +57,15 @@ def postal_label_pdf(dossier: Dossier, *, address: str, operator: str = "") -> b
     pdf.set_x(20)
     shown = dossier.return_note if dossier.result_method == Dossier.ResultMethod.POST else ""
     paragraph(pdf, 6, f"Số hiệu bưu gửi: {shown or DOTS}")
-    pdf.set_x(20)
     pdf.set_font(FONT, "", 9)
-    paragraph(pdf, 5, f"Dịch vụ: Chuyển phát kết quả giải quyết thủ tục hành chính    Khối lượng: {DOTS} gam")
-    pdf.set_x(20)
-    paragraph(pdf, 5, f"Cước (người nhận đã thanh toán khi nộp hồ sơ): {DOTS}    Ngày gửi: {DOTS}")
+    paid = f"{thousands(postage)} đồng, người nhận đã thanh toán" if postage else DOTS
+    for line in (
+        "Dịch vụ: Chuyển phát kết quả giải quyết thủ tục hành chính",
+        f"Khối lượng: {DOTS} gam    Ngày gửi: {DOTS}",
+        f"Cước: {paid}",
+    ):
+        pdf.set_x(20)
+        pdf.multi_cell(110, 5, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -227,6 +227,22 @@ class _KeepUnknown(dict[str, str]):
         return "$" + key
 
 
+def register_details(dossier: Dossier, signing: Signing) -> str:
+    """What the register line says of the paper: each "label: value" of its template, filled as on the paper."""
+    form = result_form.parse(dossier.procedure.result_form or {})
+    if form is None:
+        return ""
+    filler = _Filler(dossier, _facts(dossier, issuer_of(dossier.agency), signing, form.valid_months))
+    parts = []
+    for row in form.body:
+        if row.label and row.value:
+            parts.append(f"{filler.fill(row.label)}: {filler.fill(row.value)}")
+        elif row.label and row.values and not row.label.startswith("Chữ ký"):
+            both = " / ".join(filler.fill(v) for v in row.values)
+            parts.append(f"{filler.fill(row.label)}: {both}")
+    return "; ".join(parts)[:4000]
+
+
 def result_pdf(dossier: Dossier, signing: Signing | None = None) -> bytes:
     """The result as the specialist drafts it (``signing`` None: no number, no signer, marked DỰ THẢO) or as the
     leader signs it, with an empty signature field in the signature block."""

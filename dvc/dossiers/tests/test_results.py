@@ -141,6 +141,16 @@ def test_the_birth_certificate_carries_every_item_of_article_14_issued_by_the_co
     assert (entry.number, entry.person, entry.book.kind) == (1, "Nguyễn Minh Khôi", "khai_sinh")
     issued = dossier.issued_results.get()
     assert issued.register_number == f"1/{entry.book.label}" and issued.document_title == "Giấy khai sinh"
+    # The register line: what was registered, by whom, when.
+    assert entry.issued_at is not None and entry.signer == f"{staff.leader.full_name} (Phó Chủ tịch)"
+    assert (
+        "Họ, chữ đệm, tên: NGUYỄN MINH KHÔI" in entry.details and "Số định danh cá nhân: 001226012345" in entry.details
+    )
+    # The public check names the issuing body, as the paper does; downloads keep the whole dossier code.
+    public = client.get(reverse("staff:verify", args=[issued.pk])).content.decode()
+    assert "Ủy ban nhân dân phường Ba Đình" in public and "Trung tâm Phục vụ" not in public
+    download = client.get(reverse("staff:document", args=[dossier.pk, "ket-qua"]))
+    assert f'filename="ket-qua-{dossier.code}.pdf"' in download["Content-Disposition"]
 
 
 def test_the_stamp_sits_in_the_signature_block_and_poppler_verifies_it(client, ba_dinh, tmp_path):
@@ -214,6 +224,11 @@ def test_the_specialist_must_give_what_the_template_needs(client, ba_dinh):
     assert "Vui lòng nhập “Số định danh cá nhân của trẻ”." in page
     page = client.post(act, {"r-so_dinh_danh_tre": "0012260"}).content.decode()
     assert "phải gồm đúng 12 chữ số" in page and 'value="0012260"' in page
+    page = client.post(act, {"r-so_dinh_danh_tre": "001085012345"}).content.decode()  # the father's
+    assert "là của một người khác trong hồ sơ" in page
+    for wrong in ("001326012345", "001225012345", "001026012345"):  # a girl; born 2025; a man of the 1900s
+        page = client.post(act, {"r-so_dinh_danh_tre": wrong}).content.decode()
+        assert "không khớp giới tính và năm sinh" in page, wrong
     dossier.refresh_from_db()
     assert dossier.draft_result is None
 
@@ -236,6 +251,16 @@ def test_the_leader_signs_only_the_copy_seen(client, ba_dinh):
     dossier.refresh_from_db()
     assert dossier.final_result is None
     assert RegisterEntry.objects.get(dossier=dossier).number == number
+
+
+def test_a_number_held_for_a_copy_not_yet_signed_says_so_in_the_register(client, ba_dinh):
+    agency, staff = ba_dinh
+    dossier = awaiting(agency, staff, "1.004873", dict(DossierFactory.build().form_data))
+    drafted_and_proposed(client, dossier, staff, {"tinh_trang_hon_nhan": "Chưa kết hôn."})
+    client.post(reverse("staff:act", args=[dossier.pk, "xem-ban-cuoi"]))
+    client.post(reverse("staff:act", args=[dossier.pk, "tra-lai"]), {"note": "Sửa lại."})
+    page = client.get(reverse("staff:civil_register") + "?so=xac_nhan_hon_nhan").content.decode()
+    assert dossier.code in page and "chờ lãnh đạo ký" in page
 
 
 def test_a_leader_without_a_title_is_told_before_anything_is_numbered(client, ba_dinh):
@@ -261,7 +286,7 @@ def test_a_refused_dossier_keeps_its_number_struck_out_in_the_register(client, b
     from openpyxl import load_workbook
 
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
-    assert rows[2][0] == "1" and rows[2][3] == dossier.code and rows[2][6].startswith("Đã hủy")
+    assert rows[2][0] == "1" and rows[2][6] == dossier.code and rows[2][8].startswith("Đã hủy")
 
 
 def test_the_draft_has_no_number_and_no_signer(ba_dinh, tmp_path):

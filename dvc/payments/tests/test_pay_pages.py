@@ -57,7 +57,12 @@ def test_citizen_pays_from_the_dossier_and_downloads_the_receipt(client, unpaid,
     content = b"".join(pdf.streaming_content)
     assert pdf.status_code == 200 and content.startswith(b"%PDF")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    assert "Tổng cộng 58.000" in text and "Số tiền bằng chữ: Năm mươi tám nghìn đồng." in text  # issue 17
+    text = " ".join(text.split())
+    # Issue 17: the receipt for phí and lệ phí totals them alone, in words too; the postage collected for the post
+    # office is said apart.
+    assert "Tổng cộng 36.000" in text and "Số tiền bằng chữ: Ba mươi sáu nghìn đồng." in text
+    assert "Thu hộ cước dịch vụ bưu chính (không thuộc phí, lệ phí): 22.000 đồng" in text
+    assert "Tổng số tiền đã thanh toán: 58.000 đồng" in text
     # Every element NĐ 123/2020/NĐ-CP Điều 32 asks of a receipt for phí and lệ phí.
     for element in (
         "BIÊN LAI THU PHÍ, LỆ PHÍ", "Ký hiệu mẫu: 01BLP0-001", "Ký hiệu: BL-26E", f"Số: {receipt.number}",
