@@ -3,6 +3,8 @@ decision, and the leader's sending back of a proposal (NĐ 118/2025)."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -96,7 +98,11 @@ def officer_values(dossier: Dossier, values: dict[str, str]) -> dict[str, str]:
     checked: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     for spec in form.officer_fields if form else []:
-        given = str(values.get(spec.name) or "")
+        given = "".join(
+            ch
+            for ch in str(values.get(spec.name) or "")
+            if ch in "\n\t" or not unicodedata.category(ch).startswith("C")
+        )  # no control or format characters (NUL, bidi overrides …) in a legal paper
         value = given.strip() if spec.type == "textarea" else " ".join(given.split())
         if not value and spec.required:
             errors[f"r-{spec.name}"] = [_("Vui lòng nhập “%(label)s”.") % {"label": spec.label}]
@@ -161,9 +167,15 @@ def dossier_generate_result(
 
 
 def dossier_upload_result(*, dossier: Dossier, actor: User, upload: UploadedFile, ip: str = "") -> Dossier:
-    """A draft result prepared elsewhere (PDF), signed by the leader on approval."""
+    """A draft result prepared elsewhere (PDF), signed by the leader on approval. Not for a civil-status paper:
+    it is entered in the register, and only the template writes the register's Số and Quyển số on it."""
     roles = require(actor, dossier, "prepare_result")
     require_appraiser(dossier, actor, roles)
+    form = result_form.parse(dossier.procedure.result_form or {})
+    if form and form.civil_register:
+        raise InvalidInput(
+            {"file": [_("Giấy tờ hộ tịch phải lập theo mẫu để ghi số vào sổ hộ tịch. Vui lòng dùng “Tạo dự thảo”.")]}
+        )
     stored = stored_file_save(
         owner=actor, upload=upload, allowed=["pdf"], max_bytes=20 * 1024 * 1024, title=dossier.procedure.result_document
     )

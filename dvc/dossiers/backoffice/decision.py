@@ -99,6 +99,10 @@ def dossier_prepare_final(*, dossier: Dossier, actor: User, ip: str = "") -> Dos
     if final_is_current(dossier, actor):
         return dossier
     form = result_form.parse(dossier.procedure.result_form or {})
+    if form and form.civil_register and not dossier.draft_generated:
+        raise InvalidInput(
+            {"decision": [_("Giấy tờ hộ tịch phải lập theo mẫu để ghi số vào sổ. Vui lòng trả lại chuyên viên.")]}
+        )
     with transaction.atomic():
         if dossier.draft_generated:
             title = leader_title(actor, dossier)

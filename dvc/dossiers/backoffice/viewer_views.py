@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dvc.accounts.throttle import client_ip
-from dvc.documents.preview import NotAPdf, page_count, page_png
+from dvc.documents.preview import NotAPdf, TooHeavy, page_count, page_png
 from dvc.dossiers.backoffice import queues
 from dvc.dossiers.backoffice.audit import audit
 from dvc.dossiers.backoffice.views import officer_of, staff_required
@@ -50,13 +50,16 @@ def _read(stored: StoredFile) -> bytes:
         return handle.read()
 
 
+SHOWN_PAGES = 30  # an attachment longer than this is read by downloading it; the page says so
+
+
 def pages_of(stored: StoredFile) -> int:
-    """How many page images a stored PDF shows (0 for a photo, which is shown as itself)."""
+    """How many pages a stored PDF has (0 for a photo, which is shown as itself, or a PDF that cannot be read)."""
     if stored.kind != StoredFile.Kind.PDF:
         return 0
     try:
         return page_count(_read(stored))
-    except NotAPdf:
+    except (NotAPdf, TooHeavy):
         return 0
 
 
@@ -65,6 +68,8 @@ def _png(stored: StoredFile, page: int) -> HttpResponse:
         image = page_png(_read(stored), page - 1)
     except (IndexError, NotAPdf) as exc:
         raise Http404 from exc
+    except TooHeavy:
+        return HttpResponse(status=422)  # the <img> shows its text; the file can still be downloaded
     response = HttpResponse(image, content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -74,13 +79,19 @@ def _png(stored: StoredFile, page: int) -> HttpResponse:
 @staff_required
 def document_page(request: HttpRequest, dossier_id: uuid.UUID, name: str, page: int) -> HttpResponse:
     dossier = queues.staff_dossier(request.user, dossier_id)
-    return _png(_document(dossier, name), page)
+    stored = _document(dossier, name)
+    audit(officer_of(request), "view_document_page", dossier, ip=client_ip(request), detail=f"{name} {page}")
+    return _png(stored, page)
 
 
 @staff_required
 def attachment_page(request: HttpRequest, dossier_id: uuid.UUID, attachment_id: int, page: int) -> HttpResponse:
     dossier = queues.staff_dossier(request.user, dossier_id)
-    return _png(_attachment(dossier, attachment_id), page)
+    stored = _attachment(dossier, attachment_id)
+    audit(
+        officer_of(request), "view_file_page", dossier, ip=client_ip(request), detail=f"{stored.original_name} {page}"
+    )
+    return _png(stored, page)
 
 
 @staff_required
@@ -88,9 +99,10 @@ def view_document(request: HttpRequest, dossier_id: uuid.UUID, name: str) -> Htt
     dossier = queues.staff_dossier(request.user, dossier_id)
     stored = _document(dossier, name)
     audit(officer_of(request), "view_document", dossier, ip=client_ip(request), detail=name)
-    images = [reverse("staff:document_page", args=[dossier.pk, name, n]) for n in range(1, pages_of(stored) + 1)]
+    total = pages_of(stored)
+    images = [reverse("staff:document_page", args=[dossier.pk, name, n]) for n in range(1, min(total, SHOWN_PAGES) + 1)]
     download = reverse("staff:document", args=[dossier.pk, name])
-    return _viewer(request, dossier, str(DOCUMENTS[name][1]), images, download)
+    return _viewer(request, dossier, str(DOCUMENTS[name][1]), images, download, total)
 
 
 @staff_required
@@ -99,16 +111,20 @@ def view_attachment(request: HttpRequest, dossier_id: uuid.UUID, attachment_id: 
     stored = _attachment(dossier, attachment_id)
     audit(officer_of(request), "view_file", dossier, ip=client_ip(request), detail=stored.original_name)
     download = reverse("staff:attachment", args=[dossier.pk, attachment_id])
+    total = 1
     if stored.kind == StoredFile.Kind.PDF:
+        total = pages_of(stored)
         images = [
             reverse("staff:attachment_page", args=[dossier.pk, attachment_id, n])
-            for n in range(1, pages_of(stored) + 1)
+            for n in range(1, min(total, SHOWN_PAGES) + 1)
         ]
     else:
         images = [download]
-    return _viewer(request, dossier, stored.title or stored.original_name, images, download)
+    return _viewer(request, dossier, stored.title or stored.original_name, images, download, total)
 
 
-def _viewer(request: HttpRequest, dossier: Dossier, title: str, images: list[str], download: str) -> HttpResponse:
-    context = {"dossier": dossier, "title": title, "images": images, "download": download}
+def _viewer(
+    request: HttpRequest, dossier: Dossier, title: str, images: list[str], download: str, total: int
+) -> HttpResponse:
+    context = {"dossier": dossier, "title": title, "images": images, "download": download, "total": total}
     return render(request, "dossiers/staff/viewer.html", context)

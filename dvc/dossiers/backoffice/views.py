@@ -30,7 +30,7 @@ from dvc.agencies.models import Agency, StaffRole
 from dvc.catalog import result_form
 from dvc.catalog.answers import readable_answers
 from dvc.collation import vi_order
-from dvc.documents.preview import page_count
+from dvc.documents.preview import NotAPdf, TooHeavy, page_count
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.backoffice import queues
 from dvc.dossiers.backoffice.actions import BY_PAGE, ActionInput
@@ -200,7 +200,10 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
     final_pages = []
     if final is not None and dossier.stage == "approve":
         with final.file.open("rb") as handle:
-            count = page_count(handle.read())
+            try:
+                count = page_count(handle.read())  # every page: the leader signs all of them
+            except (NotAPdf, TooHeavy):
+                count = 0
         final_pages = [reverse("staff:document_page", args=[dossier.pk, "ban-cuoi", n]) for n in range(1, count + 1)]
     return {
         "officer_fields": officer_fields,

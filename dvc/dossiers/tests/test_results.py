@@ -309,3 +309,27 @@ def test_validity_counts_months_as_the_civil_code_does():
     assert valid_until_of(dt.date(2026, 12, 6), 6) == dt.date(2027, 6, 6)
     assert valid_until_of(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
     assert valid_until_of(dt.date(2026, 8, 31), 0) is None
+
+
+def test_a_civil_status_paper_cannot_be_uploaded_instead_of_drafted(client, ba_dinh):
+    """Attack pass on issue 17: an uploaded PDF was signed without entering the register, or under a number it
+    did not carry."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    agency, staff = ba_dinh
+    dossier = awaiting(agency, staff, "1.004873", dict(DossierFactory.build().form_data))
+    Dossier.objects.filter(pk=dossier.pk).update(proposal="")
+    client.force_login(staff.specialist)
+    upload = SimpleUploadedFile("ket-qua.pdf", result_pdf(dossier), content_type="application/pdf")
+    page = client.post(reverse("staff:act", args=[dossier.pk, "tai-du-thao"]), {"file": upload}).content.decode()
+    assert "phải lập theo mẫu" in page
+    dossier.refresh_from_db()
+    assert dossier.draft_result is None
+
+
+def test_control_characters_never_reach_the_paper(client, ba_dinh, tmp_path):
+    agency, staff = ba_dinh
+    dossier = awaiting(agency, staff, "1.004873", dict(DossierFactory.build().form_data))
+    drafted_and_proposed(client, dossier, staff, {"tinh_trang_hon_nhan": "Chưa\x00 kết\u202e hôn\x07\x0c với ai."})
+    dossier.refresh_from_db()
+    assert dossier.result_data["tinh_trang_hon_nhan"] == "Chưa kết hôn với ai."
