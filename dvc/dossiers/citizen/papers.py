@@ -43,7 +43,9 @@ def dossier_attach(
 
 
 def vault_choices(*, dossier: Dossier, requirement: DocumentRequirement) -> list[StoredFile]:
-    """Documents in the applicant's vault that may stand in for ``requirement`` (same type, still valid)."""
+    """Documents in the applicant's vault that may stand in for ``requirement`` (same type, still valid); the same
+    paper given to several dossiers is offered once, its newest copy (a walk-through found "Dùng cccd.jpg" three
+    times)."""
     if not requirement.vault_document_type:
         return []
     today = timezone.localdate()
@@ -52,7 +54,10 @@ def vault_choices(*, dossier: Dossier, requirement: DocumentRequirement) -> list
         document_type=requirement.vault_document_type,
         kind__in=requirement.accepted_types or ["pdf", "jpg", "png"],
     ).exclude(valid_until__lt=today)
-    return list(found.order_by("-created_at")[:5])
+    offered: dict[str, StoredFile] = {}
+    for stored in found.order_by("-created_at")[:50]:
+        offered.setdefault(stored.sha256, stored)
+    return list(offered.values())[:5]
 
 
 def dossier_attach_from_vault(

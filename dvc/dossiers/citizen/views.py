@@ -35,6 +35,7 @@ from dvc.dossiers.citizen.filing_views import edit_context, problem_links, secti
 from dvc.dossiers.citizen.history import citizen_history
 from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.lifecycle import postal
+from dvc.dossiers.lifecycle.applicant import postal_address
 from dvc.dossiers.lifecycle.states import EDITABLE, RATEABLE, WITHDRAWABLE
 from dvc.dossiers.models import Dossier
 from dvc.errors import DomainError, InvalidInput, add_to_form
@@ -133,6 +134,7 @@ def submit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         "problem_links": problem_links(dossier, problems),
         "lines": lines,
         "total": sum(line.amount for line in lines),
+        "postal_address": postal_address(dossier),
     }
     return render(request, "dossiers/submit.html", context)
 

@@ -120,3 +120,11 @@ def test_the_days_hand_over_list_names_each_parcel_and_both_signers(client):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert "DANH SÁCH GIAO BƯU GỬI" in text and sent.code in text and "EB123456789VN" in text
     assert "BÊN NHẬN (NHÂN VIÊN BƯU CHÍNH)" in text and staff.officer.full_name in text
+
+
+def test_the_check_page_shows_where_the_post_will_go(client):
+    """Walk-through of issue 17: the last page before sending did not show the postal address."""
+    dossier = choose(DossierFactory(), result_method="post", delivery_address=HOME)
+    client.force_login(dossier.applicant)
+    page = client.get(reverse("dossiers:submit", args=[dossier.pk])).content.decode()
+    assert "Địa chỉ bưu chính" in page and "Số 12 phố Đội Cấn, Phường Ba Đình, Thành phố Hà Nội" in page

@@ -83,3 +83,17 @@ def test_the_same_paper_given_to_two_dossiers_is_listed_once(client, citizen_wit
     assert StoredFile.objects.filter(owner=user.pk, original_name="cccd.jpg").count() == 2
     page = client.get(reverse("vault:mine")).content.decode()
     assert page.count(">cccd.jpg</a>") == 1 and 'data-label="Giấy tờ"' in page
+
+
+def test_the_same_paper_given_to_several_dossiers_is_offered_once(client, citizen_with_id_card):
+    """Walk-through of issue 17: "Dùng cccd.jpg" was offered three times, once per dossier it had gone to."""
+    user, agency = citizen_with_id_card
+    procedure = Procedure.objects.get(code="1.004873")
+    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    for _ in range(2):
+        again = dossier_start(applicant=user, procedure=procedure, agency=agency)
+        dossier_attach(dossier=again, actor=user, requirement=identity, upload=photo_upload("cccd.jpg"))
+    client.force_login(user)
+    fresh = dossier_start(applicant=user, procedure=Procedure.objects.get(code="2.000635"), agency=agency)
+    page = client.get(reverse("dossiers:section", args=[fresh.pk, "giay-to"])).content.decode()
+    assert page.count("Dùng “cccd.jpg”") == 1
