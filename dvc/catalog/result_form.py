@@ -74,6 +74,15 @@ class Row(_Strict):
     bold: bool = False
 
 
+class Copies(_Strict):
+    """Extracts issued with the paper when the applicant asks (and pays) for them: the e-form's number field that
+    says how many, and the extract's name ("Trích lục khai sinh"); each is issued "(bản sao)" from the register
+    (NĐ 123/2015/NĐ-CP Điều 2: bản sao trích lục hộ tịch cấp từ Cơ sở dữ liệu hộ tịch)."""
+
+    field: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    title: str = Field(min_length=1, max_length=200)
+
+
 class ResultForm(_Strict):
     title: str = Field(min_length=1, max_length=200)
     civil_register: Literal["", "khai_sinh", "ket_hon", "khai_tu", "xac_nhan_hon_nhan"] = ""
@@ -83,6 +92,7 @@ class ResultForm(_Strict):
     officer_fields: list[OfficerField] = Field(default_factory=list, max_length=10)
     body: list[Row] = Field(min_length=1, max_length=80)
     recipients: list[str] = Field(default_factory=list, max_length=6)
+    copies: Copies | None = None
 
 
 def parse(data: dict[str, Any]) -> ResultForm | None:
@@ -117,6 +127,8 @@ def check_result_form(data: dict[str, Any], form_schema: dict[str, Any]) -> list
         elif part and part not in PARTS.get(kinds.get(name, ""), set()):
             problems.append(f"body: “{name}” không có phần “{part}”")
         problems += [f"body: không có bộ lọc “{f}”" for f in filters if f not in FILTERS]
+    if form.copies and kinds.get(form.copies.field) != "number":
+        problems.append(f"copies: “{form.copies.field}” không phải là mục số của tờ khai")
     if any(row.values for row in form.body) and len(form.columns) != 2:
         problems.append("columns: dòng hai cột cần đúng hai tiêu đề cột")
     return problems

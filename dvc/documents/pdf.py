@@ -138,7 +138,10 @@ def signature_block(
     """The signer's block (NĐ 30/2020/NĐ-CP Phụ lục I, mục II.8-9): the authority and title lines in bold, the
     space for the signature and seal, the signer's name; "Nơi nhận" on the left. Kept whole on one page with the
     lines above it: a block that does not fit starts a new page. Returns the signature's spot."""
-    needed = 6 * len(titles) + height + 12
+    needed = 4 + 5.5 * len(titles) + 1 + height + 1 + 6  # as drawn below: gap, titles, box, name
+    squeezed = min(height, 24)  # the smallest box the agency's stamp (five lines at 9 pt) still fits in
+    if pdf.get_y() + needed > pdf.page_break_trigger >= pdf.get_y() + needed - (height - squeezed):
+        needed, height = needed - (height - squeezed), squeezed  # a slightly smaller box, not a page of its own
     if pdf.get_y() + needed > pdf.page_break_trigger:
         pdf.add_page()
     top, left = pdf.get_y() + 4, pdf.l_margin

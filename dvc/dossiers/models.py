@@ -426,6 +426,7 @@ class IssuedResult(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     register_number = models.CharField(_("số, quyển số"), max_length=64, blank=True, default="")
     valid_until = models.DateField(_("có giá trị đến"), null=True, blank=True)
+    copy_number = models.PositiveSmallIntegerField(_("bản sao số"), default=0, help_text=_("0: bản chính."))
 
     class Meta:
         verbose_name = _("kết quả đã ký số")

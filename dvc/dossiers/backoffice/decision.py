@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from contextlib import ExitStack
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +18,7 @@ from dvc.agencies.models import StaffRole
 from dvc.catalog import result_form
 from dvc.dossiers.backoffice.audit import already_handled, audit, required_reason
 from dvc.dossiers.backoffice.civil_register import register_issue, register_take, register_void
+from dvc.dossiers.backoffice.extracts import issue_copies, sign_copies
 from dvc.dossiers.backoffice.permissions import LEADER, require
 from dvc.dossiers.documents.result import Signing, register_details, result_pdf, valid_until_of
 from dvc.dossiers.lifecycle.events import record_event
@@ -190,14 +192,23 @@ def dossier_approve(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
         when=now,
     )
     report = verify_signed_pdf(signed)
-    valid_until = valid_until_of(timezone.localdate(final.created_at), form.valid_months) if form else None
-    with stored_file_from_bytes(
-        owner=dossier.applicant,
-        content=signed,
-        name=f"ket-qua-{dossier.code}.pdf",
-        document_type="ket_qua",
-        title=(form.title.capitalize() if form else dossier.procedure.result_document),
-    ) as stored:
+    day = timezone.localdate(final.created_at)
+    valid_until = valid_until_of(day, form.valid_months) if form else None
+    title = leader_title(actor, dossier)
+    signing = Signing(
+        actor.full_name, title, day, str(entry.number) if entry else "", entry.book.label if entry else ""
+    )
+    copies = sign_copies(dossier, form=form, signing=signing, actor=actor, when=now) if form else []
+    with (
+        stored_file_from_bytes(
+            owner=dossier.applicant,
+            content=signed,
+            name=f"ket-qua-{dossier.code}.pdf",
+            document_type="ket_qua",
+            title=(form.title.capitalize() if form else dossier.procedure.result_document),
+        ) as stored,
+        ExitStack() as stack,
+    ):
         if not Dossier.objects.filter(
             pk=dossier.pk, status=Dossier.Status.PROCESSING, proposal=Dossier.Proposal.APPROVE, final_result=final
         ).update(status=Dossier.Status.RESULT_READY, result_file=stored, decided_at=now, updated_at=now):
@@ -217,13 +228,17 @@ def dossier_approve(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
             register_number=f"{entry.number}/{entry.book.label}" if entry else "",
             valid_until=valid_until,
         )
+        if form and copies:
+            issue_copies(
+                stack, dossier, copies, form=form, entry=entry, signer_name=report.signer_name, when=now,
+                valid_until=valid_until,
+            )  # fmt: skip
         if entry is not None:
-            title = leader_title(actor, dossier)
-            signing = Signing(
-                actor.full_name, title, timezone.localdate(final.created_at), str(entry.number), entry.book.label
-            )
             signer = f"{actor.full_name} ({title})" if title else actor.full_name
-            register_issue(dossier, signer=signer, details=register_details(dossier, signing))
+            details = register_details(dossier, signing)
+            if copies:
+                details += f"; Cấp {len(copies)} bản sao trích lục"
+            register_issue(dossier, signer=signer, details=details)
         dossier.refresh_from_db()
         record_event(
             dossier, actor=actor, action="result_ready", before=Dossier.Status.PROCESSING, after=dossier.status

@@ -37,6 +37,7 @@ from dvc.dossiers.backoffice.actions import BY_PAGE, ActionInput
 from dvc.dossiers.backoffice.audit import audit
 from dvc.dossiers.backoffice.control_slip import control_steps
 from dvc.dossiers.backoffice.decision import final_is_current
+from dvc.dossiers.backoffice.extracts import copies_asked
 from dvc.dossiers.backoffice.permissions import ALLOWED, roles_in, staff_agencies
 from dvc.dossiers.documents import notices
 from dvc.dossiers.documents.control_slip import control_slip_pdf
@@ -206,6 +207,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
                 count = 0
         final_pages = [reverse("staff:document_page", args=[dossier.pk, "ban-cuoi", n]) for n in range(1, count + 1)]
     return {
+        "copies_asked": copies_asked(dossier, form),
         "officer_fields": officer_fields,
         "final": final,
         "final_pages": final_pages,
@@ -229,7 +231,10 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
         "tracking_url": postal.tracking_url(dossier),
         "today": timezone.localdate(),
         "posted": {},
-        "issued": dossier.issued_results.order_by("-signed_at").first(),
+        "issued": dossier.issued_results.filter(copy_number=0).order_by("-signed_at").first(),
+        "copies": dossier.issued_results.filter(copy_number__gt=0)
+        .select_related("stored_file")
+        .order_by("copy_number"),
         "postal_address": postal_address(dossier),
         **fee_summary(dossier, attempts=True),
         **extra,

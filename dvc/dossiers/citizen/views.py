@@ -151,7 +151,10 @@ def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         "supplement": selectors.open_supplement(dossier),
         "rating": getattr(dossier, "rating", None),
         "rating_form": forms.RatingForm() if dossier.status in RATEABLE else None,
-        "issued": dossier.issued_results.order_by("-signed_at").first(),
+        "issued": dossier.issued_results.filter(copy_number=0).order_by("-signed_at").first(),
+        "copies": dossier.issued_results.filter(copy_number__gt=0)
+        .select_related("stored_file")
+        .order_by("copy_number"),
         "timeline": selectors.timeline(dossier) if dossier.code else [],
         "just_sent": request.GET.get("vua-gui") == "1" and dossier.status == Dossier.Status.SUBMITTED,
         **fee_summary(dossier),

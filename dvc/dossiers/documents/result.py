@@ -162,12 +162,14 @@ def _row(pdf: Sheet, label: str, value: str, *, bold: bool = False) -> None:
     pdf.ln(6.4)
 
 
-def _body(pdf: Sheet, form: result_form.ResultForm, filler: _Filler) -> None:
+def _body(pdf: Sheet, form: result_form.ResultForm, filler: _Filler, *, extract: bool = False) -> None:
     width = pdf.w - pdf.l_margin - pdf.r_margin
     label_width = 52
     column = (width - label_width) / 2
     header_needed = any(row.values for row in form.body)
     for row in form.body:
+        if extract and row.label.startswith("Chữ ký"):
+            continue  # the spouses sign the certificate itself, not its extracts
         if row.section:
             pdf.ln(1)
             pdf.set_font(FONT, "B", 11)
@@ -243,9 +245,10 @@ def register_details(dossier: Dossier, signing: Signing) -> str:
     return "; ".join(parts)[:4000]
 
 
-def result_pdf(dossier: Dossier, signing: Signing | None = None) -> bytes:
+def result_pdf(dossier: Dossier, signing: Signing | None = None, copy: tuple[int, int] | None = None) -> bytes:
     """The result as the specialist drafts it (``signing`` None: no number, no signer, marked DỰ THẢO) or as the
-    leader signs it, with an empty signature field in the signature block."""
+    leader signs it, with an empty signature field in the signature block; ``copy`` (k, n): the k-th of n extracts
+    issued as copies from the register with it."""
     form = result_form.parse(dossier.procedure.result_form or {})
     issuer = issuer_of(dossier.agency)
     filler = _Filler(dossier, _facts(dossier, issuer, signing, form.valid_months if form else 0))
@@ -268,10 +271,15 @@ def result_pdf(dossier: Dossier, signing: Signing | None = None) -> bytes:
         paragraph(pdf, 5, "DỰ THẢO", align="R")
     pdf.ln(4)
     pdf.set_font(FONT, "B", 15)
-    paragraph(pdf, 8, (form.title if form else dossier.procedure.result_document).upper(), align="C")
+    title = form.copies.title if form and form.copies and copy else (form.title if form else "")
+    paragraph(pdf, 8, (title or dossier.procedure.result_document).upper(), align="C")
+    if copy and form:
+        pdf.set_font(FONT, "BI", 11)
+        book = result_form.REGISTERS.get(form.civil_register, "Cơ sở dữ liệu hộ tịch")
+        paragraph(pdf, 6, f"(Bản sao số {copy[0]}/{copy[1]}, cấp từ {book})", align="C")
     pdf.ln(4)
     if form:
-        _body(pdf, form, filler)
+        _body(pdf, form, filler, extract=copy is not None)
     else:
         _general_body(pdf, dossier, issuer, filler)
     titles = signer_titles(issuer, signing.signer_title if signing else "")

@@ -35,13 +35,16 @@ def test_redraw_reference_renders(ba_dinh):  # noqa: F811
     for name, (code, answers, values) in cases.items():
         dossier = awaiting(agency, staff, code, answers)
         dossier.result_data = values
-        pdf = result_pdf(dossier, Signing("Ngô Thị Hạnh", "Phó Chủ tịch", dt.date(2026, 12, 6), "15", "01/2026"))
+        signing = Signing("Ngô Thị Hạnh", "Phó Chủ tịch", dt.date(2026, 12, 6), "15", "01/2026")
+        pdf = result_pdf(dossier, signing)
         if name == "giay-khai-sinh":  # and as the citizen receives it: the agency's stamp in the signature block
             signed = sign_result(
                 pdf, agency=agency, verify_url="https://dichvucong.example/xac-minh/…", signer_name="Ngô Thị Hạnh",
                 when=dt.datetime(2026, 12, 6, 9, 30, tzinfo=dt.UTC),
             )  # fmt: skip
             (OUT / f"{name}-da-ky.png").write_bytes(page_png(signed, 0, width=900))
+            extract = result_pdf(dossier, signing, copy=(1, 1))
+            (OUT / "trich-luc-khai-sinh-ban-sao.png").write_bytes(page_png(extract, 0, width=900))
         for index in range(page_count(pdf)):
             suffix = f"-{index + 1}" if index else ""
             (OUT / f"{name}{suffix}.png").write_bytes(page_png(pdf, index, width=900))

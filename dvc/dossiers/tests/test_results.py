@@ -139,7 +139,7 @@ def test_the_birth_certificate_carries_every_item_of_article_14_issued_by_the_co
     assert staff.leader.full_name in text
     entry = RegisterEntry.objects.get(dossier=dossier)
     assert (entry.number, entry.person, entry.book.kind) == (1, "Nguyễn Minh Khôi", "khai_sinh")
-    issued = dossier.issued_results.get()
+    issued = dossier.issued_results.get(copy_number=0)
     assert issued.register_number == f"1/{entry.book.label}" and issued.document_title == "Giấy khai sinh"
     # The register line: what was registered, by whom, when.
     assert entry.issued_at is not None and entry.signer == f"{staff.leader.full_name} (Phó Chủ tịch)"
@@ -151,6 +151,21 @@ def test_the_birth_certificate_carries_every_item_of_article_14_issued_by_the_co
     assert "Ủy ban nhân dân phường Ba Đình" in public and "Trung tâm Phục vụ" not in public
     download = client.get(reverse("staff:document", args=[dossier.pk, "ket-qua"]))
     assert f'filename="ket-qua-{dossier.code}.pdf"' in download["Content-Disposition"]
+    # The extract asked (and paid) for on the e-form is issued with it, from the same register entry, signed.
+    extract = dossier.issued_results.get(copy_number=1)
+    assert extract.register_number == issued.register_number and extract.stored_file.owner == dossier.applicant
+    with extract.stored_file.file.open("rb") as handle:
+        copy_pdf = handle.read()
+    copy_text = flat(pdf_text(copy_pdf, tmp_path))
+    # Each fits one page: the signer's block is never a page of its own.
+    assert len(PdfReader(io.BytesIO(copy_pdf)).pages) == 1 == len(PdfReader(io.BytesIO(signed)).pages)
+    assert "TRÍCH LỤC KHAI SINH" in copy_text and "(Bản sao số 1/1, cấp từ Sổ đăng ký khai sinh)" in copy_text
+    assert "NGUYỄN MINH KHÔI" in copy_text and re.search(r"Số: 1\b", copy_text)
+    client.force_login(dossier.applicant)
+    mine = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "Tải bản sao trích lục số 1" in mine
+    copy_download = client.get(reverse("vault:download", args=[extract.stored_file_id]))
+    assert copy_download.status_code == 200
 
 
 def test_the_stamp_sits_in_the_signature_block_and_poppler_verifies_it(client, ba_dinh, tmp_path):
@@ -202,7 +217,7 @@ def test_marriage_death_and_marital_status_papers_are_shaped_by_their_templates(
     signed, _sha = approve_through_pages(client, status, staff, values)
     text = flat(pdf_text(signed, tmp_path))
     assert "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN" in text and "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai." in text
-    issued = status.issued_results.get()
+    issued = status.issued_results.get()  # 1.004873 issues no extracts
     assert issued.valid_until == valid_until_of(issued.signed_at.date(), 6)
     assert f"đến hết ngày {issued.valid_until:%d/%m/%Y}" in text and "06 tháng" in text
     assert status.result_file.valid_until == issued.valid_until
