@@ -17,6 +17,7 @@ from dvc.agencies.api import router as agencies_router
 from dvc.catalog.api import router as catalog_router
 from dvc.dossiers.backoffice.api import router as backoffice_router
 from dvc.dossiers.citizen.api import router as dossiers_router
+from dvc.dossiers.citizen.signing_api import router as signing_router
 from dvc.payments.api import router as payments_router
 from dvc.stats.api import router as stats_router
 
@@ -25,7 +26,10 @@ class PortalAPI(NinjaAPI):
     """The API whose operationIds stay as published when a router's module moves: clients generated from the
     OpenAPI document name their methods after them."""
 
-    MOVED = {"dvc.dossiers.citizen.api": "dvc.dossiers.api"}
+    MOVED = {
+        "dvc.dossiers.citizen.api": "dvc.dossiers.api",
+        "dvc.dossiers.citizen.signing_api": "dvc.dossiers.signing_api",
+    }
 
     def get_openapi_operation_id(self, operation: Operation) -> str:
         module = operation.view_func.__module__
@@ -50,6 +54,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", agencies_router)
 api.add_router("/", catalog_router)
 api.add_router("/", dossiers_router)
+api.add_router("/", signing_router)
 api.add_router("/", backoffice_router)
 api.add_router("/", payments_router)
 api.add_router("/", stats_router)

@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 
 from dvc.accounts import forms, registration, selectors, services
 from dvc.accounts.auth import authed_user, bearer, current_token
-from dvc.accounts.models import OtpChallenge
+from dvc.accounts.models import VERIFIED_FIELDS, OtpChallenge
 from dvc.accounts.throttle import client_ip
 from dvc.errors import InvalidInput
 
@@ -111,6 +111,8 @@ class MeOut(Schema):
     commune_code: str | None
     address: str
     roles: list[RoleOut]
+    identity_verified: bool = Field(description="Danh tính đã xác thực bằng tài khoản định danh điện tử")
+    verified_fields: list[str] = Field(description="Các trường lấy từ danh tính đã xác thực, không sửa được tại đây")
 
 
 def _valid(form: django_forms.Form) -> dict[str, Any]:
@@ -214,4 +216,6 @@ def me(request: HttpRequest) -> MeOut:
         commune_code=user.commune.code if user.commune else None,
         address=summary.address,
         roles=[RoleOut(agency_code=r.agency.code, agency_name=r.agency.name, role=r.role) for r in summary.roles],
+        identity_verified=user.identity_verified_at is not None,
+        verified_fields=list(VERIFIED_FIELDS) if user.identity_verified_at else [],
     )

@@ -28,6 +28,11 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(id_number, password, **fields)
 
 
+# The fields an electronic identity account vouches for (NĐ 69/2024/NĐ-CP: identity data from the national
+# population database); once verified they are not edited on the portal.
+VERIFIED_FIELDS = ("id_number", "full_name", "birth_date", "sex")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A portal account: a citizen, an organization or a business; officers are citizens with staff roles.
 

@@ -94,7 +94,8 @@ def test_every_route_is_classified():
     api_private = {"api:" + n for n in ("detail", "patch", "attach", "submit", "withdraw", "history", "receipt",
                                         "supplement_request", "send_supplement", "rating", "result", "start",
                                         "status", "dossier_queue", "dossier_search", "dossier_detail",
-                                        "dossier_act")}  # fmt: skip
+                                        "dossier_act", "declaration", "upload_signed_form", "remote_signing_start",
+                                        "remote_signing_status", "remote_signing_confirm")}  # fmt: skip
     assert _named_routes() - classified - api_private == set()
 
 
