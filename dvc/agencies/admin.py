@@ -83,7 +83,7 @@ class StaffRoleForm(forms.ModelForm):
 
     class Meta:
         model = StaffRole
-        fields = ["user", "agency", "role", "is_active"]
+        fields = ["user", "agency", "role", "title", "is_active"]
 
     granted_by: Any = None
 
@@ -105,7 +105,7 @@ class StaffRoleForm(forms.ModelForm):
 @admin.register(StaffRole)
 class StaffRoleAdmin(AgencyScopedAdmin):
     form = StaffRoleForm
-    list_display = ["user", "agency", "role", "is_active", "created_at"]
+    list_display = ["user", "agency", "role", "title", "is_active", "created_at"]
     list_filter = ["role", "is_active", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__full_name", "user__id_number", "agency__name"]
     raw_id_fields = ["user"]
@@ -119,5 +119,5 @@ class StaffRoleAdmin(AgencyScopedAdmin):
             super().save_model(request, obj, form, change)
             return
         # A new role goes through the service, which also opens the admin site to a new agency admin.
-        granted = staff_role_grant(user=obj.user, agency=obj.agency, role=obj.role)
+        granted = staff_role_grant(user=obj.user, agency=obj.agency, role=obj.role, title=obj.title)
         obj.pk = granted.pk

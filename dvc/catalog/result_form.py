@@ -17,14 +17,15 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
+from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 # Sổ hộ tịch kept by the Ủy ban nhân dân cấp xã (Luật Hộ tịch 2014 Điều 12; TT 04/2020/TT-BTP).
 REGISTERS = {
-    "khai_sinh": "Sổ đăng ký khai sinh",
-    "ket_hon": "Sổ đăng ký kết hôn",
-    "khai_tu": "Sổ đăng ký khai tử",
-    "xac_nhan_hon_nhan": "Sổ cấp Giấy xác nhận tình trạng hôn nhân",
+    "khai_sinh": _("Sổ đăng ký khai sinh"),
+    "ket_hon": _("Sổ đăng ký kết hôn"),
+    "khai_tu": _("Sổ đăng ký khai tử"),
+    "xac_nhan_hon_nhan": _("Sổ cấp Giấy xác nhận tình trạng hôn nhân"),
 }
 
 FACTS = {

@@ -126,3 +126,20 @@ def test_an_agency_admin_cannot_grant_themselves_a_role_that_handles_dossiers(cl
     colleague = UserFactory()
     granted = client.post("/quan-tri/agencies/staffrole/add/", {**mine, "user": colleague.pk})
     assert granted.status_code == 302 and StaffRole.objects.filter(user=colleague, role=role).exists()
+
+
+def test_the_agency_admin_enters_the_title_a_leader_signs_under(client):
+    """Review of issue 17: a leader without a title cannot sign a templated result, and the admin had no field
+    to give one."""
+    agency = AgencyFactory()
+    admin_user, leader = UserFactory(), UserFactory()
+    staff_role_grant(user=admin_user, agency=agency, role=StaffRole.Role.AGENCY_ADMIN)
+    client.force_login(admin_user)
+    form = client.get("/quan-tri/agencies/staffrole/add/").content.decode()
+    assert 'name="title"' in form
+    added = client.post(
+        "/quan-tri/agencies/staffrole/add/",
+        {"user": leader.pk, "agency": agency.pk, "role": "leader", "title": "Phó Chủ tịch", "is_active": "on"},
+    )
+    assert added.status_code == 302
+    assert StaffRole.objects.get(user=leader, role="leader").title == "Phó Chủ tịch"

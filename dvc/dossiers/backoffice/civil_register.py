@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from openpyxl.styles import Font
 
 from dvc.catalog.result_form import REGISTERS
@@ -43,8 +44,8 @@ def register_void(dossier: Dossier, *, reason: str) -> None:
 
 
 REGISTER_HEADINGS = (
-    "Số", "Quyển số", "Người được đăng ký", "Nội dung đăng ký", "Người ký", "Ngày ký", "Mã hồ sơ", "Thủ tục",
-    "Ghi chú",
+    _("Số"), _("Quyển số"), _("Người được đăng ký"), _("Nội dung đăng ký"), _("Người ký"), _("Ngày ký"),
+    _("Mã hồ sơ"), _("Thủ tục"), _("Ghi chú"),
 )  # fmt: skip
 
 
@@ -57,9 +58,9 @@ def register_issue(dossier: Dossier, *, signer: str, details: str) -> None:
 
 def _note(entry: RegisterEntry) -> str:
     if entry.voided_at:
-        return f"Đã hủy: {entry.void_reason}"
+        return str(_("Đã hủy: %(reason)s") % {"reason": entry.void_reason})
     if entry.issued_at is None:
-        return f"Đã giữ số lúc {moment_short(entry.entered_at)}, chờ lãnh đạo ký"
+        return str(_("Đã giữ số lúc %(moment)s, chờ lãnh đạo ký") % {"moment": moment_short(entry.entered_at)})
     return ""
 
 
@@ -87,8 +88,8 @@ def register_rows(agency_id: int, kind: str, year: int) -> list[tuple[str, ...]]
 
 def register_workbook(agency_name: str, kind: str, year: int, rows: list[tuple[str, ...]]) -> bytes:
     book, sheet = new_sheet(f"{kind}-{year}")
-    append_row(sheet, [f"{REGISTERS[kind].upper()} NĂM {year} — {agency_name}"])
-    append_row(sheet, list(REGISTER_HEADINGS))
+    append_row(sheet, [f"{REGISTERS[kind].upper()} {year} — {agency_name}"])
+    append_row(sheet, [str(heading) for heading in REGISTER_HEADINGS])
     for cell in (*sheet[1], *sheet[2]):
         cell.font = Font(bold=True)
     for row in rows:

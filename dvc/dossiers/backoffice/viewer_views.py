@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dvc.accounts.throttle import client_ip
-from dvc.documents.preview import NotAPdf, TooHeavy, page_count, page_png
+from dvc.documents.preview import NotAPdf, TooHeavy, page_png
 from dvc.dossiers.backoffice import queues
 from dvc.dossiers.backoffice.audit import audit
-from dvc.dossiers.backoffice.views import officer_of, staff_required
+from dvc.dossiers.backoffice.views import officer_of, pages_of, read_stored, staff_required
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.vault.models import StoredFile
 
@@ -45,27 +45,12 @@ def _attachment(dossier: Dossier, attachment_id: int) -> StoredFile:
     return found.stored_file
 
 
-def _read(stored: StoredFile) -> bytes:
-    with stored.file.open("rb") as handle:
-        return handle.read()
-
-
 SHOWN_PAGES = 30  # an attachment longer than this is read by downloading it; the page says so
-
-
-def pages_of(stored: StoredFile) -> int:
-    """How many pages a stored PDF has (0 for a photo, which is shown as itself, or a PDF that cannot be read)."""
-    if stored.kind != StoredFile.Kind.PDF:
-        return 0
-    try:
-        return page_count(_read(stored))
-    except (NotAPdf, TooHeavy):
-        return 0
 
 
 def _png(stored: StoredFile, page: int) -> HttpResponse:
     try:
-        image = page_png(_read(stored), page - 1)
+        image = page_png(read_stored(stored), page - 1)
     except (IndexError, NotAPdf) as exc:
         raise Http404 from exc
     except TooHeavy:

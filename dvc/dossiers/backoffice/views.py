@@ -48,6 +48,7 @@ from dvc.dossiers.lifecycle.applicant import postal_address
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import DomainError, Forbidden, InvalidInput
 from dvc.payments.selectors import fee_summary
+from dvc.vault.models import StoredFile
 from dvc.vault.views import file_response
 
 # Session key: the claim codes of the walk-in citizens this officer has just filed for, to print on their form 01.
@@ -177,6 +178,21 @@ def is_date(value: str | None) -> bool:
         return False
 
 
+def read_stored(stored: StoredFile) -> bytes:
+    with stored.file.open("rb") as handle:
+        return handle.read()
+
+
+def pages_of(stored: StoredFile) -> int:
+    """How many pages a stored PDF has (0 for a photo, which is shown as itself, or a PDF that cannot be read)."""
+    if stored.kind != StoredFile.Kind.PDF:
+        return 0
+    try:
+        return page_count(read_stored(stored))
+    except (NotAPdf, TooHeavy):
+        return 0
+
+
 def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
     officer = officer_of(request)
     roles = roles_in(officer, dossier.agency_id)
@@ -199,12 +215,8 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
     ]
     final = dossier.final_result if final_is_current(dossier, officer) else None
     final_pages = []
-    if final is not None and dossier.stage == "approve":
-        with final.file.open("rb") as handle:
-            try:
-                count = page_count(handle.read())  # every page: the leader signs all of them
-            except (NotAPdf, TooHeavy):
-                count = 0
+    if final is not None and dossier.stage == "approve":  # every page: the leader signs all of them
+        count = pages_of(final)
         final_pages = [reverse("staff:document_page", args=[dossier.pk, "ban-cuoi", n]) for n in range(1, count + 1)]
     return {
         "copies_asked": copies_asked(dossier, form),

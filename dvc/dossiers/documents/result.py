@@ -15,6 +15,8 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
+
 from dvc.agencies.issuer import Issuer, issuer_of
 from dvc.agencies.selectors import address_text, unit_names
 from dvc.catalog import result_form
@@ -275,7 +277,8 @@ def result_pdf(dossier: Dossier, signing: Signing | None = None, copy: tuple[int
     paragraph(pdf, 8, (title or dossier.procedure.result_document).upper(), align="C")
     if copy and form:
         pdf.set_font(FONT, "BI", 11)
-        book = result_form.REGISTERS.get(form.civil_register, "Cơ sở dữ liệu hộ tịch")
+        with translation.override("vi"):  # the paper is Vietnamese whatever the signer's page language
+            book = str(result_form.REGISTERS.get(form.civil_register, "Cơ sở dữ liệu hộ tịch"))
         paragraph(pdf, 6, f"(Bản sao số {copy[0]}/{copy[1]}, cấp từ {book})", align="C")
     pdf.ln(4)
     if form:
