@@ -379,6 +379,37 @@ if PRODUCTION and not (DVC_VNPAY_PAY_URL and DVC_VNPAY_API_URL and DVC_VNPAY_HAS
     )
 DVC_PAYMENT_SANDBOX = not PRODUCTION and not DVC_VNPAY_PAY_URL
 
+# National electronic identity (NĐ 69/2024/NĐ-CP): OpenID Connect, authorization code flow with PKCE. Without an
+# issuer, outside production, the portal's own development provider at /dinh-danh-thu-nghiem/ answers; in
+# production set the provider's issuer (its discovery document is read from there) and this portal's client.
+_OIDC_ISSUER = env_str("DVC_OIDC_ISSUER", "")
+DVC_IDP_SANDBOX = not PRODUCTION and not _OIDC_ISSUER
+DVC_OIDC_ISSUER = _OIDC_ISSUER or ("" if PRODUCTION else f"{SITE_URL.rstrip('/')}/dinh-danh-thu-nghiem")
+DVC_OIDC_CLIENT_ID = env_str("DVC_OIDC_CLIENT_ID", "dvc-portal" if DVC_IDP_SANDBOX else "")
+DVC_OIDC_CLIENT_SECRET = env_str("DVC_OIDC_CLIENT_SECRET", "dvc-sandbox-secret" if DVC_IDP_SANDBOX else "")
+# A PEM private key file instead of the secret: the client authenticates with a signed JWT (private_key_jwt).
+DVC_OIDC_PRIVATE_KEY = env_str("DVC_OIDC_PRIVATE_KEY", "")
+DVC_OIDC_SCOPES = env_str("DVC_OIDC_SCOPES", "openid profile phone address")
+# The provider's claim names for what the account keeps (DVC_OIDC_CLAIM_<FIELD>, e.g. DVC_OIDC_CLAIM_ID_NUMBER=cccd).
+DVC_OIDC_CLAIMS = {
+    field: env_str(f"DVC_OIDC_CLAIM_{field.upper()}", default)
+    for field, default in {
+        "id_number": "sub",
+        "full_name": "name",
+        "birth_date": "birthdate",
+        "sex": "gender",
+        "phone": "phone_number",
+        "address": "address",
+        "level": "identity_level",
+        "tax_code": "tax_code",
+    }.items()
+}
+if PRODUCTION and DVC_OIDC_ISSUER and not (DVC_OIDC_CLIENT_ID and (DVC_OIDC_CLIENT_SECRET or DVC_OIDC_PRIVATE_KEY)):
+    raise ImproperlyConfigured("DVC_OIDC_CLIENT_ID and DVC_OIDC_CLIENT_SECRET (or DVC_OIDC_PRIVATE_KEY) are required.")
+# Where an API client (a mobile app) may be sent back with a one-time code after the identity login; outside
+# production any loopback address (RFC 8252, native apps) is accepted as well.
+DVC_API_REDIRECT_URIS = env_list("DVC_API_REDIRECT_URIS", [])
+
 # Public postal service (bưu chính công ích, QĐ 45/2016/QĐ-TTg): the post office's price for collecting the papers
 # at home and for delivering the result, in đồng, as published by the province's post office. Shown beside the
 # choice and added to the dossier's fees.

@@ -168,6 +168,24 @@ def verify(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
     return VerifyOut(status="logged_in", token=services.api_token_create(user=user), token_type="Bearer")  # noqa: S106
 
 
+class IdentityCodeIn(Schema):
+    code: str = Field(description="Mã một lần nhận được ở redirect_uri sau khi đăng nhập bằng định danh điện tử")
+    redirect_uri: str = Field(description="Đúng địa chỉ redirect_uri đã gửi khi bắt đầu đăng nhập")
+
+
+@router.post(
+    "/auth/identity/token",
+    response={200: VerifyOut, **_ERRORS},
+    summary="Đăng nhập bằng định danh điện tử: đổi mã một lần lấy token",
+)
+def identity_token(request: HttpRequest, payload: IdentityCodeIn) -> VerifyOut:
+    """The browser part runs at ``/dang-nhap/dinh-danh/?redirect_uri=<your address>&state=<yours>``: the person
+    signs in at the identity provider, then the portal sends the browser to ``redirect_uri?code=…&state=…``. The
+    code is good once, for two minutes, with the same ``redirect_uri``."""
+    user = services.api_login_code_use(code=payload.code, redirect_uri=payload.redirect_uri, ip=client_ip(request))
+    return VerifyOut(status="logged_in", token=services.api_token_create(user=user), token_type="Bearer")  # noqa: S106
+
+
 @router.post("/auth/resend", response={200: ChallengeOut, **_ERRORS}, summary="Gửi lại mã OTP")
 def resend(request: HttpRequest, payload: ResendIn) -> ChallengeOut:
     return _challenge_out(services.otp_resend(challenge_id=payload.challenge_id, ip=client_ip(request)))

@@ -119,10 +119,16 @@ class OtpChallenge(models.Model):
         PHONE_CHANGE = "phone_change", _("Đổi số điện thoại")
         SIGN = "sign", _("Ký số từ xa")
 
+    class Channel(models.TextChoices):
+        SMS = "sms", _("Tin nhắn SMS")
+        EMAIL = "email", _("Thư điện tử")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="otp_challenges")
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
     phone = models.CharField(max_length=16, help_text=_("Số nhận mã, E.164."))
+    # Seed 001's "Chọn phương thức xác thực khác": the login code can go to the account's e-mail instead.
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.SMS)
     code_hash = models.CharField(max_length=128)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -211,3 +217,38 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TotpDevice(models.Model):
+    """An authenticator app (RFC 6238 TOTP, 30-second steps) as the second factor when the phone is not at hand."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last time step accepted: a code is good once (RFC 6238 section 5.2), a replay is refused.
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ứng dụng xác thực")
+        verbose_name_plural = _("ứng dụng xác thực")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ApiLoginCode(models.Model):
+    """The one-time code an API client receives after the identity login in a browser, exchanged for a token."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    code_digest = models.CharField(max_length=64, unique=True)
+    redirect_uri = models.CharField(max_length=500)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã đổi khoá truy cập")
+        verbose_name_plural = _("mã đổi khoá truy cập")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.expires_at:%d/%m/%Y %H:%M}"

@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dvc.accounts import throttle
-from dvc.accounts.models import ApiToken, OtpChallenge, User
+from dvc.accounts.models import ApiLoginCode, ApiToken, OtpChallenge, User
 from dvc.agencies.models import AdminUnit
 from dvc.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited
 from dvc.notify.models import Message
@@ -413,3 +413,19 @@ def api_token_use(*, raw: str) -> ApiToken | None:
 
 def api_token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_login_code_use(*, code: str, redirect_uri: str, ip: str) -> User:
+    """The account behind a one-time code from the identity login's API hand-off; the code is then spent."""
+    window = throttle.hit(throttle.make_key("api-login-code-ip", ip), window=_HOUR)
+    if window.count > settings.DVC_OTP_MAX_REQUESTS_PER_IP_HOUR * settings.DVC_OTP_MAX_ATTEMPTS:
+        raise RateLimited(_wait_message(window.retry_after()), code="code_limit", retry_after=window.retry_after())
+    digest = hashlib.sha256(code.strip().encode()).hexdigest()
+    spent = ApiLoginCode.objects.filter(
+        code_digest=digest, redirect_uri=redirect_uri, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(used_at=timezone.now())
+    found = ApiLoginCode.objects.select_related("user").filter(code_digest=digest).first() if spent else None
+    if found is None or not found.user.is_active:
+        message = _("Mã đăng nhập không đúng, đã dùng hoặc đã hết hạn. Vui lòng đăng nhập lại.")
+        raise DomainError(message, code="code_invalid")
+    return found.user

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dvc.accounts import forms, registration, selectors, services
+from dvc.accounts import forms, identity, registration, selectors, services
 from dvc.accounts.models import OtpChallenge, User
 from dvc.accounts.throttle import client_ip
 from dvc.errors import DomainError, RateLimited, add_to_form
@@ -121,7 +121,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             status = _status_for(exc)
         else:
             return _remember_challenge(request, challenge, next_url)
-    return render(request, "accounts/login.html", {"form": form, "next": next_url or ""}, status=status)
+    context = {"form": form, "next": next_url or "", "identity_login": identity.enabled()}
+    return render(request, "accounts/login.html", context, status=status)
 
 
 def otp(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
@@ -194,13 +195,6 @@ def otp_resend(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
             request, _("Mã mới đã được gửi tới số %(phone)s.") % {"phone": selectors.masked_phone(challenge.phone)}
         )
     return redirect("accounts:otp", challenge_id=challenge.pk)
-
-
-@require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    messages.success(request, _("Bạn đã đăng xuất."))
-    return redirect("web:home")
 
 
 def password_reset(request: HttpRequest) -> HttpResponse:

@@ -46,6 +46,7 @@ PUBLIC = {
     "api:register", "api:login", "api:verify", "api:resend", "api:password_reset", "api:password_reset_confirm",
     "api:admin_units", "api:agencies", "api:procedures", "api:procedure", "api:validate_form", "api:sectors",
     "api:life_events", "api:lookup", "api:stats", "api:api-root",
+    "accounts:identity_login", "accounts:identity_callback", "api:identity_token",
 }  # fmt: skip
 # A signed-in person's own things, with no object in the address: nothing of anyone else's can be asked for.
 OWN = {
@@ -53,7 +54,7 @@ OWN = {
     "dossiers:mine", "vault:mine", "api:logout", "api:me", "api:my_dossiers", "api:create", "web:landing",
 }  # fmt: skip
 # Bound to the browser that started them (tested in accounts and payments): a challenge or a payment by code.
-SESSION_BOUND = {"accounts:otp", "accounts:otp_resend", "payments:by_code_start"}
+SESSION_BOUND = {"accounts:otp", "accounts:otp_resend", "payments:by_code_start", "accounts:identity_confirm"}
 # A citizen's dossier, by its id in the address (and the dossier's vault file and payment receipt).
 CITIZEN = {
     "dossiers:detail", "dossiers:edit", "dossiers:section", "dossiers:upload", "dossiers:attachment", "dossiers:remove_attachment",
