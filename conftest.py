@@ -162,3 +162,15 @@ def _free_port() -> int:
 def free_port() -> Callable[[], int]:
     """A loopback port nobody listens on: for a service that is down, or for a test server to bind."""
     return _free_port
+
+
+@pytest.fixture
+def csc_sandbox(live_server: Any, settings: Any) -> str:
+    """The portal's own CSC sandbox served by a live server: the portal reaches it over HTTP as `make run` does.
+
+    A test using it is transactional (mark it ``run_last`` and ``django_db(transaction=True)``)."""
+    from dvc.dossiers.tests.factories import ensure_catalog
+
+    ensure_catalog()
+    settings.SITE_URL = live_server.url
+    return str(live_server.url)

@@ -406,6 +406,18 @@ DVC_OIDC_CLAIMS = {
 }
 if PRODUCTION and DVC_OIDC_ISSUER and not (DVC_OIDC_CLIENT_ID and (DVC_OIDC_CLIENT_SECRET or DVC_OIDC_PRIVATE_KEY)):
     raise ImproperlyConfigured("DVC_OIDC_CLIENT_ID and DVC_OIDC_CLIENT_SECRET (or DVC_OIDC_PRIVATE_KEY) are required.")
+# Remote signing through the Cloud Signature Consortium API (pyHanko's CSC signer): the licensed providers, as JSON
+# [{"name": "vnpt", "label": "VNPT SmartCA", "url": "https://…", "token": "…", "api_ver": "v1"}] (url: the part
+# before /csc/<version>/; token: the portal's OAuth bearer token at the provider). Outside production, without any,
+# the portal's own CSC sandbox at /ky-so-thu-nghiem/ (certificates from the development CA, SMS OTP) is the default.
+try:
+    DVC_CSC_PROVIDERS: list[dict[str, str]] = json.loads(env_str("DVC_CSC_PROVIDERS", "") or "[]")
+except ValueError as exc:
+    raise ImproperlyConfigured("DVC_CSC_PROVIDERS must be a JSON list of providers.") from exc
+DVC_CSC_SANDBOX = not PRODUCTION and not DVC_CSC_PROVIDERS
+if DVC_CSC_SANDBOX:
+    DVC_CSC_PROVIDERS = [{"name": "sandbox", "label": "Ký số từ xa thử nghiệm", "url": "", "token": "dvc-csc-sandbox"}]
+
 # Where an API client (a mobile app) may be sent back with a one-time code after the identity login; outside
 # production any loopback address (RFC 8252, native apps) is accepted as well.
 DVC_API_REDIRECT_URIS = env_list("DVC_API_REDIRECT_URIS", [])

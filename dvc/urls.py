@@ -31,6 +31,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+if not settings.PRODUCTION:
+    # The development identity provider (OpenID Connect), the embedded default of the national identity login.
+    urlpatterns.insert(0, path("dinh-danh-thu-nghiem/", include("dvc.accounts.dev_idp_urls")))
+    # The CSC sandbox (Cloud Signature Consortium API), the embedded default of remote signing.
+    urlpatterns.insert(0, path("ky-so-thu-nghiem/", include("dvc.vault.csc_sandbox_urls")))
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

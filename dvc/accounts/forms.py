@@ -302,3 +302,12 @@ class PhoneChangeForm(CitizenForm):
 
     def clean_phone(self) -> str:
         return v.normalize_mobile_phone(self.cleaned_data["phone"])
+
+
+class AppApprovalForm(forms.Form):
+    """Remote signing approved in the provider's app (CSC implicit authorization): nothing to type, only to finish."""
+
+    approved = forms.BooleanField(
+        label=_("Tôi đã đồng ý ký trên ứng dụng của nhà cung cấp dịch vụ ký số"),
+        error_messages={"required": _("Hãy đồng ý ký trên ứng dụng ký số của bạn, rồi đánh dấu ô này.")},
+    )

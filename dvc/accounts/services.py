@@ -75,9 +75,10 @@ def otp_check_send_limits(*, phone: str, ip: str) -> None:
 
 
 def _otp_dispatch(*, challenge: OtpChallenge, code: str) -> None:
+    by_email = challenge.channel == OtpChallenge.Channel.EMAIL
     message_send(
-        channel=Message.Channel.SMS,
-        recipient=challenge.phone,
+        channel=Message.Channel.EMAIL if by_email else Message.Channel.SMS,
+        recipient=challenge.user.email if by_email else challenge.phone,
         template="otp",
         context={
             "code": code,
@@ -89,9 +90,11 @@ def _otp_dispatch(*, challenge: OtpChallenge, code: str) -> None:
     )
 
 
-def otp_issue(*, user: User, purpose: str, phone: str, ip: str) -> OtpChallenge:
-    """Send a new 6-digit code by SMS; earlier open codes of the same user and purpose stop working."""
-    otp_check_send_limits(phone=phone, ip=ip)
+def otp_issue(
+    *, user: User, purpose: str, phone: str, ip: str, channel: str = OtpChallenge.Channel.SMS
+) -> OtpChallenge:
+    """Send a new 6-digit code by SMS (or e-mail); earlier open codes of the same user and purpose stop working."""
+    otp_check_send_limits(phone=user.email if channel == OtpChallenge.Channel.EMAIL else phone, ip=ip)
     now = timezone.now()
     code = _otp_new_code()
     with transaction.atomic():
@@ -103,6 +106,7 @@ def otp_issue(*, user: User, purpose: str, phone: str, ip: str) -> OtpChallenge:
             user=user,
             purpose=purpose,
             phone=phone,
+            channel=channel,
             expires_at=now + dt.timedelta(seconds=settings.DVC_OTP_TTL_SECONDS),
             last_sent_at=now,
         )
@@ -132,7 +136,8 @@ def otp_resend(*, challenge_id: uuid.UUID, ip: str) -> OtpChallenge:
             code="otp_resend_cooldown",
             retry_after=retry,
         )
-    otp_check_send_limits(phone=challenge.phone, ip=ip)
+    by_email = challenge.channel == OtpChallenge.Channel.EMAIL
+    otp_check_send_limits(phone=challenge.user.email if by_email else challenge.phone, ip=ip)
     code = _otp_new_code()
     with transaction.atomic():
         updated = OtpChallenge.objects.filter(

@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dvc.accounts import forms, identity, registration, selectors, services
+from dvc.accounts import forms, identity, registration, second_factor, selectors, services
 from dvc.accounts.models import OtpChallenge, User
 from dvc.accounts.throttle import client_ip
 from dvc.errors import DomainError, RateLimited, add_to_form
@@ -175,6 +175,9 @@ def otp(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
         "form": form,
         "challenge": challenge,
         "masked_phone": selectors.masked_phone(challenge.phone),
+        "masked_email": second_factor.masked_email(challenge.user.email)
+        if challenge.channel == OtpChallenge.Channel.EMAIL
+        else "",
         "purpose_text": services.OTP_PURPOSE_TEXT[OtpChallenge.Purpose(purpose)],
     }
     return render(request, "accounts/otp.html", context, status=status)
@@ -275,3 +278,68 @@ def phone_change(request: HttpRequest) -> HttpResponse:
         else:
             return _remember_challenge(request, challenge)
     return render(request, "accounts/phone_change.html", {"form": form}, status=status)
+
+
+def otp_other(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
+    """Seed 001's "Chọn phương thức xác thực khác": the login code by e-mail, or from an authenticator app."""
+    try:
+        challenge, state = _session_challenge(request, challenge_id)
+        options = second_factor.alternatives(challenge.pk)
+    except (_ChallengeGone, DomainError):
+        return _challenge_gone(request)
+    if request.method == "POST" and request.POST.get("method") == "email" and options["email"]:
+        try:
+            emailed = second_factor.login_by_email(challenge_id=challenge.pk, ip=client_ip(request))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            _forget_challenge(request, challenge.pk)
+            return _remember_challenge(request, emailed, state.get("next"))
+    if request.method == "POST" and request.POST.get("method") == "totp" and options["totp"]:
+        return redirect("accounts:otp_app", challenge_id=challenge.pk)
+    return render(request, "accounts/otp_other.html", {"challenge": challenge, "options": options})
+
+
+def otp_app(request: HttpRequest, challenge_id: uuid.UUID) -> HttpResponse:
+    """The 6-digit code of the authenticator app finishes the login."""
+    try:
+        challenge, state = _session_challenge(request, challenge_id)
+    except _ChallengeGone:
+        return _challenge_gone(request)
+    form = forms.OtpForm(request.POST or None)
+    form.fields["otp"].label = _("Mã trên ứng dụng xác thực")
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = second_factor.login_by_totp(challenge_id=challenge.pk, code=form.cleaned_data["otp"])
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            _forget_challenge(request, challenge.pk)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Đăng nhập thành công. Xin chào %(name)s!") % {"name": user.full_name})
+            return HttpResponseRedirect(state.get("next") or resolve_url(settings.LOGIN_REDIRECT_URL))
+    return render(request, "accounts/otp_app.html", {"form": form, "challenge": challenge})
+
+
+@login_required
+def authenticator(request: HttpRequest) -> HttpResponse:
+    """Set up (scan, then confirm with a code) or remove the authenticator app."""
+    user = _authed(request)
+    form = forms.OtpForm(request.POST if request.method == "POST" and "confirm" in request.POST else None)
+    if request.method == "POST" and "remove" in request.POST:
+        second_factor.totp_remove(user=user)
+        messages.success(request, _("Đã gỡ ứng dụng xác thực khỏi tài khoản."))
+        return redirect("accounts:profile")
+    if form.is_bound and form.is_valid():
+        try:
+            second_factor.totp_confirm(user=user, code=form.cleaned_data["otp"])
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("Đã cài ứng dụng xác thực. Khi không có điện thoại, bạn có thể dùng mã trên ứng dụng.")
+            )
+            return redirect("accounts:profile")
+    device = second_factor.totp_setup(user)
+    context = {"form": form, "device": device, "qr": second_factor.qr_svg(user, device), "secret": device.secret}
+    return render(request, "accounts/authenticator.html", context)

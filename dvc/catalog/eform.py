@@ -299,8 +299,7 @@ def validate_answers(schema: dict[str, Any], data: Any) -> Result:
 
 
 def draft_answers(schema: dict[str, Any], data: Any) -> dict[str, Any]:
-    """What a draft keeps of ``data``: the cleaned value of every valid answer, and for an answer not valid yet
-    the text as typed (so the person can correct it); nothing that is not a field of the schema."""
+    """A draft keeps each valid answer cleaned, an invalid one as typed (to correct it), nothing off the schema."""
     data = data if isinstance(data, dict) else {}
     checked = validate_answers(schema, data)
     invalid = {path.split(".")[0] for path in checked.errors}
@@ -379,6 +378,7 @@ class Widget:
     parts: list[Widget] = field(default_factory=list)
     rows: list[list[Widget]] = field(default_factory=list)
     options: list[tuple[str, str]] = field(default_factory=list)
+    verified: bool = False  # vouched for by the electronic identity: shown read-only (dvc.catalog.verified)
 
     @property
     def html_id(self) -> str:

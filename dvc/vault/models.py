@@ -66,7 +66,9 @@ class RemoteSigning(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="remote_signings")
     provider = models.CharField(max_length=32)
-    transaction_id = models.CharField(max_length=128)
+    transaction_id = models.CharField(max_length=128)  # the holder's credential at the CSC provider
+    # The provider sent a one-time code to type (CSC explicit authorization); otherwise the holder approves in its app.
+    needs_code = models.BooleanField(default=True)
     prepared_pdf = models.BinaryField()
     document_digest = models.BinaryField()
     region_start = models.PositiveBigIntegerField()

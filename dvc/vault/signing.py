@@ -38,6 +38,17 @@ class SignatureReport:
     signer_ids: tuple[str, ...] = ()
 
 
+def holder_id_number(value: str) -> str:
+    """The id number a certificate's serialNumber or UID states: "CCCD:001085012345", "CMND: 012345678" or the
+    bare number; "" for anything else (a tax code "MST:…", a number with other digits around it)."""
+    text = "".join(value.split()).upper()
+    for prefix in ("CCCD:", "CMND:", "CCCD", "CMND"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    return text if text.isdigit() and len(text) in (9, 12) else ""
+
+
 def asn1_certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 

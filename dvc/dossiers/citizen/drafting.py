@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from dvc.accounts.models import User
 from dvc.agencies.models import Agency
-from dvc.catalog import eform
+from dvc.catalog import eform, verified
 from dvc.catalog.competence import agency_receives, outside_filing_area
 from dvc.catalog.models import Procedure
 from dvc.dossiers.lifecycle.applicant import applicant_name_key, applicant_snapshot
@@ -67,7 +67,7 @@ def dossier_start(*, applicant: User, procedure: Procedure, agency: Agency, reus
             if not spec.get("prefill") and spec.get("type") != "checkbox"
         }
         answers.update({k: v for k, v in previous.form_data.items() if k in kept})
-    snapshot = applicant_snapshot(applicant)
+    snapshot = {**applicant_snapshot(applicant), "verified_fields": verified.names(schema, applicant)}
     with transaction.atomic():
         dossier = Dossier.objects.create(
             procedure=procedure,
@@ -101,6 +101,10 @@ def dossier_save_draft(
     Pages and API alike store the cleaned value of every valid answer and the typed text of the others, never a
     raw value the fee or the officer would read otherwise (``eform.draft_answers``).
     """
+    # What the electronic identity vouches for stays as verified, whatever was posted (page or API).
+    locked = verified.names(dossier.procedure.form_schema, dossier.applicant)
+    if dossier.status == Dossier.Status.DRAFT:
+        form_data = {**form_data, **verified.answers(dossier.procedure.form_schema, dossier.applicant)}
     form_data = eform.draft_answers(dossier.procedure.form_schema or {}, form_data)
     require_answers_in_scope(
         dossier,
@@ -132,6 +136,11 @@ def dossier_save_draft(
         updated = Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(
             **unsigned,
             form_data=form_data,
+            applicant_data={
+                **dossier.applicant_data,
+                "verified_fields": locked,
+                "identity_verified": dossier.applicant.identity_verified_at is not None,
+            },
             submission_method=submission_method,
             result_method=result_method,
             delivery_address=delivery_address,

@@ -23,17 +23,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dvc.accounts.forms import OtpForm
+from dvc.accounts.forms import AppApprovalForm, OtpForm
 from dvc.accounts.models import User
 from dvc.accounts.throttle import client_ip
-from dvc.catalog import eform
+from dvc.catalog import eform, verified
 from dvc.catalog.eform_errors import error_summary
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.citizen import filing, forms, papers, selectors, sending, signing, tasklist
 from dvc.dossiers.lifecycle.states import EDITABLE
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import DomainError, InvalidInput, add_to_form
-from dvc.vault.models import StoredFile
+from dvc.vault import csc
+from dvc.vault.models import RemoteSigning, StoredFile
 
 
 def _user(request: HttpRequest) -> User:
@@ -89,6 +90,7 @@ def edit_context(
         if not sending.exempt(r, dossier)  # not asked of whom the catalog exempts (issue 16, part 9)
     ]
     widgets = eform.layout(dossier.procedure.form_schema, answers if answers is not None else dossier.form_data, errors)
+    verified.mark(widgets, verified.names(dossier.procedure.form_schema, dossier.applicant))
     return {
         "dossier": dossier,
         "supplement": selectors.open_supplement(dossier),
@@ -96,6 +98,7 @@ def edit_context(
         "section": section,
         "section_title": tasklist.TITLES.get(section, ""),
         "widgets": widgets,
+        "signing_providers": csc.providers() if section == tasklist.SIGNATURE else [],
         "field_errors": error_summary(widgets) if section == tasklist.FORM else [],
         "delivery": delivery or forms.DeliveryForm(dossier=dossier),
         "requirements": requirements,
@@ -359,7 +362,9 @@ def upload_signed_form(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 @filing_action
 def remote_sign_start(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     try:
-        session = signing.dossier_remote_sign_start(dossier=dossier, actor=_user(request), ip=client_ip(request))
+        session = signing.dossier_remote_sign_start(
+            dossier=dossier, actor=_user(request), ip=client_ip(request), provider=request.POST.get("provider", "")
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect(section_url(dossier, tasklist.SIGNATURE))
@@ -371,14 +376,18 @@ def remote_sign(request: HttpRequest, dossier_id: uuid.UUID, session_id: uuid.UU
     """Confirm the remote signature with the code the provider sent (built-in provider: SMS OTP); signed, the
     citizen goes straight on to what is left (the signature is the last section)."""
     dossier = selectors.dossier_of(request.user, dossier_id)
-    form = OtpForm(request.POST or None)
+    session = RemoteSigning.objects.filter(pk=session_id, owner=dossier.applicant).first()
+    if session is None:
+        raise Http404
+    posted = request.POST if request.method == "POST" else None
+    form = OtpForm(posted) if session.needs_code else AppApprovalForm(posted)
     if request.method == "POST" and form.is_valid():
         try:
             dossier = signing.dossier_remote_sign_confirm(
                 dossier=dossier,
                 actor=_user(request),
                 session_id=session_id,
-                code=form.cleaned_data["otp"],
+                code=form.cleaned_data.get("otp", ""),
                 ip=client_ip(request),
             )
         except DomainError as exc:
@@ -389,7 +398,9 @@ def remote_sign(request: HttpRequest, dossier_id: uuid.UUID, session_id: uuid.UU
             return redirect(
                 section_url(dossier, following) if following else reverse("dossiers:submit", args=[dossier.pk])
             )
-    return render(request, "dossiers/remote_sign.html", {"dossier": dossier, "form": form})
+    provider = next((p for p in csc.providers() if p.name == session.provider), None)
+    context = {"dossier": dossier, "form": form, "session": session, "provider": provider}
+    return render(request, "dossiers/remote_sign.html", context)
 
 
 @filing_login

@@ -25,7 +25,7 @@ from dvc.vault.inspection import inspect_upload
 from dvc.vault.models import RemoteSigning, StoredFile
 from dvc.vault.remote_signing import remote_signing_confirm, remote_signing_start
 from dvc.vault.services import stored_file_save
-from dvc.vault.signing import SignatureReport, revision_count, verify_signed_pdf
+from dvc.vault.signing import SignatureReport, holder_id_number, revision_count, verify_signed_pdf
 
 
 def declaration_pdf(dossier: Dossier) -> bytes:
@@ -37,17 +37,6 @@ def declaration_pdf(dossier: Dossier) -> bytes:
 
 def declaration_sha256(dossier: Dossier) -> str:
     return hashlib.sha256(declaration_pdf(dossier)).hexdigest()
-
-
-def holder_id_number(value: str) -> str:
-    """The id number a certificate's serialNumber or UID states: "CCCD:001085012345", "CMND: 012345678" or the
-    bare number; "" for anything else (a tax code "MST:…", a number with other digits around it)."""
-    text = "".join(value.split()).upper()
-    for prefix in ("CCCD:", "CMND:", "CCCD", "CMND"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-            break
-    return text if text.isdigit() and len(text) in (9, 12) else ""
 
 
 def signer_matches(report: SignatureReport, applicant: User) -> bool:
@@ -125,11 +114,11 @@ def set_signed_form(
     return dossier
 
 
-def dossier_remote_sign_start(*, dossier: Dossier, actor: User, ip: str) -> RemoteSigning:
-    """Sign the filled e-form through the remote-signing provider: the holder then confirms (built-in: OTP)."""
+def dossier_remote_sign_start(*, dossier: Dossier, actor: User, ip: str, provider: str = "") -> RemoteSigning:
+    """Sign the filled e-form at a remote-signing provider (CSC): the holder then confirms (its OTP, or its app)."""
     if dossier.status not in EDITABLE:
         raise Conflict(_("Hồ sơ đã được gửi, không sửa được nữa."), code="not_editable")
-    return remote_signing_start(holder=dossier.applicant, pdf=declaration_pdf(dossier), ip=ip)
+    return remote_signing_start(holder=dossier.applicant, pdf=declaration_pdf(dossier), ip=ip, provider_name=provider)
 
 
 def dossier_remote_sign_confirm(*, dossier: Dossier, actor: User, session_id: uuid.UUID, code: str, ip: str) -> Dossier:

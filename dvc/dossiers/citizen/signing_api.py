@@ -10,7 +10,7 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from dvc.accounts.auth import authed_user, bearer
@@ -18,6 +18,7 @@ from dvc.accounts.throttle import client_ip
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.citizen import selectors, signing
 from dvc.errors import NotFound
+from dvc.vault import csc
 from dvc.vault.models import RemoteSigning
 
 router = Router(tags=["Hồ sơ"])
@@ -31,12 +32,21 @@ class SignedFormOut(Schema):
 
 class RemoteSigningOut(Schema):
     session_id: uuid.UUID
-    status: str = Field(description="pending: chờ người ký xác nhận (mã OTP); completed; expired")
+    status: str = Field(description="pending: chờ người ký xác nhận; completed; expired")
+    provider: str = Field(description="Nhà cung cấp dịch vụ ký số từ xa (CSC)")
+    needs_code: bool = Field(description="true: nhập mã OTP nhà cung cấp gửi; false: người ký đồng ý trên ứng dụng")
     expires_at: dt.datetime
 
 
+class ProviderOut(Schema):
+    name: str
+    label: str
+
+
 class ConfirmIn(Schema):
-    code: str = Field(max_length=16, description="Mã xác nhận người ký nhận được từ nhà cung cấp dịch vụ ký số")
+    code: str = Field(
+        default="", max_length=16, description="Mã xác nhận từ nhà cung cấp (để trống khi đã đồng ý trên ứng dụng)"
+    )
 
 
 def _signed(dossier_id: uuid.UUID, request: HttpRequest) -> SignedFormOut:
@@ -48,7 +58,21 @@ def _signed(dossier_id: uuid.UUID, request: HttpRequest) -> SignedFormOut:
 
 def _session_out(session: RemoteSigning) -> RemoteSigningOut:
     status = "completed" if session.completed_at else ("expired" if session.expires_at <= timezone.now() else "pending")
-    return RemoteSigningOut(session_id=session.pk, status=status, expires_at=session.expires_at)
+    return RemoteSigningOut(
+        session_id=session.pk,
+        status=status,
+        provider=session.provider,
+        needs_code=session.needs_code,
+        expires_at=session.expires_at,
+    )
+
+
+@router.get(
+    "/signing-providers", auth=bearer, response={200: list[ProviderOut], 401: dict}, summary="Dịch vụ ký số từ xa"
+)
+def signing_providers(request: HttpRequest) -> list[ProviderOut]:
+    """The remote-signing providers (Cloud Signature Consortium API) connected to the portal."""
+    return [ProviderOut(name=p.name, label=p.label) for p in csc.providers()]
 
 
 @router.get(
@@ -85,12 +109,16 @@ def upload_signed_form(request: HttpRequest, dossier_id: uuid.UUID, file: File[U
     response={201: RemoteSigningOut, **_ERRORS},
     summary="Ký số từ xa: bắt đầu",
 )
-def remote_signing_start(request: HttpRequest, dossier_id: uuid.UUID) -> Status[RemoteSigningOut]:
-    """Sends the declaration's digest to the remote-signing provider; the signer then receives the provider's
-    confirmation code (built-in development provider: an SMS OTP to the account's phone)."""
+def remote_signing_start(
+    request: HttpRequest,
+    dossier_id: uuid.UUID,
+    provider: str = Query("", max_length=32, description="Tên nhà cung cấp (GET /signing-providers)"),
+) -> Status[RemoteSigningOut]:
+    """Prepares the declaration with the applicant's certificate at the provider (the first one unless named); the
+    signer then receives the provider's code (``needs_code``) or approves in its app; then ``…/confirm``."""
     user = authed_user(request)
     dossier = selectors.dossier_of(user, dossier_id)
-    session = signing.dossier_remote_sign_start(dossier=dossier, actor=user, ip=client_ip(request))
+    session = signing.dossier_remote_sign_start(dossier=dossier, actor=user, ip=client_ip(request), provider=provider)
     return Status(201, _session_out(session))
 
 

@@ -19,6 +19,8 @@ def applicant_snapshot(user: User) -> dict[str, Any]:
         "birth_date": user.birth_date.isoformat() if user.birth_date else "",
         "phone": display_phone(user.phone),
         "email": user.email,
+        # NĐ 69/2024: signed in with a level-2 electronic identity; the officer sees which data came from it.
+        "identity_verified": user.identity_verified_at is not None,
         "address": {
             "province": user.province.code if user.province_id and user.province else "",
             "commune": user.commune.code if user.commune_id and user.commune else "",

@@ -14,7 +14,7 @@ from dvc.catalog.models import Procedure
 from dvc.dossiers.citizen.drafting import dossier_save_draft, dossier_start
 from dvc.dossiers.citizen.sending import submission_problems
 from dvc.dossiers.citizen.signing import declaration_pdf, dossier_attach_signed_form
-from dvc.dossiers.tests.factories import commune_centre, sign_as
+from dvc.dossiers.tests.factories import commune_centre, ensure_catalog, sign_as
 from dvc.errors import InvalidInput
 from dvc.vault import pki, signing
 
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def draft():
+    ensure_catalog()  # some tests here are transactional (the CSC sandbox behind a live server)
     user = UserFactory(full_name="Nguyễn Văn An", id_number="001085012345")
     dossier = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre())
     return user, dossier, declaration_pdf(dossier)
@@ -102,7 +103,9 @@ def test_a_procedure_requiring_a_signature_cannot_be_sent_without_one(draft):
     assert "signed_form" in submission_problems(dossier)
 
 
-def test_remote_signing_with_the_built_in_provider_confirmed_by_otp(client, draft, outbox, tmp_path):
+@pytest.mark.run_last
+@pytest.mark.django_db(transaction=True)
+def test_remote_signing_with_the_built_in_provider_confirmed_by_otp(csc_sandbox, client, draft, outbox, tmp_path):
     import re
 
     from django.urls import reverse
@@ -136,7 +139,9 @@ def test_remote_signing_with_the_built_in_provider_confirmed_by_otp(client, draf
     assert re.search(rb"/ByteRange", signed)
 
 
-def test_another_citizen_cannot_confirm_someone_elses_signing(client, draft):
+@pytest.mark.run_last
+@pytest.mark.django_db(transaction=True)
+def test_another_citizen_cannot_confirm_someone_elses_signing(csc_sandbox, client, draft):
     from django.urls import reverse
 
     user, dossier, _pdf = draft

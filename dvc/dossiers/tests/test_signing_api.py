@@ -54,7 +54,9 @@ def answered_birth_draft(client, headers) -> str:
     return dossier_id
 
 
-def test_a_birth_registration_is_filed_through_the_api_alone(client, outbox, tmp_path):
+@pytest.mark.run_last
+@pytest.mark.django_db(transaction=True)
+def test_a_birth_registration_is_filed_through_the_api_alone(csc_sandbox, client, outbox, tmp_path):
     user = UserFactory(full_name="Nguyễn Văn An")
     headers = signed_in(client, outbox, user)
     dossier_id = answered_birth_draft(client, headers)
@@ -65,6 +67,7 @@ def test_a_birth_registration_is_filed_through_the_api_alone(client, outbox, tmp
     assert refused.status_code == 422 and "signed_form" in str(refused.json())  # a signature is required first
     started = client.post(f"{API}/dossiers/{dossier_id}/remote-signing", headers=headers)
     assert started.status_code == 201 and started.json()["status"] == "pending", started.json()
+    assert started.json()["provider"] == "sandbox" and started.json()["needs_code"] is True
     session = started.json()["session_id"]
     status = client.get(f"{API}/dossiers/{dossier_id}/remote-signing/{session}", headers=headers)
     assert status.json()["status"] == "pending"

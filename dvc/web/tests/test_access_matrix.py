@@ -46,15 +46,28 @@ PUBLIC = {
     "api:register", "api:login", "api:verify", "api:resend", "api:password_reset", "api:password_reset_confirm",
     "api:admin_units", "api:agencies", "api:procedures", "api:procedure", "api:validate_form", "api:sectors",
     "api:life_events", "api:lookup", "api:stats", "api:api-root",
-    "accounts:identity_login", "accounts:identity_callback", "api:identity_token",
+    "accounts:identity_login", "accounts:identity_callback", "api:identity_token", "vault:signature_login",
+    # The development identity provider (outside production only): OpenID Connect endpoints, checked by protocol.
+    "dev_idp:root", "dev_idp:discovery", "dev_idp:jwks", "dev_idp:authorize", "dev_idp:token", "dev_idp:userinfo",
+    "dev_idp:end_session",
+    # The CSC sandbox (outside production only): answers the portal's bearer token, not a person's session.
+    "csc_sandbox:info", "csc_sandbox:credentials_list", "csc_sandbox:credentials_info", "csc_sandbox:send_otp",
+    "csc_sandbox:authorize", "csc_sandbox:sign_hash",
 }  # fmt: skip
 # A signed-in person's own things, with no object in the address: nothing of anyone else's can be asked for.
 OWN = {
     "accounts:logout", "accounts:profile", "accounts:password_change", "accounts:phone_change", "dossiers:start",
     "dossiers:mine", "vault:mine", "api:logout", "api:me", "api:my_dossiers", "api:create", "web:landing",
+    "api:signing_providers", "accounts:authenticator",
 }  # fmt: skip
 # Bound to the browser that started them (tested in accounts and payments): a challenge or a payment by code.
-SESSION_BOUND = {"accounts:otp", "accounts:otp_resend", "payments:by_code_start", "accounts:identity_confirm"}
+SESSION_BOUND = {
+    "accounts:otp",
+    "accounts:otp_resend",
+    "payments:by_code_start",
+    "accounts:identity_confirm",
+    "vault:signature_login_confirm",
+}
 # A citizen's dossier, by its id in the address (and the dossier's vault file and payment receipt).
 CITIZEN = {
     "dossiers:detail", "dossiers:edit", "dossiers:section", "dossiers:upload", "dossiers:attachment", "dossiers:remove_attachment",
