@@ -414,6 +414,10 @@ try:
     DVC_CSC_PROVIDERS: list[dict[str, str]] = json.loads(env_str("DVC_CSC_PROVIDERS", "") or "[]")
 except ValueError as exc:
     raise ImproperlyConfigured("DVC_CSC_PROVIDERS must be a JSON list of providers.") from exc
+if not isinstance(DVC_CSC_PROVIDERS, list) or not all(
+    isinstance(p, dict) and p.get("name") and (p.get("url") or not PRODUCTION) for p in DVC_CSC_PROVIDERS
+):
+    raise ImproperlyConfigured('DVC_CSC_PROVIDERS: each provider needs at least {"name": …, "url": …}.')
 DVC_CSC_SANDBOX = not PRODUCTION and not DVC_CSC_PROVIDERS
 if DVC_CSC_SANDBOX:
     DVC_CSC_PROVIDERS = [{"name": "sandbox", "label": "Ký số từ xa thử nghiệm", "url": "", "token": "dvc-csc-sandbox"}]
