@@ -169,8 +169,11 @@ def verify(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
 
 
 class IdentityCodeIn(Schema):
-    code: str = Field(description="Mã một lần nhận được ở redirect_uri sau khi đăng nhập bằng định danh điện tử")
-    redirect_uri: str = Field(description="Đúng địa chỉ redirect_uri đã gửi khi bắt đầu đăng nhập")
+    code: str = Field(max_length=100, description="Mã một lần nhận được ở redirect_uri sau khi đăng nhập")
+    redirect_uri: str = Field(max_length=500, description="Đúng địa chỉ redirect_uri đã gửi khi bắt đầu đăng nhập")
+    code_verifier: str = Field(
+        max_length=128, description="PKCE (RFC 7636): chuỗi bí mật mà code_challenge = BASE64URL(SHA256(chuỗi))"
+    )
 
 
 @router.post(
@@ -179,10 +182,14 @@ class IdentityCodeIn(Schema):
     summary="Đăng nhập bằng định danh điện tử: đổi mã một lần lấy token",
 )
 def identity_token(request: HttpRequest, payload: IdentityCodeIn) -> VerifyOut:
-    """The browser part runs at ``/dang-nhap/dinh-danh/?redirect_uri=<your address>&state=<yours>``: the person
-    signs in at the identity provider, then the portal sends the browser to ``redirect_uri?code=…&state=…``. The
-    code is good once, for two minutes, with the same ``redirect_uri``."""
-    user = services.api_login_code_use(code=payload.code, redirect_uri=payload.redirect_uri, ip=client_ip(request))
+    """The browser part runs at ``/dang-nhap/dinh-danh/?redirect_uri=<your address>&state=<yours>&code_challenge=
+    <S256 of your verifier>&code_challenge_method=S256``: the person signs in at the identity provider, then the
+    portal sends the browser to ``redirect_uri?code=…&state=…``. The code is good once, for two minutes, with the
+    same ``redirect_uri`` and the verifier."""
+    user = services.api_login_code_use(
+        code=payload.code, redirect_uri=payload.redirect_uri, code_verifier=payload.code_verifier,
+        ip=client_ip(request),
+    )  # fmt: skip
     return VerifyOut(status="logged_in", token=services.api_token_create(user=user), token_type="Bearer")  # noqa: S106
 
 

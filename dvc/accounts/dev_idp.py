@@ -162,13 +162,13 @@ class IdentityForm(forms.Form):
         data = super().clean() or {}
         number = data.get("number", "")
         try:
-            if data.get("kind") == "organization":
-                data["number"] = validate_tax_code(number)
-            else:
-                data["number"] = validate_cccd(number)
+            data["number"] = validate_tax_code(number) if data.get("kind") == "organization" else validate_cccd(number)
+        except ValidationError as exc:
+            self.add_error("number", exc)
+        try:
             data["phone"] = normalize_mobile_phone(data["phone"]) if data.get("phone") else ""
         except ValidationError as exc:
-            raise ValidationError(exc.messages) from exc
+            self.add_error("phone", exc)
         return data
 
     def claims(self) -> dict[str, Any]:
@@ -192,7 +192,10 @@ def _client_ok(client_id: str, secret: str | None = None) -> bool:
 
 def _redirect_ok(request: HttpRequest, uri: str) -> bool:
     """The development provider sends codes only back to this portal."""
-    parts = urlsplit(uri)
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return False
     return parts.scheme in {"http", "https"} and parts.netloc == request.get_host()
 
 

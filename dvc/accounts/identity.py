@@ -224,8 +224,7 @@ def differences(user: User, claims: Claims) -> list[tuple[str, str, str]]:
 
 def needs_confirmation(user: User, claims: Claims) -> bool:
     """A confirmed account that says otherwise than the verified identity (an unconfirmed one is simply taken)."""
-    confirmed = user.is_active or user.phone_verified_at is not None
-    return confirmed and claims.verified and bool(differences(user, claims))
+    return not unclaimed(user) and claims.verified and bool(differences(user, claims))
 
 
 def _comparable(value: Any) -> str:
@@ -251,11 +250,23 @@ def account_for(claims: Claims, *, signed_in: User | None = None) -> User | None
             code="identity_other_person",
         )
     user = User.objects.filter(id_number=claims.id_number).first()
-    if user is not None and user.is_active is False and user.phone_verified_at is not None:
+    if user is not None and not user.is_active and not unclaimed(user):
         raise IdentityError(
             _("Tài khoản đã bị khoá. Vui lòng liên hệ bộ phận một cửa để được hỗ trợ."), code="account_disabled"
         )
     return user
+
+
+def unclaimed(user: User) -> bool:
+    """A registration never confirmed, or an account made at the counter and not yet claimed: never signed in,
+    no confirmed phone, no staff role. Anything else inactive was switched off on purpose and stays off."""
+    return (
+        not user.is_active
+        and user.phone_verified_at is None
+        and user.last_login is None
+        and not (user.is_staff or user.is_superuser)
+        and not user.staff_roles.exists()
+    )
 
 
 @transaction.atomic
@@ -266,12 +277,17 @@ def identity_sign_in(claims: Claims, *, confirmed: bool = False) -> User:
     if user is None:
         user = User(id_number=claims.id_number, kind=claims.kind, date_joined=now)
         user.set_unusable_password()  # signs in with the identity; a password can be set from the profile page
-    elif user.is_active is False and user.phone_verified_at is None:
-        # A registration never confirmed, or an account made at the counter and not yet claimed: whoever started it,
-        # the verified holder of this number takes it; what the stranger chose (password, phone) is dropped.
+    elif unclaimed(user):
+        # Whoever started it, the holder of this number takes it: nothing the stranger typed is kept.
         user.set_unusable_password()
-        user.phone, user.email = "", ""
+        user.phone, user.email, user.address_line = "", "", ""
+        user.full_name, user.birth_date, user.sex = claims.full_name, claims.birth_date, claims.sex
+        user.province, user.commune = None, None
         AccountClaim.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+    elif not user.is_active:
+        raise IdentityError(
+            _("Tài khoản đã bị khoá. Vui lòng liên hệ bộ phận một cửa để được hỗ trợ."), code="account_disabled"
+        )
     elif needs_confirmation(user, claims) and not confirmed:
         raise IdentityError(_("Thông tin trên tài khoản khác với thông tin định danh."), code="identity_differs")
     if claims.verified:

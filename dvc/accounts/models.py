@@ -243,6 +243,7 @@ class ApiLoginCode(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     code_digest = models.CharField(max_length=64, unique=True)
     redirect_uri = models.CharField(max_length=500)
+    code_challenge = models.CharField(max_length=64)  # PKCE (RFC 7636, S256): the verifier must match
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 

@@ -7,6 +7,7 @@ Both finish the same login challenge, with the same attempt limit as the SMS cod
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import time
 import uuid
@@ -19,12 +20,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dvc.accounts import throttle
 from dvc.accounts.models import OtpChallenge, TotpDevice, User
 from dvc.accounts.services import otp_issue
-from dvc.errors import DomainError, InvalidInput, NotFound
+from dvc.errors import DomainError, InvalidInput, NotFound, RateLimited
 
 ISSUER = "Cổng Dịch vụ công"
 _STEP = 30
+_PER_HOUR = 10
 
 
 def _open_login(challenge_id: uuid.UUID) -> OtpChallenge:
@@ -81,6 +84,10 @@ def login_by_totp(*, challenge_id: uuid.UUID, code: str) -> User:
     code = "".join(code.split())
     if len(code) != 6 or not code.isdigit():
         raise InvalidInput({"otp": [_("Mã gồm 6 chữ số.")]}, message=_("Mã gồm 6 chữ số."))
+    # Beyond the challenge's own count (a resend starts it again): at most 10 app codes an hour per account.
+    window = throttle.hit(throttle.make_key("totp-user", str(challenge.user_id)), window=dt.timedelta(hours=1))
+    if window.count > _PER_HOUR:
+        raise RateLimited(_("Đã nhập sai quá nhiều lần. Vui lòng thử lại sau."), retry_after=window.retry_after())
     counted = OtpChallenge.objects.filter(
         pk=challenge.pk, verified_at__isnull=True, attempts__lt=settings.DVC_OTP_MAX_ATTEMPTS
     ).update(attempts=F("attempts") + 1)
@@ -130,5 +137,8 @@ def totp_confirm(*, user: User, code: str) -> TotpDevice:
     return device
 
 
-def totp_remove(*, user: User) -> None:
+def totp_remove(*, user: User, password: str) -> None:
+    """Only with the account's password (where it has one): a session left open is not enough."""
+    if user.has_usable_password() and not user.check_password(password):
+        raise InvalidInput({"password": [_("Mật khẩu không đúng.")]}, message=_("Mật khẩu không đúng."))
     TotpDevice.objects.filter(user=user).delete()

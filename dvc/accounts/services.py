@@ -6,6 +6,7 @@ rules that need the database: uniqueness, OTP limits, lockouts. They raise ``dvc
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import secrets
@@ -31,7 +32,7 @@ OTP_PURPOSE_TEXT = {
     OtpChallenge.Purpose.LOGIN: "đăng nhập",
     OtpChallenge.Purpose.PASSWORD_RESET: "đặt lại mật khẩu",
     OtpChallenge.Purpose.PHONE_CHANGE: "đổi số điện thoại",
-    OtpChallenge.Purpose.SIGN: "ký số tờ khai",
+    OtpChallenge.Purpose.SIGN: "xác nhận ký số",  # a declaration, or the signature login
 }
 _HOUR = dt.timedelta(hours=1)
 # Not a hex digest: no code's keyed hash ever equals it.
@@ -420,16 +421,21 @@ def api_token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
-def api_login_code_use(*, code: str, redirect_uri: str, ip: str) -> User:
-    """The account behind a one-time code from the identity login's API hand-off; the code is then spent."""
+def api_login_code_use(*, code: str, redirect_uri: str, code_verifier: str, ip: str) -> User:
+    """The account behind a one-time code from the identity login's API hand-off, for the app holding the PKCE
+    verifier; the code is then spent (a wrong verifier spends it too: a stolen code is worth one try)."""
     window = throttle.hit(throttle.make_key("api-login-code-ip", ip), window=_HOUR)
     if window.count > settings.DVC_OTP_MAX_REQUESTS_PER_IP_HOUR * settings.DVC_OTP_MAX_ATTEMPTS:
         raise RateLimited(_wait_message(window.retry_after()), code="code_limit", retry_after=window.retry_after())
     digest = hashlib.sha256(code.strip().encode()).hexdigest()
     spent = ApiLoginCode.objects.filter(
-        code_digest=digest, redirect_uri=redirect_uri, used_at__isnull=True, expires_at__gt=timezone.now()
-    ).update(used_at=timezone.now())
+        code_digest=digest, redirect_uri=redirect_uri.replace("\x00", ""), used_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).update(used_at=timezone.now())  # fmt: skip
     found = ApiLoginCode.objects.select_related("user").filter(code_digest=digest).first() if spent else None
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(code_verifier.encode()).digest()).rstrip(b"=").decode()
+    if found is not None and not constant_time_compare(challenge, found.code_challenge):
+        found = None
     if found is None or not found.user.is_active:
         message = _("Mã đăng nhập không đúng, đã dùng hoặc đã hết hạn. Vui lòng đăng nhập lại.")
         raise DomainError(message, code="code_invalid")

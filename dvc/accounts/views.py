@@ -327,7 +327,11 @@ def authenticator(request: HttpRequest) -> HttpResponse:
     user = _authed(request)
     form = forms.OtpForm(request.POST if request.method == "POST" and "confirm" in request.POST else None)
     if request.method == "POST" and "remove" in request.POST:
-        second_factor.totp_remove(user=user)
+        try:
+            second_factor.totp_remove(user=user, password=request.POST.get("password", ""))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("accounts:authenticator")
         messages.success(request, _("Đã gỡ ứng dụng xác thực khỏi tài khoản."))
         return redirect("accounts:profile")
     if form.is_bound and form.is_valid():
@@ -341,5 +345,6 @@ def authenticator(request: HttpRequest) -> HttpResponse:
             )
             return redirect("accounts:profile")
     device = second_factor.totp_setup(user)
-    context = {"form": form, "device": device, "qr": second_factor.qr_svg(user, device), "secret": device.secret}
+    context = {"form": form, "device": device, "qr": second_factor.qr_svg(user, device), "secret": device.secret,
+               "needs_password": user.has_usable_password()}  # fmt: skip
     return render(request, "accounts/authenticator.html", context)

@@ -112,6 +112,11 @@ async def _post(session: aiohttp.ClientSession, provider: Provider, endpoint: st
     url = provider.session_info("").endpoint_url(endpoint)
     headers = provider.session_info("").auth_headers
     async with session.post(url, json=body, headers=headers, timeout=_TIMEOUT) as response:
+        if response.status == 429:
+            raise SigningUnavailable(
+                _("Dịch vụ ký số đã gửi quá nhiều mã xác nhận trong một giờ. Vui lòng thử lại sau khoảng một giờ."),
+                code="csc_rate_limited",
+            )
         if response.status >= 400:
             raise SigningUnavailable(
                 _("Dịch vụ ký số từ xa từ chối yêu cầu (mã %(status)d).") % {"status": response.status},

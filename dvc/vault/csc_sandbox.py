@@ -199,10 +199,14 @@ def sign_hash(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
         return _error(400, "invalid_request", "hash not authorized by this SAD")
     if body.get("signAlgo") != _ECDSA_SHA256:
         return _error(400, "invalid_request", "signAlgo not supported")
+    try:
+        digests = [base64.b64decode(str(h), validate=True) for h in wanted]
+    except ValueError:
+        return _error(400, "invalid_request", "hash is not base64")
+    if not digests or any(len(d) != 32 for d in digests):
+        return _error(400, "invalid_request", "a SHA-256 hash has 32 bytes")
     if not cache.add(f"csc-sandbox-sad:{body['SAD'][-40:]}", 1, timeout=_SAD_SECONDS * 2):
         return _error(400, "invalid_request", "SAD already used")
     key = identity_of(holder).key
-    signatures = [
-        base64.b64encode(key.sign(base64.b64decode(h), ec.ECDSA(Prehashed(hashes.SHA256())))).decode() for h in wanted
-    ]
+    signatures = [base64.b64encode(key.sign(d, ec.ECDSA(Prehashed(hashes.SHA256())))).decode() for d in digests]
     return JsonResponse({"signatures": signatures})

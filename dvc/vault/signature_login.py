@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 _MINUTES = 5
 _HOUR = dt.timedelta(hours=1)
 _PER_IP_HOUR = 30
+_PER_ID_HOUR = 3
 
 
 def _refused(message: str) -> DomainError:
@@ -44,9 +45,13 @@ def challenge_text(state: dict[str, Any]) -> bytes:
 
 def signature_login_start(*, id_number: str, provider_name: str, ip: str) -> dict[str, Any]:
     """Find the person's credential at the provider and have it ask them; the state goes into the session."""
-    window = throttle.hit(throttle.make_key("signature-login-ip", ip), window=_HOUR)
-    if window.count > _PER_IP_HOUR:
-        raise RateLimited(_("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau."), retry_after=window.retry_after())
+    # Each start makes the provider ask the holder (an SMS, a push): capped per client and per id number, so that
+    # no one can flood a stranger's phone.
+    for key, cap in (("signature-login-ip", _PER_IP_HOUR), ("signature-login-id", _PER_ID_HOUR)):
+        window = throttle.hit(throttle.make_key(key, ip if key.endswith("ip") else id_number), window=_HOUR)
+        if window.count > cap:
+            message = _("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau.")
+            raise RateLimited(message, retry_after=window.retry_after())
     choices = csc.providers()
     if not choices:
         raise _refused(_("Cổng chưa kết nối dịch vụ ký số từ xa nào."))

@@ -117,7 +117,16 @@ def test_a_new_test_identity_can_be_made_on_the_page(client: Client) -> None:
 
 def test_it_does_not_answer_in_production(client: Client, settings: Any) -> None:
     settings.PRODUCTION = True
-    assert client.get("/dinh-danh-thu-nghiem/.well-known/openid-configuration").status_code == 404
+    for path in (".well-known/openid-configuration", "jwks/", f"uy-quyen/?{_authorize_query()}", "userinfo/",
+                 "dang-xuat/"):  # fmt: skip
+        assert client.get(f"/dinh-danh-thu-nghiem/{path}").status_code == 404, path
+    assert client.post("/dinh-danh-thu-nghiem/token/", {"grant_type": "authorization_code"}).status_code == 404
+
+
+def test_malformed_addresses_are_refused_not_crashed(client: Client) -> None:
+    page = client.get(f"/dinh-danh-thu-nghiem/uy-quyen/?{_authorize_query(redirect_uri='http://[')}")
+    assert page.status_code == 400
+    assert client.get("/dinh-danh-thu-nghiem/dang-xuat/?post_logout_redirect_uri=http://[").status_code == 200
 
 
 @pytest.mark.run_last

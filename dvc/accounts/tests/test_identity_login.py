@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import threading
 from collections.abc import Iterator
@@ -288,22 +289,95 @@ def test_an_organization_signs_in_by_tax_code(provider: Provider) -> None:
     assert organization.kind == User.Kind.ORGANIZATION and organization.full_name == "Công ty TNHH Ánh Dương"
 
 
+VERIFIER = "an-app-secret-verifier-" + "x" * 30
+CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest()).rstrip(b"=").decode()
+APP = "http://127.0.0.1:8765/callback"
+
+
+def _app_code(provider: Provider, client: Client) -> dict[str, list[str]]:
+    start = f"/dang-nhap/dinh-danh/?redirect_uri={APP}&state=s1&code_challenge={CHALLENGE}&code_challenge_method=S256"
+    response = identity_login(client, provider, PERSON, start=start)
+    target = urlsplit(response["Location"])
+    assert f"{target.scheme}://{target.netloc}{target.path}" == APP
+    return parse_qs(target.query)
+
+
 def test_an_api_client_gets_a_bearer_token_through_the_browser(provider: Provider) -> None:
     provider.user(PERSON, CLAIMS)
-    app_uri = "http://127.0.0.1:8765/callback"
-    client = Client()
-    response = identity_login(client, provider, PERSON, start=f"/dang-nhap/dinh-danh/?redirect_uri={app_uri}&state=s1")
-    target = urlsplit(response["Location"])
-    assert f"{target.scheme}://{target.netloc}{target.path}" == app_uri
-    query = parse_qs(target.query)
+    browser = Client()
+    query = _app_code(provider, browser)
     assert query["state"] == ["s1"]
+    assert browser.get("/tai-khoan/").status_code == 302  # the browser only carried the code: not signed in
     api = Client()
-    body = {"code": query["code"][0], "redirect_uri": app_uri}
+    body = {"code": query["code"][0], "redirect_uri": APP, "code_verifier": VERIFIER}
     token = api.post("/api/v1/auth/identity/token", body, content_type="application/json").json()["token"]
     me = api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()
     assert me["identity_verified"] is True and "full_name" in me["verified_fields"]
     again = api.post("/api/v1/auth/identity/token", body, content_type="application/json")
     assert again.status_code in (400, 422) and "đã dùng" in again.json()["message"]
+
+
+def test_an_intercepted_app_code_is_useless_without_the_verifier(provider: Provider) -> None:
+    provider.user(PERSON, CLAIMS)
+    query = _app_code(provider, Client())
+    body = {"code": query["code"][0], "redirect_uri": APP, "code_verifier": "someone-elses-guess-" + "y" * 30}
+    stolen = Client().post("/api/v1/auth/identity/token", body, content_type="application/json")
+    assert stolen.status_code in (400, 422)
+    body["code_verifier"] = VERIFIER  # spent by the wrong try: a stolen code is worth one attempt
+    assert Client().post("/api/v1/auth/identity/token", body, content_type="application/json").status_code in (400, 422)
+
+
+def test_an_app_must_send_pkce(provider: Provider) -> None:
+    response = Client().get(f"/dang-nhap/dinh-danh/?redirect_uri={APP}&state=s1")
+    assert response["Location"] == "/dang-nhap/" and "PKCE" in _messages(response)
+
+
+def test_a_malformed_app_address_is_refused_plainly() -> None:
+    response = Client().get("/dang-nhap/dinh-danh/?redirect_uri=http://[")
+    assert response.status_code == 302 and response["Location"] == "/dang-nhap/"
+
+
+def test_a_disabled_account_stays_off_even_for_its_holder(provider: Provider) -> None:
+    """An officer or administrator switched off in the admin (no confirmed phone) is not switched on again."""
+    from dvc.agencies.models import StaffRole
+    from dvc.agencies.tests.factories import AgencyFactory, StaffRoleFactory
+
+    officer: User = UserFactory.create(id_number=PERSON, is_active=False, phone_verified_at=None, is_staff=True)
+    StaffRoleFactory(user=officer, agency=AgencyFactory(), role=StaffRole.Role.LEADER)
+    provider.user(PERSON, CLAIMS)
+    response = identity_login(Client(), provider, PERSON)
+    assert response["Location"] == "/dang-nhap/" and "đã bị khoá" in _messages(response)
+    officer.refresh_from_db()
+    assert officer.is_active is False
+    citizen: User = UserFactory.create(id_number="001190054321", disabled=True)
+    provider.user("001190054321", CLAIMS)
+    assert "đã bị khoá" in _messages(identity_login(Client(), provider, "001190054321"))
+    citizen.refresh_from_db()
+    assert citizen.is_active is False
+
+
+def test_a_pending_registration_taken_at_level_one_keeps_nothing_of_the_strangers(provider: Provider) -> None:
+    stranger: User = UserFactory.create(
+        id_number=PERSON, pending=True, full_name="Kẻ Lạ Đặt Tên", birth_date=dt.date(1970, 1, 1), sex="male",
+        address_line="Nhà kẻ lạ",
+    )  # fmt: skip
+    provider.user(PERSON, {**CLAIMS, "identity_level": 1})
+    identity_login(Client(), provider, PERSON)
+    stranger.refresh_from_db()
+    assert (stranger.full_name, stranger.birth_date, stranger.sex) == ("Trần Thị Bình", dt.date(1990, 5, 20), "female")
+    assert stranger.address_line == "" and stranger.province_id is None
+
+
+def test_a_difference_left_unanswered_expires(provider: Provider) -> None:
+    UserFactory.create(id_number=PERSON, full_name="Tran Thi Binh", birth_date=dt.date(1990, 5, 20), sex="female")
+    provider.user(PERSON, CLAIMS)
+    client = Client()
+    identity_login(client, provider, PERSON)
+    session = client.session
+    session["dvc_identity_pending"]["at"] -= 3600  # the person walked away from a shared computer an hour ago
+    session.save()
+    assert client.post("/dang-nhap/dinh-danh/xac-nhan/", {"accept": "1"})["Location"] == "/dang-nhap/"
+    assert client.get("/tai-khoan/").status_code == 302
 
 
 def test_an_unregistered_app_address_is_refused(provider: Provider, settings: Any) -> None:

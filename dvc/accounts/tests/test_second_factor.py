@@ -107,3 +107,29 @@ def test_the_app_step_needs_the_password_first(client):
     other_browser_cid = _challenge_id(_password_step(client.__class__(), user))
     response = client.get(reverse("accounts:otp_app", args=[other_browser_cid]))
     assert response.status_code == 302 and response.url == "/dang-nhap/"
+
+
+def test_a_resend_does_not_buy_more_app_guesses(client):
+    """Attack pass: "Gửi lại mã" set the challenge's count back to 0; the account's hourly cap still holds."""
+    user = UserFactory()
+    TotpDevice.objects.create(user=user, secret=pyotp.random_base32(), confirmed_at="2026-01-01T00:00:00Z")
+    guesses = 0
+    for _round in range(3):
+        cid = _challenge_id(_password_step(client, user))
+        for _ in range(5):
+            page = client.post(reverse("accounts:otp_app", args=[cid]), {"otp": "000001"}).content.decode()
+            guesses += 1
+            if "thử lại sau" in page:
+                assert guesses == 11
+                return
+    raise AssertionError("no hourly cap on app codes")
+
+
+def test_removing_the_app_asks_for_the_password(client):
+    user = UserFactory()
+    TotpDevice.objects.create(user=user, secret=pyotp.random_base32(), confirmed_at="2026-01-01T00:00:00Z")
+    client.force_login(user)
+    client.post(reverse("accounts:authenticator"), {"remove": "1", "password": "sai-mat-khau"})
+    assert TotpDevice.objects.filter(user=user).exists()
+    client.post(reverse("accounts:authenticator"), {"remove": "1", "password": PASSWORD})
+    assert not TotpDevice.objects.filter(user=user).exists()

@@ -105,6 +105,8 @@ def dossier_save_draft(
     locked = verified.names(dossier.procedure.form_schema, dossier.applicant)
     if dossier.status == Dossier.Status.DRAFT:
         form_data = {**form_data, **verified.answers(dossier.procedure.form_schema, dossier.applicant)}
+    else:  # once sent, what was verified stays as it was sent (a supplement cannot reopen it)
+        form_data = {**form_data, **{name: dossier.form_data.get(name) for name in locked}}
     form_data = eform.draft_answers(dossier.procedure.form_schema or {}, form_data)
     require_answers_in_scope(
         dossier,

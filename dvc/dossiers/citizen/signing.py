@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from dvc.accounts.models import User
 from dvc.agencies.issuer import issuer_of
+from dvc.catalog import eform
 from dvc.catalog.printable import filled_form_pdf
 from dvc.dossiers.lifecycle.events import record_event
 from dvc.dossiers.lifecycle.states import EDITABLE
@@ -114,10 +115,18 @@ def set_signed_form(
     return dossier
 
 
+def require_complete_declaration(dossier: Dossier) -> None:
+    """A signature covers the declaration as it is: an unfinished one is completed first (walk-through, issue 18)."""
+    if eform.validate_answers(dossier.procedure.form_schema or {}, dossier.form_data).errors:
+        message = _("Vui lòng điền đủ tờ khai trước khi ký: chữ ký số xác nhận đúng những gì bạn đã khai.")
+        raise Conflict(message, code="declaration_incomplete")
+
+
 def dossier_remote_sign_start(*, dossier: Dossier, actor: User, ip: str, provider: str = "") -> RemoteSigning:
     """Sign the filled e-form at a remote-signing provider (CSC): the holder then confirms (its OTP, or its app)."""
     if dossier.status not in EDITABLE:
         raise Conflict(_("Hồ sơ đã được gửi, không sửa được nữa."), code="not_editable")
+    require_complete_declaration(dossier)
     return remote_signing_start(holder=dossier.applicant, pdf=declaration_pdf(dossier), ip=ip, provider_name=provider)
 
 

@@ -15,6 +15,7 @@ from dvc.dossiers.citizen.drafting import dossier_save_draft, dossier_start
 from dvc.dossiers.citizen.sending import submission_problems
 from dvc.dossiers.citizen.signing import declaration_pdf, dossier_attach_signed_form
 from dvc.dossiers.tests.factories import commune_centre, ensure_catalog, sign_as
+from dvc.dossiers.tests.test_results import BIRTH
 from dvc.errors import InvalidInput
 from dvc.vault import pki, signing
 
@@ -111,12 +112,13 @@ def test_remote_signing_with_the_built_in_provider_confirmed_by_otp(csc_sandbox,
     from django.urls import reverse
 
     user, dossier, _pdf = draft
+    dossier = edit(dossier, user, **BIRTH)  # a declaration is signed once it is filled in
     client.force_login(user)
     response = client.post(reverse("dossiers:remote_sign_start", args=[dossier.pk]))
     session_url = response.url
     assert "/ky-so-tu-xa/" in session_url
     code = outbox.last_otp(user.phone)
-    assert "ký số tờ khai" in outbox.sms()[-1]["body"]
+    assert "xác nhận ký số" in outbox.sms()[-1]["body"]
     wrong = "000000" if code != "000000" else "111111"
     page = client.post(session_url, {"otp": wrong})
     assert "không đúng" in page.content.decode()
@@ -145,6 +147,7 @@ def test_another_citizen_cannot_confirm_someone_elses_signing(csc_sandbox, clien
     from django.urls import reverse
 
     user, dossier, _pdf = draft
+    dossier = edit(dossier, user, **BIRTH)
     client.force_login(user)
     session_url = client.post(reverse("dossiers:remote_sign_start", args=[dossier.pk])).url
     client.force_login(UserFactory())
@@ -227,3 +230,12 @@ def test_content_slipped_in_between_the_declaration_and_the_signature_is_refused
         attach(user, dossier, sign_as(user, changed.getvalue()))
     dossier.refresh_from_db()
     assert dossier.signed_form is None
+
+
+def test_an_unfinished_declaration_is_not_signed(client, draft):
+    """Walk-through: a brand-new draft was signed "hợp lệ" with 13 required answers still empty."""
+    user, dossier, _pdf = draft
+    client.force_login(user)
+    response = client.post(reverse("dossiers:remote_sign_start", args=[dossier.pk]), follow=True)
+    assert "Vui lòng điền đủ tờ khai trước khi ký" in response.content.decode()
+    assert not user.remote_signings.exists()

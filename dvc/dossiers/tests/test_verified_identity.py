@@ -96,3 +96,27 @@ def test_the_officer_sees_what_came_from_the_identity(client, submitted_dossier)
     page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
     assert "qua tài khoản định danh điện tử mức 2" in page
     assert page.count("badge-verified") >= 2  # the applicant, and the requester's answer
+
+
+def test_a_supplement_that_opens_the_requester_cannot_change_verified_answers(client, outbox, submitted_dossier):
+    """Attack pass: in "Yêu cầu bổ sung" the API stored another person's name beside the "đã xác thực" mark."""
+    from dvc.dossiers.tests.test_signing_api import API, signed_in
+
+    agency = commune_centre()
+    staff = agency_staff(agency)
+    user = _verified_user()
+    dossier = dossier_receive(dossier=submitted_dossier(user, agency=agency), actor=staff.officer)
+    client.force_login(staff.officer)
+    asked = client.post(
+        reverse("staff:act", args=[dossier.pk, "yeu-cau-bo-sung"]),
+        {"fields": ["nguoi_yeu_cau", "muc_dich"], "note": "Ghi rõ mục đích sử dụng."},
+    )
+    assert asked.status_code == 302
+    client.logout()
+    headers = signed_in(client, outbox, user)
+    form = {**dossier.form_data, "nguoi_yeu_cau": {"full_name": "Người Khác", "id_number": "001088000022"},
+            "muc_dich": "Kết hôn"}  # fmt: skip
+    client.patch(f"{API}/dossiers/{dossier.pk}", {"form_data": form}, content_type="application/json", headers=headers)
+    dossier.refresh_from_db()
+    assert dossier.form_data["nguoi_yeu_cau"]["full_name"] == "Nguyễn Văn An"
+    assert dossier.form_data["nguoi_yeu_cau"]["id_number"] == "001085012345"

@@ -14,10 +14,11 @@ from django.urls import reverse
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
-from dvc.dossiers.citizen.drafting import dossier_start
+from dvc.dossiers.citizen.drafting import dossier_save_draft, dossier_start
 from dvc.dossiers.citizen.sending import submission_problems
 from dvc.dossiers.models import Dossier
 from dvc.dossiers.tests.factories import commune_centre
+from dvc.dossiers.tests.test_results import BIRTH
 from dvc.vault.tests import csc_dummy
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,11 @@ AN = csc_dummy.AN
 def _draft(client: Client, id_number: str = AN) -> Dossier:
     user: Any = UserFactory.create(full_name="Nguyễn Văn An", id_number=id_number)
     client.force_login(user)
-    return dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre())
+    dossier = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre())
+    return dossier_save_draft(
+        dossier=dossier, actor=user, form_data={**BIRTH, "nguoi_yeu_cau": dossier.form_data["nguoi_yeu_cau"]},
+        submission_method="online", result_method="online", delivery_address={}, notify_sms=True, notify_email=False,
+    )  # fmt: skip
 
 
 def test_the_declaration_is_signed_at_an_independent_csc_service(

@@ -66,3 +66,12 @@ def test_a_signature_by_a_certificate_of_another_number_is_refused(provider: Any
 def test_no_credential_with_the_number_is_said_plainly(client: Client, provider: Any) -> None:
     response = client.post(START, {"id_number": "001085000001", "provider": "doc-lap"})
     assert "không có chứng thư số nào mang số định danh của bạn" in response.content.decode()
+
+
+def test_no_one_can_flood_a_strangers_phone_with_signing_requests(client: Client, provider: Any) -> None:
+    """Attack pass: each start makes the provider ask the holder; three an hour per id number, then 429."""
+    UserFactory.create(id_number=csc_dummy.AN)
+    for _ in range(3):
+        assert client.post(START, {"id_number": csc_dummy.AN, "provider": "doc-lap"}).status_code == 302
+    refused = Client().post(START, {"id_number": csc_dummy.AN, "provider": "doc-lap"})
+    assert refused.status_code == 429 and "quá nhiều lần" in refused.content.decode()

@@ -67,6 +67,8 @@ SESSION_BOUND = {
     "payments:by_code_start",
     "accounts:identity_confirm",
     "vault:signature_login_confirm",
+    "accounts:otp_other",
+    "accounts:otp_app",
 }
 # A citizen's dossier, by its id in the address (and the dossier's vault file and payment receipt).
 CITIZEN = {
