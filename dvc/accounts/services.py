@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dvc.accounts import throttle
-from dvc.accounts.models import ApiLoginCode, ApiToken, OtpChallenge, User
+from dvc.accounts.models import ApiLoginCode, ApiToken, OtpChallenge, TotpDevice, User
 from dvc.agencies.models import AdminUnit
 from dvc.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited
 from dvc.notify.models import Message
@@ -220,7 +220,7 @@ def _locked_error(window: throttle.Window) -> RateLimited:
     )
 
 
-def login_start(*, id_number: str, password: str, ip: str) -> OtpChallenge:
+def login_start(*, id_number: str, password: str, ip: str, other_methods: bool = False) -> OtpChallenge:
     """Check the id number and password, then send a login OTP (seed 000/001: password, then OTP).
 
     Wrong passwords are counted per id number *and client address*: after DVC_LOGIN_MAX_FAILURES that pair waits
@@ -276,7 +276,21 @@ def login_start(*, id_number: str, password: str, ip: str) -> OtpChallenge:
         raise DomainError(
             _("Tài khoản đã bị khoá. Vui lòng liên hệ bộ phận một cửa để được hỗ trợ."), code="account_disabled"
         )
-    return otp_issue(user=user, purpose=OtpChallenge.Purpose.LOGIN, phone=user.phone, ip=ip)
+    try:
+        return otp_issue(user=user, purpose=OtpChallenge.Purpose.LOGIN, phone=user.phone, ip=ip)
+    except RateLimited:
+        if not (other_methods and (user.email or user_has_app(user))):
+            raise
+        # No more SMS this hour, but the e-mail or the app can still finish the login: a challenge no SMS code
+        # opens (nothing was sent), from which the page offers the other methods.
+        return OtpChallenge.objects.create(
+            user=user, purpose=OtpChallenge.Purpose.LOGIN, phone=user.phone, code_hash=DECOY_HASH, send_count=0,
+            expires_at=timezone.now() + dt.timedelta(seconds=settings.DVC_OTP_TTL_SECONDS),
+        )  # fmt: skip
+
+
+def user_has_app(user: User) -> bool:
+    return TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
 
 
 def login_confirm(*, challenge_id: uuid.UUID, code: str, ip: str) -> User:

@@ -115,6 +115,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 id_number=form.cleaned_data["id_number"],
                 password=form.cleaned_data["password"],
                 ip=client_ip(request),
+                other_methods=True,
             )
         except DomainError as exc:
             add_to_form(form, exc)

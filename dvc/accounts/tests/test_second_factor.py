@@ -133,3 +133,27 @@ def test_removing_the_app_asks_for_the_password(client):
     assert TotpDevice.objects.filter(user=user).exists()
     client.post(reverse("accounts:authenticator"), {"remove": "1", "password": PASSWORD})
     assert not TotpDevice.objects.filter(user=user).exists()
+
+
+def test_with_no_sms_left_this_hour_the_other_methods_still_sign_in(client, settings):
+    """Walk-through: past the hourly SMS cap the login page only said to wait an hour, though the app needs no SMS."""
+    settings.DVC_OTP_MAX_SENDS_PER_HOUR = 1
+    user = UserFactory()
+    secret = pyotp.random_base32()
+    TotpDevice.objects.create(user=user, secret=secret, confirmed_at="2026-01-01T00:00:00Z")
+    _password_step(client.__class__(), user)  # the hour's one SMS
+    otp_url = _password_step(client, user)
+    page = client.get(otp_url).content.decode()
+    assert "Đã gửi quá nhiều mã qua tin nhắn" in page and "Chọn phương thức xác thực khác" in page
+    cid = _challenge_id(otp_url)
+    app_url = client.post(reverse("accounts:otp_other", args=[cid]), {"method": "totp"}).url
+    response = client.post(app_url, {"otp": pyotp.TOTP(secret).now()}, follow=True)
+    assert "Đăng nhập thành công" in response.content.decode()
+
+
+def test_with_no_sms_left_and_no_other_method_the_wait_is_said(client, settings):
+    settings.DVC_OTP_MAX_SENDS_PER_HOUR = 1
+    user = UserFactory()
+    _password_step(client.__class__(), user)
+    response = client.post(LOGIN, {"id_number": user.id_number, "password": PASSWORD})
+    assert response.status_code == 429 and "quá nhiều mã OTP" in response.content.decode()
