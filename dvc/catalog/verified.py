@@ -23,6 +23,8 @@ def names(schema: dict[str, Any] | None, user: Any) -> list[str]:
 
 def answers(schema: dict[str, Any] | None, user: Any) -> dict[str, Any]:
     locked = set(names(schema, user))
+    if not locked:
+        return {}
     return {name: value for name, value in prefill_answers(schema or {}, user).items() if name in locked}
 
 
