@@ -30,7 +30,7 @@ def test_verified_fields_are_read_only_and_kept(client):
     client.force_login(user)
     dossier = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre())
     page = _form_page(client, dossier)
-    assert page.count("đã xác thực") >= 3  # the requester block and its name, birth date, id number
+    assert page.count("đã xác thực") == 1  # once, on the requester block: its name, birth date, id number locked
     assert 'id="id_f-nguoi_yeu_cau_full_name" readonly' in page and 'value="Nguyễn Văn An"' in page
     assert 'name="f-nguoi_yeu_cau.full_name"' not in page  # nothing to type there
     assert 'name="f-ho_ten_tre"' in page  # the child's name stays the applicant's to type
