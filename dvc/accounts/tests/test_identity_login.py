@@ -397,3 +397,50 @@ def test_the_provider_down_is_said_plainly(settings: Any, free_port: Any) -> Non
 def test_claims_without_a_valid_number_are_refused() -> None:
     with pytest.raises(identity.IdentityError):
         identity.claims_of({"sub": "someone@example.com", "name": "A"})
+
+
+def test_the_client_can_authenticate_with_a_signed_jwt_instead_of_a_secret(
+    provider: Provider, settings: Any, tmp_path: Any
+) -> None:
+    """private_key_jwt (RFC 7523): the token request carries a client assertion signed with the portal's key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = tmp_path / "oidc-client.pem"
+    path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    settings.DVC_OIDC_PRIVATE_KEY = str(path)
+    seen: list[dict[str, str]] = []
+    original = provider.app
+
+    def spy(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") == "/oauth2/token":
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            seen.append({k: v[0] for k, v in parse_qs(body.decode()).items()})
+            import io
+
+            environ["wsgi.input"] = io.BytesIO(body)
+        return original(environ, start_response)
+
+    provider.app = spy
+    try:
+        provider.user(PERSON, CLAIMS)
+        client = Client()
+        identity_login(client, provider, PERSON)
+    finally:
+        provider.app = original
+    # The test provider does not take client assertions (it refuses the login, which the portal says plainly); what
+    # is checked is what a provider that does would receive: a JWT signed with the portal's key, about itself.
+    assert seen and seen[0]["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+    assert "client_secret" not in seen[0]
+    from joserfc import jwt
+    from joserfc.jwk import RSAKey
+
+    public = RSAKey.import_key(
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    assertion = jwt.decode(seen[0]["client_assertion"], public).claims
+    assert assertion["iss"] == assertion["sub"] == "dvc-portal"
+    assert assertion["aud"] == f"{provider.url}/oauth2/token" and assertion["exp"] > assertion["iat"]
