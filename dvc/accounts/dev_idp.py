@@ -193,10 +193,13 @@ def _client_ok(client_id: str, secret: str | None = None) -> bool:
 def _redirect_ok(request: HttpRequest, uri: str) -> bool:
     """The development provider sends codes only back to this portal."""
     try:
-        parts = urlsplit(uri)
+        parts, site = urlsplit(uri), urlsplit(settings.SITE_URL)
+        port = parts.port
     except ValueError:
         return False
-    return parts.scheme in {"http", "https"} and parts.netloc == request.get_host()
+    loopback = {"localhost", "127.0.0.1", "[::1]", "::1"}
+    same_machine = parts.hostname in loopback and site.hostname in loopback and port == site.port
+    return parts.scheme in {"http", "https"} and (parts.netloc in {request.get_host(), site.netloc} or same_machine)
 
 
 @never_cache

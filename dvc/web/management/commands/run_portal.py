@@ -37,6 +37,7 @@ class Command(BaseCommand):
             f"  Trang quản trị: {url}quan-tri/   API: {url}api/v1/docs",
             f"  Mật khẩu mọi tài khoản thử nghiệm: {DEMO_PASSWORD}",
             f"  Mã OTP (SMS) và thư điện tử được ghi vào: {settings.OUTBOX_DIR}/",
+            f"  Đăng nhập bằng định danh điện tử (máy chủ thử nghiệm): {url}dang-nhap/dinh-danh/",
             "",
             *(f"  {login.id_number}  {login.description}" for login in logins),
             "",
