@@ -86,6 +86,8 @@ class Copies(_Strict):
 
 class ResultForm(_Strict):
     title: str = Field(min_length=1, max_length=200)
+    # The paper's type in the citizen's vault: a requirement with the same ``vault_document_type`` offers it.
+    document_type: str = Field(default="", pattern=r"^([a-z][a-z0-9_]{0,63})?$")
     civil_register: Literal["", "khai_sinh", "ket_hon", "khai_tu", "xac_nhan_hon_nhan"] = ""
     valid_months: int = Field(default=0, ge=0, le=120)
     signer_heading: str = Field(default="", max_length=200)

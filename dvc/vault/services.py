@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from collections.abc import Iterator
@@ -10,14 +11,18 @@ from contextlib import contextmanager
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dvc.accounts.models import User
 from dvc.errors import OBJECT_STORE_ERRORS, InvalidInput, StorageUnavailable
+from dvc.vault.document_types import DOCUMENT_TYPES
 from dvc.vault.inspection import inspect_upload
 from dvc.vault.models import StoredFile
 
 logger = logging.getLogger(__name__)
+VAULT_MAX_MB = 10
 
 # What a storage that fails raises: the disk (OSError) or an S3-compatible object store.
 STORAGE_ERRORS: tuple[type[Exception], ...] = (OSError, *OBJECT_STORE_ERRORS)
@@ -101,3 +106,38 @@ def stored_file_from_bytes(
         except STORAGE_ERRORS:  # the store went away too: the original error is the one to report
             logger.warning("could not remove %s after a failed write", stored.file.name, exc_info=True)
         raise
+
+
+def vault_add(*, owner: User, upload: UploadedFile, document_type: str, valid_until: dt.date | None) -> StoredFile:
+    """A paper the person adds to their own vault (typed, checked by content), to be offered where it is asked."""
+    if document_type not in DOCUMENT_TYPES:
+        raise InvalidInput({"document_type": [_("Vui lòng chọn loại giấy tờ.")]})
+    if valid_until is not None and valid_until < timezone.localdate():
+        raise InvalidInput({"valid_until": [_("Giấy tờ đã hết giá trị sử dụng: không thêm được vào kho.")]})
+    stored = stored_file_save(
+        owner=owner, upload=upload, allowed=["pdf", "jpg", "png"], max_bytes=VAULT_MAX_MB << 20,
+        document_type=document_type, title=str(DOCUMENT_TYPES[document_type]),
+    )  # fmt: skip
+    if valid_until is not None:
+        StoredFile.objects.filter(pk=stored.pk).update(valid_until=valid_until)
+        stored.valid_until = valid_until
+    return stored
+
+
+def vault_remove(*, owner: User, stored: StoredFile) -> bool:
+    """Take a paper out of the vault: deleted where nothing uses it; where a dossier (or an issued result) holds it,
+    kept there but no longer offered. True when the file itself is gone."""
+    gone = True
+    for same in StoredFile.objects.filter(owner=owner, document_type=stored.document_type, sha256=stored.sha256):
+        try:
+            with transaction.atomic():
+                same.delete()
+        except ProtectedError:
+            StoredFile.objects.filter(pk=same.pk).update(document_type="")
+            gone = False
+            continue
+        try:
+            same.file.storage.delete(same.file.name)
+        except STORAGE_ERRORS:  # the record is gone; a file left behind is found by the storage's own listing
+            logger.warning("vault: could not delete %s", same.file.name)
+    return gone

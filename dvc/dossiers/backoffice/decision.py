@@ -204,7 +204,7 @@ def dossier_approve(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
             owner=dossier.applicant,
             content=signed,
             name=f"ket-qua-{dossier.code}.pdf",
-            document_type="ket_qua",
+            document_type=(form.document_type if form else "") or "ket_qua",  # a paper offered where its type is asked
             title=(form.title.capitalize() if form else dossier.procedure.result_document),
         ) as stored,
         ExitStack() as stack,

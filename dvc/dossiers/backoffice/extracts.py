@@ -77,7 +77,7 @@ def issue_copies(
                 owner=dossier.applicant,
                 content=copy.content,
                 name=f"ban-sao-trich-luc-{dossier.code}-{copy.number}.pdf",
-                document_type="ket_qua",
+                document_type=form.document_type or "ket_qua",  # a certified extract stands in for the paper
                 title=title,
             )
         )

@@ -45,7 +45,7 @@ from dvc.dossiers.documents.postal_label import postal_label_pdf
 from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.lifecycle import postal
 from dvc.dossiers.lifecycle.applicant import postal_address
-from dvc.dossiers.models import Dossier, DossierAttachment
+from dvc.dossiers.models import Dossier, DossierAttachment, IssuedResult
 from dvc.errors import DomainError, Forbidden, InvalidInput
 from dvc.payments.selectors import fee_summary
 from dvc.vault.models import StoredFile
@@ -53,6 +53,18 @@ from dvc.vault.views import file_response
 
 # Session key: the claim codes of the walk-in citizens this officer has just filed for, to print on their form 01.
 CLAIM_CODES = "counter_claim_codes"
+
+
+def issued_papers(attachments: Any) -> list[DossierAttachment]:
+    """Each attachment with ``issued``: the result an agency issued on the portal that it is (a paper reused from the
+    vault), while its bytes are still those signed; the officer then sees who issued it (issue 19, part 3)."""
+    found = list(attachments)
+    issued = IssuedResult.objects.filter(stored_file_id__in=[a.stored_file_id for a in found])
+    by_file = {result.stored_file_id: result for result in issued}
+    for attachment in found:
+        result = by_file.get(attachment.stored_file_id)
+        attachment.issued = result if result and result.sha256 == attachment.stored_file.sha256 else None
+    return found
 
 
 def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -230,7 +242,9 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
         "is_leader": StaffRole.Role.LEADER in roles,
         "is_appraiser": StaffRole.Role.LEADER in roles or dossier.assigned_to_id == officer.pk,
         "answers": readable_answers(dossier.procedure.form_schema, dossier.form_data),
-        "attachments": dossier.attachments.select_related("requirement", "stored_file").order_by("created_at"),
+        "attachments": issued_papers(
+            dossier.attachments.select_related("requirement", "stored_file").order_by("created_at")
+        ),
         "requirements": dossier.procedure.requirements.all(),
         "form_fields": [(f["name"], f["label"]) for f in (dossier.procedure.form_schema or {}).get("fields", [])],
         "events": dossier.events.select_related("actor"),

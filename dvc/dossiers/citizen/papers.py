@@ -5,6 +5,8 @@ NĐ 45/2020/NĐ-CP: a paper the applicant already gave (in the vault, still vali
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -14,11 +16,12 @@ from dvc.accounts.models import User
 from dvc.catalog.models import DocumentRequirement
 from dvc.dossiers.lifecycle.states import EDITABLE
 from dvc.dossiers.lifecycle.supplement_scope import require_paper_in_scope
-from dvc.dossiers.models import Dossier, DossierAttachment
+from dvc.dossiers.models import Dossier, DossierAttachment, IssuedResult
 from dvc.errors import Conflict, InvalidInput
 from dvc.vault.combine import paper_limit_mb
 from dvc.vault.models import StoredFile
 from dvc.vault.services import stored_file_save
+from dvc.vault.signing import verify_signed_pdf
 
 
 def dossier_attach(
@@ -69,6 +72,18 @@ def dossier_attach_from_vault(
     require_paper_in_scope(dossier, requirement.pk)
     if stored.pk not in {s.pk for s in vault_choices(dossier=dossier, requirement=requirement)}:
         raise InvalidInput({"file": [_("Giấy tờ trong kho không dùng được cho mục này.")]})
+    issued = IssuedResult.objects.filter(stored_file=stored).first()
+    if issued is not None:  # a paper an agency issued here: its bytes must still be those signed, and valid
+        with stored.file.open("rb") as handle:
+            content = handle.read()
+        try:
+            intact = hashlib.sha256(content).hexdigest() == issued.sha256 and bool(verify_signed_pdf(content))
+        except InvalidInput:
+            intact = False
+        if not intact:
+            raise InvalidInput(
+                {"file": [_("Giấy tờ này không còn nguyên như khi được cấp. Vui lòng tải lên bản khác.")]}
+            )
     return attach_stored(dossier=dossier, requirement=requirement, stored=stored)
 
 

@@ -154,7 +154,7 @@ def test_route_appraise_send_back_approve_sign_and_return(received, outbox, task
     issued = IssuedResult.objects.get(dossier=dossier)
     assert issued.stored_file == dossier.result_file and issued.agency_code == dossier.agency.code
     vault = StoredFile.objects.get(pk=dossier.result_file_id)
-    assert vault.owner == dossier.applicant and vault.document_type == "ket_qua"
+    assert vault.owner == dossier.applicant and vault.document_type == "xac_nhan_hon_nhan"  # a paper of its type
     dossier = dossier_return_result(dossier=dossier, actor=staff.officer, method="online")
     assert dossier.status == Dossier.Status.RETURNED and dossier.returned_by == staff.officer
     actions = list(dossier.events.values_list("action", flat=True))

@@ -97,3 +97,69 @@ def test_the_same_paper_given_to_several_dossiers_is_offered_once(client, citize
     fresh = dossier_start(applicant=user, procedure=Procedure.objects.get(code="2.000635"), agency=agency)
     page = client.get(reverse("dossiers:section", args=[fresh.pk, "giay-to"])).content.decode()
     assert page.count("Dùng “cccd.jpg”") == 1
+
+
+def test_a_citizen_adds_a_paper_of_their_own_and_it_is_offered(client):
+    """Issue 19, part 3: typed, checked by content, offered where that type is asked."""
+    user = UserFactory()
+    client.force_login(user)
+    added = client.post(
+        reverse("vault:mine"),
+        {"document_type": "can_cuoc", "file": photo_upload("cccd-mat-truoc.jpg"), "valid_until": "01/01/2040"},
+    )
+    assert added.status_code == 302
+    stored = StoredFile.objects.get(owner=user, document_type="can_cuoc")
+    assert stored.valid_until.year == 2040 and stored.kind == "jpg"
+    assert "cccd-mat-truoc.jpg" in client.get(reverse("vault:mine")).content.decode()
+    dossier = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.004873"), agency=commune_centre())
+    paper = dossier.procedure.requirements.get(vault_document_type="can_cuoc")
+    assert vault_choices(dossier=dossier, requirement=paper) == [stored]
+
+
+@pytest.mark.parametrize(
+    ("post", "message"),
+    [
+        ({"document_type": "", "file": None}, "document_type"),
+        ({"document_type": "can_cuoc", "file": "fake.pdf"}, "file"),
+        ({"document_type": "can_cuoc", "valid_until": "01/01/2001"}, "hết giá trị"),
+    ],
+)
+def test_bad_additions_are_refused_plainly(client, post, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    user = UserFactory()
+    client.force_login(user)
+    data = dict(post)
+    if data.get("file") == "fake.pdf":
+        data["file"] = SimpleUploadedFile("fake.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
+    elif "file" not in data:
+        data["file"] = photo_upload()
+    else:
+        data.pop("file")
+    response = client.post(reverse("vault:mine"), data)
+    assert response.status_code == 200
+    assert not StoredFile.objects.filter(owner=user).exists()
+    page = response.content.decode()
+    if message in ("document_type", "file"):  # the error stands beside that field
+        assert f'id="id_{message}_error"' in page or f'aria-describedby="id_{message}_error"' in page, page[-3000:]
+    else:
+        assert message in page
+
+
+def test_removing_a_paper_keeps_the_copy_a_dossier_holds(client, citizen_with_id_card):
+    user, _agency = citizen_with_id_card
+    stored = StoredFile.objects.get(owner=user, document_type="can_cuoc")
+    client.force_login(user)
+    client.post(reverse("vault:remove", args=[stored.pk]))
+    stored.refresh_from_db()  # still there for the dossier that holds it, but no longer offered
+    assert stored.document_type == "" and DossierAttachment.objects.filter(stored_file=stored).exists()
+    unused = StoredFile.objects.create(
+        owner=user, original_name="x.jpg", kind="jpg", content_type="image/jpeg", size=1, sha256="1" * 64,
+        document_type="can_cuoc", file="x.jpg",
+    )  # fmt: skip
+    client.post(reverse("vault:remove", args=[unused.pk]))
+    assert not StoredFile.objects.filter(pk=unused.pk).exists()
+    assert client.post(reverse("vault:remove", args=[unused.pk])).status_code == 404
+    other = UserFactory()
+    client.force_login(other)
+    assert client.post(reverse("vault:remove", args=[stored.pk])).status_code == 404

@@ -75,7 +75,7 @@ CITIZEN = {
     "dossiers:detail", "dossiers:edit", "dossiers:section", "dossiers:upload", "dossiers:attachment", "dossiers:remove_attachment",
     "dossiers:printable", "dossiers:signed_form", "dossiers:remote_sign_start", "dossiers:remote_sign",
     "dossiers:use_from_vault", "dossiers:submit", "dossiers:receipt", "dossiers:withdraw", "dossiers:result",
-    "dossiers:rate", "payments:pay_mine", "payments:receipt", "vault:download",
+    "dossiers:rate", "payments:pay_mine", "payments:receipt", "vault:download", "vault:remove",
 }  # fmt: skip
 # Staff pages: the agency's own officers only.
 STAFF = {
@@ -156,6 +156,7 @@ def _citizen_urls(world) -> dict[str, str]:
         "payments:pay_mine": f"/ho-so/{d.pk}/thanh-toan/",
         "payments:receipt": "/bien-lai/BL-000001/",
         "vault:download": f"/kho-du-lieu/{a.stored_file_id}/",
+        "vault:remove": f"/kho-du-lieu/{a.stored_file_id}/xoa/",
     }
 
 
