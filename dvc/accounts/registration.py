@@ -24,7 +24,7 @@ from dvc.accounts.services import DECOY_HASH, otp_check_send_limits, otp_consume
 from dvc.agencies.models import AdminUnit
 from dvc.errors import InvalidInput
 from dvc.notify.models import Message
-from dvc.notify.services import message_send
+from dvc.notify.services import message_send, notice_post
 
 # The privacy notice in force (dvc/web/templates/web/pages/privacy.*.html); each account keeps the one it accepted.
 PRIVACY_NOTICE_VERSION = "2026-01"
@@ -124,6 +124,7 @@ def account_activate(*, challenge_id: uuid.UUID, code: str, ip: str) -> User:
         AccountClaim.objects.filter(user_id=challenge.user_id, used_at__isnull=True).update(used_at=now)
         user = User.objects.get(pk=challenge.user_id)
         context = {"id_number": user.id_number, "site_url": settings.SITE_URL}
+        notice_post(user=user, template="account_activated", context=context, link="/tai-khoan/")
         message_send(channel=Message.Channel.SMS, recipient=user.phone, template="account_activated", context=context)
         if user.email:
             message_send(

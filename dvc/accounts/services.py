@@ -25,7 +25,7 @@ from dvc.accounts.models import ApiLoginCode, ApiToken, OtpChallenge, TotpDevice
 from dvc.agencies.models import AdminUnit
 from dvc.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited
 from dvc.notify.models import Message
-from dvc.notify.services import message_send
+from dvc.notify.services import message_send, notice_post
 
 OTP_PURPOSE_TEXT = {
     OtpChallenge.Purpose.REGISTER: "kích hoạt tài khoản",
@@ -325,6 +325,7 @@ def _password_set(*, user: User, new_password: str) -> None:
     user.save(update_fields=["password"])
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
     context = {"id_number": user.id_number, "changed_at": _local_time(now)}
+    notice_post(user=user, template="password_changed", context=context, link="/tai-khoan/")
     message_send(channel=Message.Channel.SMS, recipient=user.phone, template="password_changed", context=context)
     if user.email:
         message_send(channel=Message.Channel.EMAIL, recipient=user.email, template="password_changed", context=context)
@@ -380,6 +381,7 @@ def phone_change_confirm(*, user: User, challenge_id: uuid.UUID, code: str, ip: 
         user.refresh_from_db()
         # The old number hears of it: if it was not its owner's doing, they know at once whom to call.
         context = {"id_number": user.id_number, "changed_at": _local_time(timezone.now())}
+        notice_post(user=user, template="phone_changed", context=context, link="/tai-khoan/")
         message_send(channel=Message.Channel.SMS, recipient=old_phone, template="phone_changed", context=context)
     return user
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,3 +51,24 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}"
+
+
+class Notice(models.Model):
+    """A notice in the person's "Thông báo" page: every message the portal sends them (by SMS, e-mail or neither, as
+    they chose) is also kept here, readable after signing in (issue 19, part 5). Never an OTP."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    template = models.CharField(_("mẫu tin"), max_length=64)
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    body = models.TextField(_("nội dung"))
+    link = models.CharField(_("đường dẫn"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("lúc"), default=timezone.now)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        indexes = [models.Index(fields=["user", "read_at"]), models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from dvc.notify.models import Message
+from dvc.notify.models import Message, Notice
 from dvc.notify.tasks import deliver_message
 
 logger = logging.getLogger(__name__)
@@ -59,3 +60,14 @@ def messages_requeue_stranded(*, older_than: dt.timedelta = dt.timedelta(minutes
             deliver_message.enqueue(message_id=str(message_id))
         count += 1
     return count
+
+
+def notice_post(*, user: Any, template: str, context: dict[str, Any], link: str = "") -> Notice:
+    """Keep the notice in the person's "Thông báo" page, in the transaction of the change it tells of; its title is
+    the e-mail's subject when the message has one, its text the message's."""
+    try:
+        title = _render(template, "subject.txt", context)
+    except TemplateDoesNotExist:
+        title = ""
+    body = _render(template, "txt", context).removeprefix("DVC: ")
+    return Notice.objects.create(user=user, template=template, title=(title or body)[:255], body=body, link=link[:255])

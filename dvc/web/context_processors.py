@@ -3,11 +3,18 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from dvc.notify.models import Notice
+
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     """``DVC_TRIAL``: a trial installation (not production), whose pages say where codes and messages go;
     ``PORTAL``: who runs the portal and how to reach them (header, footer, privacy notice)."""
+    user = getattr(request, "user", None)
     return {
+        # Counted only where a page shows it (the header of a signed-in person): one query.
+        "unread_notices": (lambda: Notice.objects.filter(user=user.pk, read_at__isnull=True).count())
+        if user is not None and user.is_authenticated
+        else 0,
         "DVC_TRIAL": not settings.PRODUCTION,
         "PORTAL": {
             "name": settings.DVC_PORTAL_NAME,

@@ -22,7 +22,7 @@ from dvc.dossiers.backoffice.extracts import issue_copies, sign_copies
 from dvc.dossiers.backoffice.permissions import LEADER, require
 from dvc.dossiers.documents.result import Signing, register_details, result_pdf, valid_until_of
 from dvc.dossiers.lifecycle.events import record_event
-from dvc.dossiers.lifecycle.messages import notify_applicant
+from dvc.dossiers.lifecycle.messages import RESULT_LINK_DAYS, notify_applicant, result_link
 from dvc.dossiers.models import Dossier, IssuedResult, RegisterEntry
 from dvc.errors import Conflict, InvalidInput
 from dvc.vault.agency_signing import sign_result
@@ -244,5 +244,7 @@ def dossier_approve(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
             dossier, actor=actor, action="result_ready", before=Dossier.Status.PROCESSING, after=dossier.status
         )
         audit(actor, "approve", dossier, ip=ip)
-        notify_applicant(dossier, "dossier_result_ready")
+        notify_applicant(
+            dossier, "dossier_result_ready", {"result_url": result_link(dossier), "days": RESULT_LINK_DAYS}
+        )
     return dossier

@@ -17,7 +17,7 @@ from dvc.dossiers.models import Dossier
 from dvc.formatting import moment_short
 from dvc.jobs.services import job_run_claim
 from dvc.notify.models import Message
-from dvc.notify.services import message_send
+from dvc.notify.services import message_send, notice_post
 
 JOB = "deadline_reminders"
 
@@ -54,7 +54,7 @@ def _send_all(now: dt.datetime) -> int:
         for role in StaffRole.objects.filter(agency=agency, is_active=True).select_related("user"):
             roles.setdefault(role.user, set()).add(role.role)
         for user, held in roles.items():
-            if not user.email or not held & {OFFICER, SPECIALIST, LEADER}:
+            if not held & {OFFICER, SPECIALIST, LEADER}:
                 continue
             mine = dossiers if held & {OFFICER, LEADER} else [d for d in dossiers if d.assigned_to_id == user.pk]
             if not mine:
@@ -68,18 +68,19 @@ def _send_all(now: dt.datetime) -> int:
                 }
                 for d in mine[:50]
             ]
+            context = {
+                "agency": agency.name,
+                "overdue": sum(1 for line in lines if line["late"]),
+                "soon": sum(1 for line in lines if not line["late"]),
+                "lines": lines,
+                "more": max(len(mine) - 50, 0),
+                "url": f"{settings.SITE_URL}/can-bo/?hang=qua-han",
+            }
+            notice_post(user=user, template="deadline_reminder", context=context, link="/can-bo/?hang=qua-han")
+            if not user.email:
+                continue
             message_send(
-                channel=Message.Channel.EMAIL,
-                recipient=user.email,
-                template="deadline_reminder",
-                context={
-                    "agency": agency.name,
-                    "overdue": sum(1 for line in lines if line["late"]),
-                    "soon": sum(1 for line in lines if not line["late"]),
-                    "lines": lines,
-                    "more": max(len(mine) - 50, 0),
-                    "url": f"{settings.SITE_URL}/can-bo/?hang=qua-han",
-                },
+                channel=Message.Channel.EMAIL, recipient=user.email, template="deadline_reminder", context=context
             )
             sent += 1
     return sent

@@ -36,6 +36,7 @@ from dvc.dossiers.citizen.history import citizen_history
 from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.lifecycle import postal
 from dvc.dossiers.lifecycle.applicant import postal_address
+from dvc.dossiers.lifecycle.messages import result_of_link
 from dvc.dossiers.lifecycle.states import EDITABLE, RATEABLE, WITHDRAWABLE
 from dvc.dossiers.models import Dossier
 from dvc.errors import DomainError, InvalidInput, add_to_form
@@ -180,6 +181,20 @@ def result(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponseBase:
     dossier = selectors.dossier_of(request.user, dossier_id)
     if dossier.result_file is None:
         raise Http404
+    return file_response(dossier.result_file)
+
+
+def result_by_link(request: HttpRequest, token: str) -> HttpResponseBase:
+    """The signed result from the link in the result-ready message: no login, for 7 days, only while it is still
+    the dossier's result."""
+    found = result_of_link(token)
+    dossier = (
+        Dossier.objects.select_related("result_file").filter(pk=found[0], result_file_id=found[1]).first()
+        if found
+        else None
+    )
+    if dossier is None or dossier.result_file is None:
+        return render(request, "dossiers/result_link_gone.html", status=404)
     return file_response(dossier.result_file)
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 
 from dvc.dossiers.models import Dossier
 from dvc.formatting import moment_short
 from dvc.notify.models import Message
-from dvc.notify.services import message_send
+from dvc.notify.services import message_send, notice_post
 
 
 def notify_applicant(dossier: Dossier, template: str, extra: dict[str, Any] | None = None) -> None:
@@ -27,9 +29,30 @@ def notify_applicant(dossier: Dossier, template: str, extra: dict[str, Any] | No
         "security_code": dossier.security_code if dossier.fee_status == Dossier.FeeStatus.UNPAID else "",
         **(extra or {}),
     }
+    notice_post(user=dossier.applicant, template=template, context=context, link=f"/ho-so/{dossier.pk}/")
     phone = dossier.applicant.phone
     email = dossier.applicant_data.get("email") or dossier.applicant.email
     if dossier.notify_sms and phone:
         message_send(channel=Message.Channel.SMS, recipient=phone, template=template, context=context)
     if dossier.notify_email and email:
         message_send(channel=Message.Channel.EMAIL, recipient=email, template=template, context=context)
+
+
+RESULT_LINK_DAYS = 7
+_RESULT_SALT = "dvc.dossiers.result-link"
+
+
+def result_link(dossier: Dossier) -> str:
+    """A download address for the signed result that needs no login, good for 7 days (issue 19, part 5): the
+    result-ready message carries it."""
+    token = signing.dumps({"d": str(dossier.pk), "f": str(dossier.result_file_id)}, salt=_RESULT_SALT, compress=True)
+    return f"{settings.SITE_URL}/ket-qua/tai/{token}/"
+
+
+def result_of_link(token: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """(dossier id, file id) of a result link still valid, else None."""
+    try:
+        data = signing.loads(token, salt=_RESULT_SALT, max_age=RESULT_LINK_DAYS * 86400)
+        return uuid.UUID(str(data["d"])), uuid.UUID(str(data["f"]))
+    except (signing.BadSignature, ValueError, KeyError, TypeError):
+        return None

@@ -47,6 +47,7 @@ PUBLIC = {
     "api:admin_units", "api:agencies", "api:procedures", "api:procedure", "api:validate_form", "api:sectors",
     "api:life_events", "api:lookup", "api:stats", "api:api-root",
     "accounts:identity_login", "accounts:identity_callback", "api:identity_token", "vault:signature_login",
+    "dossiers:result_by_link",  # the result by a signed link that expires (the result-ready message's)
     # The development identity provider (outside production only): OpenID Connect endpoints, checked by protocol.
     "dev_idp:root", "dev_idp:discovery", "dev_idp:jwks", "dev_idp:authorize", "dev_idp:token", "dev_idp:userinfo",
     "dev_idp:end_session",
@@ -58,7 +59,7 @@ PUBLIC = {
 OWN = {
     "accounts:logout", "accounts:profile", "accounts:password_change", "accounts:phone_change", "dossiers:start",
     "dossiers:mine", "vault:mine", "api:logout", "api:me", "api:my_dossiers", "api:create", "web:landing",
-    "api:signing_providers", "accounts:authenticator",
+    "api:signing_providers", "accounts:authenticator", "notify:inbox",
 }  # fmt: skip
 # Bound to the browser that started them (tested in accounts and payments): a challenge or a payment by code.
 SESSION_BOUND = {
