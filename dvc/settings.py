@@ -378,6 +378,16 @@ if PRODUCTION and not (DVC_VNPAY_PAY_URL and DVC_VNPAY_API_URL and DVC_VNPAY_HAS
         "DVC_VNPAY_PAY_URL, DVC_VNPAY_API_URL and DVC_VNPAY_HASH_SECRET are required in production."
     )
 DVC_PAYMENT_SANDBOX = not PRODUCTION and not DVC_VNPAY_PAY_URL
+# Each agency collects its own fees (NĐ 11/2020/NĐ-CP: fees go to the collecting body's account): its own VNPay
+# terminal, as JSON {"<agency code>": {"tmn_code": "…", "hash_secret": "…"}}; an agency not listed uses the one above.
+try:
+    DVC_VNPAY_TERMINALS: dict[str, dict[str, str]] = json.loads(env_str("DVC_VNPAY_TERMINALS", "") or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured("DVC_VNPAY_TERMINALS must be a JSON object.") from exc
+if not isinstance(DVC_VNPAY_TERMINALS, dict) or not all(
+    isinstance(t, dict) and t.get("tmn_code") and t.get("hash_secret") for t in DVC_VNPAY_TERMINALS.values()
+):
+    raise ImproperlyConfigured('DVC_VNPAY_TERMINALS: each agency needs {"tmn_code": …, "hash_secret": …}.')
 
 # National electronic identity (NĐ 69/2024/NĐ-CP): OpenID Connect, authorization code flow with PKCE. Without an
 # issuer, outside production, the portal's own development provider at /dinh-danh-thu-nghiem/ answers; in

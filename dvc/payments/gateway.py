@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,11 +45,11 @@ def payment_start(*, dossier: Dossier, payer: User | None, ip: str, bank_code: s
     require_payable(dossier)
     amount = amount_due(dossier)
     now = timezone.now()
+    cfg = vnpay.config_for_agency(dossier.agency.code)  # the fee goes to the collecting agency's own account
     attempt = PaymentAttempt.objects.create(
         dossier=dossier, txn_ref=txn_ref_new(now), amount=amount, payer=payer, client_ip=ip or None,
-        gateway_create_date=vnpay.timestamp(now),
+        gateway_create_date=vnpay.timestamp(now), tmn_code=cfg.tmn_code,
     )  # fmt: skip
-    cfg = vnpay.config()
     params = vnpay.payment_params(
         cfg=cfg, txn_ref=attempt.txn_ref, amount=amount, order_info=f"Thanh toan phi ho so {dossier.code}", ip=ip,
         created=now, bank_code=bank_code,
@@ -79,11 +80,11 @@ def ipn_handle(params: Mapping[str, str]) -> Answer:
 
 
 def _ipn_answer(params: Mapping[str, str], txn_ref: str) -> Answer:
-    cfg = vnpay.config()
-    if not vnpay.verify(params, cfg.secret) or params.get("vnp_TmnCode") != cfg.tmn_code:
+    cfg = vnpay.config_for_terminal(str(params.get("vnp_TmnCode", "")))  # each terminal's notices, its own secret
+    if cfg is None or not vnpay.verify(params, cfg.secret):
         return _answer(vnpay.BAD_CHECKSUM)
     attempt = PaymentAttempt.objects.filter(txn_ref=txn_ref).select_related("dossier").first()
-    if attempt is None:
+    if attempt is None or _terminal_of(attempt) != cfg.tmn_code:  # an order of another terminal is not this one's
         return _answer(vnpay.NOT_FOUND)
     try:
         told = vnpay.outcome(params)
@@ -94,6 +95,10 @@ def _ipn_answer(params: Mapping[str, str], txn_ref: str) -> Answer:
         attempt_flag(attempt, f"IPN amount {told.amount} differs from {attempt.amount}")
         return _answer(vnpay.INVALID_AMOUNT)
     return _answer(settle(attempt, told))
+
+
+def _terminal_of(attempt: PaymentAttempt) -> str:
+    return attempt.tmn_code or settings.DVC_VNPAY_TMN_CODE
 
 
 def settle(attempt: PaymentAttempt, told: vnpay.Outcome) -> str:
@@ -132,7 +137,8 @@ def settle(attempt: PaymentAttempt, told: vnpay.Outcome) -> str:
 def record_return(params: Mapping[str, str]) -> PaymentAttempt | None:
     """The payer's browser coming back: checked and logged, but it changes nothing (VNPay: only the IPN does)."""
     txn_ref = str(params.get("vnp_TxnRef", ""))[:64]
-    valid = vnpay.verify(params, vnpay.config().secret)
+    cfg = vnpay.config_for_terminal(str(params.get("vnp_TmnCode", "")))
+    valid = cfg is not None and vnpay.verify(params, cfg.secret)
     GatewayEvent.objects.create(
         kind=GatewayEvent.Kind.RETURN, txn_ref=txn_ref, params=dict(params), answer="ok" if valid else "97"
     )
@@ -154,7 +160,6 @@ def reconcile(
     *, older_than: dt.timedelta = dt.timedelta(minutes=15), expire_after: dt.timedelta = dt.timedelta(hours=1)
 ) -> Reconciliation:
     """Ask the gateway about attempts left pending (their IPN never came) and settle them the same way."""
-    cfg = vnpay.config()
     now = timezone.now()
     report = Reconciliation()
     pending = (
@@ -167,6 +172,7 @@ def reconcile(
     for attempt in pending[:RECONCILE_BATCH]:
         report.checked += 1
         created = attempt.gateway_create_date or vnpay.timestamp(attempt.created_at)  # older attempts: best guess
+        cfg = vnpay.config(attempt.tmn_code)  # asked at the terminal the attempt was made at
         body = vnpay.query_request(cfg=cfg, txn_ref=attempt.txn_ref, created=created, ip="127.0.0.1", now=now)
         try:
             answer = vnpay.post_json(cfg.api_url, body)

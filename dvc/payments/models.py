@@ -59,6 +59,8 @@ class PaymentAttempt(models.Model):
     gateway_create_date = models.CharField(max_length=14, blank=True, default="")
     method = models.CharField(max_length=16, choices=Method.choices, default=Method.GATEWAY)
     gateway = models.CharField(max_length=16, default="vnpay")
+    # The VNPay terminal (merchant) the attempt was made at: the collecting agency's own, "" for the portal's default.
+    tmn_code = models.CharField(max_length=16, blank=True, default="")
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     payer = models.ForeignKey(

@@ -49,8 +49,8 @@ def pay(request: HttpRequest) -> HttpResponseBase:
         params = {str(k): str(v) for k, v in posted.items()} if isinstance(posted, dict) else {}
     else:
         params = {k: str(v) for k, v in request.GET.items()}
-    cfg = vnpay.config()
-    if not vnpay.verify(params, cfg.secret) or params.get("vnp_TmnCode") != cfg.tmn_code:
+    cfg = vnpay.config_for_terminal(params.get("vnp_TmnCode", ""))  # the merchant the order names, its own secret
+    if cfg is None or not vnpay.verify(params, cfg.secret):
         return render(request, "payments/sandbox_error.html", {"reason": _("Sai chữ ký (mã lỗi 70)")}, status=400)
     raw_amount = params.get("vnp_Amount", "0")
     amount = int(raw_amount) // 100 if raw_amount.isdigit() else 0
@@ -98,11 +98,13 @@ def pay(request: HttpRequest) -> HttpResponseBase:
 def transaction_api(request: HttpRequest) -> HttpResponse:
     """querydr: what the sandbox knows of a transaction, signed like VNPay's answer."""
     _enabled()
-    cfg = vnpay.config()
     try:
         body = json.loads(request.body.decode() or "{}")
     except (UnicodeDecodeError, ValueError):
         body = {}
+    cfg = (
+        vnpay.config_for_terminal(str(body.get("vnp_TmnCode", ""))) if isinstance(body, dict) else None
+    ) or vnpay.config()
     answer = {"vnp_ResponseId": secrets.token_hex(8), "vnp_Command": "querydr", "vnp_TmnCode": cfg.tmn_code}
     if not isinstance(body, dict) or not vnpay.query_request_valid(body, cfg.secret):
         answer.update(vnp_ResponseCode="97", vnp_Message="Invalid Checksum")

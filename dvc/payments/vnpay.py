@@ -103,16 +103,33 @@ class Config:
     return_url: str
 
 
-def config() -> Config:
-    """VNPay's addresses from settings, or the built-in sandbox of this portal when none are set."""
+def config(tmn_code: str = "") -> Config:
+    """VNPay's addresses from settings (or the built-in sandbox of this portal when none are set), with the terminal
+    ``tmn_code`` (an agency's own, DVC_VNPAY_TERMINALS) or, when empty, the portal's default terminal."""
     sandbox = f"{settings.SITE_URL}/cong-thanh-toan-thu-nghiem"
+    terminal = next((t for t in settings.DVC_VNPAY_TERMINALS.values() if t["tmn_code"] == tmn_code), None)
     return Config(
         pay_url=settings.DVC_VNPAY_PAY_URL or f"{sandbox}/paymentv2/vpcpay.html",
         api_url=settings.DVC_VNPAY_API_URL or f"{sandbox}/merchant_webapi/api/transaction",
-        tmn_code=settings.DVC_VNPAY_TMN_CODE,
-        secret=settings.DVC_VNPAY_HASH_SECRET,
+        tmn_code=terminal["tmn_code"] if terminal else settings.DVC_VNPAY_TMN_CODE,
+        secret=terminal["hash_secret"] if terminal else settings.DVC_VNPAY_HASH_SECRET,
         return_url=f"{settings.SITE_URL}/payments/vnpay/return",
     )
+
+
+def config_for_agency(agency_code: str) -> Config:
+    """The terminal of the agency that collects the fee (its own, else the portal's default)."""
+    terminal = settings.DVC_VNPAY_TERMINALS.get(agency_code)
+    return config(terminal["tmn_code"] if terminal else "")
+
+
+def config_for_terminal(tmn_code: str) -> Config | None:
+    """The configured terminal a gateway message names (``vnp_TmnCode``), or None for one this portal does not have:
+    each message is checked with its own terminal's secret."""
+    if tmn_code == settings.DVC_VNPAY_TMN_CODE:
+        return config("")
+    found = config(tmn_code)
+    return found if found.tmn_code == tmn_code else None
 
 
 def payment_params(
