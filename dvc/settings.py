@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dvc.dossiers",
     "dvc.payments",
     "dvc.stats",
+    "dvc.feedback",
     "dvc.jobs",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("dvc.stats.urls")),
     path("", include("dvc.vault.urls")),
     path("", include("dvc.notify.urls")),
+    path("", include("dvc.feedback.urls")),
     path("captcha/", include("captcha.urls")),
     # Staff sign in through the portal's login, with its OTP step; the admin has no password-only door.
     path("quan-tri/login/", admin_login, name="admin_login"),

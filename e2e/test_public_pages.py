@@ -14,7 +14,7 @@ PUBLIC = [
     "/", "/thu-tuc/", "/thu-tuc/?q=khai+sinh", "/thu-tuc/1.004873/", "/co-quan/", "/tra-cuu/", "/thong-ke/",
     "/thong-ke/?tinh=01", "/dang-nhap/", "/dang-ky/", "/quen-mat-khau/", "/thanh-toan/", "/huong-dan/",
     "/huong-dan/dang-ky/", "/huong-dan/nop-ho-so/", "/huong-dan/thanh-toan/", "/huong-dan/tra-cuu/",
-    "/bao-ve-du-lieu-ca-nhan/", "/kha-nang-tiep-can/",
+    "/bao-ve-du-lieu-ca-nhan/", "/kha-nang-tiep-can/", "/phan-anh-kien-nghi/", "/phan-anh-kien-nghi/gui/",
 ]  # fmt: skip
 
 

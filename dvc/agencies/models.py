@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +115,13 @@ class Agency(models.Model):
     )
     receipt_series = models.CharField(
         _("ký hiệu biên lai"), max_length=16, blank=True, help_text=_("Ký hiệu biên lai điện tử đã đăng ký.")
+    )
+    # Questions and feedback (phản ánh, kiến nghị) are answered within this many working days (NĐ 20/2008/NĐ-CP
+    # Điều 11: at most 10 working days to handle a reflection), set by each agency.
+    question_days = models.PositiveSmallIntegerField(
+        _("hạn trả lời phản ánh, kiến nghị (ngày làm việc)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     effective_from = models.DateField(_("hiệu lực từ"), default=TWO_TIER_REFORM_DATE)
     effective_to = models.DateField(_("hết hiệu lực"), null=True, blank=True)

@@ -9,6 +9,7 @@ from django_tasks import task
 
 from dvc.agencies.calendar import LOCAL_TZ, WorkingCalendar
 from dvc.dossiers.backoffice.reminders import deadline_reminders_send
+from dvc.feedback.services import question_reminders_send
 from dvc.jobs.services import book_once
 
 REMINDER_TIME = dt.time(7, 0)
@@ -25,6 +26,7 @@ def next_reminder_moment(after: dt.datetime) -> dt.datetime:
 def send_deadline_reminders(reschedule: bool = True) -> int:
     """Send today's reminders (once per day, ``deadline_reminders_send``), then book the next run."""
     sent = deadline_reminders_send()
+    question_reminders_send()  # questions and feedback near or past their deadline, the same morning
     if reschedule:
         schedule_deadline_reminders()
     return sent

@@ -48,6 +48,7 @@ PUBLIC = {
     "api:life_events", "api:lookup", "api:stats", "api:api-root",
     "accounts:identity_login", "accounts:identity_callback", "api:identity_token", "vault:signature_login",
     "dossiers:result_by_link",  # the result by a signed link that expires (the result-ready message's)
+    "feedback:list", "feedback:ask",
     # The development identity provider (outside production only): OpenID Connect endpoints, checked by protocol.
     "dev_idp:root", "dev_idp:discovery", "dev_idp:jwks", "dev_idp:authorize", "dev_idp:token", "dev_idp:userinfo",
     "dev_idp:end_session",
@@ -59,7 +60,7 @@ PUBLIC = {
 OWN = {
     "accounts:logout", "accounts:profile", "accounts:password_change", "accounts:phone_change", "dossiers:start",
     "dossiers:mine", "vault:mine", "api:logout", "api:me", "api:my_dossiers", "api:create", "web:landing",
-    "api:signing_providers", "accounts:authenticator", "notify:inbox",
+    "api:signing_providers", "accounts:authenticator", "notify:inbox", "feedback:mine",
 }  # fmt: skip
 # Bound to the browser that started them (tested in accounts and payments): a challenge or a payment by code.
 SESSION_BOUND = {
@@ -70,6 +71,7 @@ SESSION_BOUND = {
     "vault:signature_login_confirm",
     "accounts:otp_other",
     "accounts:otp_app",
+    "feedback:confirm",
 }
 # A citizen's dossier, by its id in the address (and the dossier's vault file and payment receipt).
 CITIZEN = {
@@ -83,7 +85,7 @@ STAFF = {
     "staff:queue", "staff:intake", "staff:register", "staff:detail", "staff:act", "staff:attachment",
     "staff:document", "stats:report", "staff:view_document", "staff:document_page", "staff:view_attachment",
     "staff:attachment_page", "staff:civil_register", "staff:postal_handover",
-    "staff:batch",
+    "staff:batch", "feedback:staff_list", "feedback:staff_detail",
 }  # fmt: skip
 API_CITIZEN = ("/api/v1/dossiers/{id}", "/api/v1/dossiers/{id}/")  # every route under a dossier id
 API_STAFF = "/api/v1/backoffice/"
@@ -161,6 +163,16 @@ def _citizen_urls(world) -> dict[str, str]:
     }
 
 
+def _question_of(agency):
+    """A question the dossier's agency must answer (an officer of another agency must not see it)."""
+    from dvc.feedback.models import Question
+
+    return Question.objects.create(
+        agency=agency, asker_name="Nguyễn Văn Chủ", asker_phone="+84912000999", subject="Hỏi", body="Hỏi về hồ sơ",
+        status=Question.Status.OPEN,
+    )  # fmt: skip
+
+
 def _staff_urls(world) -> dict[str, str]:
     d, a = world["dossier"], world["attachment"]
     return {
@@ -179,6 +191,8 @@ def _staff_urls(world) -> dict[str, str]:
         "staff:civil_register": "/can-bo/so-ho-tich/",
         "staff:postal_handover": "/can-bo/giao-buu-gui/",
         "staff:batch": "/can-bo/hang-loat/",
+        "feedback:staff_list": "/can-bo/phan-anh-kien-nghi/",
+        "feedback:staff_detail": f"/can-bo/phan-anh-kien-nghi/{_question_of(d.agency).pk}/",
     }
 
 
