@@ -57,6 +57,7 @@ class Question(models.Model):
     )
     reject_reason = models.CharField(_("lý do không tiếp nhận"), max_length=500, blank=True)
     published = models.BooleanField(_("công khai"), default=False)
+    public_subject = models.CharField(_("tiêu đề công khai"), max_length=200, blank=True)
     public_question = models.TextField(_("câu hỏi công khai (đã bỏ thông tin cá nhân)"), blank=True)
     public_answer = models.TextField(_("trả lời công khai"), blank=True)
     search_text = models.TextField(blank=True)  # folded (no accents) public texts, for the accent-free search

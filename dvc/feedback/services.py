@@ -9,14 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import unicodedata
 import uuid
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from unidecode import unidecode
 
 from dvc.accounts import throttle
 from dvc.accounts.models import User
@@ -32,22 +35,29 @@ from dvc.notify.services import message_send, notice_post
 _HOUR = dt.timedelta(hours=1)
 PER_PHONE_HOUR, PER_CLIENT_HOUR, CONFIRM_ATTEMPTS = 3, 10, 5
 _HIDDEN = "[đã ẩn]"
-# What identifies a person in a text: phone numbers, identity and tax numbers, e-mail addresses, dossier codes.
+# What identifies a person in a citizen's text: e-mail addresses (also written "at"), dossier codes, passport numbers,
+# and any run of 9 or more digits however it is broken up (phones, identity and tax numbers: "001 085 012 345",
+# "(091) 2345001", "0084 912 345 678").
 _PERSONAL = [
-    re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
+    re.compile(r"[\w.+-]+\s*(?:@|\(at\)|\[at\])\s*[\w-]+(?:\s*(?:\.|\(dot\))\s*[\w-]+)+", re.IGNORECASE),
     re.compile(r"\b\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}\b"),
-    re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.-]?\d){9,10}(?!\d)"),
-    re.compile(r"(?<!\d)\d{9,13}(?!\d)"),
+    re.compile(r"\b[A-Z]\d{7,8}\b"),
+    re.compile(r"(?<![\d\w])\+?(?:\d[\s.\-()]{0,3}){8,14}\d(?![\d\w])"),
 ]
 
 
 def redact(text: str, names: list[str] | None = None) -> str:
-    """The text with personal data replaced (the asker's name too): what may be published."""
+    """A citizen's text with personal data replaced (the asker's name too, with or without accents, any case):
+    what may be published. Officers' answers are not passed through it (their own hotline must stay)."""
+    text = unicodedata.normalize("NFC", text)
     for pattern in _PERSONAL:
         text = pattern.sub(_HIDDEN, text)
     for name in names or []:
-        if name and len(name) > 3:
-            text = re.sub(re.escape(name), _HIDDEN, text, flags=re.IGNORECASE)
+        name = " ".join(unicodedata.normalize("NFC", name).split())
+        for form in {name, unidecode(name)}:
+            if len(form) > 3:
+                spaced = r"\s+".join(re.escape(part) for part in form.split())
+                text = re.sub(spaced, _HIDDEN, text, flags=re.IGNORECASE)
     return text
 
 
@@ -137,11 +147,28 @@ def _receive(question: Question) -> None:
     _tell(question, "question_received")
 
 
+_ANSWER_SALT, ANSWER_LINK_DAYS = "dvc.feedback.answer-link", 90
+
+
+def answer_link(question: Question) -> str:
+    """Where the asker reads the whole answer without logging in (the SMS carries its first 300 characters)."""
+    token = signing.dumps(str(question.pk), salt=_ANSWER_SALT)
+    return f"{settings.SITE_URL}/phan-anh-kien-nghi/tra-loi/{token}/"
+
+
+def question_of_link(token: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(signing.loads(token, salt=_ANSWER_SALT, max_age=ANSWER_LINK_DAYS * 86400)))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
 def _tell(question: Question, template: str) -> None:
     context = {
         "code": question.code, "subject": question.subject, "agency": question.agency.name,
         "due": timezone.localtime(question.due_at).strftime("%H:%M %d/%m/%Y") if question.due_at else "",
         "answer": question.answer, "reason": question.reject_reason,
+        "link": answer_link(question) if template in ("question_answered", "question_rejected") else "",
     }  # fmt: skip
     message_send(channel=Message.Channel.SMS, recipient=question.asker_phone, template=template, context=context)
     if question.asker_id:
@@ -154,7 +181,14 @@ def _require_staff(actor: User, question: Question) -> None:
 
 
 def question_answer(
-    *, question: Question, actor: User, answer: str, publish: bool, public_question: str, public_answer: str
+    *,
+    question: Question,
+    actor: User,
+    answer: str,
+    publish: bool,
+    public_question: str,
+    public_answer: str,
+    public_subject: str = "",
 ) -> Question:
     """Answer (or edit the published texts of an answered question); the asker is told of the first answer."""
     _require_staff(actor, question)
@@ -165,15 +199,16 @@ def question_answer(
         raise Conflict(_("Câu hỏi này không còn mở."), code="question_closed")
     first = question.status == Question.Status.OPEN
     names = [question.asker_name]
+    shown_subject = redact(public_subject.strip() or question.subject, names)[:200] if publish else ""
     shown_question = redact(public_question.strip() or question.body, names) if publish else ""
-    shown_answer = redact(public_answer.strip() or answer, names) if publish else ""
+    shown_answer = (public_answer.strip() or answer) if publish else ""
     now = timezone.now()
     with transaction.atomic():
         changed = Question.objects.filter(pk=question.pk, status=question.status).update(
             status=Question.Status.ANSWERED, answer=answer, answered_at=question.answered_at or now,
-            answered_by=question.answered_by or actor, published=publish, public_question=shown_question,
-            public_answer=shown_answer,
-            search_text=fold(f"{question.subject} {shown_question} {shown_answer}") if publish else "",
+            answered_by=question.answered_by or actor, published=publish, public_subject=shown_subject,
+            public_question=shown_question, public_answer=shown_answer,
+            search_text=fold(f"{shown_subject} {shown_question} {shown_answer}") if publish else "",
         )  # fmt: skip
         if not changed:
             raise Conflict(_("Câu hỏi vừa được người khác xử lý. Vui lòng tải lại trang."), code="question_changed")

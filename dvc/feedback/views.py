@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from dvc.accounts.forms import OtpForm
 from dvc.accounts.models import User
 from dvc.accounts.throttle import client_ip
-from dvc.accounts.validators import display_phone, normalize_mobile_phone
+from dvc.accounts.validators import display_phone, mask_phone, normalize_mobile_phone
 from dvc.agencies.models import Agency
 from dvc.catalog.models import Procedure
 from dvc.errors import DomainError, add_to_form
@@ -76,12 +76,14 @@ def ask(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"kind": Question.Kind.QUESTION}
     if agency := Agency.objects.filter(code=request.GET.get("co_quan", "")).first():
         initial["agency"] = agency
-    if user is not None:
-        initial.update(name=user.full_name, phone=display_phone(user.phone))
     form = AskForm(request.POST or None, initial=initial)
+    if user is not None and user.phone:  # answered at the account's own confirmed phone: nothing to type
+        del form.fields["name"], form.fields["phone"]
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if user is not None and user.phone:
+            data.update(name=user.full_name, phone=user.phone)
         try:
             question = services.question_ask(
                 asker=user, kind=data["kind"], agency=data["agency"], procedure=procedure,
@@ -96,8 +98,10 @@ def ask(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Đã gửi. Mã câu hỏi: %(code)s.") % {"code": question.code})
                 return redirect("feedback:mine")
             request.session[_PENDING] = str(question.pk)
+            request.session[_PENDING + "_phone"] = mask_phone(question.asker_phone)
             return redirect("feedback:confirm")
-    return render(request, "feedback/ask.html", {"form": form, "procedure": procedure}, status=status)
+    phone = display_phone(user.phone) if user is not None and user.phone else ""
+    return render(request, "feedback/ask.html", {"form": form, "procedure": procedure, "phone": phone}, status=status)
 
 
 def confirm(request: HttpRequest) -> HttpResponse:
@@ -114,7 +118,9 @@ def confirm(request: HttpRequest) -> HttpResponse:
         else:
             request.session.pop(_PENDING, None)
             return render(request, "feedback/received.html", {"question": question})
-    return render(request, "feedback/confirm.html", {"form": form})
+    return render(
+        request, "feedback/confirm.html", {"form": form, "phone": request.session.get(_PENDING + "_phone", "")}
+    )
 
 
 @login_required
@@ -150,11 +156,23 @@ def staff_detail(request: HttpRequest, question_id: uuid.UUID) -> HttpResponse:
                     publish=bool(request.POST.get("publish")),
                     public_question=request.POST.get("public_question", ""),
                     public_answer=request.POST.get("public_answer", ""),
+                    public_subject=request.POST.get("public_subject", ""),
                 )  # fmt: skip
                 messages.success(request, _("Đã lưu câu trả lời."))
             return redirect("feedback:staff_detail", question_id=question.pk)
         except DomainError as exc:
             errors = exc.errors if hasattr(exc, "errors") and exc.errors else {"__all__": [str(exc.message)]}
     suggested = services.redact(question.body, [question.asker_name])
-    context = {"question": question, "errors": errors, "suggested": suggested, "posted": request.POST}
+    suggested_subject = services.redact(question.subject, [question.asker_name])
+    context = {"question": question, "errors": errors, "suggested": suggested, "suggested_subject": suggested_subject,
+               "posted": request.POST}  # fmt: skip
     return render(request, "feedback/staff_detail.html", context)
+
+
+def answer_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The whole answer, from the link in the answer's SMS (an SMS holds 300 characters): no login, for 90 days."""
+    question_id = services.question_of_link(token)
+    question = Question.objects.filter(pk=question_id).select_related("agency").first() if question_id else None
+    if question is None or question.status not in (Question.Status.ANSWERED, Question.Status.REJECTED):
+        raise Http404
+    return render(request, "feedback/answer.html", {"question": question})

@@ -8,8 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, Engine, TemplateDoesNotExist
 from django.utils import timezone, translation
 
 from dvc.notify.models import Message, Notice
@@ -19,9 +18,11 @@ logger = logging.getLogger(__name__)
 
 
 def _render(template: str, suffix: str, context: dict[str, Any]) -> str:
-    # Citizens read messages in Vietnamese whatever language the page that caused them was in.
+    # Citizens read messages in Vietnamese whatever language the page that caused them was in. Messages are plain
+    # text (SMS, text e-mail, the "Thông báo" page escapes when it shows them): no HTML escaping here.
     with translation.override("vi"):
-        return render_to_string(f"notify/messages/{template}.{suffix}", context).strip()
+        source = Engine.get_default().get_template(f"notify/messages/{template}.{suffix}")
+        return str(source.render(Context(context, autoescape=False))).strip()
 
 
 def message_send(

@@ -172,7 +172,11 @@ def reconcile(
     for attempt in pending[:RECONCILE_BATCH]:
         report.checked += 1
         created = attempt.gateway_create_date or vnpay.timestamp(attempt.created_at)  # older attempts: best guess
-        cfg = vnpay.config(attempt.tmn_code)  # asked at the terminal the attempt was made at
+        found = vnpay.config_for_terminal(attempt.tmn_code or settings.DVC_VNPAY_TMN_CODE)  # where it was made
+        if found is None:  # that terminal is no longer configured: asking another would answer "not found"
+            report.mismatches.append(f"{attempt.txn_ref}: cổng {attempt.tmn_code} không còn được cấu hình")
+            continue
+        cfg = found
         body = vnpay.query_request(cfg=cfg, txn_ref=attempt.txn_ref, created=created, ip="127.0.0.1", now=now)
         try:
             answer = vnpay.post_json(cfg.api_url, body)

@@ -100,7 +100,10 @@ def remove(request: HttpRequest, file_id: uuid.UUID) -> HttpResponse:
     if services.vault_remove(owner=_owner(request), stored=stored):
         messages.success(request, _("Đã xoá giấy tờ khỏi kho."))
     else:
-        messages.success(request, _("Đã bỏ giấy tờ khỏi kho. Bản đã nộp trong hồ sơ vẫn được giữ cùng hồ sơ đó."))
+        messages.success(
+            request,
+            _("Đã bỏ giấy tờ khỏi kho. Giấy tờ vẫn được giữ cùng hồ sơ đã dùng nó (hoặc là kết quả đã được cấp)."),
+        )
     return redirect("vault:mine")
 
 

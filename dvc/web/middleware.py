@@ -5,10 +5,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from dvc.errors import OBJECT_STORE_ERRORS
 
@@ -87,3 +88,33 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "5"
         return response
+
+
+class NulCharacterMiddleware:
+    """A NUL character in an address's query or a form value is never meant, and PostgreSQL text cannot hold it (a
+    500): it is taken out before any view sees the value, as the forms already take out other control characters."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            return HttpResponse(_("Địa chỉ không hợp lệ."), status=400, content_type="text/plain; charset=utf-8")
+        if _has_nul(request.GET):
+            request.GET = _without_nul(request.GET)  # type: ignore[assignment]  # immutable again once cleaned
+        form = ("application/x-www-form-urlencoded", "multipart/form-data")
+        if request.method == "POST" and request.content_type in form and _has_nul(request.POST):
+            request.POST = _without_nul(request.POST)  # type: ignore[assignment]
+        return self.get_response(request)
+
+
+def _has_nul(data: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
+
+
+def _without_nul(data: QueryDict) -> QueryDict:
+    cleaned = QueryDict(mutable=True)
+    for key, values in data.lists():
+        cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+    cleaned._mutable = False
+    return cleaned

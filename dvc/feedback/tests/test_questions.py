@@ -133,3 +133,90 @@ def test_officers_are_reminded_of_questions_near_their_deadline(client):
     assert question_reminders_send() == 2  # the one-stop officer and the leader
     assert question_reminders_send() == 0  # once a day
     assert Notice.objects.filter(user=staff.leader, template="question_reminder").exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("CCCD 001 085 012 345 và 001.085.012.345 và 001-085-012-345", "CCCD"),
+        ("gọi (091) 2345001 hoặc 0912  345  001 hoặc 0084 912 345 678", "gọi"),
+        ("tôi là le thi hoa, hộ chiếu C1234567, thư hoa.le (at) gmail.com", "tôi là"),
+    ],
+)
+def test_personal_data_is_hidden_however_it_is_written(typed, kept):
+    """Attack pass: numbers with separators, the name without accents, passports, "(at)" e-mails came through."""
+    from dvc.feedback.services import redact
+
+    shown = redact(typed, ["Lê Thị Hoa"])
+    assert kept in shown
+    for leak in ("085", "345", "2345001", "912", "hoa", "C1234567", "gmail"):
+        assert leak not in shown.lower(), (leak, shown)
+
+
+def test_the_subject_is_published_only_without_personal_data_and_the_agencys_hotline_stays(client):
+    """Attack pass: the subject was published as typed, the asker's phone and name with it."""
+    agency = commune_centre()
+    staff = agency_staff(agency)
+    client.force_login(UserFactory(full_name="Lê Thị Hoa"))
+    _ask(client, agency, subject="Hỏi về khai sinh, gọi 0912345001 hoặc Lê Thị Hoa")
+    question = Question.objects.get()
+    client.force_login(staff.officer)
+    client.post(
+        reverse("feedback:staff_detail", args=[question.pk]),
+        {"answer": "Liên hệ tổng đài 024 3823 4567 để được hướng dẫn.", "publish": "1"},
+    )
+    page = client.get(reverse("feedback:list"), {"q": "khai sinh"}).content.decode()
+    assert "Hỏi về khai sinh" in page and "0912345001" not in page and "Lê Thị Hoa" not in page
+    assert "024 3823 4567" in page  # the officer's own words are published as written
+    assert "Hỏi về khai sinh" not in client.get(reverse("feedback:list"), {"q": "0912345001"}).content.decode()
+
+
+def test_quotes_reach_the_sms_and_the_inbox_as_typed(client):
+    """Attack pass: message templates were HTML-escaped: SMS read &quot;Giấy khai sinh&quot; &amp; CCCD."""
+    asker = UserFactory()
+    client.force_login(asker)
+    _ask(client, commune_centre(), subject='Hỏi về "Giấy khai sinh" & CCCD')
+    run_tasks()
+    notice = Notice.objects.get(user=asker, template="question_received")
+    assert '"Giấy khai sinh" & CCCD' in notice.body
+    page = client.get(reverse("notify:inbox")).content.decode()
+    assert "&amp;quot;" not in page and "&amp;amp;" not in page
+
+
+def test_a_long_answer_is_read_in_full_from_the_link_in_the_sms(client, outbox):
+    agency = commune_centre()
+    staff = agency_staff(agency)
+    client.force_login(UserFactory())
+    _ask(client, agency)
+    question = Question.objects.get()
+    client.force_login(staff.officer)
+    long_answer = "Bước một. " * 150 + "Kết thúc."
+    client.post(reverse("feedback:staff_detail", args=[question.pk]), {"answer": long_answer})
+    run_tasks()
+    sms = next(m["body"] for m in reversed(outbox.sms()) if "đã trả lời" in m["body"])
+    link = sms.split("Xem đầy đủ: ", 1)[1].strip()
+    client.logout()
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    assert "Kết thúc." in client.get(path).content.decode()
+    assert client.get(path[:-3] + "xx/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url", ["/phan-anh-kien-nghi/?co_quan=%00", "/phan-anh-kien-nghi/gui/?thu_tuc=%00", "/thu-tuc/?co_quan=%00"]
+)
+def test_a_nul_character_is_taken_out_not_a_server_error(client, url):
+    """Attack pass: on PostgreSQL these answered 500 (text cannot hold NUL)."""
+    assert client.get(url).status_code == 200
+
+
+def test_a_nul_character_in_an_answer_is_taken_out(client):
+    agency = commune_centre()
+    staff = agency_staff(agency)
+    client.force_login(UserFactory())
+    _ask(client, agency)
+    question = Question.objects.get()
+    client.force_login(staff.officer)
+    response = client.post(reverse("feedback:staff_detail", args=[question.pk]), {"answer": "Trả\x00 lời"})
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.answer == "Trả lời"

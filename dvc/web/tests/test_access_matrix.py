@@ -48,7 +48,7 @@ PUBLIC = {
     "api:life_events", "api:lookup", "api:stats", "api:api-root",
     "accounts:identity_login", "accounts:identity_callback", "api:identity_token", "vault:signature_login",
     "dossiers:result_by_link",  # the result by a signed link that expires (the result-ready message's)
-    "feedback:list", "feedback:ask",
+    "feedback:list", "feedback:ask", "feedback:answer",
     # The development identity provider (outside production only): OpenID Connect endpoints, checked by protocol.
     "dev_idp:root", "dev_idp:discovery", "dev_idp:jwks", "dev_idp:authorize", "dev_idp:token", "dev_idp:userinfo",
     "dev_idp:end_session",
