@@ -16,6 +16,8 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         if user is not None and user.is_authenticated
         else 0,
         "DVC_TRIAL": not settings.PRODUCTION,
+        # Where a trial's messages are written (walk-through: the pages said var/outbox/ whatever DVC_VAR_DIR was).
+        "DVC_OUTBOX": "" if settings.PRODUCTION else f"{settings.OUTBOX_DIR}/",
         "PORTAL": {
             "name": settings.DVC_PORTAL_NAME,
             "managing_agency": settings.DVC_MANAGING_AGENCY,

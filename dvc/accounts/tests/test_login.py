@@ -152,3 +152,11 @@ def test_many_addresses_guessing_one_id_number_are_slowed_down(client, settings)
         for n in range(10)
     ]
     assert 429 in codes and codes.index(429) == 8  # the 9th guess, from a 9th address, waits
+
+
+def test_a_trial_says_where_the_codes_really_are(client, settings, tmp_path):
+    """Walk-through: the code page said var/outbox/ while DVC_VAR_DIR put the messages elsewhere."""
+    settings.OUTBOX_DIR = tmp_path / "hop-thu"
+    user = UserFactory()
+    otp_url = client.post(LOGIN, {"id_number": user.id_number, "password": PASSWORD}).url
+    assert f"{tmp_path / 'hop-thu'}/" in client.get(otp_url).content.decode()
