@@ -437,6 +437,8 @@ if DVC_CSC_SANDBOX:
 # Where an API client (a mobile app) may be sent back with a one-time code after the identity login; outside
 # production any loopback address (RFC 8252, native apps) is accepted as well.
 DVC_API_REDIRECT_URIS = env_list("DVC_API_REDIRECT_URIS", [])
+# The result-ready e-mail carries the signed result when it is no larger than this (else only its download link).
+DVC_EMAIL_ATTACH_MAX_BYTES = env_int("DVC_EMAIL_ATTACH_MAX_MB", 5) << 20
 
 # Public postal service (bưu chính công ích, QĐ 45/2016/QĐ-TTg): the post office's price for collecting the papers
 # at home and for delivering the result, in đồng, as published by the province's post office. Shown beside the

@@ -16,6 +16,7 @@ import urllib.request
 from typing import Protocol
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
@@ -87,6 +88,14 @@ class DjangoEmailBackend:
     def send(self, message: Message) -> None:
         email = EmailMessage(subject=message.subject, body=message.body, to=[message.recipient])
         email.extra_headers["Message-ID"] = f"<{message.id}@dvc>"
+        if message.attachment_path:
+            try:
+                with default_storage.open(message.attachment_path, "rb") as handle:
+                    content = handle.read(settings.DVC_EMAIL_ATTACH_MAX_BYTES + 1)
+            except OSError as exc:
+                raise DeliveryError(f"attachment not readable: {exc}") from exc
+            if len(content) <= settings.DVC_EMAIL_ATTACH_MAX_BYTES:  # larger: the message's link is enough
+                email.attach(message.attachment_name, content, "application/pdf")
         try:
             email.send(fail_silently=False)
         except (smtplib.SMTPException, OSError) as exc:

@@ -39,6 +39,9 @@ class Message(models.Model):
         _("chứa mã bí mật"), default=False, help_text=_("Nội dung (mã OTP) được xoá ngay khi gửi xong hoặc hết hạn.")
     )
     expires_at = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True)
+    # An e-mail's attached file (the signed result): its name and where it lies in the portal's storage.
+    attachment_name = models.CharField(max_length=120, blank=True)
+    attachment_path = models.CharField(max_length=255, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)

@@ -33,6 +33,7 @@ def message_send(
     context: dict[str, Any],
     sensitive: bool = False,
     expires_at: dt.datetime | None = None,
+    attachment: tuple[str, str] | None = None,
 ) -> Message:
     """Queue one message and enqueue its delivery in the same transaction as the change that caused it."""
     with transaction.atomic():
@@ -44,6 +45,12 @@ def message_send(
             body=_render(template, "txt", context),
             sensitive=sensitive,
             expires_at=expires_at,
+            # (file name, storage path): a PDF attached to an e-mail, within DVC_EMAIL_ATTACH_MAX_BYTES.
+            **(
+                {"attachment_name": attachment[0][:120], "attachment_path": attachment[1][:255]}
+                if attachment and channel == Message.Channel.EMAIL
+                else {}
+            ),
         )
         deliver_message.enqueue(message_id=str(message.id))
     return message

@@ -244,7 +244,8 @@ def dossier_approve(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
             dossier, actor=actor, action="result_ready", before=Dossier.Status.PROCESSING, after=dossier.status
         )
         audit(actor, "approve", dossier, ip=ip)
-        notify_applicant(
-            dossier, "dossier_result_ready", {"result_url": result_link(dossier), "days": RESULT_LINK_DAYS}
-        )
+        result_file = dossier.result_file
+        attachment = (f"ket-qua-{dossier.code}.pdf", result_file.file.name) if result_file else None
+        extra = {"result_url": result_link(dossier), "days": RESULT_LINK_DAYS}
+        notify_applicant(dossier, "dossier_result_ready", extra, attachment=attachment)
     return dossier

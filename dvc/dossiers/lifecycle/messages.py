@@ -14,7 +14,9 @@ from dvc.notify.models import Message
 from dvc.notify.services import message_send, notice_post
 
 
-def notify_applicant(dossier: Dossier, template: str, extra: dict[str, Any] | None = None) -> None:
+def notify_applicant(
+    dossier: Dossier, template: str, extra: dict[str, Any] | None = None, attachment: tuple[str, str] | None = None
+) -> None:
     """Tell the applicant by SMS and e-mail as they chose, queued in the transaction of the change.
 
     NĐ 118/2025: the applicant is told of each step (receipt, supplement, refusal, result) of their dossier.
@@ -35,7 +37,9 @@ def notify_applicant(dossier: Dossier, template: str, extra: dict[str, Any] | No
     if dossier.notify_sms and phone:
         message_send(channel=Message.Channel.SMS, recipient=phone, template=template, context=context)
     if dossier.notify_email and email:
-        message_send(channel=Message.Channel.EMAIL, recipient=email, template=template, context=context)
+        message_send(
+            channel=Message.Channel.EMAIL, recipient=email, template=template, context=context, attachment=attachment
+        )
 
 
 RESULT_LINK_DAYS = 7

@@ -60,7 +60,45 @@ def test_the_result_link_downloads_without_login_for_seven_days(client, result_r
     response = client.get(f"/{path}")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    tampered = client.get(f"/{path[:-3]}x{path[-2:]}")
+    other = "y" if path[-3] == "x" else "x"  # one character of the signature changed (never to itself)
+    tampered = client.get(f"/{path[:-3]}{other}{path[-2:]}")
     assert tampered.status_code == 404 and "đã hết hạn" in tampered.content.decode()
     monkeypatch.setattr(dossier_messages, "RESULT_LINK_DAYS", -1)  # eight days later
     assert client.get(f"/{path}").status_code == 404
+
+
+def test_the_result_ready_email_carries_the_signed_result_within_the_size_limit(result_ready, settings):
+    from django.core import mail
+
+    from conftest import run_tasks
+
+    citizen, dossier = result_ready
+    run_tasks()
+    sent = [m for m in mail.outbox if "đã có kết quả" in m.subject]
+    if not citizen.email:  # the factory's citizen may have no e-mail: the notice and SMS carry the link instead
+        assert not sent
+        return
+    assert sent and sent[-1].attachments[0][0] == f"ket-qua-{dossier.code}.pdf"
+    assert sent[-1].attachments[0][1].startswith(b"%PDF")
+
+
+def test_a_result_larger_than_the_limit_goes_by_link_only(submitted_dossier, settings):
+    from django.core import mail
+
+    from conftest import run_tasks
+    from dvc.dossiers.models import Dossier
+
+    settings.DVC_EMAIL_ATTACH_MAX_BYTES = 10
+    agency = commune_centre()
+    staff = agency_staff(agency)
+    citizen = UserFactory(email="an@example.com")
+    dossier = dossier_receive(dossier=submitted_dossier(citizen, agency=agency), actor=staff.officer)
+    Dossier.objects.filter(pk=dossier.pk).update(notify_email=True)
+    dossier.refresh_from_db()
+    dossier = dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
+    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist, values=RESULT_VALUES)
+    dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
+    dossier_approve(dossier=dossier, actor=staff.leader)
+    run_tasks()
+    sent = [m for m in mail.outbox if "đã có kết quả" in m.subject]
+    assert sent and not sent[-1].attachments and "/ket-qua/tai/" in sent[-1].body
