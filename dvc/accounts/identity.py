@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,9 +115,7 @@ def login_redirect(request: HttpRequest, callback_url: str) -> HttpResponse:
 
 
 def _nonce() -> str:
-    from authlib.common.security import generate_token
-
-    return str(generate_token(32))
+    return secrets.token_urlsafe(32)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from dvc.accounts import throttle
 from dvc.accounts.models import OtpChallenge, TotpDevice, User
-from dvc.accounts.services import otp_issue
+from dvc.accounts.services import otp_issue, user_has_app
 from dvc.errors import DomainError, InvalidInput, NotFound, RateLimited
 
 ISSUER = "Cổng Dịch vụ công"
@@ -44,8 +44,7 @@ def _open_login(challenge_id: uuid.UUID) -> OtpChallenge:
 def alternatives(challenge_id: uuid.UUID) -> dict[str, str | bool]:
     """What else this account can use: its e-mail (masked) and whether an authenticator app is set up."""
     user = _open_login(challenge_id).user
-    confirmed = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
-    return {"email": masked_email(user.email), "totp": confirmed}
+    return {"email": masked_email(user.email), "totp": user_has_app(user)}
 
 
 def masked_email(email: str) -> str:

@@ -29,6 +29,7 @@ from dvc.catalog.models import Procedure
 from dvc.catalog.text import fold
 from dvc.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RateLimited
 from dvc.feedback.models import Question
+from dvc.jobs.services import job_run_claim
 from dvc.notify.models import Message
 from dvc.notify.services import message_send, notice_post
 
@@ -237,8 +238,6 @@ def question_reject(*, question: Question, actor: User, reason: str) -> Question
 def question_reminders_send(*, day: dt.date | None = None) -> int:
     """Each morning, every officer and leader of an agency with questions overdue or due by tomorrow gets a notice
     (once a day: the run's record is claimed first). Returns how many notices were posted."""
-    from dvc.jobs.services import job_run_claim
-
     now = timezone.now()
     day = day or timezone.localdate(now)
     with transaction.atomic():

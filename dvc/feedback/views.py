@@ -22,7 +22,7 @@ from dvc.accounts.throttle import client_ip
 from dvc.accounts.validators import display_phone, mask_phone, normalize_mobile_phone
 from dvc.agencies.models import Agency
 from dvc.catalog.models import Procedure
-from dvc.errors import DomainError, add_to_form
+from dvc.errors import DomainError, InvalidInput, add_to_form
 from dvc.feedback import selectors, services
 from dvc.feedback.models import Question
 
@@ -161,7 +161,7 @@ def staff_detail(request: HttpRequest, question_id: uuid.UUID) -> HttpResponse:
                 messages.success(request, _("Đã lưu câu trả lời."))
             return redirect("feedback:staff_detail", question_id=question.pk)
         except DomainError as exc:
-            errors = exc.errors if hasattr(exc, "errors") and exc.errors else {"__all__": [str(exc.message)]}
+            errors = exc.errors if isinstance(exc, InvalidInput) and exc.errors else {"__all__": [str(exc.message)]}
     suggested = services.redact(question.body, [question.asker_name])
     suggested_subject = services.redact(question.subject, [question.asker_name])
     context = {"question": question, "errors": errors, "suggested": suggested, "suggested_subject": suggested_subject,

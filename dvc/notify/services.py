@@ -79,3 +79,8 @@ def notice_post(*, user: Any, template: str, context: dict[str, Any], link: str 
         title = ""
     body = _render(template, "txt", context).removeprefix("DVC: ")
     return Notice.objects.create(user=user, template=template, title=(title or body)[:255], body=body, link=link[:255])
+
+
+def notices_mark_read(*, user_id: Any) -> int:
+    """The person's notices, once shown on their page, count as read."""
+    return Notice.objects.filter(user=user_id, read_at__isnull=True).update(read_at=timezone.now())
