@@ -78,6 +78,9 @@ class Agency(models.Model):
         DEPARTMENT = "department", _("Sở, ban, ngành")
         COMMUNE_COMMITTEE = "commune_committee", _("Ủy ban nhân dân xã, phường")
         COMMUNE_CENTRE = "commune_centre", _("Trung tâm Phục vụ hành chính công xã, phường")
+        # Competent agencies of linked procedures' components (NĐ 63/2024/NĐ-CP).
+        COMMUNE_POLICE = "commune_police", _("Công an xã, phường")
+        SOCIAL_INSURANCE = "social_insurance", _("Cơ quan Bảo hiểm xã hội")
 
     class Level(models.TextChoices):
         CENTRAL = "central", _("Trung ương")
@@ -122,6 +125,17 @@ class Agency(models.Model):
         _("hạn trả lời phản ánh, kiến nghị (ngày làm việc)"),
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    # An agency that works outside this portal: its address on the government data-exchange platform, where the
+    # components of linked procedures it handles are sent (dvc.exchange). Blank: the agency works on this portal.
+    exchange_address = models.CharField(
+        _("địa chỉ trên nền tảng liên thông"),
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_(
+            "Chỉ nhập khi cơ quan không làm việc trên cổng này: hồ sơ liên thông được gửi qua trục liên thông."
+        ),
     )
     effective_from = models.DateField(_("hiệu lực từ"), default=TWO_TIER_REFORM_DATE)
     effective_to = models.DateField(_("hết hiệu lực"), null=True, blank=True)

@@ -151,6 +151,9 @@ class Procedure(models.Model):
         help_text=_("Cơ quan tiếp nhận nào người dân được chọn, theo quy định của thủ tục."),
     )
     form_schema = models.JSONField(_("tờ khai điện tử"), default=dict, blank=True)
+    # A linked procedure (liên thông, NĐ 63/2024/NĐ-CP): the component procedures one filing starts, each at its
+    # competent agency with its own internal deadline, in order or in parallel (catalog.linked parses it).
+    components = models.JSONField(_("thủ tục thành phần (liên thông)"), default=list, blank=True)
     effective_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
     effective_to = models.DateField(_("hết áp dụng"), null=True, blank=True)
     is_published = models.BooleanField(_("công khai"), default=True)

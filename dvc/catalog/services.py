@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dvc.agencies.models import Agency
 from dvc.catalog.eform import check_schema
+from dvc.catalog.linked import ComponentIn, check_components
 from dvc.catalog.models import (
     CatalogState,
     DocumentRequirement,
@@ -122,6 +123,19 @@ class ProcedureIn(_Strict):
     is_published: bool = True
     fees: list[FeeIn] = Field(default_factory=list)
     requirements: list[RequirementIn] = Field(default_factory=list)
+    components: list[ComponentIn] = Field(default_factory=list)
+
+    @field_validator("components")
+    @classmethod
+    def _components(cls, value: list[ComponentIn]) -> list[ComponentIn]:
+        problems = check_components(value)
+        kinds = {k.value for k in Agency.Kind}
+        problems += [
+            f"loại cơ quan “{c.agency_kind}” không có" for c in value if c.agency_kind and c.agency_kind not in kinds
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
 
     @field_validator("life_events", "agencies")
     @classmethod
@@ -310,6 +324,16 @@ def catalog_import(*, data: Any) -> ImportReport:
             )
             procedure_refresh_search(procedure=procedure)
             (report.created if created else report.updated).append(item.code)
+        named = {c.procedure for item in catalog.procedures for c in item.components}
+        missing = named - set(Procedure.objects.filter(code__in=named).values_list("code", flat=True))
+        if missing:
+            # Nothing is kept: the transaction rolls back with the exception.
+            raise CatalogRejected(
+                [
+                    ImportProblem("liên thông", "components", f"không có thủ tục {code} trong danh mục")
+                    for code in sorted(missing)
+                ]
+            )
     return report
 
 

@@ -175,6 +175,19 @@ class Dossier(models.Model):
         related_name="+",
     )
     return_note = models.CharField(_("người nhận, số hiệu bưu gửi"), max_length=255, blank=True)
+    # Linked procedures (liên thông, NĐ 63/2024/NĐ-CP): the dossier the citizen filed for a group procedure is the
+    # parent (``is_group``), followed as one; each component is a dossier of its own at its competent agency, with
+    # its own code, clock, officers, history and result (``component_key`` names it in the catalog's group).
+    is_group = models.BooleanField(_("hồ sơ liên thông"), default=False)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("hồ sơ liên thông"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="components",
+    )
+    component_key = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
@@ -195,7 +208,10 @@ class Dossier(models.Model):
                 fields=["applicant", "idempotency_key"],
                 condition=Q(idempotency_key__isnull=False),
                 name="dossier_idempotency_unique",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "component_key"], condition=Q(parent__isnull=False), name="dossier_component_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ from dvc.dossiers.backoffice.extracts import issue_copies, sign_copies
 from dvc.dossiers.backoffice.permissions import LEADER, require
 from dvc.dossiers.documents.result import Signing, register_details, result_pdf, valid_until_of
 from dvc.dossiers.lifecycle.events import record_event
+from dvc.dossiers.lifecycle.linked import group_follow
 from dvc.dossiers.lifecycle.messages import RESULT_LINK_DAYS, notify_applicant, result_link
 from dvc.dossiers.models import Dossier, IssuedResult, RegisterEntry
 from dvc.errors import Conflict, InvalidInput
@@ -66,6 +67,7 @@ def _close(dossier: Dossier, *, actor: User, allowed: Sequence[str], to: str, re
             raise already_handled(dossier)
         dossier.refresh_from_db()
         record_event(dossier, actor=actor, action=action, before=before, after=to, note=reason[:1000])
+        group_follow(dossier)
         register_void(dossier, reason=reason)
         audit(actor, action, dossier, ip=ip)
         notify_applicant(dossier, f"dossier_{action}", extra={"reason": reason[:300]})
@@ -244,6 +246,7 @@ def dossier_approve(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
             dossier, actor=actor, action="result_ready", before=Dossier.Status.PROCESSING, after=dossier.status
         )
         audit(actor, "approve", dossier, ip=ip)
+        group_follow(dossier)
         result_file = dossier.result_file
         attachment = (f"ket-qua-{dossier.code}.pdf", result_file.file.name) if result_file else None
         extra = {"result_url": result_link(dossier), "days": RESULT_LINK_DAYS}

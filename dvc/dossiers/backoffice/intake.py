@@ -26,6 +26,7 @@ from dvc.dossiers.lifecycle.applicant import applicant_name_key, applicant_snaps
 from dvc.dossiers.lifecycle.clock import due_at_receipt
 from dvc.dossiers.lifecycle.codes import new_security_code, next_code
 from dvc.dossiers.lifecycle.events import record_event
+from dvc.dossiers.lifecycle.linked import group_of, group_problems, group_start
 from dvc.dossiers.lifecycle.messages import notify_applicant
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import Forbidden, InvalidInput
@@ -102,6 +103,10 @@ def counter_intake(
             )
     if result_method not in procedure.result_channels and result_method != Dossier.ResultMethod.COUNTER:
         problems["result_method"] = [_("Thủ tục này không trả kết quả theo cách đã chọn.")]
+    group = bool(group_of(procedure))
+    if group:
+        for problem in group_problems(Dossier(procedure=procedure, agency=agency)):
+            problems.setdefault("procedure", []).append(problem)
     if problems:
         raise InvalidInput(problems, message=_("Hồ sơ chưa đủ thông tin. Vui lòng xem các mục được đánh dấu."))
     now = timezone.now()
@@ -141,7 +146,9 @@ def counter_intake(
         Dossier.objects.filter(pk=dossier.pk).update(
             code=code,
             security_code=new_security_code(),
-            status=Dossier.Status.PROCESSING,
+            # A group dossier goes to its components' agencies: its own receipt is the group's (linked.group_start).
+            status=Dossier.Status.SUBMITTED if group else Dossier.Status.PROCESSING,
+            is_group=group,
             submitted_at=now,
             received_at=now,
             received_by=actor,
@@ -152,14 +159,17 @@ def counter_intake(
         record_event(
             dossier, actor=actor, action="created", after=Dossier.Status.DRAFT, note=_("Tiếp nhận trực tiếp tại quầy")
         )
-        record_event(
-            dossier,
-            actor=actor,
-            action="received",
-            before=Dossier.Status.DRAFT,
-            after=Dossier.Status.PROCESSING,
-            note=_("Hẹn trả kết quả: %(due)s") % {"due": moment_short(dossier.due_at)},
-        )
+        if group:
+            group_start(dossier, now=now)
+        else:
+            record_event(
+                dossier,
+                actor=actor,
+                action="received",
+                before=Dossier.Status.DRAFT,
+                after=Dossier.Status.PROCESSING,
+                note=_("Hẹn trả kết quả: %(due)s") % {"due": moment_short(dossier.due_at)},
+            )
         audit(actor, "counter_intake", dossier, ip=ip, detail=procedure.code)
         notify_applicant(dossier, "dossier_received")
         claim = "" if applicant.is_active else account_claim_issue(user=applicant, phone=phone or applicant.phone)

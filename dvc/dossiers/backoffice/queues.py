@@ -74,7 +74,8 @@ def queue(
 ) -> QuerySet[Dossier]:
     """The dossiers of one queue in the given agencies (all of which must be the user's), oldest due first."""
     now = timezone.now()
-    found = Dossier.objects.filter(agency_id__in=agency_ids).exclude(status=S.DRAFT)
+    # A group dossier is worked on as its components, each in its own agency's queues.
+    found = Dossier.objects.filter(agency_id__in=agency_ids, is_group=False).exclude(status=S.DRAFT)
     if slug == "moi":
         found = found.filter(status=S.SUBMITTED)
     elif slug == "viec-cua-toi":

@@ -13,6 +13,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dvc.accounts.models import User
+from dvc.catalog import linked
+from dvc.catalog.models import Procedure
 from dvc.dossiers.models import Dossier, DossierAttachment, SupplementRequest
 
 # Seed 004: the folders of "Hồ sơ của tôi".
@@ -29,7 +31,8 @@ UNPAID_LABEL = _("Chờ thanh toán")
 
 
 def dossiers_of(user: Any, folder: str = "") -> QuerySet[Dossier]:
-    found = Dossier.objects.filter(applicant=user).select_related("procedure", "agency")
+    # The components of a linked dossier are followed inside it (its page lists them), not as dossiers of their own.
+    found = Dossier.objects.filter(applicant=user, parent__isnull=True).select_related("procedure", "agency")
     if folder == UNPAID_FOLDER:
         return found.filter(fee_status=Dossier.FeeStatus.UNPAID).exclude(
             status__in=(Dossier.Status.DRAFT, Dossier.Status.WITHDRAWN)
@@ -37,6 +40,27 @@ def dossiers_of(user: Any, folder: str = "") -> QuerySet[Dossier]:
     if folder in FOLDERS:
         return found.filter(status__in=FOLDERS[folder][1])
     return found
+
+
+def components_of(dossier: Dossier) -> list[Dossier]:
+    """The components of the citizen's linked dossier, in the order they opened, each with its signed result."""
+    if not dossier.is_group:
+        return []
+    return list(
+        Dossier.objects.filter(parent=dossier)
+        .select_related("procedure", "agency", "result_file")
+        .order_by("submitted_at", "code")
+    )
+
+
+def waiting_of(dossier: Dossier, components: list[Dossier]) -> list[str]:
+    """The names of a linked dossier's components not opened yet (each waits for an earlier one's result)."""
+    if not dossier.is_group:
+        return []
+    opened = {c.component_key for c in components}
+    codes = [c.procedure for c in linked.parse(dossier.procedure.components).components if c.key not in opened]
+    names = dict(Procedure.objects.filter(code__in=codes).values_list("code", "name"))
+    return [names.get(code, code) for code in codes]
 
 
 def dossier_of(user: Any, dossier_id: uuid.UUID | str) -> Dossier:

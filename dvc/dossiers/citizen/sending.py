@@ -14,6 +14,7 @@ from dvc.catalog.models import DocumentRequirement
 from dvc.dossiers.citizen.signing import declaration_sha256
 from dvc.dossiers.lifecycle.codes import new_security_code, next_code
 from dvc.dossiers.lifecycle.events import record_event
+from dvc.dossiers.lifecycle.linked import group_of, group_problems, group_start
 from dvc.dossiers.lifecycle.messages import notify_applicant
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import Conflict, InvalidInput
@@ -49,6 +50,9 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
         problems.setdefault("signed_form", []).append(
             _("Tờ khai đã thay đổi sau khi ký số: vui lòng ký lại tờ khai hiện tại.")
         )
+    if dossier.procedure.components:
+        for problem in group_problems(dossier):
+            problems.setdefault("agency", []).append(problem)
     postal = (
         dossier.result_method == Dossier.ResultMethod.POST
         or dossier.submission_method == Dossier.SubmissionMethod.POST_PICKUP
@@ -99,6 +103,7 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str) -> Do
                 "fee_status": Dossier.FeeStatus.UNPAID if owed else Dossier.FeeStatus.NOT_REQUIRED,
                 "idempotency_key": key,
                 "updated_at": now,
+                "is_group": bool(group_of(dossier.procedure)),
             }
             if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(**sent):
                 raise _AlreadySent
@@ -110,6 +115,8 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str) -> Do
                 dossier, actor=actor, action="submitted", before=Dossier.Status.DRAFT, after=Dossier.Status.SUBMITTED
             )
             notify_applicant(dossier, "dossier_submitted")
+            if dossier.is_group:
+                group_start(dossier, now=now)
     except IntegrityError as exc:  # the same key took another dossier at the same instant
         raise Conflict(
             _("Mã chống gửi trùng này đã được dùng cho một hồ sơ khác."), code="idempotency_key_reused"

@@ -157,10 +157,15 @@ def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         .select_related("stored_file")
         .order_by("copy_number"),
         "timeline": selectors.timeline(dossier) if dossier.code else [],
-        "just_sent": request.GET.get("vua-gui") == "1" and dossier.status == Dossier.Status.SUBMITTED,
+        "just_sent": request.GET.get("vua-gui") == "1"
+        and (dossier.status == Dossier.Status.SUBMITTED or (dossier.is_group and dossier.received_at is not None)),
+        "components": (components := selectors.components_of(dossier)),
+        "waiting": selectors.waiting_of(dossier, components),
         **fee_summary(dossier),
     }
-    if context["just_sent"] and dossier.submitted_at:  # counted from the sending; fixed when an officer receives it
+    if (
+        context["just_sent"] and dossier.submitted_at and not dossier.is_group
+    ):  # counted from the sending; fixed when an officer receives it
         context["expected"] = due_moment(
             agency=dossier.agency, received_at=dossier.submitted_at, working_days=dossier.procedure.processing_days
         )

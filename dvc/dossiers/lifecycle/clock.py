@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from dvc.agencies.calendar import WorkingCalendar
+from dvc.catalog.linked import parse
 from dvc.dossiers.models import Dossier
 
 ACKNOWLEDGE_WITHIN = dt.timedelta(hours=8)
@@ -28,9 +29,22 @@ def closing_moment(calendar: WorkingCalendar, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, calendar.closing_time(day), tzinfo=timezone.get_current_timezone())
 
 
+def component_days(dossier: Dossier) -> int | None:
+    """A component's internal deadline in working days (the group's catalog entry), None for any other dossier."""
+    if dossier.parent_id is None:
+        return None
+    parent = Dossier.objects.select_related("procedure").only("procedure__components").get(pk=dossier.parent_id)
+    component = parse(parent.procedure.components).get(dossier.component_key)
+    return component.days if component else None
+
+
 def due_at_receipt(dossier: Dossier, received_at: dt.datetime) -> dt.datetime:
-    """The due moment of a dossier received at ``received_at`` (NĐ 118/2025)."""
-    return WorkingCalendar(dossier.agency).due_moment(received_at, dossier.procedure.processing_days)
+    """The due moment of a dossier received at ``received_at`` (NĐ 118/2025); a component of a linked procedure
+    has the internal deadline its group gives it (NĐ 63/2024/NĐ-CP)."""
+    days = component_days(dossier)
+    return WorkingCalendar(dossier.agency).due_moment(
+        received_at, dossier.procedure.processing_days if days is None else days
+    )
 
 
 def resume_changes(dossier: Dossier, now: dt.datetime) -> dict[str, Any]:
