@@ -112,6 +112,9 @@ def _private_dirs(settings: Any, tmp_path: Path) -> None:
     settings.OUTBOX_DIR = tmp_path / "outbox"
     settings.EMAIL_FILE_PATH = tmp_path / "outbox"
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Messages to agencies outside the portal are written to a folder unless a test serves the exchange sandbox.
+    settings.DVC_EXCHANGE_ADAPTER = "file"
+    settings.DVC_EXCHANGE_OUTBOX = tmp_path / "exchange"
 
 
 @pytest.fixture

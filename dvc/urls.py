@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("dvc.vault.urls")),
     path("", include("dvc.notify.urls")),
     path("", include("dvc.feedback.urls")),
+    path("", include("dvc.exchange.urls")),
     path("captcha/", include("captcha.urls")),
     # Staff sign in through the portal's login, with its OTP step; the admin has no password-only door.
     path("quan-tri/login/", admin_login, name="admin_login"),
@@ -38,6 +39,8 @@ if not settings.PRODUCTION:
     urlpatterns.insert(0, path("dinh-danh-thu-nghiem/", include("dvc.accounts.dev_idp_urls")))
     # The CSC sandbox (Cloud Signature Consortium API), the embedded default of remote signing.
     urlpatterns.insert(0, path("ky-so-thu-nghiem/", include("dvc.vault.csc_sandbox_urls")))
+    # The exchange sandbox: the data-exchange platform and the agencies outside the portal, played locally.
+    urlpatterns.insert(0, path("lien-thong-thu-nghiem/", include("dvc.exchange.sandbox_urls")))
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

@@ -6,3 +6,8 @@ class DossiersConfig(AppConfig):
     name = "dvc.dossiers"
     label = "dossiers"
     verbose_name = _("Hồ sơ")
+
+    def ready(self) -> None:
+        from dvc.dossiers.lifecycle.outside import connect
+
+        connect()
