@@ -435,25 +435,17 @@ DVC_CSC_SANDBOX = not PRODUCTION and not DVC_CSC_PROVIDERS
 if DVC_CSC_SANDBOX:
     DVC_CSC_PROVIDERS = [{"name": "sandbox", "label": "Ký số từ xa thử nghiệm", "url": "", "token": "dvc-csc-sandbox"}]
 
-# Linked procedures with agencies outside this portal (issue 19, docs/exchange.md): signed JSON messages through a
-# government data-exchange platform. This portal's address on it; its Ed25519 signing key (PEM; outside production
-# created under var/exchange/ on first use); where outbound messages are posted (the platform's endpoint; outside
-# production the portal's own exchange sandbox at /lien-thong-thu-nghiem/, playing the agencies outside); "http"
-# posts there, "file" writes each message into DVC_EXCHANGE_OUTBOX instead (a folder another system collects from);
-# the senders' public keys (JSON {"address": "path/to/key.pem"}).
+# The exchange with agencies outside this portal (docs/exchange.md): address, Ed25519 key, platform endpoint (else,
+# outside production, the exchange sandbox), adapter ("http"/"file"), senders' keys ({"address": "key.pem"}), limits.
 DVC_EXCHANGE_ID = env_str("DVC_EXCHANGE_ID", "dvc.cong-dich-vu-cong")
-DVC_EXCHANGE_KEY_FILE = env_str("DVC_EXCHANGE_KEY_FILE", "" if PRODUCTION else str(VAR_DIR / "exchange" / "portal.key"))
-DVC_EXCHANGE_SANDBOX = not PRODUCTION and not env_str("DVC_EXCHANGE_URL", "")
+DVC_EXCHANGE_KEY_FILE = env_str("DVC_EXCHANGE_KEY_FILE", "" if PRODUCTION else str(VAR_DIR / "exchange/portal.key"))
 DVC_EXCHANGE_URL = env_str("DVC_EXCHANGE_URL", "")
+DVC_EXCHANGE_SANDBOX = not PRODUCTION and not DVC_EXCHANGE_URL
 DVC_EXCHANGE_ADAPTER = env_str("DVC_EXCHANGE_ADAPTER", "http")
-if DVC_EXCHANGE_ADAPTER not in ("http", "file"):
-    raise ImproperlyConfigured('DVC_EXCHANGE_ADAPTER must be "http" or "file".')
 DVC_EXCHANGE_OUTBOX = Path(env_str("DVC_EXCHANGE_OUTBOX", str(VAR_DIR / "exchange" / "outbox")))
-try:
-    DVC_EXCHANGE_PEERS: dict[str, str] = json.loads(env_str("DVC_EXCHANGE_PEERS", "") or "{}")
-except ValueError as exc:
-    raise ImproperlyConfigured("DVC_EXCHANGE_PEERS must be a JSON object of address → public key file.") from exc
-# A message older than this is refused (its id may no longer be remembered); retries resend the same message.
+DVC_EXCHANGE_PEERS: dict[str, str] = json.loads(env_str("DVC_EXCHANGE_PEERS", "") or "{}")
+if DVC_EXCHANGE_ADAPTER not in ("http", "file") or not isinstance(DVC_EXCHANGE_PEERS, dict):
+    raise ImproperlyConfigured('DVC_EXCHANGE_ADAPTER is "http" or "file"; DVC_EXCHANGE_PEERS a JSON object.')
 DVC_EXCHANGE_MAX_AGE_DAYS = env_int("DVC_EXCHANGE_MAX_AGE_DAYS", 7)
 DVC_EXCHANGE_MAX_ATTEMPTS = env_int("DVC_EXCHANGE_MAX_ATTEMPTS", 12)
 DVC_EXCHANGE_RETRY_SECONDS = env_int("DVC_EXCHANGE_RETRY_SECONDS", 30)

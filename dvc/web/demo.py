@@ -53,7 +53,19 @@ _AGENCIES = [
     ("000.01.01.H06", "Trung tâm Phục vụ hành chính công phường Bắc Giang", Agency.Kind.COMMUNE_CENTRE,
      Agency.Level.COMMUNE, ("commune", "07210"), "000.00.00.H06", "Số 82 Hùng Vương, phường Bắc Giang, Bắc Ninh",
      "02043854478", False),
+    # The agencies of the linked procedures' components (issue 19): the ward police and social insurance work on
+    # this portal in Hà Nội; Bắc Ninh's social insurance works outside it, through the exchange (its address there).
+    ("000.01.02.H26", "Công an phường Ba Đình", Agency.Kind.COMMUNE_POLICE, Agency.Level.COMMUNE,
+     ("commune", "00004"), "000.00.00.H26", "Số 35 Đội Cấn, phường Ba Đình, Hà Nội", "02438456721", False),
+    ("000.00.02.H26", "Bảo hiểm xã hội khu vực I", Agency.Kind.SOCIAL_INSURANCE, Agency.Level.PROVINCE,
+     ("province", "01"), None, "Số 15 Trần Duy Hưng, phường Yên Hòa, Hà Nội", "02437478999", False),
+    ("000.01.02.H06", "Công an phường Bắc Giang", Agency.Kind.COMMUNE_POLICE, Agency.Level.COMMUNE,
+     ("commune", "07210"), "000.00.00.H06", "Số 5 Nguyễn Văn Cừ, phường Bắc Giang, Bắc Ninh", "02043855113", False),
+    ("000.00.02.H06", "Bảo hiểm xã hội khu vực XI", Agency.Kind.SOCIAL_INSURANCE, Agency.Level.PROVINCE,
+     ("province", "24"), None, "Số 2 Lý Thái Tổ, phường Kinh Bắc, Bắc Ninh", "02223821443", False),
 ]  # fmt: skip
+# Agencies outside this portal: their address on the data-exchange platform (played by the exchange sandbox).
+_OUTSIDE = {"000.00.02.H06": "bhxh.gov.vn:khu-vuc-xi"}
 
 # (id number, name, birth date, sex, phone, [(agency code, role)], description)
 _PEOPLE = [
@@ -78,13 +90,26 @@ _PEOPLE = [
      [("000.01.01.H06", StaffRole.Role.SPECIALIST)], "Chuyên viên — phường Bắc Giang (Bắc Ninh)"),
     ("024070000033", "Thân Văn Phúc", dt.date(1970, 5, 25), "male", "0912000033",
      [("000.01.01.H06", StaffRole.Role.LEADER)], "Lãnh đạo — phường Bắc Giang (Bắc Ninh)"),
+    # One officer per component agency, in its three roles (a small office): enough to follow a linked dossier.
+    ("001089000041", "Đinh Công Sơn", dt.date(1989, 4, 19), "male", "0912000041",
+     [("000.01.02.H26", role) for role in (StaffRole.Role.ONE_STOP_OFFICER, StaffRole.Role.SPECIALIST,
+                                           StaffRole.Role.LEADER)], "Cán bộ — Công an phường Ba Đình"),
+    ("001186000051", "Lý Thị Hoa", dt.date(1986, 1, 27), "female", "0912000051",
+     [("000.00.02.H26", role) for role in (StaffRole.Role.ONE_STOP_OFFICER, StaffRole.Role.SPECIALIST,
+                                           StaffRole.Role.LEADER)], "Cán bộ — Bảo hiểm xã hội khu vực I (Hà Nội)"),
+    ("024091000042", "Tạ Văn Hùng", dt.date(1991, 10, 2), "male", "0912000042",
+     [("000.01.02.H06", role) for role in (StaffRole.Role.ONE_STOP_OFFICER, StaffRole.Role.SPECIALIST,
+                                           StaffRole.Role.LEADER)], "Cán bộ — Công an phường Bắc Giang (Bắc Ninh)"),
     ("001085012345", "Nguyễn Văn An", dt.date(1985, 3, 12), "male", "0987000001", [], "Công dân (Hà Nội)"),
     ("024192004321", "Trần Thị Bình", dt.date(1992, 10, 5), "female", "0987000002", [], "Công dân (Bắc Ninh)"),
 ]  # fmt: skip
 
 
 # The title each demo leader signs under (NĐ 30/2020/NĐ-CP: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH").
-_TITLES = {"001075000013": "Giám đốc", "001172000023": "Phó Chủ tịch", "024070000033": "Chủ tịch"}
+_TITLES = {
+    "001075000013": "Giám đốc", "001172000023": "Phó Chủ tịch", "024070000033": "Chủ tịch",
+    "001089000041": "Phó Trưởng Công an phường", "001186000051": "Phó Giám đốc", "024091000042": "Trưởng Công an phường",
+}  # fmt: skip
 
 
 def _unit(level: str, code: str) -> AdminUnit:
@@ -116,6 +141,7 @@ def load_demo() -> list[DemoLogin]:
                     "tax_code": "01" + code[-3:].replace("H", "0") + "99999",
                     "receipt_template": "01BLP0-001",
                     "receipt_series": "BL-26E",
+                    "exchange_address": _OUTSIDE.get(code, ""),
                 },
             )
             hours = {weekday: list(_WEEKDAY_HOURS) for weekday in range(5)}

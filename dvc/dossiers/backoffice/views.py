@@ -205,6 +205,15 @@ def pages_of(stored: StoredFile) -> int:
         return 0
 
 
+def linked_family(dossier: Dossier) -> dict[str, Any]:
+    """A linked dossier's group and all its parts, for the officer of any one of them (issue 19)."""
+    if not (dossier.parent_id or dossier.is_group):
+        return {}
+    group = dossier.parent if dossier.parent_id else dossier
+    parts = Dossier.objects.filter(parent=group).select_related("procedure", "agency").order_by("submitted_at", "code")
+    return {"group": group, "group_parts": list(parts)}
+
+
 def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
     officer = officer_of(request)
     roles = roles_in(officer, dossier.agency_id)
@@ -262,6 +271,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
         .select_related("stored_file")
         .order_by("copy_number"),
         "postal_address": postal_address(dossier),
+        **linked_family(dossier),
         **fee_summary(dossier, attempts=True),
         **extra,
     }

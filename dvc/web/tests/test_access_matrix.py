@@ -55,6 +55,11 @@ PUBLIC = {
     # The CSC sandbox (outside production only): answers the portal's bearer token, not a person's session.
     "csc_sandbox:info", "csc_sandbox:credentials_list", "csc_sandbox:credentials_info", "csc_sandbox:send_otp",
     "csc_sandbox:authorize", "csc_sandbox:sign_hash",
+    # The exchange: inbound messages checked by their Ed25519 signature, files by a signed address that expires.
+    "exchange:inbound", "exchange:file",
+    # The exchange sandbox (outside production only): plays the platform and the agencies outside the portal.
+    "exchange_sandbox:cases", "exchange_sandbox:platform", "exchange_sandbox:act", "exchange_sandbox:lose",
+    "exchange_sandbox:file",
 }  # fmt: skip
 # A signed-in person's own things, with no object in the address: nothing of anyone else's can be asked for.
 OWN = {
