@@ -108,7 +108,8 @@ _PEOPLE = [
 # The title each demo leader signs under (NĐ 30/2020/NĐ-CP: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH").
 _TITLES = {
     "001075000013": "Giám đốc", "001172000023": "Phó Chủ tịch", "024070000033": "Chủ tịch",
-    "001089000041": "Phó Trưởng Công an phường", "001186000051": "Phó Giám đốc", "024091000042": "Trưởng Công an phường",
+    "001089000041": "Phó Trưởng Công an phường", "001186000051": "Phó Giám đốc",
+    "024091000042": "Trưởng Công an phường",
 }  # fmt: skip
 
 
