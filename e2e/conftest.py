@@ -99,7 +99,8 @@ class Portal:
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     var = tmp_path_factory.mktemp("portal")
     env = {k: v for k, v in os.environ.items() if not k.startswith("DVC_") and k != "DATABASE_URL"}
-    env |= {"DVC_VAR_DIR": str(var), "DVC_ENV": "development"}
+    # A lost exchange message is sent again after 2 s rather than 30 s (test_linked_procedures).
+    env |= {"DVC_VAR_DIR": str(var), "DVC_ENV": "development", "DVC_EXCHANGE_RETRY_SECONDS": "2"}
     manage = [sys.executable, str(ROOT / "manage.py")]
     for step in (["migrate", "--noinput"], ["load_admin_units"]):
         subprocess.run([*manage, *step], env=env, check=True, capture_output=True, timeout=600)
