@@ -49,6 +49,15 @@ class Dossier(models.Model):
         APPROVE = "approve", _("Đề xuất giải quyết")
         REFUSE = "refuse", _("Đề xuất từ chối giải quyết")
 
+    class OwnerBasis(models.TextChoices):
+        # Seed 004: "người nộp hồ sơ, chủ hồ sơ". Bộ luật Dân sự 2015: Điều 136 (cha, mẹ đại diện theo pháp luật cho
+        # con chưa thành niên; người giám hộ), Điều 138 (đại diện theo ủy quyền), Điều 137 (người đại diện của pháp
+        # nhân, who gives the employee a letter of introduction or authorization).
+        SELF = "", _("Tự nộp cho mình")
+        PARENT = "parent", _("Cha, mẹ hoặc người giám hộ nộp cho con chưa thành niên, người được giám hộ")
+        AUTHORIZED = "authorized", _("Người được ủy quyền nộp thay")
+        EMPLOYEE = "employee", _("Người của tổ chức nộp cho tổ chức")
+
     class ResultMethod(models.TextChoices):
         ONLINE = "online", _("Nhận kết quả trực tuyến")
         COUNTER = "counter", _("Nhận tại bộ phận một cửa")
@@ -175,6 +184,22 @@ class Dossier(models.Model):
         related_name="+",
     )
     return_note = models.CharField(_("người nhận, số hiệu bưu gửi"), max_length=255, blank=True)
+    # Filing on behalf (nộp hộ): the dossier's owner (chủ hồ sơ), when not the applicant who files it; the owner's
+    # account when one holds that number (it then sees the dossier and its notices), and how the owner is told.
+    owner_basis = models.CharField(
+        _("nộp hộ với tư cách"), max_length=16, choices=OwnerBasis.choices, default="", blank=True
+    )
+    owner_data = models.JSONField(_("chủ hồ sơ"), default=dict, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản chủ hồ sơ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_dossiers",
+    )
+    owner_notify_sms = models.BooleanField(_("báo chủ hồ sơ qua SMS"), default=True)
+    owner_notify_email = models.BooleanField(_("báo chủ hồ sơ qua thư điện tử"), default=False)
     # Linked procedures (liên thông, NĐ 63/2024/NĐ-CP): the dossier the citizen filed for a group procedure is the
     # parent (``is_group``), followed as one; each component is a dossier of its own at its competent agency, with
     # its own code, clock, officers, history and result (``component_key`` names it in the catalog's group).
@@ -202,6 +227,7 @@ class Dossier(models.Model):
             models.Index(fields=["agency", "status", "due_at"]),
             models.Index(fields=["agency", "due_at", "submitted_at"]),
             models.Index(fields=["agency", "submitted_at"]),
+            models.Index(fields=["owner", "status"]),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -240,6 +266,9 @@ class DossierAttachment(models.Model):
         DocumentRequirement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    # "authorization": the letter of authorization (or the organization's letter of introduction) of a dossier filed
+    # on behalf; the officer checks it. Blank: a paper of a requirement.
+    purpose = models.CharField(max_length=16, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     replaced_at = models.DateTimeField(null=True, blank=True)
 
@@ -452,39 +481,5 @@ class IssuedResult(models.Model):
         return f"{self.dossier} {self.signed_at:%d/%m/%Y}"
 
 
-class AuditQuerySet(models.QuerySet["AuditEntry"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("The audit log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The audit log is append-only.")
-
-
-class AuditEntry(models.Model):
-    """Append-only log of every officer action and every view of a dossier's personal data by staff."""
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=40)
-    dossier_id = models.UUIDField(null=True, blank=True, db_index=True)
-    dossier_code = models.CharField(max_length=40, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    detail = models.CharField(max_length=500, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    objects = AuditQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("nhật ký truy cập")
-        verbose_name_plural = _("nhật ký truy cập")
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.dossier_code}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionError("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The audit log is append-only.")
+# The audit log lives in its own module (this one would pass 500 lines); imported here so Django registers it.
+from dvc.dossiers.audit_models import AuditEntry, AuditQuerySet  # noqa: E402, F401

@@ -203,7 +203,8 @@ def dossier_approve(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
     copies = sign_copies(dossier, form=form, signing=signing, actor=actor, when=now) if form else []
     with (
         stored_file_from_bytes(
-            owner=dossier.applicant,
+            # Issued in the owner's name: into the owner's vault when the dossier was filed for them (part 6).
+            owner=dossier.owner or dossier.applicant,
             content=signed,
             name=f"ket-qua-{dossier.code}.pdf",
             document_type=(form.document_type if form else "") or "ket_qua",  # a paper offered where its type is asked

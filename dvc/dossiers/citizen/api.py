@@ -20,7 +20,7 @@ from dvc.accounts.throttle import client_ip
 from dvc.agencies.models import Agency
 from dvc.catalog import selectors as catalog_selectors
 from dvc.documents.responses import pdf_response
-from dvc.dossiers.citizen import aftercare, drafting, papers, selectors, sending, supplement
+from dvc.dossiers.citizen import aftercare, drafting, on_behalf, papers, selectors, sending, supplement
 from dvc.dossiers.citizen.history import citizen_history
 from dvc.dossiers.citizen.lookup import lookup_allow
 from dvc.dossiers.documents.receipt import receipt_pdf
@@ -57,6 +57,27 @@ class AttachmentOut(Schema):
     replaced_at: dt.datetime | None
 
 
+class ComponentOut(Schema):
+    """A part of a linked dossier (liên thông), at its own agency."""
+
+    id: uuid.UUID
+    code: str | None
+    procedure: str
+    agency: str
+    status: str
+    due_at: dt.datetime | None
+    has_result: bool
+
+
+class OwnerIn(Schema):
+    basis: str = Field(description="parent (cha, mẹ, người giám hộ) | authorized (được ủy quyền) | employee (tổ chức)")
+    full_name: str = Field(max_length=255)
+    id_number: str = Field(max_length=20, description="Số định danh cá nhân; mã số thuế khi basis = employee")
+    birth_date: dt.date | None = None
+    phone: str = Field(default="", max_length=20)
+    notify_sms: bool = True
+
+
 class DossierOut(Schema):
     id: uuid.UUID
     code: str | None
@@ -75,6 +96,10 @@ class DossierOut(Schema):
     due_at: dt.datetime | None
     attachments: list[AttachmentOut]
     problems: dict[str, list[str]] = Field(default_factory=dict, description="Điều còn thiếu trước khi gửi được")
+    owner_basis: str = Field(default="", description="Nộp hộ: parent | authorized | employee; rỗng khi tự nộp")
+    owner: dict[str, Any] = Field(default_factory=dict, description="Chủ hồ sơ khi nộp hộ")
+    parent: uuid.UUID | None = Field(default=None, description="Hồ sơ liên thông chứa hồ sơ này")
+    components: list[ComponentOut] = Field(default_factory=list, description="Các phần của hồ sơ liên thông")
 
 
 class SubmitIn(Schema):
@@ -104,7 +129,9 @@ class LookupOut(Schema):
     status: str
 
 
-def _out(dossier: Dossier, attachments: Iterable[DossierAttachment] | None = None) -> DossierOut:
+def _out(
+    dossier: Dossier, attachments: Iterable[DossierAttachment] | None = None, components: Iterable[Dossier] = ()
+) -> DossierOut:
     """``attachments``: given by a list that read every dossier's attachments in one query."""
     if attachments is None:
         attachments = dossier.attachments.select_related("stored_file")
@@ -136,6 +163,21 @@ def _out(dossier: Dossier, attachments: Iterable[DossierAttachment] | None = Non
             for a in attachments
         ],
         problems=sending.submission_problems(dossier) if dossier.status == Dossier.Status.DRAFT else {},
+        owner_basis=dossier.owner_basis,
+        owner=dossier.owner_data,
+        parent=dossier.parent_id,
+        components=[
+            ComponentOut(
+                id=c.pk,
+                code=c.code,
+                procedure=c.procedure.code,
+                agency=c.agency.code,
+                status=c.status,
+                due_at=c.due_at,
+                has_result=c.result_file_id is not None,
+            )
+            for c in components
+        ],
     )
 
 
@@ -175,7 +217,46 @@ def create(request: HttpRequest, payload: DossierIn) -> Status[DossierOut]:
     "/dossiers/{dossier_id}", auth=bearer, response={200: DossierOut, 401: dict, 404: dict}, summary="Một hồ sơ"
 )
 def detail(request: HttpRequest, dossier_id: uuid.UUID) -> DossierOut:
-    return _out(selectors.dossier_of(authed_user(request), dossier_id))
+    """The applicant's dossier, or one filed on the caller's behalf once sent; a linked one lists its parts."""
+    dossier = selectors.readable_dossier(authed_user(request), dossier_id)
+    return _out(dossier, components=selectors.components_of(dossier))
+
+
+@router.put(
+    "/dossiers/{dossier_id}/owner",
+    auth=bearer,
+    response={200: DossierOut, **_ERRORS},
+    summary="Khai nộp hộ (chủ hồ sơ)",
+)
+def set_owner(request: HttpRequest, dossier_id: uuid.UUID, payload: OwnerIn) -> DossierOut:
+    """A draft filed for someone else; ``authorized`` and ``employee`` also need ``POST …/owner/authorization``."""
+    dossier = on_behalf.dossier_set_owner(
+        dossier=selectors.dossier_of(authed_user(request), dossier_id), actor=authed_user(request),
+        basis=payload.basis, full_name=payload.full_name, id_number=payload.id_number, birth_date=payload.birth_date,
+        phone=payload.phone, notify_sms=payload.notify_sms,
+    )  # fmt: skip
+    return _out(dossier)
+
+
+@router.delete("/dossiers/{dossier_id}/owner", auth=bearer, response={200: DossierOut, **_ERRORS}, summary="Bỏ nộp hộ")
+def clear_owner(request: HttpRequest, dossier_id: uuid.UUID) -> DossierOut:
+    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    return _out(on_behalf.dossier_clear_owner(dossier=dossier, actor=authed_user(request)))
+
+
+@router.post(
+    "/dossiers/{dossier_id}/owner/authorization", auth=bearer, response={201: AttachmentOut, **_ERRORS},
+    summary="Đính kèm văn bản ủy quyền, giấy giới thiệu",
+)  # fmt: skip
+def owner_authorization(request: HttpRequest, dossier_id: uuid.UUID, file: File[UploadedFile]) -> Status[AttachmentOut]:
+    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    attachment = on_behalf.dossier_attach_authorization(dossier=dossier, actor=authed_user(request), upload=file)
+    stored = attachment.stored_file
+    out = AttachmentOut(
+        id=attachment.pk, requirement_id=None, name=stored.original_name, kind=stored.kind, size=stored.size,
+        replaced_at=None,
+    )  # fmt: skip
+    return Status(201, out)
 
 
 @router.patch("/dossiers/{dossier_id}", auth=bearer, response={200: DossierOut, **_ERRORS}, summary="Sửa bản nháp")
@@ -237,7 +318,7 @@ def withdraw(request: HttpRequest, dossier_id: uuid.UUID, payload: WithdrawIn) -
 
 @router.get("/dossiers/{dossier_id}/history", auth=bearer, response={200: list[EventOut], 401: dict, 404: dict})
 def history(request: HttpRequest, dossier_id: uuid.UUID) -> list[EventOut]:
-    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    dossier = selectors.readable_dossier(authed_user(request), dossier_id)
     return [  # as the applicant reads it: no internal note, draft or proposal (issue 17, part 7)
         EventOut(
             at=row.at,
@@ -255,7 +336,7 @@ def history(request: HttpRequest, dossier_id: uuid.UUID) -> list[EventOut]:
     "/dossiers/{dossier_id}/receipt", auth=bearer, response={200: None, 401: dict, 404: dict}, summary="Biên nhận (PDF)"
 )
 def receipt(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
-    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    dossier = selectors.readable_dossier(authed_user(request), dossier_id)
     if not dossier.code:
         raise NotFound()
     lookup = request.build_absolute_uri(reverse("dossiers:lookup") + f"?ma={dossier.code}")
@@ -309,7 +390,7 @@ def rating(request: HttpRequest, dossier_id: uuid.UUID, payload: RatingIn) -> St
     "/dossiers/{dossier_id}/result", auth=bearer, response={200: None, 401: dict, 404: dict}, summary="Tải kết quả"
 )
 def result(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponseBase:
-    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    dossier = selectors.readable_dossier(authed_user(request), dossier_id)
     if dossier.result_file is None:
         raise NotFound()
     return file_response(dossier.result_file)

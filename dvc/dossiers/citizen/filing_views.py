@@ -61,7 +61,12 @@ def problem_links(dossier: Dossier, problems: dict[str, list[str]]) -> list[dict
         anchor = {tasklist.PAPERS: f"req-{key.removeprefix('requirement-')}", tasklist.SIGNATURE: "ky-so"}.get(
             part, "id_" + re.sub(r"[^a-zA-Z0-9_-]", "_", f"f-{key}") if part == tasklist.FORM else ""
         )
-        links.extend({"url": section_url(dossier, part, anchor), "message": str(text)} for text in texts)
+        url = (
+            reverse("dossiers:on_behalf", args=[dossier.pk])
+            if part == tasklist.OWNER
+            else section_url(dossier, part, anchor)
+        )
+        links.extend({"url": url, "message": str(text)} for text in texts)
     return links
 
 
@@ -238,6 +243,7 @@ def edit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         # "Kiểm tra và gửi" opens once every section is done (a section never opened is not done, even when its
         # defaults would pass): the list and the check page never disagree.
         "ready": not problems and all(task.status == tasklist.DONE for task in listed),
+        "owner_problems": problems.get("owner", []),
     }
     return render(request, "dossiers/tasks.html", context)
 

@@ -219,3 +219,36 @@ class RatingForm(CitizenForm):
     comment = forms.CharField(
         label=_("Góp ý (không bắt buộc)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class OnBehalfForm(CitizenForm):
+    """Whom the dossier is filed for (nộp hộ): the owner's details and, for a representative, the letter."""
+
+    basis = forms.ChoiceField(
+        label=_("Bạn nộp hồ sơ này cho ai?"),
+        choices=[("", _("Cho chính tôi"))] + [(k, v) for k, v in Dossier.OwnerBasis.choices if k],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    owner_name = forms.CharField(label=_("Họ và tên chủ hồ sơ (hoặc tên tổ chức)"), max_length=255, required=False)
+    owner_id_number = forms.CharField(
+        label=_("Số định danh cá nhân (hoặc mã số thuế của tổ chức)"), max_length=20, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )  # fmt: skip
+    owner_birth_date = forms.DateField(
+        label=_("Ngày sinh của chủ hồ sơ"), required=False, input_formats=["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"],
+        help_text=_("Ví dụ 25/12/2015. Không cần với tổ chức."),
+        error_messages={"invalid": _("Ngày sinh chưa đúng dạng ngày/tháng/năm, ví dụ 25/12/2015.")},
+    )  # fmt: skip
+    owner_phone = forms.CharField(
+        label=_("Số điện thoại di động của chủ hồ sơ (nếu có)"), max_length=20, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )  # fmt: skip
+    owner_notify_sms = forms.BooleanField(
+        label=_("Nhắn tin SMS cho chủ hồ sơ ở mỗi bước, như cho bạn"), required=False, initial=True
+    )
+    authorization = forms.FileField(
+        label=_("Văn bản ủy quyền hoặc giấy giới thiệu (PDF, JPG, PNG, tối đa 10 MB)"),
+        required=False,
+        help_text=_("Cần khi bạn là người được ủy quyền, hoặc nộp cho tổ chức. Cán bộ sẽ kiểm tra văn bản này."),
+    )

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import Promise
@@ -31,8 +31,10 @@ UNPAID_LABEL = _("Chờ thanh toán")
 
 
 def dossiers_of(user: Any, folder: str = "") -> QuerySet[Dossier]:
-    # The components of a linked dossier are followed inside it (its page lists them), not as dossiers of their own.
-    found = Dossier.objects.filter(applicant=user, parent__isnull=True).select_related("procedure", "agency")
+    # The components of a linked dossier are followed inside it (its page lists them), not as dossiers of their own;
+    # a dossier filed on someone's behalf is its owner's too, once sent.
+    mine = Q(applicant=user) | (Q(owner=user) & ~Q(status=Dossier.Status.DRAFT))
+    found = Dossier.objects.filter(mine, parent__isnull=True).select_related("procedure", "agency")
     if folder == UNPAID_FOLDER:
         return found.filter(fee_status=Dossier.FeeStatus.UNPAID).exclude(
             status__in=(Dossier.Status.DRAFT, Dossier.Status.WITHDRAWN)
@@ -77,8 +79,24 @@ def dossier_of(user: Any, dossier_id: uuid.UUID | str) -> Dossier:
     return dossier
 
 
+def readable_dossier(user: Any, dossier_id: uuid.UUID | str) -> Dossier:
+    """A dossier the person may read: their own, or one filed on their behalf once sent (they are its owner); 404
+    otherwise. Acting on it (editing, withdrawing, supplementing, paying) stays with the applicant (``dossier_of``)."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    readable = Q(applicant=user) | (Q(owner=user) & ~Q(status=Dossier.Status.DRAFT))
+    dossier = (
+        Dossier.objects.select_related("procedure", "procedure__sector", "agency", "applicant")
+        .filter(readable, pk=dossier_id)
+        .first()
+    )
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
 def attachment_of(user: Any, dossier_id: uuid.UUID | str, attachment_id: int) -> DossierAttachment:
-    dossier = dossier_of(user, dossier_id)
+    dossier = readable_dossier(user, dossier_id)
     attachment = (
         DossierAttachment.objects.select_related("stored_file").filter(pk=attachment_id, dossier=dossier).first()
     )

@@ -11,6 +11,7 @@ from dvc.agencies.calendar import WorkingCalendar
 from dvc.catalog import eform
 from dvc.catalog.bilingual import name_of
 from dvc.catalog.models import DocumentRequirement
+from dvc.dossiers.citizen.on_behalf import owner_account, owner_problems
 from dvc.dossiers.citizen.signing import declaration_sha256
 from dvc.dossiers.lifecycle.codes import new_security_code, next_code
 from dvc.dossiers.lifecycle.events import record_event
@@ -50,6 +51,8 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
         problems.setdefault("signed_form", []).append(
             _("Tờ khai đã thay đổi sau khi ký số: vui lòng ký lại tờ khai hiện tại.")
         )
+    for problem in owner_problems(dossier):
+        problems.setdefault("owner", []).append(problem)
     if dossier.procedure.components:
         for problem in group_problems(dossier):
             problems.setdefault("agency", []).append(problem)
@@ -104,6 +107,8 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str) -> Do
                 "idempotency_key": key,
                 "updated_at": now,
                 "is_group": bool(group_of(dossier.procedure)),
+                # The owner's account as it stands now (one opened since the draft began sees the dossier too).
+                "owner": owner_account(dossier.owner_data) if dossier.owner_basis else None,
             }
             if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(**sent):
                 raise _AlreadySent

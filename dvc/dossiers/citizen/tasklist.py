@@ -19,6 +19,7 @@ FORM = "to-khai"
 PAPERS = "giay-to"
 DELIVERY = "nhan-ket-qua"
 SIGNATURE = "ky-so"
+OWNER = "chu-ho-so"  # not a section of the list: the "Nộp hộ" page (citizen.on_behalf_views)
 ORDER = (FORM, PAPERS, DELIVERY, SIGNATURE)
 TITLES = {
     FORM: _("Tờ khai"),
@@ -63,6 +64,8 @@ def section_of_problem(key: str) -> str:
         return PAPERS
     if key == "signed_form":
         return SIGNATURE
+    if key == "owner":
+        return OWNER
     if key in ("delivery_address", "submission_method", "result_method"):
         return DELIVERY
     return FORM

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dvc.dossiers.citizen import filing_views, public_views, views
+from dvc.dossiers.citizen import filing_views, on_behalf_views, public_views, views
 
 app_name = "dossiers"
 
@@ -23,6 +23,10 @@ urlpatterns = [
     path("ho-so/<uuid:dossier_id>/ky-so-tu-xa/<uuid:session_id>/", filing_views.remote_sign, name="remote_sign"),
     path("ho-so/<uuid:dossier_id>/dung-tu-kho/", filing_views.use_from_vault, name="use_from_vault"),
     path("ho-so/<uuid:dossier_id>/gui/", views.submit, name="submit"),
+    path("ho-so/<uuid:dossier_id>/nop-ho/", on_behalf_views.on_behalf, name="on_behalf"),
+    path(
+        "ho-so/<uuid:dossier_id>/thong-bao-chu-ho-so/", on_behalf_views.owner_notifications, name="owner_notifications"
+    ),
     path("ho-so/<uuid:dossier_id>/bien-nhan.pdf", views.receipt, name="receipt"),
     path("ho-so/<uuid:dossier_id>/rut/", views.withdraw, name="withdraw"),
     path("ho-so/<uuid:dossier_id>/ket-qua/", views.result, name="result"),

@@ -142,16 +142,19 @@ def submit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
-    dossier = selectors.dossier_of(request.user, dossier_id)
+    dossier = selectors.readable_dossier(request.user, dossier_id)
+    is_filer = dossier.applicant_id == request.user.pk
     context = {
+        "is_filer": is_filer,
+        "is_owner": dossier.owner_id == request.user.pk and not is_filer,
         "tracking_url": postal.tracking_url(dossier),
         "dossier": dossier,
         "events": citizen_history(dossier),
         "attachments": dossier.attachments.select_related("stored_file", "requirement"),
-        "withdraw_form": forms.WithdrawForm() if dossier.status in WITHDRAWABLE else None,
+        "withdraw_form": forms.WithdrawForm() if dossier.status in WITHDRAWABLE and is_filer else None,
         "supplement": selectors.open_supplement(dossier),
         "rating": getattr(dossier, "rating", None),
-        "rating_form": forms.RatingForm() if dossier.status in RATEABLE else None,
+        "rating_form": forms.RatingForm() if dossier.status in RATEABLE and is_filer else None,
         "issued": dossier.issued_results.filter(copy_number=0).order_by("-signed_at").first(),
         "copies": dossier.issued_results.filter(copy_number__gt=0)
         .select_related("stored_file")
@@ -174,7 +177,7 @@ def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def receipt(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
-    dossier = selectors.dossier_of(request.user, dossier_id)
+    dossier = selectors.readable_dossier(request.user, dossier_id)
     if not dossier.code:
         raise Http404
     lookup = request.build_absolute_uri(reverse("dossiers:lookup") + f"?ma={dossier.code}")
@@ -183,7 +186,7 @@ def receipt(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def result(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponseBase:
-    dossier = selectors.dossier_of(request.user, dossier_id)
+    dossier = selectors.readable_dossier(request.user, dossier_id)
     if dossier.result_file is None:
         raise Http404
     return file_response(dossier.result_file)

@@ -33,6 +33,16 @@ def receipt_pdf(dossier: Dossier, *, lookup_url: str, claim_code: str = "") -> b
         ("Người nộp", applicant.get("full_name", "")),
         ("Số định danh", applicant.get("id_number", "")),
         ("Số điện thoại", applicant.get("phone", "")),
+    ]
+    if dossier.owner_basis:  # filed on behalf: whose dossier it is, and in what capacity it was filed
+        owner = dossier.owner_data or {}
+        id_label = "Mã số thuế" if owner.get("kind") == "organization" else "Số định danh"
+        rows += [
+            ("Chủ hồ sơ", str(owner.get("full_name", ""))),
+            (f"{id_label} chủ hồ sơ", str(owner.get("id_number", ""))),
+            ("Nộp hộ với tư cách", dossier.get_owner_basis_display()),
+        ]
+    rows += [
         ("Thủ tục", f"{dossier.procedure.name} ({dossier.procedure.code})"),
         ("Nộp hồ sơ lúc", f"{submitted:%H giờ %M, ngày %d/%m/%Y}" if submitted else ""),
     ]

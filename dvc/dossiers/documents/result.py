@@ -139,7 +139,8 @@ def valid_until_of(day: dt.date, months: int) -> dt.date | None:
 
 
 def _facts(dossier: Dossier, issuer: Issuer, signing: Signing | None, valid_months: int) -> dict[str, str]:
-    applicant = dossier.applicant_data
+    # Issued in the owner's name when the dossier was filed on someone's behalf (issue 19, part 6).
+    applicant = dossier.owner_data if dossier.owner_basis else dossier.applicant_data
     day = signing.day if signing else None
     last = valid_until_of(day, valid_months) if day else None
     until = f"{last:%d/%m/%Y}" if last else ""
@@ -210,12 +211,15 @@ def _general_body(pdf: Sheet, dossier: Dossier, issuer: Issuer, filler: _Filler)
         paragraph(pdf, 7, string.Template(template).safe_substitute(_KeepUnknown(values)))
         return
     applicant = dossier.applicant_data
+    owner = dossier.owner_data if dossier.owner_basis else {}
+    number = "mã số thuế" if owner.get("kind") == "organization" else "số định danh cá nhân"
+    for_owner = f"cho {owner.get('full_name', '')}, {number} {owner.get('id_number', '')}, " if owner else ""
     paragraph(
         pdf,
         7,
-        f"{issuer.name} xác nhận đã giải quyết thủ tục {dossier.procedure.name} (mã hồ sơ {dossier.code}) theo yêu "
-        f"cầu của ông/bà {applicant.get('full_name', '')}, số định danh cá nhân {applicant.get('id_number', '')}, "
-        "với các thông tin sau:",
+        f"{issuer.name} xác nhận đã giải quyết thủ tục {dossier.procedure.name} (mã hồ sơ {dossier.code}) "
+        f"{for_owner}theo yêu cầu của ông/bà {applicant.get('full_name', '')}, số định danh cá nhân "
+        f"{applicant.get('id_number', '')}, với các thông tin sau:",
     )
     for name, spec in filler.specs.items():
         # The facts the agency certifies: not the contact details or the applicant's own declaration box.

@@ -144,7 +144,9 @@ def _open(parent: Dossier, item: Component, opened: dict[str, Dossier], now: dt.
         applicant_data=parent.applicant_data, applicant_name=parent.applicant_name,
         form_data=answers if checked.errors else checked.answers, result_method=parent.result_method,
         delivery_address=parent.delivery_address, notify_sms=parent.notify_sms, notify_email=parent.notify_email,
-        channel=parent.channel, filed_by=parent.filed_by, submitted_at=now,
+        channel=parent.channel, filed_by=parent.filed_by, submitted_at=now, owner_basis=parent.owner_basis,
+        owner_data=parent.owner_data, owner=parent.owner, owner_notify_sms=parent.owner_notify_sms,
+        owner_notify_email=parent.owner_notify_email,
         due_at=WorkingCalendar(agency).due_moment(now, item.days),
     )  # fmt: skip
     _attach_papers(parent, component, item, opened)

@@ -40,6 +40,23 @@ def notify_applicant(
         message_send(
             channel=Message.Channel.EMAIL, recipient=email, template=template, context=context, attachment=attachment
         )
+    if dossier.owner_basis:
+        _notify_owner(dossier, template, context, attachment)
+
+
+def _notify_owner(dossier: Dossier, template: str, context: dict[str, Any], attachment: tuple[str, str] | None) -> None:
+    """A dossier filed on someone's behalf tells its owner too, as the owner chose (issue 19, part 6)."""
+    owner = dossier.owner if dossier.owner_id and dossier.owner_id != dossier.applicant_id else None
+    if owner is not None:
+        notice_post(user=owner, template=template, context=context, link=f"/ho-so/{dossier.pk}/")
+    phone = (dossier.owner_data or {}).get("phone") or (owner.phone if owner else "")
+    if dossier.owner_notify_sms and phone and phone != dossier.applicant.phone:
+        message_send(channel=Message.Channel.SMS, recipient=phone, template=template, context=context)
+    if dossier.owner_notify_email and owner is not None and owner.email:
+        message_send(
+            channel=Message.Channel.EMAIL, recipient=owner.email, template=template, context=context,
+            attachment=attachment,
+        )  # fmt: skip
 
 
 RESULT_LINK_DAYS = 7

@@ -135,7 +135,7 @@ def _result(dossier: Dossier, said: str, message: dict[str, Any]) -> str:
     title = str(payload.get("title") or dossier.procedure.result_document)[:255]
     before, now = dossier.status, timezone.now()
     with stored_file_from_bytes(
-        owner=dossier.applicant, content=content, name=f"ket-qua-{dossier.code}.pdf",
+        owner=dossier.owner or dossier.applicant, content=content, name=f"ket-qua-{dossier.code}.pdf",
         document_type=str(references[0].get("document_type") or "")[:64], title=title,
     ) as stored, transaction.atomic():  # fmt: skip
         Dossier.objects.filter(pk=dossier.pk, status=before).update(

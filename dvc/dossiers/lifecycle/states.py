@@ -31,4 +31,5 @@ ACTION_LABELS = {
     "returned": _("trả kết quả"),
     "extended": _("gia hạn"),
     "withdrawn": _("rút hồ sơ"),
+    "owner_set": _("khai nộp hộ"),
 }

@@ -218,3 +218,18 @@ def test_no_police_at_the_chosen_commune_is_said_before_sending(newborn):
 
 def test_pdf_bytes_fixture_is_a_pdf():
     assert PDF_BYTES.startswith(b"%PDF")
+
+
+def test_the_api_shows_a_linked_dossier_with_its_parts(newborn, client):
+    from dvc.accounts.services import api_token_create
+
+    agencies, staff, citizen = newborn
+    parent = file_newborn_group(citizen, agencies["centre"])
+    resolve(parent.components.get(), staff["centre"], values={"so_dinh_danh_tre": CHILD_ID})
+    headers = {"Authorization": f"Bearer {api_token_create(user=citizen)}"}
+    seen = client.get(f"/api/v1/dossiers/{parent.pk}", headers=headers).json()
+    parts = {p["procedure"]: p for p in seen["components"]}
+    assert set(parts) == {"1.001193", "1.004222", "1.011426"}
+    assert parts["1.001193"]["has_result"] and parts["1.004222"]["agency"] == "000.01.02.H26"
+    listed = client.get("/api/v1/dossiers", headers=headers).json()
+    assert [d["code"] for d in listed] == [parent.code]

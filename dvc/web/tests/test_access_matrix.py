@@ -84,6 +84,7 @@ CITIZEN = {
     "dossiers:printable", "dossiers:signed_form", "dossiers:remote_sign_start", "dossiers:remote_sign",
     "dossiers:use_from_vault", "dossiers:submit", "dossiers:receipt", "dossiers:withdraw", "dossiers:result",
     "dossiers:rate", "payments:pay_mine", "payments:receipt", "vault:download", "vault:remove",
+    "dossiers:on_behalf", "dossiers:owner_notifications",
 }  # fmt: skip
 # Staff pages: the agency's own officers only.
 STAFF = {
@@ -119,7 +120,8 @@ def test_every_route_is_classified():
                                         "supplement_request", "send_supplement", "rating", "result", "start",
                                         "status", "dossier_queue", "dossier_search", "dossier_detail",
                                         "dossier_act", "declaration", "upload_signed_form", "remote_signing_start",
-                                        "remote_signing_status", "remote_signing_confirm")}  # fmt: skip
+                                        "remote_signing_status", "remote_signing_confirm", "set_owner", "clear_owner",
+                                        "owner_authorization")}  # fmt: skip
     assert _named_routes() - classified - api_private == set()
 
 
@@ -161,6 +163,8 @@ def _citizen_urls(world) -> dict[str, str]:
         "dossiers:withdraw": f"/ho-so/{d.pk}/rut/",
         "dossiers:result": f"/ho-so/{d.pk}/ket-qua/",
         "dossiers:rate": f"/ho-so/{d.pk}/danh-gia/",
+        "dossiers:on_behalf": f"/ho-so/{d.pk}/nop-ho/",
+        "dossiers:owner_notifications": f"/ho-so/{d.pk}/thong-bao-chu-ho-so/",
         "payments:pay_mine": f"/ho-so/{d.pk}/thanh-toan/",
         "payments:receipt": "/bien-lai/BL-000001/",
         "vault:download": f"/kho-du-lieu/{a.stored_file_id}/",

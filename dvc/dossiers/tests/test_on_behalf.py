@@ -1,0 +1,238 @@
+"""Issue 19, part 6: filing on behalf (nộp hộ; seed 004 "người nộp hồ sơ, chủ hồ sơ"). The person filing may file for
+someone else: a parent for a minor, a representative with a letter of authorization, an employee for the
+organization. Both follow the dossier and get its notices as each chose; the result is issued in the owner's name
+and lands in the owner's vault; the letter is a paper the officer sees and checks."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from conftest import run_tasks
+from dvc.accounts.models import User
+from dvc.accounts.tests.factories import UserFactory
+from dvc.catalog.models import Procedure
+from dvc.dossiers.backoffice.appraisal import dossier_assign, dossier_generate_result, dossier_propose
+from dvc.dossiers.backoffice.decision import dossier_approve
+from dvc.dossiers.backoffice.intake import dossier_receive
+from dvc.dossiers.citizen.drafting import dossier_save_draft, dossier_start
+from dvc.dossiers.citizen.papers import dossier_attach
+from dvc.dossiers.models import Dossier
+from dvc.dossiers.tests.factories import (
+    MARITAL_ANSWERS,
+    RESULT_VALUES,
+    agency_staff,
+    commune_centre,
+    pdf_upload,
+    photo_upload,
+)
+from dvc.notify.models import Notice
+from dvc.vault.models import StoredFile
+
+pytestmark = pytest.mark.django_db
+S = Dossier.Status
+
+
+@pytest.fixture
+def filer():
+    return UserFactory(full_name="Nguyễn Văn An", id_number="001085012345", phone="+84912345678")
+
+
+@pytest.fixture
+def owner():
+    return UserFactory(full_name="Trần Thị Bình", id_number="001192004321", phone="+84987000002")
+
+
+@pytest.fixture
+def draft(filer):
+    agency = commune_centre()
+    procedure = Procedure.objects.get(code="1.004873")
+    dossier = dossier_start(applicant=filer, procedure=procedure, agency=agency)
+    dossier_save_draft(
+        dossier=dossier, actor=filer, form_data=MARITAL_ANSWERS, submission_method="online", result_method="online",
+        delivery_address={}, notify_sms=True, notify_email=False,
+    )  # fmt: skip
+    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    dossier_attach(dossier=dossier, actor=filer, requirement=identity, upload=photo_upload())
+    return Dossier.objects.get(pk=dossier.pk)
+
+
+def set_owner(client, dossier, **fields):
+    data = {
+        "basis": "authorized", "owner_name": "Trần Thị Bình", "owner_id_number": "001192004321",
+        "owner_birth_date": "05/10/1992", "owner_phone": "0987000002", "owner_notify_sms": "on", **fields,
+    }  # fmt: skip
+    return client.post(
+        reverse("dossiers:on_behalf", args=[dossier.pk]), {k: v for k, v in data.items() if v is not None}
+    )
+
+
+def send(client, dossier):
+    client.post(reverse("dossiers:submit", args=[dossier.pk]), {"idempotency_key": "k1", "declaration": "on"})
+    dossier.refresh_from_db()
+    return dossier
+
+
+def test_a_representative_needs_the_letter_of_authorization_before_sending(client, filer, draft):
+    client.force_login(filer)
+    page = set_owner(client, draft)
+    assert page.status_code == 200  # saved, but the page says what is still missing
+    assert "Chưa đính kèm văn bản ủy quyền của chủ hồ sơ." in page.content.decode()
+    draft.refresh_from_db()
+    assert draft.owner_basis == "authorized" and draft.owner_data["full_name"] == "Trần Thị Bình"
+    check = client.get(reverse("dossiers:submit", args=[draft.pk])).content.decode()
+    assert "Chưa đính kèm văn bản ủy quyền của chủ hồ sơ." in check
+    assert reverse("dossiers:on_behalf", args=[draft.pk]) in check  # the message links to where it is put right
+    assert send(client, draft).status == S.DRAFT
+
+    page = set_owner(client, draft, authorization=pdf_upload("uy-quyen.pdf"))
+    assert page.status_code == 302
+    tasks = client.get(reverse("dossiers:edit", args=[draft.pk])).content.decode()
+    assert "Nộp hộ cho <strong>Trần Thị Bình</strong>" in tasks
+
+
+def test_the_owner_follows_the_dossier_gets_its_notices_and_the_result_in_their_vault(client, filer, owner, draft):
+    client.force_login(filer)
+    set_owner(client, draft, authorization=pdf_upload("uy-quyen.pdf"))
+    client.force_login(owner)
+    assert client.get(reverse("dossiers:detail", args=[draft.pk])).status_code == 404  # not before it is sent
+    client.force_login(filer)
+    sent = send(client, draft)
+    assert sent.status == S.SUBMITTED and sent.owner == owner
+
+    client.force_login(owner)
+    assert sent.code in client.get(reverse("dossiers:mine")).content.decode()
+    page = client.get(reverse("dossiers:detail", args=[sent.pk])).content.decode()
+    assert "Hồ sơ được nộp hộ cho bạn" in page and "Nguyễn Văn An" in page
+    assert reverse("dossiers:withdraw", args=[sent.pk]) not in page  # acting stays with the one who filed
+    refused = client.post(reverse("dossiers:withdraw", args=[sent.pk]), {"reason": "Không cần nữa"})
+    assert refused.status_code == 404
+    receipt = client.get(reverse("dossiers:receipt", args=[sent.pk]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(receipt.getvalue())).pages)
+    assert "Chủ hồ sơ: Trần Thị Bình" in text and "Người nộp: Nguyễn Văn An" in text
+
+    staff = agency_staff(sent.agency)
+    dossier = dossier_receive(dossier=sent, actor=staff.officer)
+    officer_page = _officer_page(client, staff.officer, dossier)
+    assert "Chủ hồ sơ (nộp hộ)" in officer_page and "Văn bản ủy quyền, giấy giới thiệu (nộp hộ)" in officer_page
+    dossier = dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
+    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist, values=RESULT_VALUES)
+    dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
+    dossier = dossier_approve(dossier=dossier, actor=staff.leader)
+    run_tasks()
+
+    assert StoredFile.objects.get(pk=dossier.result_file_id).owner == owner  # issued into the owner's vault
+    assert Notice.objects.filter(user=owner, template="dossier_result_ready").exists()
+    assert Notice.objects.filter(user=filer, template="dossier_result_ready").exists()
+    from dvc.notify.models import Message
+
+    texts = list(
+        Message.objects.filter(template="dossier_result_ready", channel="sms").values_list("recipient", flat=True)
+    )
+    assert sorted(texts) == ["+84912345678", "+84987000002"]
+    client.force_login(owner)
+    assert client.get(reverse("dossiers:result", args=[dossier.pk])).status_code == 200
+
+
+def _officer_page(client, officer, dossier) -> str:
+    client.force_login(officer)
+    return client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
+
+
+def test_the_owner_chooses_how_they_are_told(client, filer, owner, draft):
+    client.force_login(filer)
+    set_owner(client, draft, authorization=pdf_upload("uy-quyen.pdf"))
+    sent = send(client, draft)
+    client.force_login(owner)
+    client.post(reverse("dossiers:owner_notifications", args=[sent.pk]), {})  # neither SMS nor e-mail
+    sent.refresh_from_db()
+    assert not sent.owner_notify_sms
+    client.force_login(filer)
+    assert client.post(reverse("dossiers:owner_notifications", args=[sent.pk]), {"sms": "on"}).status_code == 302
+    sent.refresh_from_db()
+    assert not sent.owner_notify_sms  # only the owner changes the owner's choice
+
+
+def test_a_parent_files_only_for_a_minor(client, filer, draft):
+    client.force_login(filer)
+    page = set_owner(client, draft, basis="parent", owner_birth_date="05/10/1992")
+    assert "Chủ hồ sơ đã đủ 18 tuổi" in page.content.decode()
+    draft.refresh_from_db()
+    assert draft.owner_basis == ""  # nothing half saved
+    answer = set_owner(
+        client, draft, basis="parent", owner_name="Nguyễn Minh Khôi", owner_id_number="001226012345",
+        owner_birth_date="01/11/2026", owner_phone="",
+    )  # fmt: skip
+    assert answer.status_code == 302  # a child: no letter needed
+    assert send(client, draft).status == S.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"owner_id_number": "12345"}, "Số định danh cá nhân phải gồm đúng 12 chữ số."),
+        ({"owner_id_number": "001085012345"}, "Đây là số của chính bạn"),
+        ({"owner_phone": "12"}, "Số điện thoại di động không hợp lệ."),
+        ({"owner_name": ""}, "Vui lòng nhập họ và tên chủ hồ sơ."),
+        ({"owner_birth_date": "31/02/2020"}, "Ngày sinh chưa đúng dạng"),
+        ({"basis": "employee", "owner_id_number": "0312345679"}, "Mã số thuế không hợp lệ"),
+    ],
+)
+def test_bad_owner_details_get_a_clear_message_and_nothing_is_kept(client, filer, draft, fields, message):
+    client.force_login(filer)
+    page = set_owner(client, draft, **fields)
+    assert page.status_code == 200 and message in page.content.decode()
+    draft.refresh_from_db()
+    assert draft.owner_basis == "" and draft.owner_data == {}
+
+
+def test_an_employee_files_for_the_organization_with_its_letter(client, filer, draft):
+    organization = UserFactory(kind=User.Kind.ORGANIZATION, id_number="0100109106", full_name="Công ty TNHH An Bình")
+    client.force_login(filer)
+    answer = set_owner(
+        client, draft, basis="employee", owner_name="Công ty TNHH An Bình", owner_id_number="0100109106",
+        owner_birth_date="", owner_phone="", authorization=pdf_upload("giay-gioi-thieu.pdf"),
+    )  # fmt: skip
+    assert answer.status_code == 302
+    sent = send(client, draft)
+    assert sent.owner == organization and sent.owner_data["kind"] == "organization"
+    client.force_login(organization)
+    assert sent.code in client.get(reverse("dossiers:mine")).content.decode()
+
+
+def test_filing_for_oneself_again_takes_the_owner_and_the_letter_out(client, filer, draft):
+    client.force_login(filer)
+    set_owner(client, draft, authorization=pdf_upload("uy-quyen.pdf"))
+    client.post(reverse("dossiers:on_behalf", args=[draft.pk]), {"basis": ""})
+    draft.refresh_from_db()
+    assert draft.owner_basis == "" and draft.owner is None
+    assert not draft.attachments.filter(purpose="authorization", replaced_at__isnull=True).exists()
+    assert send(client, draft).status == S.SUBMITTED
+
+
+def test_the_api_files_on_behalf_as_the_pages_do(client, filer, owner, draft):
+    from dvc.accounts.services import api_token_create
+
+    headers = {"Authorization": f"Bearer {api_token_create(user=filer)}"}
+    url = f"/api/v1/dossiers/{draft.pk}"
+    bad = client.put(f"{url}/owner", {"basis": "authorized", "full_name": "Trần Thị Bình", "id_number": "1"},
+                     content_type="application/json", headers=headers)  # fmt: skip
+    assert bad.status_code == 422 and "12 chữ số" in bad.json()["message"] + str(bad.json())
+    answer = client.put(
+        f"{url}/owner", {"basis": "authorized", "full_name": "Trần Thị Bình", "id_number": "001192004321",
+                         "birth_date": "1992-10-05", "phone": "0987000002"},
+        content_type="application/json", headers=headers,
+    )  # fmt: skip
+    assert answer.status_code == 200 and answer.json()["owner_basis"] == "authorized"
+    assert answer.json()["problems"]["owner"] == ["Chưa đính kèm văn bản ủy quyền của chủ hồ sơ."]
+    letter = client.post(f"{url}/owner/authorization", {"file": pdf_upload("uy-quyen.pdf")}, headers=headers)
+    assert letter.status_code == 201
+    sent = client.post(f"{url}/submit", {"idempotency_key": "api-on-behalf"}, content_type="application/json",
+                       headers=headers)  # fmt: skip
+    assert sent.status_code == 200 and sent.json()["code"]
+    owner_headers = {"Authorization": f"Bearer {api_token_create(user=owner)}"}
+    seen = client.get(url, headers=owner_headers)
+    assert seen.status_code == 200 and seen.json()["owner"]["full_name"] == "Trần Thị Bình"
+    assert client.post(f"{url}/withdraw", {"reason": "x"}, content_type="application/json",
+                       headers=owner_headers).status_code == 404  # fmt: skip
