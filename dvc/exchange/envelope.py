@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 FIELDS = ("id", "sender", "receiver", "service", "kind", "correlation", "sent_at", "payload", "attachments")
 
@@ -111,34 +112,34 @@ def open_envelope(
         or not isinstance(body.get("message"), dict)
         or not isinstance(body.get("signature"), dict)
     ):
-        raise BadMessage("Tin không đúng định dạng: cần “message” và “signature”.")
+        raise BadMessage(_("Tin không đúng định dạng: cần “message” và “signature”."))
     message, signature = body["message"], body["signature"]
     if set(message) != set(FIELDS):
-        raise BadMessage("Tin không đúng định dạng: thiếu hoặc thừa trường.")
+        raise BadMessage(_("Tin không đúng định dạng: thiếu hoặc thừa trường."))
     if not all(isinstance(message[f], str) for f in FIELDS[:7]) or not isinstance(message["payload"], dict):
-        raise BadMessage("Tin không đúng định dạng.")
+        raise BadMessage(_("Tin không đúng định dạng."))
     if not isinstance(message["attachments"], list):
-        raise BadMessage("Tin không đúng định dạng: “attachments” phải là danh sách.")
+        raise BadMessage(_("Tin không đúng định dạng: “attachments” phải là danh sách."))
     try:
         uuid.UUID(message["id"])
         sent_at = dt.datetime.strptime(message["sent_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     except ValueError as exc:
-        raise BadMessage("Mã tin hoặc thời điểm gửi không hợp lệ.") from exc
+        raise BadMessage(_("Mã tin hoặc thời điểm gửi không hợp lệ.")) from exc
     if message["receiver"] != receiver:
-        raise BadMessage("Tin không gửi cho cổng này.")
+        raise BadMessage(_("Tin không gửi cho cổng này."))
     now = now or timezone.now()
     if sent_at < now - max_age or sent_at > now + dt.timedelta(minutes=5):
-        raise BadMessage("Tin đã quá cũ hoặc thời điểm gửi không hợp lệ: không nhận lại.")
+        raise BadMessage(_("Tin đã quá cũ hoặc thời điểm gửi không hợp lệ: không nhận lại."))
     if signature.get("alg") != "EdDSA" or not isinstance(signature.get("value"), str):
-        raise BadMessage("Chữ ký của tin không hợp lệ.")
+        raise BadMessage(_("Chữ ký của tin không hợp lệ."))
     try:
         value = _unb64(signature["value"])
     except ValueError as exc:
-        raise BadMessage("Chữ ký của tin không hợp lệ.") from exc
+        raise BadMessage(_("Chữ ký của tin không hợp lệ.")) from exc
     for public in keys_for(message["sender"]):
         try:
             public.verify(value, canonical(message))
         except InvalidSignature:
             continue
         return message
-    raise BadMessage("Chữ ký của tin không hợp lệ hoặc nơi gửi chưa được tin cậy.")
+    raise BadMessage(_("Chữ ký của tin không hợp lệ hoặc nơi gửi chưa được tin cậy."))

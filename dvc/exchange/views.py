@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,11 +26,11 @@ def inbound(request: HttpRequest) -> HttpResponse:
     """POST a signed message: 202 ``accepted`` the first time, 200 ``duplicate`` when its id was already received
     (nothing is applied twice), 400 for a message that is malformed, not for us, too old or wrongly signed."""
     if len(request.body) > MAX_BODY_BYTES:
-        return _refused("Tin quá lớn: tệp đính kèm phải gửi bằng địa chỉ tải.", 413)
+        return _refused(_("Tin quá lớn: tệp đính kèm phải gửi bằng địa chỉ tải."), 413)
     try:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
-        return _refused("Nội dung không phải JSON.", 400)
+        return _refused(_("Nội dung không phải JSON."), 400)
     try:
         kept, first = message_receive(body=body)
     except BadMessage as exc:
@@ -45,7 +46,7 @@ def file_by_reference(request: HttpRequest, token: str) -> HttpResponseBase:
     file_id = file_of_reference(token)
     stored = StoredFile.objects.filter(pk=file_id).first() if file_id else None
     if stored is None:
-        return _refused("Địa chỉ tải tệp không hợp lệ hoặc đã hết hạn.", 404)
+        return _refused(_("Địa chỉ tải tệp không hợp lệ hoặc đã hết hạn."), 404)
     response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
     response["Content-Disposition"] = f'attachment; filename="{stored.sha256[:16]}"'
     response["Cache-Control"] = "private, no-store"
