@@ -43,7 +43,7 @@ def _send_all(now: dt.datetime) -> int:
     for agency in Agency.objects.filter(pk__in=agency_ids):
         horizon = due_soon_horizon(WorkingCalendar(agency), now)
         active = (
-            Dossier.objects.filter(agency=agency, status=Dossier.Status.PROCESSING, due_at__lte=horizon)
+            Dossier.objects.filter(agency=agency, status=Dossier.Status.PROCESSING, due_at__lte=horizon, is_group=False)
             .select_related("procedure")
             .order_by("due_at")
         )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from dvc.accounts.models import User
 from dvc.dossiers.lifecycle.events import record_event
+from dvc.dossiers.lifecycle.linked import group_follow
 from dvc.dossiers.lifecycle.messages import notify_applicant
 from dvc.dossiers.lifecycle.states import RATEABLE, WITHDRAWABLE
 from dvc.dossiers.models import Dossier, Rating
@@ -60,4 +61,5 @@ def dossier_withdraw(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
         )
         if before != Dossier.Status.DRAFT:
             notify_applicant(dossier, "dossier_withdrawn")
+        group_follow(dossier)  # a part of a linked dossier taken back: the rest goes on, or the group settles
     return dossier

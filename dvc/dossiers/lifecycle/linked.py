@@ -106,11 +106,12 @@ def group_follow(component: Dossier) -> None:
     if any(d.status not in SETTLED for d in opened.values()):
         return
     done = [d for d in opened.values() if d.status in WITH_RESULT]
-    after = S.RESULT_READY if done else S.REFUSED
+    withdrawn = all(d.status == S.WITHDRAWN for d in opened.values())
+    after = S.RESULT_READY if done else (S.WITHDRAWN if withdrawn else S.REFUSED)
     summary = "; ".join(f"{d.procedure.name}: {d.get_status_display().lower()}" for d in opened.values())
     Dossier.objects.filter(pk=parent.pk, status=S.PROCESSING).update(status=after, decided_at=now, updated_at=now)
     parent.status, parent.decided_at = after, now
-    if not done:
+    if after == S.REFUSED:
         Dossier.objects.filter(pk=parent.pk).update(decision_note=summary[:1000])
     record_event(parent, actor=None, action=str(after), before=S.PROCESSING, after=after, note=summary[:1000])
     notify_applicant(parent, "dossier_group_done", {"summary": summary[:300]})

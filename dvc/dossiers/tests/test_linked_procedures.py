@@ -233,3 +233,26 @@ def test_the_api_shows_a_linked_dossier_with_its_parts(newborn, client):
     assert parts["1.001193"]["has_result"] and parts["1.004222"]["agency"] == "000.01.02.H26"
     listed = client.get("/api/v1/dossiers", headers=headers).json()
     assert [d["code"] for d in listed] == [parent.code]
+
+
+def test_a_part_taken_back_before_receipt_lets_the_group_settle_with_the_rest(newborn, client):
+    agencies, staff, citizen = newborn
+    parent = file_newborn_group(citizen, agencies["centre"])
+    resolve(parent.components.get(), staff["centre"], values={"so_dinh_danh_tre": CHILD_ID})
+    card = parent.components.get(component_key="the_bhyt")
+    client.force_login(citizen)
+    client.post(reverse("dossiers:withdraw", args=[card.pk]), {"reason": "Đã có thẻ từ nơi khác"})
+    card.refresh_from_db()
+    assert card.status == S.WITHDRAWN
+    resolve(parent.components.get(component_key="thuong_tru"), staff["police"])
+    parent.refresh_from_db()
+    assert parent.status == S.RESULT_READY
+
+
+def test_a_group_whose_every_part_was_taken_back_is_withdrawn(newborn, client):
+    agencies, _staff, citizen = newborn
+    parent = file_newborn_group(citizen, agencies["centre"])
+    client.force_login(citizen)
+    client.post(reverse("dossiers:withdraw", args=[parent.components.get().pk]), {"reason": "Nộp nhầm"})
+    parent.refresh_from_db()
+    assert parent.status == S.WITHDRAWN
