@@ -435,8 +435,7 @@ DVC_CSC_SANDBOX = not PRODUCTION and not DVC_CSC_PROVIDERS
 if DVC_CSC_SANDBOX:
     DVC_CSC_PROVIDERS = [{"name": "sandbox", "label": "Ký số từ xa thử nghiệm", "url": "", "token": "dvc-csc-sandbox"}]
 
-# The exchange with agencies outside this portal (docs/exchange.md): address, Ed25519 key, platform endpoint (else,
-# outside production, the exchange sandbox), adapter ("http"/"file"), senders' keys ({"address": "key.pem"}), limits.
+# The exchange with agencies outside this portal: every setting is explained in docs/exchange.md.
 DVC_EXCHANGE_ID = env_str("DVC_EXCHANGE_ID", "dvc.cong-dich-vu-cong")
 DVC_EXCHANGE_KEY_FILE = env_str("DVC_EXCHANGE_KEY_FILE", "" if PRODUCTION else str(VAR_DIR / "exchange/portal.key"))
 DVC_EXCHANGE_URL = env_str("DVC_EXCHANGE_URL", "")
@@ -446,12 +445,12 @@ DVC_EXCHANGE_OUTBOX = Path(env_str("DVC_EXCHANGE_OUTBOX", str(VAR_DIR / "exchang
 DVC_EXCHANGE_PEERS: dict[str, str] = json.loads(env_str("DVC_EXCHANGE_PEERS", "") or "{}")
 if DVC_EXCHANGE_ADAPTER not in ("http", "file") or not isinstance(DVC_EXCHANGE_PEERS, dict):
     raise ImproperlyConfigured('DVC_EXCHANGE_ADAPTER is "http" or "file"; DVC_EXCHANGE_PEERS a JSON object.')
+DVC_EXCHANGE_FILE_HOSTS = env_list("DVC_EXCHANGE_FILE_HOSTS", [])
 DVC_EXCHANGE_MAX_AGE_DAYS = env_int("DVC_EXCHANGE_MAX_AGE_DAYS", 7)
 DVC_EXCHANGE_MAX_ATTEMPTS = env_int("DVC_EXCHANGE_MAX_ATTEMPTS", 12)
 DVC_EXCHANGE_RETRY_SECONDS = env_int("DVC_EXCHANGE_RETRY_SECONDS", 30)
 
-# Where an API client (a mobile app) may be sent back with a one-time code after the identity login; outside
-# production any loopback address (RFC 8252, native apps) is accepted as well.
+# Where an API client may be sent back after the identity login (outside production also loopback, RFC 8252).
 DVC_API_REDIRECT_URIS = env_list("DVC_API_REDIRECT_URIS", [])
 # The result-ready e-mail carries the signed result when it is no larger than this (else only its download link).
 DVC_EMAIL_ATTACH_MAX_BYTES = env_int("DVC_EMAIL_ATTACH_MAX_MB", 5) << 20

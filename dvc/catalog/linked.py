@@ -10,7 +10,8 @@ in working days, the components whose results it waits for, and how its answers 
   a dict or a list is built field by field. ``copy_answers`` first copies every answer whose name the component's
   own e-form has.
 - ``papers``: component requirement position → the group requirement position whose file it takes;
-  ``results``: component requirement position → the earlier component whose signed result it takes.
+  ``results``: component requirement position (-1: none, a paper of its own) → the earlier component whose signed
+  result it takes.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class ComponentIn(BaseModel):
     answers: dict[str, Any] = Field(default_factory=dict)
     papers: dict[int, int] = Field(default_factory=dict)
     results: dict[int, str] = Field(default_factory=dict)
+    # The vault type of the result an agency outside the portal returns (e.g. "the_bhyt"); "" keeps it untyped.
+    document_type: str = Field(default="", max_length=64, pattern=r"^[a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Component:
     answers: dict[str, Any]
     papers: dict[int, int]
     results: dict[int, str]
+    document_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ def parse(raw: Any) -> Group:
             Component(
                 key=i.key, procedure=i.procedure, agency_kind=i.agency_kind, days=i.days, after=tuple(i.after),
                 copy_answers=i.copy_answers, answers=i.answers, papers=dict(i.papers), results=dict(i.results),
+                document_type=i.document_type,
             )
             for i in items
         )
@@ -107,6 +112,14 @@ def parse(raw: Any) -> Group:
 
 
 _BRACES = re.compile(r"\{([^{}]+)\}")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _written(value: Any) -> str:
+    """A value inside a sentence: a date as Vietnamese write it (01/11/2026), not as stored."""
+    text = "" if value is None else str(value)
+    day = _ISO_DAY.match(text)
+    return f"{day.group(3)}/{day.group(2)}/{day.group(1)}" if day else text
 
 
 def _lookup(path: str, answers: dict[str, Any], earlier: dict[str, dict[str, Any]]) -> Any:
@@ -130,7 +143,7 @@ def _resolve(spec: Any, answers: dict[str, Any], earlier: dict[str, dict[str, An
     if isinstance(spec, list):
         return [_resolve(inner, answers, earlier) for inner in spec]
     if isinstance(spec, str) and spec.startswith("="):
-        return _BRACES.sub(lambda m: str(_lookup(m.group(1), answers, earlier) or ""), spec[1:])
+        return _BRACES.sub(lambda m: _written(_lookup(m.group(1), answers, earlier)), spec[1:])
     if isinstance(spec, str):
         return _lookup(spec, answers, earlier)
     return spec

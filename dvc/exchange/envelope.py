@@ -134,11 +134,12 @@ def open_envelope(
         raise BadMessage(_("Chữ ký của tin không hợp lệ."))
     try:
         value = _unb64(signature["value"])
-    except ValueError as exc:
+        signed = canonical(message)
+    except (ValueError, UnicodeEncodeError) as exc:  # a lone surrogate has no UTF-8 form: nothing was signed
         raise BadMessage(_("Chữ ký của tin không hợp lệ.")) from exc
     for public in keys_for(message["sender"]):
         try:
-            public.verify(value, canonical(message))
+            public.verify(value, signed)
         except InvalidSignature:
             continue
         return message

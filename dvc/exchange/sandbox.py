@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dvc.agencies.models import Agency
 from dvc.documents.pdf import FONT, Sheet, letterhead, paragraph, place_and_date
@@ -68,6 +69,15 @@ def receive(body: Any) -> tuple[SandboxCase, bool]:
     opened = envelope.open_envelope(
         body, receiver=str(receiver), keys_for=keys_for, max_age=dt.timedelta(days=settings.DVC_EXCHANGE_MAX_AGE_DAYS)
     )
+    if opened["kind"] == "dossier_withdrawn":  # the citizen took the dossier back: the agency stops
+        case = SandboxCase.objects.filter(correlation=opened["correlation"], receiver=opened["receiver"]).first()
+        if case is None:
+            raise envelope.BadMessage(_("Không có hồ sơ này ở cơ quan nhận."))
+        first = case.state != "withdrawn"
+        if first:
+            case.state = "withdrawn"
+            case.save(update_fields=["state"])
+        return case, first
     known = SandboxCase.objects.filter(message_id=opened["id"]).first()
     if known is not None:
         return known, False
@@ -90,21 +100,21 @@ def _result_pdf(case: SandboxCase, agency: Agency) -> bytes:
     pdf.set_font(FONT, "B", 13)
     paragraph(pdf, 8, str(payload.get("procedure", {}).get("name", "")).upper(), align="C")
     pdf.set_font(FONT, "", 11)
-    person = (
-        answers.get("ho_ten_tre")
-        or (answers.get("nguoi_chet") or {}).get("full_name")
-        or payload["applicant"]["full_name"]
-    )
-    lines = [
-        f"Hồ sơ: {case.correlation} (hồ sơ liên thông {payload.get('group', '')})",
-        f"Người được giải quyết: {person}",
-    ]
+    deceased = (answers.get("nguoi_chet") or {}).get("full_name")
+    lines = [f"Hồ sơ: {case.correlation} (hồ sơ liên thông {payload.get('group', '')})"]
+    if deceased:  # survivors' allowance: paid to the survivor who asked, for the person who died
+        lines += [f"Người hưởng chế độ: {payload['applicant']['full_name']}", f"Người đã chết: {deceased}"]
+        if answers.get("tai_khoan"):
+            lines.append(f"Chuyển khoản vào: {answers['tai_khoan']}")
+    else:
+        lines.append(f"Người được cấp thẻ: {answers.get('ho_ten_tre') or payload['applicant']['full_name']}")
     if answers.get("so_dinh_danh_tre"):
         lines.append(f"Số định danh cá nhân: {answers['so_dinh_danh_tre']}")
         lines.append(f"Mã số bảo hiểm xã hội (mã thẻ): {answers['so_dinh_danh_tre'][-10:]}")
         lines.append(f"Nơi đăng ký khám bệnh, chữa bệnh ban đầu: {answers.get('noi_kcb', '')}")
         lines.append(f"Giá trị sử dụng: từ {today:%d/%m/%Y} đến ngày trẻ đủ 72 tháng tuổi")
-    lines.append(f"Người yêu cầu: {payload['applicant']['full_name']}")
+    if not deceased:
+        lines.append(f"Người yêu cầu: {payload['applicant']['full_name']}")
     for line in lines:
         paragraph(pdf, 7, line)
     return bytes(pdf.output())
@@ -150,7 +160,7 @@ def post(signed: dict[str, Any]) -> str:
     try:
         response = requests.post(f"{settings.SITE_URL}/lien-thong/v1/messages", json=signed, timeout=20)
     except requests.RequestException as exc:
-        return f"không gửi được: {exc.__class__.__name__}"
+        return _("không gửi được: %(e)s") % {"e": exc.__class__.__name__}
     try:
         answer = response.json()
     except ValueError:
@@ -158,16 +168,29 @@ def post(signed: dict[str, Any]) -> str:
     return str(answer.get("status") or answer.get("error") or response.status_code)
 
 
+def shown(value: Any) -> str:
+    """An answer as the outside agency's officer reads it: a person or address by its parts, a list by its rows."""
+    if isinstance(value, dict):
+        return ", ".join(shown(v) for v in value.values() if v not in (None, ""))
+    if isinstance(value, list):
+        return "; ".join(shown(v) for v in value)
+    if value is True:
+        return "Có"
+    return "" if value is None else str(value)
+
+
 def act(case: SandboxCase, action: str, note: str = "") -> str:
     """The outside agency's officer acts on a case; the portal's answer to the status message sent."""
+    if case.state in ("result_ready", "refused", "withdrawn") and action in ("receive", "refuse", "result"):
+        return _("hồ sơ đã kết thúc, không gửi thêm trạng thái")
     if action == "resend":
         if not case.last_status:
-            return "chưa có tin trạng thái nào để gửi lại"
+            return _("chưa có tin trạng thái nào để gửi lại")
         return post(case.last_status)
     if action == "result":
         agency = Agency.objects.filter(exchange_address=case.receiver).first()
         if agency is None:
-            return "không có cơ quan với địa chỉ này"
+            return _("không có cơ quan với địa chỉ này")
         when = timezone.now()
         case.result = sign_result(
             _result_pdf(case, agency), agency=agency, verify_url=f"{settings.SITE_URL}/tra-cuu/?ma={case.correlation}",

@@ -12,14 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 
 MAX_FETCH_BYTES = 20 * 1024 * 1024
 TIMEOUT_SECONDS = 20
+FETCH_SECONDS = 60  # the whole download, however slowly the bytes come
 
 
 class DeliveryError(Exception):
@@ -62,13 +65,27 @@ def send(envelope: dict[str, Any]) -> str:
     raise DeliveryError(f"HTTP {response.status_code}: {response.text[:300]}", final=final)
 
 
+def file_hosts() -> set[str]:
+    """Where files sent by reference may be fetched from: the platform (or, outside production, the exchange
+    sandbox) and the hosts named in ``DVC_EXCHANGE_FILE_HOSTS``; never an address a message alone names."""
+    hosts = {host.lower() for host in settings.DVC_EXCHANGE_FILE_HOSTS}
+    for url in (settings.DVC_EXCHANGE_URL, endpoint()):
+        if url:
+            hosts.add((urlsplit(url).hostname or "").lower())
+    return hosts - {""}
+
+
 def fetch(reference: dict[str, Any]) -> bytes:
-    """The bytes of a file sent by reference (``url``, ``sha256``), checked against its digest."""
+    """The bytes of a file sent by reference (``url``, ``sha256``) from an allowed host (no redirects, 20 MB,
+    60 s in all), checked against its digest."""
     url, digest = reference.get("url"), reference.get("sha256")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")) or not isinstance(digest, str):
         raise DeliveryError("Tệp đính kèm không có địa chỉ hoặc mã băm hợp lệ.", final=True)
+    if (urlsplit(url).hostname or "").lower() not in file_hosts():
+        raise DeliveryError("Địa chỉ tải tệp không thuộc nền tảng liên thông: không tải.", final=True)
+    deadline = time.monotonic() + FETCH_SECONDS
     try:
-        with requests.get(url, timeout=TIMEOUT_SECONDS, stream=True) as response:
+        with requests.get(url, timeout=TIMEOUT_SECONDS, stream=True, allow_redirects=False) as response:
             if response.status_code != 200:
                 raise DeliveryError(f"Không tải được tệp đính kèm: HTTP {response.status_code}")
             content = b""
@@ -76,6 +93,8 @@ def fetch(reference: dict[str, Any]) -> bytes:
                 content += chunk
                 if len(content) > MAX_FETCH_BYTES:
                     raise DeliveryError("Tệp đính kèm quá lớn.", final=True)
+                if time.monotonic() > deadline:
+                    raise DeliveryError("Tải tệp đính kèm quá lâu.")
     except requests.RequestException as exc:
         raise DeliveryError(f"Không tải được tệp đính kèm: {exc.__class__.__name__}") from exc
     if hashlib.sha256(content).hexdigest() != digest.lower():

@@ -29,7 +29,7 @@ def inbound(request: HttpRequest) -> HttpResponse:
         return _refused(_("Tin quá lớn: tệp đính kèm phải gửi bằng địa chỉ tải."), 413)
     try:
         body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _refused(_("Nội dung không phải JSON."), 400)
     try:
         kept, first = message_receive(body=body)

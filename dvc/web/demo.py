@@ -56,11 +56,11 @@ _AGENCIES = [
     # The agencies of the linked procedures' components (issue 19): the ward police and social insurance work on
     # this portal in Hà Nội; Bắc Ninh's social insurance works outside it, through the exchange (its address there).
     ("000.01.02.H26", "Công an phường Ba Đình", Agency.Kind.COMMUNE_POLICE, Agency.Level.COMMUNE,
-     ("commune", "00004"), "000.00.00.H26", "Số 35 Đội Cấn, phường Ba Đình, Hà Nội", "02438456721", False),
+     ("commune", "00004"), None, "Số 35 Đội Cấn, phường Ba Đình, Hà Nội", "02438456721", False),
     ("000.00.02.H26", "Bảo hiểm xã hội khu vực I", Agency.Kind.SOCIAL_INSURANCE, Agency.Level.PROVINCE,
      ("province", "01"), None, "Số 15 Trần Duy Hưng, phường Yên Hòa, Hà Nội", "02437478999", False),
     ("000.01.02.H06", "Công an phường Bắc Giang", Agency.Kind.COMMUNE_POLICE, Agency.Level.COMMUNE,
-     ("commune", "07210"), "000.00.00.H06", "Số 5 Nguyễn Văn Cừ, phường Bắc Giang, Bắc Ninh", "02043855113", False),
+     ("commune", "07210"), None, "Số 5 Nguyễn Văn Cừ, phường Bắc Giang, Bắc Ninh", "02043855113", False),
     ("000.00.02.H06", "Bảo hiểm xã hội khu vực XI", Agency.Kind.SOCIAL_INSURANCE, Agency.Level.PROVINCE,
      ("province", "24"), None, "Số 2 Lý Thái Tổ, phường Kinh Bắc, Bắc Ninh", "02223821443", False),
 ]  # fmt: skip

@@ -150,6 +150,14 @@ def _registered_person(dossier: Dossier) -> str:
     return str(dossier.applicant_data.get("full_name", ""))
 
 
+def _paper_title(dossier: Dossier, title: str) -> str:
+    """The paper's name in the vault, with the person it is about when that is someone else (a child's birth
+    certificate in a parent's vault is not the parent's own)."""
+    person = _registered_person(dossier)
+    holder = str((dossier.owner_data if dossier.owner_basis else dossier.applicant_data).get("full_name", ""))
+    return f"{title} — {person}"[:255] if person and person != holder else title
+
+
 def dossier_approve(*, dossier: Dossier, actor: User, final_sha256: str = "", ip: str = "") -> Dossier:
     """The leader decides on the proposal: a resolved dossier's final result, the one the leader has seen
     (``final_sha256``, from the approval page), is signed by the agency byte for byte and issued into the
@@ -208,7 +216,7 @@ def dossier_approve(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
             content=signed,
             name=f"ket-qua-{dossier.code}.pdf",
             document_type=(form.document_type if form else "") or "ket_qua",  # a paper offered where its type is asked
-            title=(form.title.capitalize() if form else dossier.procedure.result_document),
+            title=_paper_title(dossier, form.title.capitalize() if form else dossier.procedure.result_document),
         ) as stored,
         ExitStack() as stack,
     ):

@@ -16,6 +16,7 @@ from dvc.dossiers.backoffice.permissions import require
 from dvc.dossiers.lifecycle import postal
 from dvc.dossiers.lifecycle.clock import closing_moment
 from dvc.dossiers.lifecycle.events import record_event
+from dvc.dossiers.lifecycle.linked import group_follow
 from dvc.dossiers.lifecycle.messages import notify_applicant
 from dvc.dossiers.models import Dossier, Extension
 from dvc.errors import Conflict, InvalidInput
@@ -75,6 +76,7 @@ def dossier_return_result(
             note=f"{shown}. {note}".strip(". "),
         )
         audit(actor, "return_result", dossier, ip=ip)
+        group_follow(dossier)  # the last part handed over: the linked dossier is returned too
         extra = {"method": shown, "note": note}
         if operator:
             extra |= {"operator": postal.operator_name(operator), "tracking_url": postal.tracking_url(dossier)}

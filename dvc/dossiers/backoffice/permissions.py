@@ -52,6 +52,8 @@ def staff_agencies(user: User | object) -> dict[int, set[str]]:
 
 def require(user: User, dossier: Dossier, action: str) -> set[str]:
     """The user's roles in the dossier's agency, or ``Forbidden`` when none of them allows ``action``."""
+    if dossier.is_group:  # NĐ 63/2024/NĐ-CP: each part is handled by its agency; the group follows its parts
+        raise Forbidden(_("Hồ sơ liên thông được giải quyết theo từng phần: mở từng phần trong hàng đợi để xử lý."))
     roles = roles_in(user, dossier.agency_id)
     if not roles & ALLOWED[action]:
         raise Forbidden(_("Bạn không có quyền thực hiện thao tác này với hồ sơ của cơ quan khác hoặc vai trò khác."))

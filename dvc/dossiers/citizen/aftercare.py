@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from dvc.accounts.models import User
 from dvc.dossiers.lifecycle.events import record_event
-from dvc.dossiers.lifecycle.linked import group_follow
+from dvc.dossiers.lifecycle.linked import group_follow, outside_senders
 from dvc.dossiers.lifecycle.messages import notify_applicant
 from dvc.dossiers.lifecycle.states import RATEABLE, WITHDRAWABLE
 from dvc.dossiers.models import Dossier, Rating
@@ -62,4 +62,7 @@ def dossier_withdraw(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
         if before != Dossier.Status.DRAFT:
             notify_applicant(dossier, "dossier_withdrawn")
         group_follow(dossier)  # a part of a linked dossier taken back: the rest goes on, or the group settles
+        if dossier.parent_id and dossier.agency.exchange_address and before != Dossier.Status.DRAFT:
+            for send in outside_senders:  # the agency outside the portal is told to stop
+                send(dossier, "withdrawn")
     return dossier

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from dvc.accounts.models import User
 from dvc.catalog import linked
 from dvc.catalog.models import Procedure
+from dvc.dossiers.lifecycle.linked import competent_agency
 from dvc.dossiers.models import Dossier, DossierAttachment, SupplementRequest
 
 # Seed 004: the folders of "Hồ sơ của tôi".
@@ -55,14 +56,19 @@ def components_of(dossier: Dossier) -> list[Dossier]:
     )
 
 
-def waiting_of(dossier: Dossier, components: list[Dossier]) -> list[str]:
-    """The names of a linked dossier's components not opened yet (each waits for an earlier one's result)."""
-    if not dossier.is_group:
+def waiting_of(dossier: Dossier, components: list[Dossier]) -> list[tuple[str, str]]:
+    """(name, agency that will handle it) of a linked dossier's components not opened yet (each waits for an
+    earlier one's result); for a draft, every component."""
+    if not (dossier.is_group or dossier.procedure.components):
         return []
     opened = {c.component_key for c in components}
-    codes = [c.procedure for c in linked.parse(dossier.procedure.components).components if c.key not in opened]
-    names = dict(Procedure.objects.filter(code__in=codes).values_list("code", "name"))
-    return [names.get(code, code) for code in codes]
+    waiting = [c for c in linked.parse(dossier.procedure.components).components if c.key not in opened]
+    names = dict(Procedure.objects.filter(code__in=[c.procedure for c in waiting]).values_list("code", "name"))
+    shown = []
+    for item in waiting:
+        agency = competent_agency(dossier.agency, item.agency_kind)
+        shown.append((names.get(item.procedure, item.procedure), agency.name if agency else ""))
+    return shown
 
 
 def dossier_of(user: Any, dossier_id: uuid.UUID | str) -> Dossier:

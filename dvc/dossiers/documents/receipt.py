@@ -11,8 +11,10 @@ import io
 import segno
 from django.utils import timezone
 
+from dvc.catalog.models import Procedure
 from dvc.documents.pdf import Sheet, paragraph, signature_pair
 from dvc.dossiers.documents.notices import form_header
+from dvc.dossiers.lifecycle.linked import competent_agency, group_of
 from dvc.dossiers.models import Dossier
 
 
@@ -49,11 +51,19 @@ def receipt_pdf(dossier: Dossier, *, lookup_url: str, claim_code: str = "") -> b
     if received is not None:  # form 01 proper: the clock started at receipt
         rows += [
             ("Tiếp nhận lúc", f"{received:%H giờ %M, ngày %d/%m/%Y}"),
-            ("Cán bộ tiếp nhận", dossier.received_by.full_name if dossier.received_by else ""),
+            *([("Cán bộ tiếp nhận", dossier.received_by.full_name)] if dossier.received_by else []),
             ("Hẹn trả kết quả", f"{due:%H giờ %M, ngày %d/%m/%Y}" if due else ""),
         ]
     else:
         rows.append(("Hẹn trả kết quả (dự kiến)", f"{due:%H giờ %M, ngày %d/%m/%Y}" if due else ""))
+    if dossier.is_group:  # NĐ 63/2024/NĐ-CP: each part and the agency that resolves it
+        parts = group_of(dossier.procedure).components
+        names = dict(Procedure.objects.filter(code__in=[c.procedure for c in parts]).values_list("code", "name"))
+        rows += [
+            (f"Phần {n}", f"{names.get(c.procedure, c.procedure)} — {agency.name if agency else ''}")
+            for n, c in enumerate(parts, start=1)
+            for agency in [competent_agency(dossier.agency, c.agency_kind)]
+        ]
     rows += [
         ("Cách nhận kết quả", dossier.get_result_method_display()),
         ("Tình trạng phí, lệ phí", dossier.get_fee_status_display()),

@@ -32,9 +32,9 @@ S = Dossier.Status
 WITH_RESULT = (S.RESULT_READY, S.RETURNED)
 SETTLED = (S.RESULT_READY, S.RETURNED, S.REFUSED, S.SUSPENDED, S.WITHDRAWN)
 
-# Called with a component just opened at an agency outside this portal (set by the exchange app when it loads:
-# the lifecycle does not import it).
-outside_senders: list[Callable[[Dossier], None]] = []
+# Called with a component at an agency outside this portal and what happened to it ("opened", "withdrawn"); plugged
+# in by dossiers.lifecycle.outside when the app loads (the lifecycle does not import the exchange).
+outside_senders: list[Callable[[Dossier, str], None]] = []
 
 
 def group_of(procedure: Procedure) -> Group:
@@ -96,25 +96,46 @@ def group_follow(component: Dossier) -> None:
         .select_related("procedure", "agency", "applicant")
         .get(pk=component.parent_id)
     )
+    if parent.status == S.RESULT_READY:
+        _returned_when_all_are(parent, now)
+        return
     if parent.status != S.PROCESSING:
         return
     group = group_of(parent.procedure)
     opened = _open_ready(parent, group, now)
+    unavailable = [item for item in group.components if item.key not in opened and not _available(parent, item)]
     for item in group.components:
-        if item.key not in opened and not _blocked(item, opened):
+        if item.key not in opened and not _blocked(item, opened) and item not in unavailable:
             return  # still to open once an earlier component has its result
     if any(d.status not in SETTLED for d in opened.values()):
         return
     done = [d for d in opened.values() if d.status in WITH_RESULT]
     withdrawn = all(d.status == S.WITHDRAWN for d in opened.values())
     after = S.RESULT_READY if done else (S.WITHDRAWN if withdrawn else S.REFUSED)
-    summary = "; ".join(f"{d.procedure.name}: {d.get_status_display().lower()}" for d in opened.values())
+    summary = "; ".join(
+        [f"{d.procedure.name}: {d.get_status_display().lower()}" for d in opened.values()]
+        + [_("%(code)s: không có cơ quan giải quyết") % {"code": item.procedure} for item in unavailable]
+    )
     Dossier.objects.filter(pk=parent.pk, status=S.PROCESSING).update(status=after, decided_at=now, updated_at=now)
     parent.status, parent.decided_at = after, now
     if after == S.REFUSED:
         Dossier.objects.filter(pk=parent.pk).update(decision_note=summary[:1000])
     record_event(parent, actor=None, action=str(after), before=S.PROCESSING, after=after, note=summary[:1000])
     notify_applicant(parent, "dossier_group_done", {"summary": summary[:300]})
+    if after == S.RESULT_READY:
+        _returned_when_all_are(parent, now)
+
+
+def _returned_when_all_are(parent: Dossier, now: dt.datetime) -> None:
+    """Every part's result handed over (and nothing else pending): the group is returned as well."""
+    parts = list(Dossier.objects.filter(parent=parent).only("status"))
+    if any(p.status == S.RESULT_READY or p.status not in SETTLED for p in parts):
+        return
+    Dossier.objects.filter(pk=parent.pk, status=S.RESULT_READY).update(
+        status=S.RETURNED, returned_at=now, updated_at=now
+    )
+    parent.status, parent.returned_at = S.RETURNED, now
+    record_event(parent, actor=None, action="returned", before=S.RESULT_READY, after=S.RETURNED)
 
 
 def _blocked(item: Component, opened: dict[str, Dossier]) -> bool:
@@ -126,16 +147,27 @@ def _blocked(item: Component, opened: dict[str, Dossier]) -> bool:
 def _open_ready(parent: Dossier, group: Group, now: dt.datetime) -> dict[str, Dossier]:
     opened = {d.component_key: d for d in Dossier.objects.filter(parent=parent).select_related("procedure", "agency")}
     for item in group.components:
-        if item.key in opened:
+        if item.key in opened or not _available(parent, item):
             continue
         if all(key in opened and opened[key].status in WITH_RESULT for key in item.after):
             opened[item.key] = _open(parent, item, opened, now)
     return opened
 
 
+def _available(parent: Dossier, item: Component) -> bool:
+    """Whether a component can open: its procedure is in the catalog and an agency is competent for it (one checked
+    on filing may have closed since; the part is then reported, not sent elsewhere)."""
+    return (
+        Procedure.objects.filter(code=item.procedure).exists()
+        and competent_agency(parent.agency, item.agency_kind) is not None
+    )
+
+
 def _open(parent: Dossier, item: Component, opened: dict[str, Dossier], now: dt.datetime) -> Dossier:
     procedure = Procedure.objects.get(code=item.procedure)
-    agency = competent_agency(parent.agency, item.agency_kind) or parent.agency
+    agency = competent_agency(parent.agency, item.agency_kind)
+    if agency is None:
+        raise LookupError(item.key)  # checked by the caller (_available): never opened at another agency
     earlier: dict[str, dict[str, Any]] = {key: {**d.form_data, **d.result_data} for key, d in opened.items()}
     answers = component_answers(item, schema=procedure.form_schema, answers=parent.form_data, earlier=earlier)
     checked = eform.validate_answers(procedure.form_schema, answers)
@@ -157,7 +189,7 @@ def _open(parent: Dossier, item: Component, opened: dict[str, Dossier], now: dt.
     )  # fmt: skip
     if agency.exchange_address:
         for send in outside_senders:
-            send(component)
+            send(component, "opened")
     return component
 
 
@@ -176,10 +208,10 @@ def _attach_papers(parent: Dossier, component: Dossier, item: Component, opened:
             (own[own_at], a.stored_file_id)
             for a in DossierAttachment.objects.filter(dossier=parent, requirement=requirement, replaced_at__isnull=True)
         ]
-    for own_at, key in item.results.items():
+    for own_at, key in item.results.items():  # -1: a paper of its own, for no listed requirement
         earlier = opened.get(key)
         if own_at < len(own) and earlier is not None and earlier.result_file_id:
-            files.append((own[own_at], earlier.result_file_id))
+            files.append((own[own_at] if own_at >= 0 else None, earlier.result_file_id))
     DossierAttachment.objects.bulk_create(
         DossierAttachment(dossier=component, requirement=requirement, stored_file_id=file_id)
         for requirement, file_id in files

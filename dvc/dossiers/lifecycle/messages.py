@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from dvc.dossiers.models import Dossier
 from dvc.formatting import moment_short
@@ -21,9 +22,14 @@ def notify_applicant(
 
     NĐ 118/2025: the applicant is told of each step (receipt, supplement, refusal, result) of their dossier.
     """
+    procedure = dossier.procedure.name
+    if dossier.parent_id:  # a part of a linked dossier: named with the code the citizen was given on filing
+        parent_code = Dossier.objects.filter(pk=dossier.parent_id).values_list("code", flat=True).first()
+        procedure = _("%(name)s, thuộc hồ sơ liên thông %(code)s") % {"name": procedure, "code": parent_code}
     context = {
         "code": dossier.code,
-        "procedure": dossier.procedure.name,
+        "procedure": procedure,
+        "dossier_url": f"{settings.SITE_URL}/ho-so/{dossier.pk}/",
         "agency": dossier.agency.name,
         "due": moment_short(dossier.due_at),
         "lookup_url": f"{settings.SITE_URL}/tra-cuu/?ma={dossier.code}",

@@ -14,6 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dvc.agencies.issuer import issuer_of
+from dvc.agencies.models import Agency
+from dvc.catalog.linked import parse
+from dvc.catalog.text import fold
 from dvc.dossiers.lifecycle.clock import due_at_receipt
 from dvc.dossiers.lifecycle.events import record_event
 from dvc.dossiers.lifecycle.linked import group_follow, outside_senders
@@ -25,16 +29,24 @@ from dvc.exchange.services import file_reference, message_queue
 from dvc.exchange.transport import DeliveryError, fetch
 from dvc.formatting import moment_short
 from dvc.vault.services import stored_file_from_bytes
-from dvc.vault.signing import verify_signed_pdf
+from dvc.vault.signing import SignatureReport, holder_id_number, verify_signed_pdf
 
 S = Dossier.Status
 DOSSIER_KIND = "dossier"
 STATUS_KIND = "dossier_status"
+WITHDRAWN_KIND = "dossier_withdrawn"
 
 
-def component_send(component: Dossier) -> None:
-    """Queue the component for its agency outside the portal (in the transaction that opened it)."""
+def component_send(component: Dossier, event: str = "opened") -> None:
+    """Queue the component for its agency outside the portal (in the transaction that opened it), or, when the
+    citizen took it back, the agency's notice to stop (``withdrawn``)."""
     receiver = component.agency.exchange_address
+    if event == "withdrawn":
+        message_queue(
+            receiver=receiver, service=component.procedure.code, kind=WITHDRAWN_KIND, correlation=str(component.code),
+            payload={"code": component.code, "status": "withdrawn"},
+        )  # fmt: skip
+        return
     applicant: dict[str, Any] = component.applicant_data or {}
     attachments = [
         {
@@ -67,8 +79,10 @@ def component_send(component: Dossier) -> None:
 
 
 def status_apply(message: dict[str, Any]) -> str:
-    """Apply a ``dossier_status`` message to its component; a note of what was done, or Ignored."""
+    """Apply a ``dossier_status`` message to its component; a note of what was done, or Ignored. A result is
+    downloaded and its signature checked before the dossier's row is locked."""
     payload = message["payload"]
+    download = _download(message) if payload.get("status") == "result_ready" else None
     dossier = (
         Dossier.objects.select_for_update()
         .select_related("agency", "procedure", "applicant")
@@ -88,8 +102,8 @@ def status_apply(message: dict[str, Any]) -> str:
         raise Ignored(_("Hồ sơ đã ở trạng thái “%(s)s”.") % {"s": dossier.get_status_display()})
     if status == "refused":
         return _refused(dossier, said, note or _("Cơ quan giải quyết từ chối, không ghi lý do."))
-    if status == "result_ready":
-        return _result(dossier, said, message)
+    if status == "result_ready" and download is not None:
+        return _result(dossier, said, message, *download)
     raise Ignored(_("Trạng thái “%(s)s” không được hỗ trợ.") % {"s": str(status)[:40]})
 
 
@@ -122,21 +136,41 @@ def _refused(dossier: Dossier, said: str, reason: str) -> str:
     return "refused"
 
 
-def _result(dossier: Dossier, said: str, message: dict[str, Any]) -> str:
+def _download(message: dict[str, Any]) -> tuple[bytes, SignatureReport]:
     references = [a for a in message["attachments"] if isinstance(a, dict)]
     if not references:
         raise DeliveryError(_("Tin báo có kết quả nhưng không kèm tệp kết quả."), final=True)
     content = fetch(references[0])  # DeliveryError: tried again later
     try:
-        report = verify_signed_pdf(content)
+        return content, verify_signed_pdf(content)
     except InvalidInput as exc:
         raise DeliveryError(_("Kết quả không có chữ ký số hợp lệ: %(e)s") % {"e": exc}, final=True) from exc
+
+
+def _signed_by(report: SignatureReport, agency: Agency) -> bool:
+    """A result is the agency's when its certificate names the agency (its code, or its name), not a person."""
+    if any(holder_id_number(value) for value in report.signer_ids):
+        return False  # a personal certificate (it states a personal id number), whoever holds it
+    return agency.code in report.signer_ids or fold(report.signer_name) in {
+        fold(agency.name),
+        fold(issuer_of(agency).name),
+    }
+
+
+def _result(dossier: Dossier, said: str, message: dict[str, Any], content: bytes, report: SignatureReport) -> str:
+    if not _signed_by(report, dossier.agency):
+        raise DeliveryError(
+            _("Kết quả được ký bởi “%(signer)s”, không phải chữ ký số của %(agency)s.")
+            % {"signer": report.signer_name, "agency": dossier.agency.name},
+            final=True,
+        )
+    spec = parse(dossier.parent.procedure.components).get(dossier.component_key) if dossier.parent else None
     payload = message["payload"]
     title = str(payload.get("title") or dossier.procedure.result_document)[:255]
     before, now = dossier.status, timezone.now()
     with stored_file_from_bytes(
         owner=dossier.owner or dossier.applicant, content=content, name=f"ket-qua-{dossier.code}.pdf",
-        document_type=str(references[0].get("document_type") or "")[:64], title=title,
+        document_type=spec.document_type if spec else "", title=title,
     ) as stored, transaction.atomic():  # fmt: skip
         Dossier.objects.filter(pk=dossier.pk, status=before).update(
             status=S.RESULT_READY, result_file=stored, decided_at=now, received_at=dossier.received_at or now,
@@ -155,6 +189,6 @@ def _result(dossier: Dossier, said: str, message: dict[str, Any]) -> str:
 
 def connect() -> None:
     """Plug the components outside the portal into the lifecycle and the exchange (DossiersConfig.ready)."""
-    if component_send not in outside_senders:
+    if component_send not in outside_senders:  # called with (component, "opened" | "withdrawn")
         outside_senders.append(component_send)
     handlers[STATUS_KIND] = status_apply

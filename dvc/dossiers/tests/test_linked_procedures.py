@@ -5,9 +5,12 @@ are done, within the group's deadline."""
 
 from typing import Any
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pypdf import PdfReader
 
 from dvc.accounts.tests.factories import UserFactory
 from dvc.agencies.calendar import WorkingCalendar
@@ -256,3 +259,61 @@ def test_a_group_whose_every_part_was_taken_back_is_withdrawn(newborn, client):
     client.post(reverse("dossiers:withdraw", args=[parent.components.get().pk]), {"reason": "Nộp nhầm"})
     parent.refresh_from_db()
     assert parent.status == S.WITHDRAWN
+
+
+def test_the_group_is_returned_once_every_part_is_handed_over(newborn):
+    from dvc.dossiers.backoffice.delivery import dossier_return_result
+
+    agencies, staff, citizen = newborn
+    parent = file_newborn_group(citizen, agencies["centre"])
+    resolve(parent.components.get(), staff["centre"], values={"so_dinh_danh_tre": CHILD_ID})
+    resolve(parent.components.get(component_key="thuong_tru"), staff["police"])
+    resolve(parent.components.get(component_key="the_bhyt"), staff["insurance"])
+    for key, name in (("khai_sinh", "centre"), ("thuong_tru", "police"), ("the_bhyt", "insurance")):
+        part = parent.components.get(component_key=key)
+        dossier_return_result(dossier=part, actor=staff[name].officer, method="online", note="")
+        parent.refresh_from_db()
+        assert parent.status == (S.RETURNED if key == "the_bhyt" else S.RESULT_READY)
+
+
+def test_officers_cannot_act_on_the_group_itself_only_on_its_parts(newborn, client):
+    agencies, staff, citizen = newborn
+    parent = file_newborn_group(citizen, agencies["centre"])
+    client.force_login(staff["centre"].leader)
+    answer = client.post(reverse("staff:act", args=[parent.pk, "tu-choi"]), {"reason": "Thử từ chối cả nhóm"})
+    assert answer.status_code == 403
+    parent.refresh_from_db()
+    assert parent.status == S.PROCESSING
+
+
+def test_a_part_whose_agency_closed_after_filing_is_not_sent_elsewhere(newborn):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    agencies, staff, citizen = newborn
+    parent = file_newborn_group(citizen, agencies["centre"])
+    Agency.objects.filter(pk=agencies["police"].pk).update(effective_to=timezone.localdate() - dt.timedelta(days=1))
+    resolve(parent.components.get(), staff["centre"], values={"so_dinh_danh_tre": CHILD_ID})
+    assert not parent.components.filter(component_key="thuong_tru").exists()
+    resolve(parent.components.get(component_key="the_bhyt"), staff["insurance"])
+    parent.refresh_from_db()
+    assert parent.status == S.RESULT_READY
+    assert "1.004222: không có cơ quan giải quyết" in parent.events.last().note
+
+
+def test_what_flows_to_the_next_parts_reads_as_written_and_sits_where_it_belongs(newborn, client):
+    agencies, staff, citizen = newborn
+    parent = file_newborn_group(citizen, agencies["centre"])
+    client.force_login(citizen)
+    page = client.get(reverse("dossiers:detail", args=[parent.pk])).content.decode()
+    assert "Công an phường Ba Đình" in page and "Bảo hiểm xã hội khu vực I" in page  # who will handle what waits
+    birth = resolve(parent.components.get(), staff["centre"], values={"so_dinh_danh_tre": CHILD_ID})
+    residence = parent.components.get(component_key="thuong_tru")
+    assert "sinh ngày 01/11/2026" in residence.form_data["noi_dung"]  # not 2026-11-01
+    certificate = DossierAttachment.objects.get(dossier=residence, stored_file=birth.result_file)
+    assert certificate.requirement is None  # the birth certificate is not "proof of lawful accommodation"
+    assert birth.result_file.title == "Giấy khai sinh — Nguyễn Minh Khôi"  # the child's, in the parent's vault
+    receipt = client.get(reverse("dossiers:receipt", args=[parent.pk]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(receipt.getvalue())).pages)
+    assert "Đăng ký thường trú — Công an phường Ba Đình" in text and "Cán bộ tiếp nhận" not in text

@@ -82,6 +82,6 @@ def test_the_officer_sees_it_was_issued_by_an_agency_with_a_valid_signature(clie
     DossierAttachment.objects.create(dossier=marriage, requirement=_marriage_paper(marriage), stored_file=stored)
     client.force_login(staff.officer)
     page = client.get(reverse("staff:detail", args=[marriage.pk])).content.decode()
-    assert "do cơ quan cấp trên cổng" in page and "hợp lệ" in page
+    assert "giấy tờ cấp qua cổng" in page and "hợp lệ" in page
     issued = IssuedResult.objects.get(stored_file=stored)
     assert issued.signer_name in page and f"{issued.valid_until:%d/%m/%Y}" in page

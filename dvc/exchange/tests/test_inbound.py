@@ -5,6 +5,7 @@ and a message that is not for us, too old, tampered with, or about another agenc
 import base64
 import datetime as dt
 import hashlib
+import json
 
 import pytest
 from django.urls import reverse
@@ -143,3 +144,79 @@ def test_the_component_went_out_as_a_signed_message(card):
     )  # fmt: skip
     assert opened["payload"]["answers"]["so_dinh_danh_tre"] == CHILD_ID
     assert len(opened["attachments"]) == 2  # the declaration and the signed birth certificate, by reference
+
+
+@pytest.mark.parametrize("body", [b"[" * 50000, None], ids=["deeply-nested", "lone-surrogate"])
+def test_hostile_bodies_are_refused_not_a_server_error(client, card, body):
+    if body is None:  # a character with no UTF-8 form: nothing can have been signed over it
+        message = status(card, "received")
+        message["message"]["payload"]["note"] = "\ud800"
+        body = json.dumps(message).encode()
+    answer = client.post(reverse("exchange:inbound"), body, content_type="application/json")
+    assert answer.status_code == 400 and answer.json()["status"] == "rejected"
+
+
+def test_a_result_at_an_address_outside_the_platform_is_never_fetched(client, card, monkeypatch):
+    import requests
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("fetched an address a message named")
+
+    monkeypatch.setattr(requests, "get", forbidden)
+    post(client, status(card, "received"))
+    inside = [{"name": "x.pdf", "sha256": "0" * 64, "url": "http://169.254.169.254/latest/meta-data/"}]
+    post(client, status(card, "result_ready", attachments=inside))
+    run_tasks()
+    failed = InboundMessage.objects.get(outcome="failed")
+    assert "không thuộc nền tảng liên thông" in failed.note
+    card.refresh_from_db()
+    assert card.status == S.PROCESSING
+
+
+def test_a_result_signed_by_a_person_is_not_the_agencys(client, card, monkeypatch):
+    from dvc.dossiers.citizen.signing import declaration_pdf
+    from dvc.dossiers.lifecycle import outside
+    from dvc.dossiers.tests.factories import sign_as
+
+    forged = sign_as(UserFactory(full_name="Kẻ Giả Mạo", id_number="001090000777"), declaration_pdf(card))
+    monkeypatch.setattr(outside, "fetch", lambda reference: forged)
+    post(client, status(card, "received"))
+    reference = [{"name": "the.pdf", "sha256": hashlib.sha256(forged).hexdigest(), "url": "http://127.0.0.1/x",
+                  "document_type": "cccd"}]  # fmt: skip
+    post(client, status(card, "result_ready", attachments=reference))
+    run_tasks()
+    card.refresh_from_db()
+    assert card.status == S.PROCESSING and not IssuedResult.objects.filter(dossier=card).exists()
+    assert "không phải chữ ký số của Bảo hiểm xã hội khu vực I" in InboundMessage.objects.get(outcome="failed").note
+
+
+def test_the_agencys_own_result_is_kept_typed_by_the_catalog_not_the_sender(client, card, monkeypatch):
+    from dvc.dossiers.citizen.signing import declaration_pdf
+    from dvc.dossiers.lifecycle import outside
+    from dvc.vault.agency_signing import sign_result
+
+    signed = sign_result(declaration_pdf(card), agency=card.agency, verify_url="http://x/", signer_name="Lãnh đạo",
+                         when=timezone.now())  # fmt: skip
+    monkeypatch.setattr(outside, "fetch", lambda reference: signed)
+    reference = [{"name": "the.pdf", "sha256": hashlib.sha256(signed).hexdigest(), "url": "http://127.0.0.1/x",
+                  "document_type": "cccd"}]  # fmt: skip
+    post(client, status(card, "result_ready", attachments=reference))
+    run_tasks()
+    card.refresh_from_db()
+    assert card.status == S.RESULT_READY and card.result_file.document_type == "the_bhyt"
+
+
+def test_a_part_taken_back_tells_the_agency_outside_to_stop(client, card):
+    client.force_login(card.applicant)
+    client.post(reverse("dossiers:withdraw", args=[card.pk]), {"reason": "Đã có thẻ"})
+    stop = OutboundMessage.objects.get(correlation=card.code, kind="dossier_withdrawn")
+    assert stop.receiver == OUTSIDE and stop.envelope["message"]["payload"]["status"] == "withdrawn"
+
+
+def test_the_sandbox_pages_are_for_signed_in_officers(client, card):
+    page = reverse("exchange_sandbox:cases")
+    assert client.get(page).status_code == 302  # to the login
+    client.force_login(card.applicant)
+    assert client.get(page).status_code == 403
+    client.force_login(agency_staff(card.agency).officer)
+    assert client.get(page).status_code == 200
