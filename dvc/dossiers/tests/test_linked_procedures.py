@@ -3,9 +3,8 @@ birth registration at the commune; its result opens the residence registration a
 insurance card at social insurance, each in its own agency's queue with its own clock; the parent settles when all
 are done, within the group's deadline."""
 
-from typing import Any
-
 import io
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
