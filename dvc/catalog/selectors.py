@@ -36,6 +36,22 @@ def published() -> QuerySet[Procedure]:
     )
 
 
+def linked_groups_of(code: str) -> list[Procedure]:
+    """The published linked procedures (liên thông) that include the procedure ``code`` as one of their parts: a
+    citizen about to file one part alone is shown that one filing does them all."""
+    groups = published().exclude(components=[]).only("code", "name", "name_en", "processing_days", "components")
+    return [group for group in groups if any(c.get("procedure") == code for c in group.components or [])]
+
+
+def parts_of(procedure: Procedure) -> list[tuple[str, str]]:
+    """(part name, kind of agency that handles it) of a linked procedure, in order."""
+    items = procedure.components or []
+    names = dict(Procedure.objects.filter(code__in=[c.get("procedure") for c in items]).values_list("code", "name"))
+    kinds = dict(Agency.Kind.choices)
+    return [(names.get(c.get("procedure"), ""), str(kinds.get(c.get("agency_kind"), "")) or procedure.implementing_body)
+            for c in items]  # fmt: skip
+
+
 # Only what a result row shows.
 LIST_FIELDS = (
     "code", "name", "name_en", "name_folded", "level", "service_level", "processing_days", "sector__code",

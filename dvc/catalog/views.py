@@ -75,6 +75,8 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         "accepts_online": "online" in procedure.submission_channels
         and procedure.service_level != Procedure.ServiceLevel.INFORMATION,
         "usual_days": usual_days(procedure.pk),
+        "linked_groups": selectors.linked_groups_of(procedure.code),
+        "parts": selectors.parts_of(procedure),
     }
     return render(request, "catalog/detail.html", context)
 

@@ -144,7 +144,7 @@ PAGE_SIZE = 50
 # dossiers' answers and notes stay unread. A field missing here would cost one query per row; the tests count them.
 ROW_FIELDS = (
     "code", "procedure__code", "procedure__name", "agency__code", "agency__name", "applicant_data", "channel",
-    "status", "assigned_to__full_name", "proposal", "submitted_at", "due_at", "extended_until",
+    "status", "assigned_to__full_name", "proposal", "submitted_at", "due_at", "extended_until", "parent_id",
 )  # fmt: skip
 
 

@@ -45,6 +45,7 @@ from dvc.dossiers.documents.postal_label import postal_label_pdf
 from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.lifecycle import postal
 from dvc.dossiers.lifecycle.applicant import postal_address
+from dvc.dossiers.lifecycle.clock import component_days
 from dvc.dossiers.models import Dossier, DossierAttachment, IssuedResult
 from dvc.errors import DomainError, Forbidden, InvalidInput
 from dvc.payments.selectors import fee_summary
@@ -155,6 +156,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "page": page,
             "agencies": agencies.values(),
+            # The ward police and social insurance keep no civil-status register (Luật Hộ tịch 2014 Điều 12).
+            "keeps_register": any(
+                a.kind not in (Agency.Kind.COMMUNE_POLICE, Agency.Kind.SOCIAL_INSURANCE) for a in agencies.values()
+            ),
             "chosen": chosen,
             "statuses": [c for c in Dossier.Status.choices if c[0] != Dossier.Status.DRAFT],
             "filters": request.GET,
@@ -272,6 +277,8 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
         .order_by("copy_number"),
         "postal_address": postal_address(dossier),
         **linked_family(dossier),
+        # A part of a linked dossier has the internal deadline its group gives it (NĐ 63/2024/NĐ-CP).
+        "processing_days": component_days(dossier) if dossier.parent_id else dossier.procedure.processing_days,
         **fee_summary(dossier, attempts=True),
         **extra,
     }

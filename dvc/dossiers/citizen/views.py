@@ -129,6 +129,7 @@ def submit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     problems = sending.submission_problems(dossier)
     context = {
         **edit_context(dossier),
+        "parts": selectors.waiting_of(dossier, []) if dossier.procedure.components else [],
         "form": form,
         "answers": readable_answers(dossier.procedure.form_schema, dossier.form_data),
         "problems": problems,

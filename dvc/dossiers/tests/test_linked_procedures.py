@@ -316,3 +316,22 @@ def test_what_flows_to_the_next_parts_reads_as_written_and_sits_where_it_belongs
     receipt = client.get(reverse("dossiers:receipt", args=[parent.pk]))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(receipt.getvalue())).pages)
     assert "Đăng ký thường trú — Công an phường Ba Đình" in text and "Cán bộ tiếp nhận" not in text
+
+
+def test_the_single_procedures_page_points_to_the_linked_one_and_the_group_lists_its_agencies(client):
+    birth = client.get(reverse("catalog:detail", args=["1.001193"])).content.decode()
+    assert reverse("catalog:detail", args=["3.000722"]) in birth and "Nộp một lần, làm nhiều việc" in birth
+    group = client.get(reverse("catalog:detail", args=["3.000722"])).content.decode()
+    assert "Đăng ký thường trú — Công an xã, phường" in group
+    assert "Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi — Cơ quan Bảo hiểm xã hội" in group
+
+
+def test_the_queue_marks_parts_and_the_police_have_no_civil_register(newborn, client):
+    agencies, staff, citizen = newborn
+    parent = file_newborn_group(citizen, agencies["centre"])
+    resolve(parent.components.get(), staff["centre"], values={"so_dinh_danh_tre": CHILD_ID})
+    client.force_login(staff["police"].officer)
+    page = client.get(reverse("staff:queue") + "?hang=moi").content.decode()
+    assert "liên thông" in page and reverse("staff:civil_register") not in page
+    client.force_login(staff["centre"].officer)
+    assert reverse("staff:civil_register") in client.get(reverse("staff:queue")).content.decode()
