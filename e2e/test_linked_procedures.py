@@ -118,7 +118,8 @@ def test_the_newborn_group_is_filed_once_and_resolved_by_three_agencies(open_pag
     expect(police["officer"].locator("main")).to_contain_text(residence)
     expect(police["officer"].locator("main")).not_to_contain_text(card)  # each agency sees its own part only
     resolve(police, residence, specialist="Đinh Công Sơn")
-    resolve(one_person(open_page, INSURANCE_HN), card, specialist="Lý Thị Hoa")
+    resolve(one_person(open_page, INSURANCE_HN), card, specialist="Lý Thị Hoa",
+            officer_fields={"ma_so_bhxh": "0126012345", "han_the": "đến 31/10/2032"})  # fmt: skip
 
     citizen.goto(f"/ho-so/{dossier_id}/")
     main = citizen.locator("main")

@@ -173,7 +173,11 @@ def test_each_agency_resolves_its_part_and_the_citizen_gets_three_results(newbor
     resolve(Dossier.objects.get(pk=residence.pk), staff["police"])
     parent.refresh_from_db()
     assert parent.status == S.PROCESSING  # the card is still being made
-    resolve(card, staff["insurance"])
+    card = resolve(card, staff["insurance"], values={"ma_so_bhxh": "0126012345", "han_the": "đến 31/10/2032"})
+    with card.result_file.file.open("rb") as handle:
+        text = "".join(p.extract_text() for p in PdfReader(handle).pages)
+    assert "NGUYỄN MINH KHÔI" in text and "0126012345" in text and CHILD_ID in text
+    assert card.result_file.document_type == "the_bhyt"
     parent.refresh_from_db()
     assert parent.status == S.RESULT_READY and parent.decided_at <= parent.due_at
 
