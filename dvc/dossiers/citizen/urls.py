@@ -30,6 +30,7 @@ urlpatterns = [
     path("ho-so/<uuid:dossier_id>/bien-nhan.pdf", views.receipt, name="receipt"),
     path("ho-so/<uuid:dossier_id>/rut/", views.withdraw, name="withdraw"),
     path("ho-so/<uuid:dossier_id>/ket-qua/", views.result, name="result"),
+    path("ho-so/<uuid:dossier_id>/van-ban-tu-choi.pdf", views.refusal, name="refusal"),
     path("ket-qua/tai/<str:token>/", views.result_by_link, name="result_by_link"),
     path("ho-so/<uuid:dossier_id>/danh-gia/", views.rate, name="rate"),
     path("tra-cuu/", public_views.lookup, name="lookup"),

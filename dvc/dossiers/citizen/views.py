@@ -33,6 +33,7 @@ from dvc.dossiers.citizen import (
 from dvc.dossiers.citizen.agency_choice import agency_choice
 from dvc.dossiers.citizen.filing_views import edit_context, problem_links, section_url
 from dvc.dossiers.citizen.history import citizen_history
+from dvc.dossiers.documents.notices import refusal_pdf
 from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.lifecycle import postal
 from dvc.dossiers.lifecycle.applicant import postal_address
@@ -183,6 +184,18 @@ def receipt(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         raise Http404
     lookup = request.build_absolute_uri(reverse("dossiers:lookup") + f"?ma={dossier.code}")
     return pdf_response(receipt_pdf(dossier, lookup_url=lookup), f"bien-nhan-{dossier.code}.pdf")
+
+
+@login_required
+def refusal(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
+    """Form 03 (TT 03/2025/TT-VPCP) of a refused dossier: the written refusal and its reason, for the applicant and
+    the owner (the refusal message points here)."""
+    dossier = selectors.readable_dossier(request.user, dossier_id)
+    if dossier.status != Dossier.Status.REFUSED:
+        raise Http404
+    event = dossier.events.filter(action="refused").select_related("actor").last()
+    officer = event.actor.full_name if event and event.actor else ""
+    return pdf_response(refusal_pdf(dossier, officer), f"{dossier.code}-mau-03.pdf")
 
 
 @login_required

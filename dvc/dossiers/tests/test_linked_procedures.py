@@ -213,6 +213,22 @@ def test_a_refused_birth_registration_closes_the_group_without_opening_the_rest(
     assert parent.status == S.REFUSED and parent.components.count() == 1
 
 
+def test_the_refused_citizen_reads_the_reason_and_downloads_form_03(newborn, client):
+    """The refusal message says "Xem văn bản từ chối tại mục Hồ sơ của tôi": the page has it."""
+    agencies, staff, citizen = newborn
+    parent = file_newborn_group(citizen, agencies["centre"])
+    birth = parent.components.get()
+    dossier_refuse(dossier=birth, actor=staff["centre"].officer, reason="Giấy chứng sinh không rõ.")
+    client.force_login(citizen)
+    page = client.get(reverse("dossiers:detail", args=[birth.pk])).content.decode()
+    assert "Giấy chứng sinh không rõ." in page and reverse("dossiers:refusal", args=[birth.pk]) in page
+    form = client.get(reverse("dossiers:refusal", args=[birth.pk]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(form.getvalue())).pages)
+    assert "PHIẾU TỪ CHỐI" in text and "Giấy chứng sinh không rõ." in text
+    client.force_login(UserFactory())
+    assert client.get(reverse("dossiers:refusal", args=[birth.pk])).status_code == 404  # another person's
+
+
 def test_no_police_at_the_chosen_commune_is_said_before_sending(newborn):
     agencies, _staff, citizen = newborn
     Agency.objects.filter(pk=agencies["police"].pk).update(kind=Agency.Kind.COMMUNE_CENTRE)

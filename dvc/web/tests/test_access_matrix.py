@@ -84,7 +84,7 @@ CITIZEN = {
     "dossiers:printable", "dossiers:signed_form", "dossiers:remote_sign_start", "dossiers:remote_sign",
     "dossiers:use_from_vault", "dossiers:submit", "dossiers:receipt", "dossiers:withdraw", "dossiers:result",
     "dossiers:rate", "payments:pay_mine", "payments:receipt", "vault:download", "vault:remove",
-    "dossiers:on_behalf", "dossiers:owner_notifications",
+    "dossiers:on_behalf", "dossiers:owner_notifications", "dossiers:refusal",
 }  # fmt: skip
 # Staff pages: the agency's own officers only.
 STAFF = {
@@ -164,6 +164,7 @@ def _citizen_urls(world) -> dict[str, str]:
         "dossiers:result": f"/ho-so/{d.pk}/ket-qua/",
         "dossiers:rate": f"/ho-so/{d.pk}/danh-gia/",
         "dossiers:on_behalf": f"/ho-so/{d.pk}/nop-ho/",
+        "dossiers:refusal": f"/ho-so/{d.pk}/van-ban-tu-choi.pdf",
         "dossiers:owner_notifications": f"/ho-so/{d.pk}/thong-bao-chu-ho-so/",
         "payments:pay_mine": f"/ho-so/{d.pk}/thanh-toan/",
         "payments:receipt": "/bien-lai/BL-000001/",
