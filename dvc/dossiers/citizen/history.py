@@ -5,7 +5,7 @@ add, why it was refused or suspended, the new date), with the agency rather than
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.utils.functional import Promise
@@ -35,6 +35,15 @@ class Row:
     by_applicant: bool
     from_status: str
     to_status: str
+
+
+def group_history(dossier: Dossier, parts: list[Dossier]) -> list[Row]:
+    """A linked dossier's history with its parts' steps in it, each part's named with its procedure and agency."""
+    rows = citizen_history(dossier)
+    for part in parts:
+        who = f"{part.procedure.name} — {part.agency.name}"
+        rows += [replace(row, by=who) for row in citizen_history(part) if not row.by_applicant]
+    return sorted(rows, key=lambda row: row.at)
 
 
 def citizen_history(dossier: Dossier) -> list[Row]:

@@ -32,7 +32,7 @@ from dvc.dossiers.citizen import (
 )  # fmt: skip
 from dvc.dossiers.citizen.agency_choice import agency_choice
 from dvc.dossiers.citizen.filing_views import edit_context, problem_links, section_url
-from dvc.dossiers.citizen.history import citizen_history
+from dvc.dossiers.citizen.history import citizen_history, group_history
 from dvc.dossiers.documents.notices import refusal_pdf
 from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.lifecycle import postal
@@ -151,7 +151,9 @@ def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         "is_owner": dossier.owner_id == request.user.pk and not is_filer,
         "tracking_url": postal.tracking_url(dossier),
         "dossier": dossier,
-        "events": citizen_history(dossier),
+        "events": group_history(dossier, components)
+        if (components := selectors.components_of(dossier))
+        else citizen_history(dossier),
         "attachments": dossier.attachments.select_related("stored_file", "requirement"),
         "withdraw_form": forms.WithdrawForm() if dossier.status in WITHDRAWABLE and is_filer else None,
         "supplement": selectors.open_supplement(dossier),
@@ -164,7 +166,7 @@ def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
         "timeline": selectors.timeline(dossier) if dossier.code else [],
         "just_sent": request.GET.get("vua-gui") == "1"
         and (dossier.status == Dossier.Status.SUBMITTED or (dossier.is_group and dossier.received_at is not None)),
-        "components": (components := selectors.components_of(dossier)),
+        "components": components,
         "waiting": selectors.waiting_of(dossier, components),
         **fee_summary(dossier),
     }

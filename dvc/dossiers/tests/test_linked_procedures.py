@@ -185,6 +185,7 @@ def test_each_agency_resolves_its_part_and_the_citizen_gets_three_results(newbor
     page = client.get(reverse("dossiers:detail", args=[parent.pk])).content.decode()
     for component in parent.components.all():
         assert component.code in page and reverse("dossiers:result", args=[component.pk]) in page
+    assert "Đăng ký thường trú — Công an phường Ba Đình" in page  # the parts' steps in the group's history
     mine = client.get(reverse("dossiers:mine")).content.decode()
     assert parent.code in mine and birth.code not in mine  # followed as one dossier
 
