@@ -13,6 +13,7 @@ from dvc.agencies.models import Agency
 from dvc.catalog import eform, verified
 from dvc.catalog.competence import agency_receives, outside_filing_area
 from dvc.catalog.models import Procedure
+from dvc.dossiers.citizen.on_behalf import vouching_user
 from dvc.dossiers.lifecycle.applicant import applicant_name_key, applicant_snapshot
 from dvc.dossiers.lifecycle.events import record_event
 from dvc.dossiers.lifecycle.states import EDITABLE
@@ -102,9 +103,9 @@ def dossier_save_draft(
     raw value the fee or the officer would read otherwise (``eform.draft_answers``).
     """
     # What the electronic identity vouches for stays as verified, whatever was posted (page or API).
-    locked = verified.names(dossier.procedure.form_schema, dossier.applicant)
+    locked = verified.names(dossier.procedure.form_schema, vouching_user(dossier))
     if dossier.status == Dossier.Status.DRAFT:
-        form_data = {**form_data, **verified.answers(dossier.procedure.form_schema, dossier.applicant)}
+        form_data = {**form_data, **verified.answers(dossier.procedure.form_schema, vouching_user(dossier))}
     else:  # once sent, what was verified stays as it was sent (a supplement cannot reopen it)
         form_data = {**form_data, **{name: dossier.form_data.get(name) for name in locked}}
     form_data = eform.draft_answers(dossier.procedure.form_schema or {}, form_data)
@@ -141,7 +142,7 @@ def dossier_save_draft(
             applicant_data={
                 **dossier.applicant_data,
                 "verified_fields": locked,
-                "identity_verified": dossier.applicant.identity_verified_at is not None,
+                "identity_verified": dossier.applicant.identity_verified_at is not None and not dossier.owner_basis,
             },
             submission_method=submission_method,
             result_method=result_method,

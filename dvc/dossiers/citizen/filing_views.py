@@ -29,7 +29,7 @@ from dvc.accounts.throttle import client_ip
 from dvc.catalog import eform, verified
 from dvc.catalog.eform_errors import error_summary
 from dvc.documents.responses import pdf_response
-from dvc.dossiers.citizen import filing, forms, papers, selectors, sending, signing, tasklist
+from dvc.dossiers.citizen import filing, forms, on_behalf, papers, selectors, sending, signing, tasklist
 from dvc.dossiers.lifecycle.states import EDITABLE
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import DomainError, InvalidInput, add_to_form
@@ -95,7 +95,7 @@ def edit_context(
         if not sending.exempt(r, dossier)  # not asked of whom the catalog exempts (issue 16, part 9)
     ]
     widgets = eform.layout(dossier.procedure.form_schema, answers if answers is not None else dossier.form_data, errors)
-    verified.mark(widgets, verified.names(dossier.procedure.form_schema, dossier.applicant))
+    verified.mark(widgets, verified.names(dossier.procedure.form_schema, on_behalf.vouching_user(dossier)))
     return {
         "dossier": dossier,
         "supplement": selectors.open_supplement(dossier),

@@ -26,6 +26,8 @@ from dvc.accounts.validators import (
     validate_cccd,
     validate_tax_code,
 )
+from dvc.catalog import eform, verified
+from dvc.catalog.text import fold
 from dvc.dossiers.lifecycle.events import record_event
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import Conflict, InvalidInput
@@ -35,6 +37,7 @@ B = Dossier.OwnerBasis
 AUTHORIZATION = "authorization"
 ADULT_AGE = 18  # Bộ luật Dân sự 2015, Điều 20: đủ mười tám tuổi trở lên là người thành niên
 NEEDS_LETTER = (B.AUTHORIZED, B.EMPLOYEE)
+UNSIGNED: dict[str, Any] = {"signed_form": None, "signed_by": "", "signed_content_sha256": ""}
 
 
 def _years_between(born: dt.date, day: dt.date) -> int:
@@ -77,9 +80,49 @@ def _clean_owner(
 
 
 def owner_account(data: dict[str, Any]) -> User | None:
-    """The active account that holds the owner's number (a person's id number, an organization's tax code)."""
+    """The active account that holds the owner's number (a person's id number, an organization's tax code), and
+    only when the name (and a person's birth date) given match it: typing someone's number alone does not put a
+    dossier in their list."""
     kind = User.Kind.ORGANIZATION if data.get("kind") == "organization" else User.Kind.CITIZEN
-    return User.objects.filter(id_number=data.get("id_number", ""), kind=kind, is_active=True).first()
+    account = User.objects.filter(id_number=data.get("id_number", ""), kind=kind, is_active=True).first()
+    if account is None or fold(account.full_name) != fold(str(data.get("full_name", ""))):
+        return None
+    if kind == User.Kind.CITIZEN and account.birth_date and account.birth_date.isoformat() != data.get("birth_date"):
+        return None
+    return account
+
+
+def vouching_user(dossier: Dossier) -> User | None:
+    """Whose electronic identity vouches for the e-form's personal fields: the applicant's, unless the dossier is
+    filed for someone else (those fields are then the owner's, typed by the filer)."""
+    return None if dossier.owner_basis else dossier.applicant
+
+
+def _owner_answers(dossier: Dossier, data: dict[str, Any], basis: str) -> dict[str, Any]:
+    """The e-form with the owner in the requester's place: the fields the profile prefilled (the person, name,
+    number, birth date, phone when given) take the owner's details; the filer's address, e-mail and sex are taken
+    out, to be answered for the owner. An employee files as the organization's representative: the form stays."""
+    answers = dict(dossier.form_data or {})
+    if basis == B.EMPLOYEE:
+        return answers
+    person = {"full_name": data["full_name"], "id_number": data["id_number"], "birth_date": data.get("birth_date")}
+    for spec in (dossier.procedure.form_schema or {}).get("fields", []):
+        name, source = spec["name"], spec.get("prefill")
+        if source == "self":
+            answers[name] = person
+        elif source in ("full_name", "id_number", "birth_date"):
+            answers[name] = person[source]
+        elif source == "phone" and data.get("phone"):  # else the filer's stays: someone to call about it
+            answers[name] = display_phone(data["phone"])
+        elif source in ("address", "email", "sex"):
+            answers.pop(name, None)
+    return answers
+
+
+def _filer_answers(dossier: Dossier) -> dict[str, Any]:
+    """Filed for oneself again: the prefilled fields are the applicant's own once more."""
+    schema = dossier.procedure.form_schema or {}
+    return {**(dossier.form_data or {}), **eform.prefill_answers(schema, dossier.applicant)}
 
 
 def dossier_set_owner(
@@ -99,11 +142,18 @@ def dossier_set_owner(
     if errors:
         raise InvalidInput(errors, message=_("Thông tin chủ hồ sơ chưa hợp lệ. Vui lòng xem các mục được đánh dấu."))
     account = owner_account(data)
+    answers = _owner_answers(dossier, data, basis)
     with transaction.atomic():
         Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(
             owner_basis=basis, owner_data=data, owner=account, owner_notify_sms=notify_sms and bool(data["phone"]),
+            form_data=answers, applicant_data={**dossier.applicant_data, "verified_fields": []},
+            **(UNSIGNED if answers != dossier.form_data else {}),  # a signature made before covered other answers
             updated_at=timezone.now(),
         )  # fmt: skip
+        if basis not in NEEDS_LETTER:  # a letter given for another capacity is no longer the dossier's
+            DossierAttachment.objects.filter(dossier=dossier, purpose=AUTHORIZATION, replaced_at__isnull=True).update(
+                replaced_at=timezone.now()
+            )
         record_event(dossier, actor=actor, action="owner_set", note=f"{data['full_name']} ({B(basis).label})")
     dossier.refresh_from_db()
     return dossier
@@ -113,10 +163,13 @@ def dossier_clear_owner(*, dossier: Dossier, actor: User) -> Dossier:
     """The draft is for the applicant after all: the owner and the letter of authorization are taken out."""
     if dossier.status != Dossier.Status.DRAFT:
         raise Conflict(_("Chỉ sửa người được nộp hộ khi hồ sơ chưa gửi."), code="not_draft")
+    schema = dossier.procedure.form_schema or {}
     with transaction.atomic():
         Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(
-            owner_basis="", owner_data={}, owner=None, updated_at=timezone.now()
-        )
+            owner_basis="", owner_data={}, owner=None, form_data=_filer_answers(dossier),
+            applicant_data={**dossier.applicant_data, "verified_fields": verified.names(schema, dossier.applicant)},
+            **UNSIGNED, updated_at=timezone.now(),
+        )  # fmt: skip
         DossierAttachment.objects.filter(dossier=dossier, purpose=AUTHORIZATION, replaced_at__isnull=True).update(
             replaced_at=timezone.now()
         )

@@ -3,6 +3,7 @@ someone else: a parent for a minor, a representative with a letter of authorizat
 organization. Both follow the dossier and get its notices as each chose; the result is issued in the owner's name
 and lands in the owner's vault; the letter is a paper the officer sees and checks."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -41,7 +42,9 @@ def filer():
 
 @pytest.fixture
 def owner():
-    return UserFactory(full_name="Trần Thị Bình", id_number="001192004321", phone="+84987000002")
+    return UserFactory(
+        full_name="Trần Thị Bình", id_number="001192004321", phone="+84987000002", birth_date=dt.date(1992, 10, 5)
+    )
 
 
 @pytest.fixture
@@ -68,7 +71,22 @@ def set_owner(client, dossier, **fields):
     )
 
 
+def answer_for_owner(dossier):
+    """The owner's own details the filer types after naming them (their sex and residence)."""
+    dossier.refresh_from_db()
+    sex = "male" if dossier.owner_data.get("id_number", "")[3] in "02468" else "female"  # as the number says
+    answers = {**dossier.form_data, "gioi_tinh": sex, "noi_cu_tru": {"province": "01", "commune": "00004",
+                                                                          "line": "Số 2 Liễu Giai"}}  # fmt: skip
+    dossier_save_draft(
+        dossier=dossier, actor=dossier.applicant, form_data=answers, submission_method="online",
+        result_method="online", delivery_address={}, notify_sms=True, notify_email=False,
+    )  # fmt: skip
+
+
 def send(client, dossier):
+    dossier.refresh_from_db()
+    if dossier.owner_basis and dossier.owner_basis != "employee":
+        answer_for_owner(dossier)
     client.post(reverse("dossiers:submit", args=[dossier.pk]), {"idempotency_key": "k1", "declaration": "on"})
     dossier.refresh_from_db()
     return dossier
@@ -122,7 +140,12 @@ def test_the_owner_follows_the_dossier_gets_its_notices_and_the_result_in_their_
     dossier = dossier_approve(dossier=dossier, actor=staff.leader)
     run_tasks()
 
-    assert StoredFile.objects.get(pk=dossier.result_file_id).owner == owner  # issued into the owner's vault
+    result = StoredFile.objects.get(pk=dossier.result_file_id)
+    assert result.owner == owner  # issued into the owner's vault
+    with result.file.open("rb") as handle:
+        text = "".join(page.extract_text() for page in PdfReader(handle).pages)
+    assert "TRẦN THỊ BÌNH" in text and "001192004321" in text  # the certificate is about the owner
+    assert "NGUYỄN VĂN AN" not in text and "001085012345" not in text
     assert Notice.objects.filter(user=owner, template="dossier_result_ready").exists()
     assert Notice.objects.filter(user=filer, template="dossier_result_ready").exists()
     from dvc.notify.models import Message
@@ -228,6 +251,12 @@ def test_the_api_files_on_behalf_as_the_pages_do(client, filer, owner, draft):
     assert answer.json()["problems"]["owner"] == ["Chưa đính kèm văn bản ủy quyền của chủ hồ sơ."]
     letter = client.post(f"{url}/owner/authorization", {"file": pdf_upload("uy-quyen.pdf")}, headers=headers)
     assert letter.status_code == 201
+    assert "noi_cu_tru.province" in client.get(url, headers=headers).json()["problems"]  # hers to give
+    answers = {**answer.json()["form_data"], "gioi_tinh": "female",
+               "noi_cu_tru": {"province": "01", "commune": "00004", "line": "Số 2 Liễu Giai"}}  # fmt: skip
+    assert (
+        client.patch(url, {"form_data": answers}, content_type="application/json", headers=headers).status_code == 200
+    )
     sent = client.post(f"{url}/submit", {"idempotency_key": "api-on-behalf"}, content_type="application/json",
                        headers=headers)  # fmt: skip
     assert sent.status_code == 200 and sent.json()["code"]
@@ -236,3 +265,26 @@ def test_the_api_files_on_behalf_as_the_pages_do(client, filer, owner, draft):
     assert seen.status_code == 200 and seen.json()["owner"]["full_name"] == "Trần Thị Bình"
     assert client.post(f"{url}/withdraw", {"reason": "x"}, content_type="application/json",
                        headers=owner_headers).status_code == 404  # fmt: skip
+
+
+def test_the_form_takes_the_owner_in_the_requesters_place_and_back(client, filer, draft):
+    client.force_login(filer)
+    set_owner(client, draft, authorization=pdf_upload("uy-quyen.pdf"))
+    draft.refresh_from_db()
+    assert draft.form_data["nguoi_yeu_cau"] == {
+        "full_name": "Trần Thị Bình", "id_number": "001192004321", "birth_date": "1992-10-05",
+    }  # fmt: skip
+    assert draft.form_data["dien_thoai"] == "0987000002" and "noi_cu_tru" not in draft.form_data  # hers to give
+    client.post(reverse("dossiers:on_behalf", args=[draft.pk]), {"basis": ""})
+    draft.refresh_from_db()
+    assert draft.form_data["nguoi_yeu_cau"]["id_number"] == "001085012345"
+
+
+def test_a_number_alone_does_not_put_a_dossier_in_a_strangers_list(client, filer, owner, draft):
+    client.force_login(filer)
+    set_owner(client, draft, owner_name="Lê Văn C", authorization=pdf_upload("uy-quyen.pdf"))  # Bình's number
+    sent = send(client, draft)
+    assert sent.status == S.SUBMITTED and sent.owner is None
+    client.force_login(owner)
+    assert sent.code not in client.get(reverse("dossiers:mine")).content.decode()
+    assert client.get(reverse("dossiers:detail", args=[sent.pk])).status_code == 404
