@@ -190,6 +190,9 @@ class Dossier(models.Model):
         _("nộp hộ với tư cách"), max_length=16, choices=OwnerBasis.choices, default="", blank=True
     )
     owner_data = models.JSONField(_("chủ hồ sơ"), default=dict, blank=True)
+    # The owner's number (id number or tax code) and folded name, for the officers' search.
+    owner_id_number = models.CharField(max_length=20, blank=True, default="", db_index=True, editable=False)
+    owner_name = models.CharField(max_length=255, blank=True, default="", editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("tài khoản chủ hồ sơ"),

@@ -178,7 +178,9 @@ ACTIONS: list[Action] = [
         "approve",
         "phe-duyet",
         _approve,
-        gettext_lazy("Đã phê duyệt. Kết quả đã được ký số và gửi vào kho dữ liệu của người nộp."),
+        gettext_lazy(
+            "Đã phê duyệt. Kết quả đã được ký số và gửi vào kho dữ liệu của người nộp (của chủ hồ sơ khi nộp hộ)."
+        ),
     ),
     Action(
         "return-result",

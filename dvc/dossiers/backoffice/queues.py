@@ -108,10 +108,10 @@ def queue(
         # One indexed lookup by the shape of what was typed: a dossier code, an id number, or part of a name.
         if looks_like_code(q):
             found = found.filter(code=q.upper())
-        elif q.isdigit() and len(q) in (9, 10, 12, 13):
-            found = found.filter(applicant__id_number=q)
+        elif q.isdigit() and len(q) in (9, 10, 12, 13):  # the one who filed, or the one it was filed for
+            found = found.filter(Q(applicant__id_number=q) | Q(owner_id_number=q))
         else:
-            found = found.filter(applicant_name__contains=fold(q))
+            found = found.filter(Q(applicant_name__contains=fold(q)) | Q(owner_name__contains=fold(q)))
     order = ["submitted_at"] if slug in ("moi", "cho-bo-sung") else ["due_at", "submitted_at"]
     return found.order_by(*order, "pk")
 
@@ -145,6 +145,7 @@ PAGE_SIZE = 50
 ROW_FIELDS = (
     "code", "procedure__code", "procedure__name", "agency__code", "agency__name", "applicant_data", "channel",
     "status", "assigned_to__full_name", "proposal", "submitted_at", "due_at", "extended_until", "parent_id",
+    "owner_basis", "owner_data",
 )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ _INTERNAL: dict[str, Promise | None] = {
     "proposed": None,
     "sent_back": None,
     "result_ready": _("Đã có kết quả, lãnh đạo đã ký số"),
+    "owner_set": None,  # whom the draft was for, as it was being filled: the page says it once, as it stands
 }
 
 

@@ -134,6 +134,9 @@ def dossier_set_owner(
         raise Conflict(_("Chỉ khai người được nộp hộ khi hồ sơ chưa gửi."), code="not_draft")
     if basis not in (B.PARENT, B.AUTHORIZED, B.EMPLOYEE):
         raise InvalidInput({"owner_basis": [_("Vui lòng chọn bạn nộp hộ với tư cách nào.")]})
+    applicants = fold(dossier.procedure.applicants)
+    if basis == B.EMPLOYEE and "to chuc" not in applicants and "doanh nghiep" not in applicants:
+        raise InvalidInput({"owner_basis": [_("Thủ tục này dành cho cá nhân: tổ chức không là chủ hồ sơ được.")]})
     data, errors = _clean_owner(
         basis=basis, full_name=full_name, id_number=id_number, birth_date=birth_date, phone=phone
     )
@@ -146,6 +149,7 @@ def dossier_set_owner(
     with transaction.atomic():
         Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(
             owner_basis=basis, owner_data=data, owner=account, owner_notify_sms=notify_sms and bool(data["phone"]),
+            owner_id_number=data["id_number"], owner_name=fold(data["full_name"])[:255],
             form_data=answers, applicant_data={**dossier.applicant_data, "verified_fields": []},
             **(UNSIGNED if answers != dossier.form_data else {}),  # a signature made before covered other answers
             updated_at=timezone.now(),
@@ -166,7 +170,8 @@ def dossier_clear_owner(*, dossier: Dossier, actor: User) -> Dossier:
     schema = dossier.procedure.form_schema or {}
     with transaction.atomic():
         Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(
-            owner_basis="", owner_data={}, owner=None, form_data=_filer_answers(dossier),
+            owner_basis="", owner_data={}, owner=None, owner_id_number="", owner_name="",
+            form_data=_filer_answers(dossier),
             applicant_data={**dossier.applicant_data, "verified_fields": verified.names(schema, dossier.applicant)},
             **UNSIGNED, updated_at=timezone.now(),
         )  # fmt: skip

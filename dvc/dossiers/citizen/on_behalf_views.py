@@ -43,9 +43,26 @@ def _initial(dossier: Dossier) -> dict[str, object]:
 @login_required
 def on_behalf(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     dossier = selectors.dossier_of(request.user, dossier_id)
-    if dossier.status != Dossier.Status.DRAFT:
+    supplementing = dossier.status == Dossier.Status.NEEDS_SUPPLEMENT and dossier.owner_basis in service.NEEDS_LETTER
+    if dossier.status != Dossier.Status.DRAFT and not supplementing:
         return redirect("dossiers:detail", dossier_id=dossier.pk)
     form = forms.OnBehalfForm(request.POST or None, request.FILES or None, initial=_initial(dossier))
+    if supplementing:  # only the letter may change once sent (the officer may ask for a clearer or valid one)
+        if request.method == "POST" and form.is_valid() and form.cleaned_data.get("authorization"):
+            try:
+                service.dossier_attach_authorization(
+                    dossier=dossier, actor=_user(request), upload=form.cleaned_data["authorization"]
+                )
+            except DomainError as exc:
+                add_to_form(form, exc)
+            else:
+                messages.success(request, _("Đã thay văn bản ủy quyền. Vào “Kiểm tra và gửi” để gửi bổ sung."))
+                return redirect("dossiers:edit", dossier_id=dossier.pk)
+        elif request.method == "POST" and form.is_valid():
+            form.add_error("authorization", _("Vui lòng chọn tệp văn bản ủy quyền."))
+        context = {"dossier": dossier, "form": form, "authorization": service.authorization_of(dossier),
+                   "supplementing": True}  # fmt: skip
+        return render(request, "dossiers/on_behalf.html", context)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         actor = _user(request)
@@ -95,4 +112,8 @@ def owner_notifications(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResp
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Đã lưu cách bạn nhận thông báo của hồ sơ này."))
+        if request.POST.get("email") == "on" and not _user(request).email:
+            messages.warning(
+                request, _("Tài khoản của bạn chưa có thư điện tử: thêm trong mục Tài khoản để nhận thông báo qua thư.")
+            )
     return redirect("dossiers:detail", dossier_id=dossier.pk)

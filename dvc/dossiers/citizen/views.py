@@ -25,6 +25,7 @@ from dvc.dossiers.citizen import (
     aftercare,
     drafting,
     forms,
+    on_behalf,
     selectors,
     sending,
     supplement,
@@ -131,6 +132,7 @@ def submit(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     context = {
         **edit_context(dossier),
         "parts": selectors.waiting_of(dossier, []) if dossier.procedure.components else [],
+        "authorization": on_behalf.authorization_of(dossier) if dossier.owner_basis else None,
         "form": form,
         "answers": readable_answers(dossier.procedure.form_schema, dossier.form_data),
         "problems": problems,

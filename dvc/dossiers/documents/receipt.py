@@ -80,7 +80,11 @@ def receipt_pdf(dossier: Dossier, *, lookup_url: str, claim_code: str = "") -> b
     pdf.set_font("BeVietnamPro", "", 11)
     attachments = dossier.attachments.filter(replaced_at__isnull=True).select_related("requirement", "stored_file")
     for number, attachment in enumerate(attachments, start=1):
-        name = attachment.requirement.name if attachment.requirement else attachment.stored_file.original_name
+        name = (
+            attachment.requirement.name if attachment.requirement
+            else "Văn bản ủy quyền, giấy giới thiệu (nộp hộ)" if attachment.purpose == "authorization"
+            else attachment.stored_file.original_name
+        )  # fmt: skip
         paragraph(pdf, 7, f"{number}. {name} (tệp {attachment.stored_file.original_name})")
     if not attachments:
         paragraph(pdf, 7, "Tờ khai điện tử.")

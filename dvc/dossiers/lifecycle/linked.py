@@ -179,6 +179,7 @@ def _open(parent: Dossier, item: Component, opened: dict[str, Dossier], now: dt.
         delivery_address=parent.delivery_address, notify_sms=parent.notify_sms, notify_email=parent.notify_email,
         channel=parent.channel, filed_by=parent.filed_by, submitted_at=now, owner_basis=parent.owner_basis,
         owner_data=parent.owner_data, owner=parent.owner, owner_notify_sms=parent.owner_notify_sms,
+        owner_id_number=parent.owner_id_number, owner_name=parent.owner_name,
         owner_notify_email=parent.owner_notify_email,
         due_at=WorkingCalendar(agency).due_moment(now, item.days),
     )  # fmt: skip

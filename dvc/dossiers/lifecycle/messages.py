@@ -46,8 +46,19 @@ def notify_applicant(
         message_send(
             channel=Message.Channel.EMAIL, recipient=email, template=template, context=context, attachment=attachment
         )
-    if dossier.owner_basis:
-        _notify_owner(dossier, template, context, attachment)
+    if dossier.owner_basis and template in OWNER_TEMPLATES:
+        filer = str(dossier.applicant_data.get("full_name", ""))
+        owner_context = {**context, "procedure": _("%(name)s, do %(filer)s nộp hộ") % {"name": context["procedure"],
+                                                                                    "filer": filer}}  # fmt: skip
+        _notify_owner(dossier, template, owner_context, attachment)
+
+
+# What the owner of a dossier filed on their behalf is told: its steps and its result, not what only the filer can
+# act on (a request for more papers, a fee, a withdrawal, the invitation to rate).
+OWNER_TEMPLATES = frozenset({
+    "dossier_submitted", "dossier_received", "dossier_refused", "dossier_suspended", "dossier_extended",
+    "dossier_result_ready", "dossier_group_done",
+})  # fmt: skip
 
 
 def _notify_owner(dossier: Dossier, template: str, context: dict[str, Any], attachment: tuple[str, str] | None) -> None:

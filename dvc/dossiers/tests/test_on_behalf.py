@@ -199,7 +199,7 @@ def test_a_parent_files_only_for_a_minor(client, filer, draft):
         ({"owner_phone": "12"}, "Số điện thoại di động không hợp lệ."),
         ({"owner_name": ""}, "Vui lòng nhập họ và tên chủ hồ sơ."),
         ({"owner_birth_date": "31/02/2020"}, "Ngày sinh chưa đúng dạng"),
-        ({"basis": "employee", "owner_id_number": "0312345679"}, "Mã số thuế không hợp lệ"),
+        ({"basis": "employee", "owner_id_number": "0100109106"}, "Thủ tục này dành cho cá nhân"),
     ],
 )
 def test_bad_owner_details_get_a_clear_message_and_nothing_is_kept(client, filer, draft, fields, message):
@@ -210,18 +210,22 @@ def test_bad_owner_details_get_a_clear_message_and_nothing_is_kept(client, filer
     assert draft.owner_basis == "" and draft.owner_data == {}
 
 
-def test_an_employee_files_for_the_organization_with_its_letter(client, filer, draft):
+def test_an_employee_files_for_the_organization_with_its_letter(client, filer):
+    """Chứng thực bản sao is for persons and organizations alike (1.004873 is for persons: refused above)."""
     organization = UserFactory(kind=User.Kind.ORGANIZATION, id_number="0100109106", full_name="Công ty TNHH An Bình")
+    draft = dossier_start(applicant=filer, procedure=Procedure.objects.get(code="2.000815"), agency=commune_centre())
     client.force_login(filer)
-    answer = set_owner(
-        client, draft, basis="employee", owner_name="Công ty TNHH An Bình", owner_id_number="0100109106",
-        owner_birth_date="", owner_phone="", authorization=pdf_upload("giay-gioi-thieu.pdf"),
-    )  # fmt: skip
+    letter = {"owner_birth_date": "", "owner_phone": "", "authorization": pdf_upload("giay-gioi-thieu.pdf")}
+    bad = set_owner(client, draft, basis="employee", owner_name="Công ty TNHH An Bình", owner_id_number="0312345679",
+                    **letter)  # fmt: skip
+    assert "Mã số thuế không hợp lệ" in bad.content.decode()
+    letter["authorization"] = pdf_upload("giay-gioi-thieu.pdf")
+    answer = set_owner(client, draft, basis="employee", owner_name="Công ty TNHH An Bình", owner_id_number="0100109106",
+                       **letter)  # fmt: skip
     assert answer.status_code == 302
-    sent = send(client, draft)
-    assert sent.owner == organization and sent.owner_data["kind"] == "organization"
-    client.force_login(organization)
-    assert sent.code in client.get(reverse("dossiers:mine")).content.decode()
+    draft.refresh_from_db()
+    assert draft.owner == organization and draft.owner_data["kind"] == "organization"
+    assert draft.form_data["nguoi_yeu_cau"]["id_number"] == "001085012345"  # the employee files as its representative
 
 
 def test_filing_for_oneself_again_takes_the_owner_and_the_letter_out(client, filer, draft):
@@ -288,3 +292,55 @@ def test_a_number_alone_does_not_put_a_dossier_in_a_strangers_list(client, filer
     client.force_login(owner)
     assert sent.code not in client.get(reverse("dossiers:mine")).content.decode()
     assert client.get(reverse("dossiers:detail", args=[sent.pk])).status_code == 404
+
+
+def test_the_owner_is_told_the_steps_not_what_only_the_filer_does(client, filer, owner, draft):
+    from dvc.dossiers.backoffice.appraisal import dossier_request_supplement
+    from dvc.notify.models import Message
+
+    client.force_login(filer)
+    set_owner(client, draft, authorization=pdf_upload("uy-quyen.pdf"))
+    sent = send(client, draft)
+    staff = agency_staff(sent.agency)
+    dossier_request_supplement(dossier=sent, actor=staff.officer, note="Ảnh mờ", requirements=[])
+    run_tasks()
+    to_owner = list(Message.objects.filter(recipient="+84987000002").values_list("template", "body"))
+    assert [t for t, _body in to_owner] == ["dossier_submitted"]  # not the request for papers: the filer acts on it
+    assert "do Nguyễn Văn An nộp hộ" in to_owner[0][1]
+    client.force_login(owner)
+    page = client.get(reverse("dossiers:detail", args=[sent.pk])).content.decode()
+    assert "owner_set" not in page and "khai nộp hộ" not in page  # the draft's earlier owners are not shown
+    answer = client.post(reverse("dossiers:owner_notifications", args=[sent.pk]), {"email": "on"}, follow=True)
+    assert "chưa có thư điện tử" in answer.content.decode()
+
+
+def test_the_letter_can_be_replaced_when_the_officer_asks_for_it(client, filer, draft):
+    from dvc.dossiers.backoffice.appraisal import dossier_request_supplement
+
+    client.force_login(filer)
+    set_owner(client, draft, authorization=pdf_upload("uy-quyen.pdf"))
+    sent = send(client, draft)
+    dossier_request_supplement(dossier=sent, actor=agency_staff(sent.agency).officer, note="Văn bản ủy quyền hết hạn",
+                               requirements=[])  # fmt: skip
+    page = client.get(reverse("dossiers:on_behalf", args=[sent.pk]))
+    assert page.status_code == 200 and "chỉ thay được văn bản ủy quyền" in page.content.decode()
+    answer = client.post(reverse("dossiers:on_behalf", args=[sent.pk]), {"authorization": pdf_upload("moi.pdf")})
+    assert answer.status_code == 302
+    letters = sent.attachments.filter(purpose="authorization", replaced_at__isnull=True)
+    assert [a.stored_file.original_name for a in letters] == ["moi.pdf"]
+
+
+def test_officers_find_a_dossier_by_its_owner_and_lists_say_whom_it_is_for(client, filer, owner, draft):
+    from dvc.dossiers.backoffice.queues import queue
+
+    client.force_login(filer)
+    set_owner(client, draft, authorization=pdf_upload("uy-quyen.pdf"))
+    sent = send(client, draft)
+    assert "Nộp hộ cho Trần Thị Bình" in client.get(reverse("dossiers:mine")).content.decode()
+    client.force_login(owner)
+    assert "Do Nguyễn Văn An nộp hộ bạn" in client.get(reverse("dossiers:mine")).content.decode()
+    officer = agency_staff(sent.agency).officer
+    for term in ("001192004321", "tran thi binh", "Trần Thị"):
+        assert [d.pk for d in queue(officer, "tat-ca", agency_ids=[sent.agency_id], q=term)] == [sent.pk]
+    client.force_login(officer)
+    assert "nộp hộ cho Trần Thị Bình" in client.get(reverse("staff:queue") + "?hang=moi").content.decode()
