@@ -25,7 +25,12 @@ from dvc.payments.fees import fee_lines_set
 def exempt(requirement: DocumentRequirement, dossier: Dossier) -> bool:
     """A paper the catalog does not ask of this applicant: a copy of the identity card from someone whose identity
     the state verified (the requirement's own condition; NĐ 69/2024)."""
-    return requirement.exempt_verified_identity and dossier.applicant.identity_verified_at is not None
+    # Filed on someone's behalf, the requester is the owner: the filer's verified identity does not stand for theirs.
+    return (
+        requirement.exempt_verified_identity
+        and dossier.applicant.identity_verified_at is not None
+        and (not dossier.owner_basis)
+    )
 
 
 def submission_problems(dossier: Dossier) -> dict[str, list[str]]:

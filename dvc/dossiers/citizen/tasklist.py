@@ -49,7 +49,7 @@ def sections_of(dossier: Dossier) -> list[str]:
     """The sections this procedure needs, in order: no e-form, no "Tờ khai"; no paper to send, no "Giấy tờ";
     no signature asked, no "Ký số"."""
     procedure = dossier.procedure
-    verified = dossier.applicant.identity_verified_at is not None
+    verified = dossier.applicant.identity_verified_at is not None and not dossier.owner_basis
     papers = any(
         not r.template_is_eform and not (r.exempt_verified_identity and verified) for r in procedure.requirements.all()
     )

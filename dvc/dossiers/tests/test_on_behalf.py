@@ -344,3 +344,19 @@ def test_officers_find_a_dossier_by_its_owner_and_lists_say_whom_it_is_for(clien
         assert [d.pk for d in queue(officer, "tat-ca", agency_ids=[sent.agency_id], q=term)] == [sent.pk]
     client.force_login(officer)
     assert "nộp hộ cho Trần Thị Bình" in client.get(reverse("staff:queue") + "?hang=moi").content.decode()
+
+
+def test_the_filers_verified_identity_does_not_excuse_the_owners_identity_paper(client, filer, draft):
+    from django.utils import timezone
+
+    from dvc.dossiers.citizen.sending import submission_problems
+
+    User.objects.filter(pk=filer.pk).update(identity_verified_at=timezone.now())
+    identity = draft.procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    draft.attachments.all().delete()
+    draft = Dossier.objects.get(pk=draft.pk)
+    assert f"requirement-{identity.pk}" not in submission_problems(draft)  # the filer's own: verified, not asked
+    client.force_login(filer)
+    set_owner(client, draft, authorization=pdf_upload("uy-quyen.pdf"))
+    draft = Dossier.objects.get(pk=draft.pk)
+    assert f"requirement-{identity.pk}" in submission_problems(draft)  # the owner's is asked
