@@ -5,6 +5,7 @@ missing or malformed value fail loudly at start-up instead of at the first reque
 """
 
 import os
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -48,3 +49,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# Libraries whose own logging is noise at the portal's level: a refused signature is answered to the citizen, and
+# pyHanko's path-building tracebacks say nothing more.
+_QUIET = {"django.db.backends": "WARNING", "fontTools": "WARNING", "pikepdf": "WARNING", "pyhanko": "ERROR",
+          "pyhanko_certvalidator": "ERROR"}  # fmt: skip
+
+
+def logging_config(*, level: str, json_lines: bool) -> dict[str, Any]:
+    """Console logging with the request id on every line (``dvc.web.observability``); one JSON object per line when
+    ``json_lines`` (for a log collector), else plain text."""
+    fields = "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "dvc.web.observability.RequestIdFilter"}},
+        "formatters": {
+            "plain": {"format": fields},
+            "json": {"()": "pythonjsonlogger.json.JsonFormatter", "format": fields},
+        },
+        "handlers": {"console": {
+            "class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "json" if json_lines else "plain",
+        }},
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {name: {"level": quiet} for name, quiet in _QUIET.items()},
+    }  # fmt: skip

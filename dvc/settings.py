@@ -15,7 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from dvc.env import env_bool, env_int, env_list, env_str
+from dvc.env import env_bool, env_int, env_list, env_str, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DVC_VAR_DIR", str(BASE_DIR / "var")))
@@ -54,6 +54,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DVC_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("DVC_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    "django_prometheus",
     "dvc.web",
     "dvc.accounts",
     "dvc.agencies",
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "dvc.web.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dvc.web.middleware.RequestSizeMiddleware",
     # Pages compressed for slow networks (Django pads compressed pages against BREACH); static files come
@@ -96,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "dvc.web.middleware.DatabaseUnavailableMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "dvc.urls"
@@ -481,19 +485,8 @@ DVC_LOGIN_MAX_FAILURES_PER_ID = env_int("DVC_LOGIN_MAX_FAILURES_PER_ID", 20)
 DVC_API_TOKEN_IDLE_MINUTES = env_int("DVC_API_TOKEN_IDLE_MINUTES", 30)
 DVC_API_TOKEN_MAX_HOURS = env_int("DVC_API_TOKEN_MAX_HOURS", 12)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("DVC_LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-        "pikepdf": {"level": "WARNING"},
-        # A refused signature is answered to the citizen; pyHanko's own path-building tracebacks are noise.
-        "pyhanko": {"level": "ERROR"},
-        "pyhanko_certvalidator": {"level": "ERROR"},
-    },
-}
+# Logs carry the request id (DVC_LOG_FORMAT=json: JSON lines); /metrics needs DVC_METRICS_TOKEN (issue 20).
+LOGGING = logging_config(level=env_str("DVC_LOG_LEVEL", "INFO"), json_lines=env_str("DVC_LOG_FORMAT", "") == "json")
+DVC_METRICS_TOKEN = env_str("DVC_METRICS_TOKEN", "")
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR", "")  # gunicorn workers' metrics files, summed
 CSRF_FAILURE_VIEW = "dvc.web.views.csrf_failure"

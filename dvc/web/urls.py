@@ -1,12 +1,14 @@
 from django.urls import path
 
-from dvc.web import pages, views
+from dvc.web import observability, pages, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
+    path("readyz", observability.ready, name="ready"),
+    path("metrics", observability.metrics, name="metrics"),
     path("sau-dang-nhap/", views.landing, name="landing"),
     path("ngon-ngu/<str:code>/", views.choose_language, name="language"),
     path("huong-dan/", pages.help_index, name="help"),

@@ -37,7 +37,8 @@ walked_in = account_claim.walked_in  # the fixture: a citizen's account made at 
 
 # Open to everyone (pages, callbacks checked by signature, the sandbox gateway outside production).
 PUBLIC = {
-    "web:home", "web:health", "web:language", "web:help", "web:help_topic", "web:privacy", "web:accessibility",
+    "web:home", "web:health", "web:ready",
+    "web:metrics",  # a Bearer token (DVC_METRICS_TOKEN), tested in test_observability "web:language", "web:help", "web:help_topic", "web:privacy", "web:accessibility",
     "accounts:register", "accounts:login", "accounts:password_reset", "agencies:list",
     "agencies:detail", "catalog:home", "catalog:detail", "catalog:printable_form", "catalog:template",
     "dossiers:lookup", "staff:verify", "payments:by_code", "payments:vnpay_return", "payments:vnpay_ipn",
