@@ -38,7 +38,8 @@ walked_in = account_claim.walked_in  # the fixture: a citizen's account made at 
 # Open to everyone (pages, callbacks checked by signature, the sandbox gateway outside production).
 PUBLIC = {
     "web:home", "web:health", "web:ready",
-    "web:metrics",  # a Bearer token (DVC_METRICS_TOKEN), tested in test_observability "web:language", "web:help", "web:help_topic", "web:privacy", "web:accessibility",
+    # /metrics answers a Bearer token (DVC_METRICS_TOKEN) only, tested in test_observability.
+    "web:metrics", "web:language", "web:help", "web:help_topic", "web:privacy", "web:accessibility",
     "accounts:register", "accounts:login", "accounts:password_reset", "agencies:list",
     "agencies:detail", "catalog:home", "catalog:detail", "catalog:printable_form", "catalog:template",
     "dossiers:lookup", "staff:verify", "payments:by_code", "payments:vnpay_return", "payments:vnpay_ipn",

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Read paths against the server's own ceiling, measured in the same run with the same light generator (issue 20).
+
+    apt-get install wrk                                   # Debian's wrk: the load generator
+    .venv/bin/python bench/ratios.py [postgres://postgres@127.0.0.1:5432/dvc_bench_ratios]
+
+The database named is dropped and made afresh (demo data plus RATIO_DOSSIERS submitted dossiers, default 200);
+gunicorn serves it (RATIO_WORKERS sync workers, default 2; DEBUG off), and ``wrk -t1 -c8`` runs RATIO_SECONDS
+(default 10) against each of: the ceiling (``/healthz``, a constant JSON answer through the whole middleware
+stack), the lookup API and page (codes rotated), and the catalog search API (queries rotated). Prints requests per
+second, p50/p99 latency and each ratio to the ceiling beside the issue's target.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import ANSWERS, free_port, pdf, server_env  # noqa: E402
+
+URL = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/dvc_bench_ratios"
+SECONDS = int(os.environ.get("RATIO_SECONDS", "10"))
+WORKERS = int(os.environ.get("RATIO_WORKERS", "2"))
+DOSSIERS = int(os.environ.get("RATIO_DOSSIERS", "200"))
+VAR = Path(tempfile.mkdtemp(prefix="dvc-ratios-"))
+ENV = server_env(URL, VAR)
+QUERIES = ["khai sinh", "ket hon", "thuong tru", "chung thuc", "ho kinh doanh", "ly lich tu phap", "tam tru"]
+TARGETS = {"lookup API": 0.5, "lookup page": 0.3, "catalog search API": 0.3}
+
+
+def recreate_database() -> None:
+    parts = urlsplit(URL)
+    name = parts.path.lstrip("/")
+    admin = URL.rsplit("/", 1)[0] + "/postgres"
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare() -> list[str]:
+    """Demo data and submitted dossiers; their codes."""
+    os.environ.update(ENV)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvc.settings")
+    import django
+
+    django.setup()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.db import connection
+
+    from dvc.accounts.models import User
+    from dvc.agencies.models import Agency
+    from dvc.catalog.models import Procedure
+    from dvc.dossiers.citizen import drafting, papers, sending
+    from dvc.web.demo import load_demo
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    load_demo()
+    citizen = User.objects.get(id_number="001085012345")
+    procedure = Procedure.objects.get(code="1.004873")
+    agency = Agency.objects.get(code="000.01.01.H26")
+    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    codes = []
+    for n in range(DOSSIERS):
+        draft = drafting.dossier_start(applicant=citizen, procedure=procedure, agency=agency)
+        drafting.dossier_save_draft(
+            dossier=draft, actor=citizen, form_data=ANSWERS, submission_method="online", result_method="online",
+            delivery_address={}, notify_sms=False, notify_email=False,
+        )  # fmt: skip
+        upload = SimpleUploadedFile("cccd.pdf", pdf(2000), content_type="application/pdf")
+        papers.dossier_attach(dossier=draft, actor=citizen, requirement=identity, upload=upload)
+        codes.append(sending.dossier_submit(dossier=draft, actor=citizen, idempotency_key=f"ratio-{n}").code)
+    connection.close()
+    return codes
+
+
+def start_server() -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    command = [str(ROOT / ".venv/bin/gunicorn"), "dvc.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+               "--backlog", "4096", "--log-level", "warning"]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=ENV)  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 -- loopback
+                return server, base
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def rotating(paths: list[str]) -> Path:
+    """A wrk script that asks for each path in turn."""
+    script = VAR / f"paths-{len(list(VAR.iterdir()))}.lua"
+    listed = ",".join(json.dumps(p) for p in paths)
+    script.write_text(
+        f"local paths = {{{listed}}}\nlocal i = 0\n"
+        "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n",
+        encoding="utf-8",
+    )
+    return script
+
+
+def wrk(base: str, paths: list[str]) -> dict[str, float]:
+    command = ["wrk", "-t1", "-c8", f"-d{SECONDS}s", "--latency", "-s", str(rotating(paths)), base]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    found = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}  # type: ignore[union-attr]
+    for label, key in (("50%", "p50"), ("99%", "p99")):
+        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        found[key] = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    found["errors"] = float(errors.group(1)) if errors else 0.0
+    return found
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    recreate_database()
+    codes = prepare()
+    server, base = start_server()
+    try:
+        wrk(base, ["/healthz"])  # warm up both workers
+        rows = {
+            "ceiling (/healthz)": wrk(base, ["/healthz"]),
+            "lookup API": wrk(base, [f"/api/v1/lookup/{code}" for code in codes]),
+            "lookup page": wrk(base, [f"/tra-cuu/?ma={code}" for code in codes]),
+            "catalog search API": wrk(base, [f"/api/v1/procedures?q={quote(q)}" for q in QUERIES]),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    ceiling = rows["ceiling (/healthz)"]["rps"]
+    print(f"\ngunicorn {WORKERS} sync workers, wrk -t1 -c8 for {SECONDS} s each, {len(codes)} dossier codes rotated")
+    for name, row in rows.items():
+        ratio = row["rps"] / ceiling
+        target = TARGETS.get(name)
+        verdict = "" if target is None else (f"  target ≥ {target:.2f}: " + ("met" if ratio >= target else "NOT met"))
+        print(f"  {name:<22} {row['rps']:8.0f} req/s  p50 {row['p50']:6.1f} ms  p99 {row['p99']:6.1f} ms  "
+              f"{ratio:5.2f}× ceiling  errors {row['errors']:.0f}{verdict}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
