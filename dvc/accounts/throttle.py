@@ -1,8 +1,12 @@
-"""Rate limits and lockouts on fixed windows kept in the database.
+"""Rate limits and lockouts on fixed windows, in the shared cache (Redis) when there is one, else the database.
 
-Counters live in ``RateCounter`` rows updated with conditional ``UPDATE ... SET count = count + 1`` so that
-several web processes (and PostgreSQL or SQLite alike) share one count without a cache server. Identifiers
-(id numbers, phones, addresses) are hashed before they become keys.
+With ``DVC_CACHE_URL`` (Redis, shared by every node) a window is two keys with the window's lifetime: the count,
+raised with Redis's atomic INCR, and the window's end. Without it, counters live in ``RateCounter`` rows updated
+with conditional ``UPDATE ... SET count = count + 1`` so that several web processes (PostgreSQL or SQLite alike)
+share one count without a cache server. Should Redis fail, the database counts (limits hold through an outage).
+Issue 20: every public lookup counted two windows in the database, a write and a read each, on rows every lookup
+of a busy day shares; in Redis they cost two round trips and no lock. Identifiers (id numbers, phones, addresses)
+are hashed before they become keys.
 """
 
 from __future__ import annotations
@@ -10,9 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import ipaddress
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -37,13 +43,51 @@ def make_key(scope: str, identifier: str) -> str:
 
 
 def peek(key: str) -> Window | None:
-    """The live window of ``key``, or None when there is none or it has ended."""
+    """The current window of ``key`` without counting, or None when there is none."""
+    if settings.CACHE_URL:
+        count_key, end_key = _in_cache(key)
+        try:
+            found = cache.get_many([count_key, end_key])
+        except Exception:
+            found = {}
+        if count_key in found:
+            end = found.get(end_key)
+            ends_at = dt.datetime.fromtimestamp(float(end), tz=dt.UTC) if end else timezone.now()
+            return Window(int(found[count_key]), ends_at)
     row = RateCounter.objects.filter(key=key, window_ends_at__gt=timezone.now()).first()
     return Window(row.count, row.window_ends_at) if row else None
 
 
+logger = logging.getLogger(__name__)
+
+
+def _in_cache(key: str) -> tuple[str, str]:
+    return f"rl:{key}", f"rl:{key}:end"
+
+
+def _cache_hit(key: str, window: dt.timedelta) -> Window:
+    count_key, end_key = _in_cache(key)
+    seconds = max(int(window.total_seconds()), 1)
+    ends_at = timezone.now() + window
+    for _attempt in range(2):  # the window may end between add and incr: then start the next one
+        cache.add(end_key, ends_at.timestamp(), timeout=seconds)
+        cache.add(count_key, 0, timeout=seconds)
+        try:
+            count = cache.incr(count_key)
+        except ValueError:
+            continue
+        end = cache.get(end_key)
+        return Window(int(count), dt.datetime.fromtimestamp(float(end), tz=dt.UTC) if end else ends_at)
+    raise RuntimeError("rate window kept ending")
+
+
 def hit(key: str, *, window: dt.timedelta) -> Window:
     """Count one event in ``key``'s window, starting a new window when the last one has ended."""
+    if settings.CACHE_URL:
+        try:
+            return _cache_hit(key, window)
+        except Exception:
+            logger.warning("rate limit %s counted in the database: the shared cache did not answer", key)
     now = timezone.now()
     with transaction.atomic():
         if not RateCounter.objects.filter(key=key, window_ends_at__gt=now).update(count=F("count") + 1):
@@ -65,10 +109,23 @@ def counters_purge(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
 
 
 def extend(key: str, *, until: dt.datetime) -> None:
+    if settings.CACHE_URL:
+        count_key, end_key = _in_cache(key)
+        seconds = max(int((until - timezone.now()).total_seconds()), 1)
+        try:
+            cache.touch(count_key, seconds)
+            cache.set(end_key, until.timestamp(), timeout=seconds)
+        except Exception:
+            logger.warning("rate limit %s extended in the database only", key)
     RateCounter.objects.filter(key=key).update(window_ends_at=until)
 
 
 def reset(key: str) -> None:
+    if settings.CACHE_URL:
+        try:
+            cache.delete_many(list(_in_cache(key)))
+        except Exception:
+            logger.warning("rate limit %s reset in the database only", key)
     RateCounter.objects.filter(key=key).delete()
 
 
