@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 # The e-form of 1.004873 (xác nhận tình trạng hôn nhân), answered as the API takes it: the demo answers, for
@@ -42,3 +45,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def start_gunicorn(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    """gunicorn serving the portal on a free loopback port with ``env``, once it answers ``/healthz``."""
+    root = Path(__file__).resolve().parents[1]
+    port = free_port()
+    command = [str(root / ".venv/bin/gunicorn"), "dvc.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+               "--backlog", "4096", "--log-level", "warning"]  # fmt: skip
+    server = subprocess.Popen(command, cwd=root, env=env)  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 -- loopback
+                return server, base
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("gunicorn did not start")

@@ -21,13 +21,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import free_port, server_env  # noqa: E402
+from bench.common import server_env, start_gunicorn  # noqa: E402
 
 URL = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/dvc_bench_stats"
 SECONDS = int(os.environ.get("LOAD_SECONDS", "20"))
@@ -101,19 +99,7 @@ def prepare() -> Path:
 
 
 def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    command = [str(ROOT / ".venv/bin/gunicorn"), "dvc.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-               "--backlog", "4096", "--log-level", "warning"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=SERVER_ENV)  # noqa: S603
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 -- loopback
-                return server, base
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    return start_gunicorn(SERVER_ENV, WORKERS)
 
 
 def run_locust(base: str, data: Path, user_class: str, users: int, seconds: int, spawn: int | None = None) -> dict:

@@ -20,14 +20,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import ANSWERS, free_port, pdf, server_env  # noqa: E402
+from bench.common import ANSWERS, pdf, server_env, start_gunicorn  # noqa: E402
 
 URL = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/dvc_bench_ratios"
 SECONDS = int(os.environ.get("RATIO_SECONDS", "10"))
@@ -91,19 +89,7 @@ def prepare() -> list[str]:
 
 
 def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    command = [str(ROOT / ".venv/bin/gunicorn"), "dvc.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-               "--backlog", "4096", "--log-level", "warning"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=ENV)  # noqa: S603
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 -- loopback
-                return server, base
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    return start_gunicorn(ENV, WORKERS)
 
 
 def rotating(paths: list[str]) -> Path:
