@@ -16,9 +16,9 @@ import hashlib
 import ipaddress
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -45,40 +45,48 @@ def make_key(scope: str, identifier: str) -> str:
 def peek(key: str) -> Window | None:
     """The current window of ``key`` without counting, or None when there is none."""
     if settings.CACHE_URL:
-        count_key, end_key = _in_cache(key)
         try:
-            found = cache.get_many([count_key, end_key])
+            count, end = _redis().mget(list(_in_cache(key)))
         except Exception:
-            found = {}
-        if count_key in found:
-            end = found.get(end_key)
+            count = end = None
+        if count is not None:
             ends_at = dt.datetime.fromtimestamp(float(end), tz=dt.UTC) if end else timezone.now()
-            return Window(int(found[count_key]), ends_at)
+            return Window(int(count), ends_at)
     row = RateCounter.objects.filter(key=key, window_ends_at__gt=timezone.now()).first()
     return Window(row.count, row.window_ends_at) if row else None
 
 
 logger = logging.getLogger(__name__)
+_CLIENTS: dict[str, Any] = {}
+
+
+def _redis() -> Any:
+    """This process's client of the shared Redis (its own connection pool): one round trip per window."""
+    url = settings.CACHE_URL
+    if url not in _CLIENTS:
+        import redis
+
+        _CLIENTS[url] = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+    return _CLIENTS[url]
 
 
 def _in_cache(key: str) -> tuple[str, str]:
-    return f"rl:{key}", f"rl:{key}:end"
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    return f"{prefix}:rl:{key}", f"{prefix}:rl:{key}:end"
 
 
 def _cache_hit(key: str, window: dt.timedelta) -> Window:
+    """One MULTI/EXEC: start the window if there is none (count and end, with its lifetime), count, read its end."""
     count_key, end_key = _in_cache(key)
     seconds = max(int(window.total_seconds()), 1)
     ends_at = timezone.now() + window
-    for _attempt in range(2):  # the window may end between add and incr: then start the next one
-        cache.add(end_key, ends_at.timestamp(), timeout=seconds)
-        cache.add(count_key, 0, timeout=seconds)
-        try:
-            count = cache.incr(count_key)
-        except ValueError:
-            continue
-        end = cache.get(end_key)
-        return Window(int(count), dt.datetime.fromtimestamp(float(end), tz=dt.UTC) if end else ends_at)
-    raise RuntimeError("rate window kept ending")
+    pipe = _redis().pipeline(transaction=True)
+    pipe.set(end_key, ends_at.timestamp(), nx=True, ex=seconds)
+    pipe.set(count_key, 0, nx=True, ex=seconds)
+    pipe.incr(count_key)
+    pipe.get(end_key)
+    _started, _new, count, end = pipe.execute()
+    return Window(int(count), dt.datetime.fromtimestamp(float(end), tz=dt.UTC) if end else ends_at)
 
 
 def hit(key: str, *, window: dt.timedelta) -> Window:
@@ -113,8 +121,9 @@ def extend(key: str, *, until: dt.datetime) -> None:
         count_key, end_key = _in_cache(key)
         seconds = max(int((until - timezone.now()).total_seconds()), 1)
         try:
-            cache.touch(count_key, seconds)
-            cache.set(end_key, until.timestamp(), timeout=seconds)
+            _redis().pipeline(transaction=True).expire(count_key, seconds).set(
+                end_key, until.timestamp(), ex=seconds
+            ).execute()
         except Exception:
             logger.warning("rate limit %s extended in the database only", key)
     RateCounter.objects.filter(key=key).update(window_ends_at=until)
@@ -123,7 +132,7 @@ def extend(key: str, *, until: dt.datetime) -> None:
 def reset(key: str) -> None:
     if settings.CACHE_URL:
         try:
-            cache.delete_many(list(_in_cache(key)))
+            _redis().delete(*_in_cache(key))
         except Exception:
             logger.warning("rate limit %s reset in the database only", key)
     RateCounter.objects.filter(key=key).delete()

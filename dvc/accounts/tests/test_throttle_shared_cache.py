@@ -49,3 +49,21 @@ def test_a_redis_outage_leaves_the_limits_to_the_database(client, settings):
     answers = [client.get(f"/api/v1/lookup/{code}").status_code for _ in range(3)]
     assert answers == [404, 404, 429]
     assert RateCounter.objects.filter(key__startswith="lookup-ip:").get().count == 3
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_a_lockout_in_redis_is_extended_and_lifted(settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _use(settings, "redis://127.0.0.1:6379/0")
+    key = throttle.make_key("login", "001085012345")
+    assert throttle.hit(key, window=dt.timedelta(minutes=15)).count == 1
+    assert throttle.hit(key, window=dt.timedelta(minutes=15)).count == 2
+    until = timezone.now() + dt.timedelta(hours=1)
+    throttle.extend(key, until=until)
+    window = throttle.peek(key)
+    assert window is not None and abs((window.ends_at - until).total_seconds()) < 1 and window.count == 2
+    throttle.reset(key)
+    assert throttle.peek(key) is None
