@@ -81,7 +81,11 @@ def fetch(reference: dict[str, Any]) -> bytes:
     url, digest = reference.get("url"), reference.get("sha256")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")) or not isinstance(digest, str):
         raise DeliveryError("Tệp đính kèm không có địa chỉ hoặc mã băm hợp lệ.", final=True)
-    if (urlsplit(url).hostname or "").lower() not in file_hosts():
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError as exc:  # "http://[::1" and the like
+        raise DeliveryError("Địa chỉ tải tệp không hợp lệ.", final=True) from exc
+    if host not in file_hosts():
         raise DeliveryError("Địa chỉ tải tệp không thuộc nền tảng liên thông: không tải.", final=True)
     deadline = time.monotonic() + FETCH_SECONDS
     try:

@@ -129,6 +129,18 @@ class LookupOut(Schema):
     status: str
 
 
+def _attachment_out(attachment: DossierAttachment) -> AttachmentOut:
+    stored = attachment.stored_file
+    return AttachmentOut(
+        id=attachment.pk,
+        requirement_id=attachment.requirement_id,
+        name=stored.original_name,
+        kind=stored.kind,
+        size=stored.size,
+        replaced_at=attachment.replaced_at,
+    )
+
+
 def _out(
     dossier: Dossier, attachments: Iterable[DossierAttachment] | None = None, components: Iterable[Dossier] = ()
 ) -> DossierOut:
@@ -151,17 +163,7 @@ def _out(
         notify_email=dossier.notify_email,
         submitted_at=dossier.submitted_at,
         due_at=dossier.due_at,
-        attachments=[
-            AttachmentOut(
-                id=a.pk,
-                requirement_id=a.requirement_id,
-                name=a.stored_file.original_name,
-                kind=a.stored_file.kind,
-                size=a.stored_file.size,
-                replaced_at=a.replaced_at,
-            )
-            for a in attachments
-        ],
+        attachments=[_attachment_out(a) for a in attachments],
         problems=sending.submission_problems(dossier) if dossier.status == Dossier.Status.DRAFT else {},
         owner_basis=dossier.owner_basis,
         owner=dossier.owner_data,
@@ -251,12 +253,7 @@ def clear_owner(request: HttpRequest, dossier_id: uuid.UUID) -> DossierOut:
 def owner_authorization(request: HttpRequest, dossier_id: uuid.UUID, file: File[UploadedFile]) -> Status[AttachmentOut]:
     dossier = selectors.dossier_of(authed_user(request), dossier_id)
     attachment = on_behalf.dossier_attach_authorization(dossier=dossier, actor=authed_user(request), upload=file)
-    stored = attachment.stored_file
-    out = AttachmentOut(
-        id=attachment.pk, requirement_id=None, name=stored.original_name, kind=stored.kind, size=stored.size,
-        replaced_at=None,
-    )  # fmt: skip
-    return Status(201, out)
+    return Status(201, _attachment_out(attachment))
 
 
 @router.patch("/dossiers/{dossier_id}", auth=bearer, response={200: DossierOut, **_ERRORS}, summary="Sửa bản nháp")
@@ -289,16 +286,7 @@ def attach(
     if found is None:
         raise InvalidInput({"requirement": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
     attachment = papers.dossier_attach(dossier=dossier, actor=authed_user(request), requirement=found, upload=file)
-    stored = attachment.stored_file
-    out = AttachmentOut(
-        id=attachment.pk,
-        requirement_id=found.pk,
-        name=stored.original_name,
-        kind=stored.kind,
-        size=stored.size,
-        replaced_at=None,
-    )
-    return Status(201, out)
+    return Status(201, _attachment_out(attachment))
 
 
 @router.post("/dossiers/{dossier_id}/submit", auth=bearer, response={200: DossierOut, **_ERRORS}, summary="Gửi hồ sơ")

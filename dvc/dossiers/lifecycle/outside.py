@@ -112,9 +112,10 @@ def _received(dossier: Dossier, said: str) -> str:
         raise Ignored(_("Hồ sơ đã ở trạng thái “%(s)s”.") % {"s": dossier.get_status_display()})
     now = timezone.now()
     due = due_at_receipt(dossier, now)
-    Dossier.objects.filter(pk=dossier.pk, status=S.SUBMITTED).update(
+    if not Dossier.objects.filter(pk=dossier.pk, status=S.SUBMITTED).update(
         status=S.PROCESSING, received_at=now, due_at=due, updated_at=now
-    )
+    ):
+        raise Ignored(_("Hồ sơ đã ở trạng thái “%(s)s”.") % {"s": dossier.get_status_display()})
     dossier.status, dossier.received_at, dossier.due_at = S.PROCESSING, now, due
     record_event(
         dossier, actor=None, action="received", before=S.SUBMITTED, after=S.PROCESSING,
@@ -126,9 +127,10 @@ def _received(dossier: Dossier, said: str) -> str:
 
 def _refused(dossier: Dossier, said: str, reason: str) -> str:
     before, now = dossier.status, timezone.now()
-    Dossier.objects.filter(pk=dossier.pk, status=before).update(
+    if not Dossier.objects.filter(pk=dossier.pk, status=before).update(
         status=S.REFUSED, decision_note=reason, decided_at=now, paused_at=None, updated_at=now
-    )
+    ):
+        raise Ignored(_("Hồ sơ đã ở trạng thái “%(s)s”.") % {"s": dossier.get_status_display()})
     dossier.status, dossier.decision_note, dossier.decided_at = S.REFUSED, reason, now
     record_event(dossier, actor=None, action="refused", before=before, after=S.REFUSED, note=f"{said} {reason}")
     notify_applicant(dossier, "dossier_refused", extra={"reason": reason[:300]})
@@ -172,10 +174,11 @@ def _result(dossier: Dossier, said: str, message: dict[str, Any], content: bytes
         owner=dossier.owner or dossier.applicant, content=content, name=f"ket-qua-{dossier.code}.pdf",
         document_type=spec.document_type if spec else "", title=title,
     ) as stored, transaction.atomic():  # fmt: skip
-        Dossier.objects.filter(pk=dossier.pk, status=before).update(
+        if not Dossier.objects.filter(pk=dossier.pk, status=before).update(
             status=S.RESULT_READY, result_file=stored, decided_at=now, received_at=dossier.received_at or now,
             updated_at=now,
-        )  # fmt: skip
+        ):  # fmt: skip
+            raise Ignored(_("Hồ sơ đã ở trạng thái “%(s)s”.") % {"s": dossier.get_status_display()})
         IssuedResult.objects.create(
             dossier=dossier, stored_file=stored, agency_name=dossier.agency.name, agency_code=dossier.agency.code,
             document_title=title, signer_name=report.signer_name, signed_at=now, sha256=stored.sha256,

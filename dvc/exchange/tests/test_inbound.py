@@ -220,3 +220,11 @@ def test_the_sandbox_pages_are_for_signed_in_officers(client, card):
     assert client.get(page).status_code == 403
     client.force_login(agency_staff(card.agency).officer)
     assert client.get(page).status_code == 200
+
+
+def test_a_malformed_result_address_is_refused_not_a_stuck_task(client, card):
+    post(client, status(card, "received"))
+    broken = [{"name": "x.pdf", "sha256": "0" * 64, "url": "http://[::1/x"}]
+    post(client, status(card, "result_ready", attachments=broken))
+    run_tasks()
+    assert "Địa chỉ tải tệp không hợp lệ" in InboundMessage.objects.get(outcome="failed").note
