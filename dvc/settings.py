@@ -167,6 +167,8 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+# The header and footer every visitor sees, rendered once per process (base.html); they depend on settings only.
+CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 DVC_PAGE_CACHE = env_bool("DVC_PAGE_CACHE", True)
 
 TASKS = {

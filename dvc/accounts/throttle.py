@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import ipaddress
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,27 +76,91 @@ def _in_cache(key: str) -> tuple[str, str]:
     return f"{prefix}:rl:{key}", f"{prefix}:rl:{key}:end"
 
 
-def _cache_hit(key: str, window: dt.timedelta) -> Window:
-    """One MULTI/EXEC: start the window if there is none (count and end, with its lifetime), count, read its end."""
-    count_key, end_key = _in_cache(key)
-    seconds = max(int(window.total_seconds()), 1)
-    ends_at = timezone.now() + window
-    pipe = _redis().pipeline(transaction=True)
-    pipe.set(end_key, ends_at.timestamp(), nx=True, ex=seconds)
-    pipe.set(count_key, 0, nx=True, ex=seconds)
-    pipe.incr(count_key)
-    pipe.get(end_key)
-    _started, _new, count, end = pipe.execute()
-    return Window(int(count), dt.datetime.fromtimestamp(float(end), tz=dt.UTC) if end else ends_at)
+# One round trip for several windows in order, stopping at the first over its limit (a client already stopped
+# does not use up the allowance it shares with others), then the key to read when every window allowed.
+# KEYS: count and end of each window, then the key to read ("" for none); ARGV: per window seconds, end, limit.
+_HITS_SCRIPT = """
+local out = {}
+local windows = (#KEYS - 1) / 2
+for i = 1, windows do
+  local count_key, end_key = KEYS[2 * i - 1], KEYS[2 * i]
+  local seconds, ends, limit = ARGV[3 * i - 2], ARGV[3 * i - 1], tonumber(ARGV[3 * i])
+  redis.call('SET', end_key, ends, 'NX', 'EX', seconds)
+  redis.call('SET', count_key, 0, 'NX', 'EX', seconds)
+  local count = redis.call('INCR', count_key)
+  out[#out + 1] = count
+  out[#out + 1] = redis.call('GET', end_key)
+  if count > limit then return out end
+end
+if KEYS[#KEYS] ~= '' then out[#out + 1] = redis.call('GET', KEYS[#KEYS]) end
+return out
+"""
+_SCRIPTS: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class Limit:
+    key: str
+    window: dt.timedelta
+    allowed: int
+
+
+def _cache_hits(limits: Sequence[Limit], read: str) -> tuple[list[Window], bytes | None]:
+    now = timezone.now()
+    keys, args = [], []
+    for limit in limits:
+        keys.extend(_in_cache(limit.key))
+        args.extend([max(int(limit.window.total_seconds()), 1), (now + limit.window).timestamp(), limit.allowed])
+    if settings.CACHE_URL not in _SCRIPTS:
+        _SCRIPTS[settings.CACHE_URL] = _redis().register_script(_HITS_SCRIPT)
+    answers = _SCRIPTS[settings.CACHE_URL](keys=[*keys, read], args=args)
+    counted = []
+    for n, limit in enumerate(limits[: len(answers) // 2]):
+        count, end = answers[2 * n], answers[2 * n + 1]
+        counted.append(
+            Window(int(count), dt.datetime.fromtimestamp(float(end), tz=dt.UTC) if end else now + limit.window)
+        )
+    return counted, answers[-1] if read and len(answers) % 2 else None
+
+
+def hits(limits: Sequence[Limit], *, read: str = "") -> tuple[list[Window], bytes | None]:
+    """Count one event in each window in order, stopping after the first over its limit (a client already stopped
+    does not use up an allowance it shares with others), and read the shared cache's key ``read`` (see
+    ``shared_key``) when all allowed: one round trip to Redis when there is one (issue 20: a public lookup is this
+    round trip and nothing else). Without Redis, or when it fails, the database counts and nothing is read."""
+    if settings.CACHE_URL:
+        try:
+            return _cache_hits(limits, read)
+        except Exception:
+            logger.warning("rate limits %s counted in the database: the shared cache did not answer", limits)
+    counted = []
+    for limit in limits:
+        counted.append(_database_hit(limit.key, limit.window))
+        if counted[-1].count > limit.allowed:
+            break
+    return counted, None
+
+
+def shared_key(name: str) -> str:
+    """``name`` in the shared cache's namespace (the cache's key prefix), for the keys read beside a count."""
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:{name}"
+
+
+def shared_set(key: str, value: bytes, *, seconds: int, only_new: bool = False) -> None:
+    """Write ``key`` (see ``shared_key``) in the shared Redis, if there is one; a failure is logged, not raised."""
+    if settings.CACHE_URL:
+        try:
+            _redis().set(key, value, ex=seconds, nx=only_new)
+        except Exception:
+            logger.warning("shared cache key %s not written: the shared cache did not answer", key)
 
 
 def hit(key: str, *, window: dt.timedelta) -> Window:
     """Count one event in ``key``'s window, starting a new window when the last one has ended."""
-    if settings.CACHE_URL:
-        try:
-            return _cache_hit(key, window)
-        except Exception:
-            logger.warning("rate limit %s counted in the database: the shared cache did not answer", key)
+    return hits([Limit(key, window, 2**62)])[0][0]
+
+
+def _database_hit(key: str, window: dt.timedelta) -> Window:
     now = timezone.now()
     with transaction.atomic():
         if not RateCounter.objects.filter(key=key, window_ends_at__gt=now).update(count=F("count") + 1):

@@ -22,7 +22,7 @@ from dvc.catalog import selectors as catalog_selectors
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.citizen import aftercare, drafting, on_behalf, papers, selectors, sending, supplement
 from dvc.dossiers.citizen.history import citizen_history
-from dvc.dossiers.citizen.lookup import lookup_allow
+from dvc.dossiers.citizen.lookup import lookup_by_code
 from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import InvalidInput, NotFound
@@ -389,8 +389,7 @@ def result(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponseBase:
 )
 def lookup(request: HttpRequest, code: str, security_code: str = "") -> LookupOut:
     """Status, agency and dates; the procedure and the masked name only with the dossier's ``security_code``."""
-    lookup_allow(ip=client_ip(request), code=code[:40])
-    lines = selectors.public_lookup(code=code[:40], security_code=security_code[:12], viewer=request.user)
+    lines = lookup_by_code(ip=client_ip(request), code=code[:40], security_code=security_code[:12], viewer=request.user)
     if not lines:
         raise NotFound()
     return LookupOut(**lines[0].__dict__)

@@ -18,7 +18,7 @@ from dvc.accounts import throttle
 from dvc.accounts.throttle import client_ip
 from dvc.accounts.validators import normalize_id_number
 from dvc.dossiers.citizen import forms, selectors
-from dvc.dossiers.citizen.lookup import lookup_allow
+from dvc.dossiers.citizen.lookup import lookup_allow, lookup_by_code
 from dvc.dossiers.models import IssuedResult
 from dvc.errors import InvalidInput, RateLimited
 from dvc.vault.signing import verify_signed_pdf
@@ -42,17 +42,19 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if asked.is_bound and asked.is_valid():
         data = asked.cleaned_data
         try:
-            lookup_allow(ip=client_ip(request), code=data.get("ma", ""))  # a CCCD lookup counts per client only
+            if data.get("ma"):
+                lines = lookup_by_code(ip=ip, code=data["ma"], security_code=data.get("bm", ""), viewer=request.user)
+            else:
+                lookup_allow(ip=ip, code="")  # a CCCD lookup counts per client only
+                lines = selectors.public_lookup(
+                    id_number=normalize_id_number(data.get("cccd", "")), security_code=data.get("bm", ""),
+                    viewer=request.user,
+                )  # fmt: skip
         except RateLimited as exc:
             asked.add_error(None, str(exc.message))
             status = 429
-        else:
-            lines = selectors.public_lookup(
-                code=data.get("ma", ""), id_number=normalize_id_number(data.get("cccd", "")),
-                security_code=data.get("bm", ""), viewer=request.user,
-            )  # fmt: skip
-            if data.get("bm") and lines and not any(line.procedure for line in lines):
-                asked.add_error("bm", _("Mã bảo mật không đúng với mã hồ sơ."))
+        if data.get("bm") and lines and not any(line.procedure for line in lines):
+            asked.add_error("bm", _("Mã bảo mật không đúng với mã hồ sơ."))
     context = {"by_code": by_code, "by_cccd": by_cccd, "lines": lines}
     response = render(request, "dossiers/lookup.html", context, status=status)
     response["Cache-Control"] = "private, no-store"

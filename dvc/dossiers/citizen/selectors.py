@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from dvc.catalog import linked
 from dvc.catalog.models import Procedure
 from dvc.dossiers.lifecycle.linked import competent_agency
 from dvc.dossiers.models import Dossier, DossierAttachment, SupplementRequest
+from dvc.dossiers.public_rows import security_digest
 
 # Seed 004: the folders of "Hồ sơ của tôi".
 FOLDERS: dict[str, tuple[Promise, tuple[str, ...]]] = {
@@ -138,12 +140,9 @@ class PublicLine:
     status: str
 
 
-def public_lookup(
-    *, code: str = "", id_number: str = "", security_code: str = "", viewer: User | object = None
-) -> list[PublicLine]:
-    """What anyone may see of a dossier: code, agency, dates and status. The procedure and the masked name only
-    with the dossier's security code, or for the applicant signed in (the procedure alone can be personal: a
-    marriage, a death)."""
+def public_rows(*, code: str = "", id_number: str = "") -> list[dict[str, Any]]:
+    """The public rows of the sent dossiers with ``code`` or filed by ``id_number`` (the newest 20), in the form
+    the shared cache keeps them (``dvc.dossiers.public_rows``): masked name, keyed hash of the security code."""
     # Only the columns shown: the procedure's e-form and the dossier's answers are large JSON, and decoding them
     # was most of a lookup's time.
     found = Dossier.objects.exclude(status=Dossier.Status.DRAFT).values(
@@ -156,29 +155,59 @@ def public_lookup(
         found = found.filter(applicant__id_number=id_number).order_by("-submitted_at")[:20]
     else:
         return []
+    return [
+        {
+            "code": d["code"] or "",
+            "procedure": d["procedure__name"],
+            "agency": d["agency__name"],
+            "applicant": mask_name(str(d["applicant_data__full_name"] or "")),
+            "submitted_at": d["submitted_at"].isoformat() if d["submitted_at"] else None,
+            "due_at": d["due_at"].isoformat() if d["due_at"] else None,
+            "status": d["status"],
+            "security": security_digest(d["security_code"]) if d["security_code"] else "",
+            "applicant_id": d["applicant_id"],
+        }
+        for d in found
+    ]
+
+
+def public_lines(
+    rows: list[dict[str, Any]], *, security_code: str = "", viewer: User | object = None
+) -> list[PublicLine]:
+    """What anyone may see of these rows: code, agency, dates and status. The procedure and the masked name only
+    with the dossier's security code, or for the applicant signed in (the procedure alone can be personal: a
+    marriage, a death)."""
     given = "".join(security_code.split()).upper()
+    given_digest = security_digest(given) if given else ""
     viewer_id = viewer.pk if isinstance(viewer, User) else None
 
-    def revealed(applicant_id: int, security: str) -> bool:
-        if viewer_id is not None and applicant_id == viewer_id:
+    def revealed(row: dict[str, Any]) -> bool:
+        if viewer_id is not None and row["applicant_id"] == viewer_id:
             return True
-        return bool(given and security) and constant_time_compare(given, security)
+        return bool(given_digest and row["security"]) and constant_time_compare(given_digest, row["security"])
 
     lines = []
-    for d in found:
-        shown = revealed(d["applicant_id"], d["security_code"])
+    for row in rows:
+        shown = revealed(row)
         lines.append(
             PublicLine(
-                code=d["code"] or "",
-                procedure=d["procedure__name"] if shown else "",
-                agency=d["agency__name"],
-                applicant=mask_name(str(d["applicant_data__full_name"] or "")) if shown else "",
-                submitted_at=d["submitted_at"],
-                due_at=d["due_at"],
-                status=str(Dossier.Status(d["status"]).label),
+                code=row["code"],
+                procedure=row["procedure"] if shown else "",
+                agency=row["agency"],
+                applicant=row["applicant"] if shown else "",
+                submitted_at=dt.datetime.fromisoformat(row["submitted_at"]) if row["submitted_at"] else None,
+                due_at=dt.datetime.fromisoformat(row["due_at"]) if row["due_at"] else None,
+                status=str(Dossier.Status(row["status"]).label),
             )
         )
     return lines
+
+
+def public_lookup(
+    *, code: str = "", id_number: str = "", security_code: str = "", viewer: User | object = None
+) -> list[PublicLine]:
+    """The public lines of a lookup by code or id number, read from the database."""
+    return public_lines(public_rows(code=code, id_number=id_number), security_code=security_code, viewer=viewer)
 
 
 @dataclass(frozen=True)

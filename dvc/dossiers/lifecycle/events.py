@@ -6,6 +6,7 @@ from typing import Any
 
 from dvc.accounts.models import User
 from dvc.dossiers.models import Dossier, DossierEvent
+from dvc.dossiers.public_rows import hold_on_commit
 from dvc.stats.services import figures_apply
 
 
@@ -35,4 +36,5 @@ def record_event(
         data=dossier_facts(dossier),
     )  # fmt: skip
     figures_apply(event)
+    hold_on_commit(dossier)  # the public lookup's cached row (issue 20)
     return event
