@@ -107,7 +107,8 @@ class Limit:
 
 def _cache_hits(limits: Sequence[Limit], read: str) -> tuple[list[Window], bytes | None]:
     now = timezone.now()
-    keys, args = [], []
+    keys: list[str] = []
+    args: list[Any] = []
     for limit in limits:
         keys.extend(_in_cache(limit.key))
         args.extend([max(int(limit.window.total_seconds()), 1), (now + limit.window).timestamp(), limit.allowed])

@@ -54,7 +54,9 @@ def test_a_looked_up_dossier_is_answered_from_redis_without_a_query(client, subm
     assert reads == 0 and dossier.agency.name in page.content.decode() and "Nguyễn V*** A" not in page.content.decode()
 
 
-def test_the_cached_row_reveals_only_with_the_security_code_or_to_the_applicant(client, submitted_dossier, shared_redis):
+def test_the_cached_row_reveals_only_with_the_security_code_or_to_the_applicant(
+    client, submitted_dossier, shared_redis
+):
     user = UserFactory(full_name="Nguyễn Văn An")
     dossier = submitted_dossier(user)
     client.get(URL, {"ma": dossier.code})  # cached
@@ -94,7 +96,9 @@ def test_a_stopped_client_does_not_use_up_the_agency_days_allowance(client, subm
     settings.DVC_LOOKUP_PER_PREFIX = 5
     dossier = submitted_dossier(UserFactory())
     prefix = dossier.code.rsplit("-", 1)[0]
-    answers = [client.get(f"/api/v1/lookup/{prefix}-{n:04d}", REMOTE_ADDR="203.0.113.9").status_code for n in range(100, 109)]
+    answers = [
+        client.get(f"/api/v1/lookup/{prefix}-{n:04d}", REMOTE_ADDR="203.0.113.9").status_code for n in range(100, 109)
+    ]
     assert answers == [404, 404] + [429] * 7
     others = [client.get(URL, {"ma": dossier.code}, REMOTE_ADDR=f"198.51.100.{n}").status_code for n in range(4)]
     assert others == [200, 200, 200, 429]  # 2 + 3 of the day's 5

@@ -69,7 +69,7 @@ def test_a_cache_that_is_down_costs_only_the_rendering(client, settings, free_po
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
+        },
     }
     response = client.get(PROCEDURE)
     assert response.status_code == 200 and "1.004873" in response.content.decode()
