@@ -122,6 +122,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "dvc.web.form_renderer.FormRenderer"  # plain widgets without a template each (issue 20)
+
 # Database: SQLite under var/ by default; DATABASE_URL selects PostgreSQL.
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:

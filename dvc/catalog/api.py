@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from dvc.catalog import eform, selectors
+from dvc.catalog import eform, search_index, selectors
 from dvc.catalog.models import Procedure
 from dvc.catalog.services import fee_amount
 from dvc.errors import InvalidInput, NotFound
@@ -105,6 +105,13 @@ def _summary(p: Procedure) -> ProcedureSummaryOut:
     )  # fmt: skip
 
 
+def _entry_summary(entry: search_index.Entry, index: search_index.Index) -> ProcedureSummaryOut:
+    return ProcedureSummaryOut(
+        code=entry.code, name=entry.name, sector=SectorOut(code=entry.sector, name=index.sector_names[entry.sector]),
+        level=entry.level, service_level=entry.service_level, processing_days=entry.processing_days,
+    )  # fmt: skip
+
+
 @router.get("/procedures", response=ProcedurePageOut, summary="Tìm thủ tục")
 def procedures(
     request: HttpRequest,
@@ -127,9 +134,12 @@ def procedures(
     )
     found = selectors.search(filters)
     count = found.count()
-    rows = found[(page - 1) * page_size : page * page_size]
+    # The page's rows from the search index itself: no query once the index is built (issue 20).
+    index = search_index.current()
+    shown = found.ids[(page - 1) * page_size : page * page_size]
+    rows = [index.entries[pk] for pk in shown if pk in index.entries]  # a rebuild in between may drop one
     return ProcedurePageOut(
-        count=count, page=page, pages=max(1, -(-count // page_size)), results=[_summary(p) for p in rows]
+        count=count, page=page, pages=max(1, -(-count // page_size)), results=[_entry_summary(e, index) for e in rows]
     )
 
 

@@ -36,6 +36,8 @@ class Entry:
     published: bool
     effective_from: dt.date | None
     effective_to: dt.date | None
+    name: str = ""  # what a list of results shows (the API answers a search from the index alone, issue 20)
+    processing_days: int = 0
 
     def in_force(self, today: dt.date) -> bool:
         return (
@@ -51,6 +53,7 @@ class Index:
     entries: dict[int, Entry] = field(default_factory=dict)
     words: dict[str, set[int]] = field(default_factory=dict)
     position: dict[int, int] = field(default_factory=dict)  # alphabetical place of each procedure
+    sector_names: dict[str, str] = field(default_factory=dict)
 
 
 _lock = threading.Lock()
@@ -100,14 +103,17 @@ def _build(version: int) -> Index:
         "is_published",
         "effective_from",
         "effective_to",
+        "processing_days",
+        "sector__name",
     )
     names: dict[int, str] = {}
-    for pk, code, name, name_folded, level, service_level, sector, published, start, end in rows:
+    for pk, code, name, name_folded, level, service_level, sector, published, start, end, days, sector_name in rows:
         names[pk] = name
         index.entries[pk] = Entry(
             pk, code, name_folded, level, service_level, sector,
-            frozenset(life_events.get(pk, ())), frozenset(agencies.get(pk, ())), published, start, end,
+            frozenset(life_events.get(pk, ())), frozenset(agencies.get(pk, ())), published, start, end, name, days,
         )  # fmt: skip
+        index.sector_names[sector] = sector_name
     for word, pk in SearchWord.objects.values_list("word", "procedure_id").iterator(chunk_size=5000):
         index.words.setdefault(word, set()).add(pk)
     alphabetical = sorted(index.entries.values(), key=lambda e: (vi_key(names[e.pk]), e.code))
