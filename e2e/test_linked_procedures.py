@@ -86,8 +86,8 @@ def resolve(pages: dict, code: str, *, officer_fields: dict[str, str] | None = N
     leader = pages["leader"]
     leader.goto(officer.url)
     act(leader, "xem-ban-cuoi")
-    act(leader, "phe-duyet")
-    expect(leader.locator("main")).to_contain_text("Kết quả đã ký số")
+    act(leader, "phe-duyet")  # answered at once; the worker signs and the page refreshes itself (issue 20)
+    expect(leader.locator("main")).to_contain_text("Kết quả đã ký số", timeout=20_000)
 
 
 def one_person(open_page, who) -> dict:

@@ -486,3 +486,4 @@ class IssuedResult(models.Model):
 
 # The audit log lives in its own module (this one would pass 500 lines); imported here so Django registers it.
 from dvc.dossiers.audit_models import AuditEntry, AuditQuerySet  # noqa: E402, F401
+from dvc.dossiers.signing_models import ResultSigning  # noqa: E402, F401

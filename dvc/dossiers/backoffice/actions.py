@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from dvc.accounts.models import User
 from dvc.catalog.models import DocumentRequirement
-from dvc.dossiers.backoffice import appraisal, decision, delivery, intake
+from dvc.dossiers.backoffice import appraisal, decision, delivery, intake, signing_queue
 from dvc.dossiers.models import Dossier
 from dvc.errors import InvalidInput
 from dvc.payments import counter
@@ -107,7 +107,7 @@ def _refund(dossier: Dossier, officer: User, data: ActionInput, ip: str) -> obje
 def _approve(dossier: Dossier, officer: User, data: ActionInput, ip: str) -> object:
     if data.from_page and dossier.proposal == Dossier.Proposal.APPROVE and not data.final_sha256:
         raise InvalidInput({"decision": [_("Vui lòng xem bản cuối của kết quả trước khi ký số.")]})
-    return decision.dossier_approve(dossier=dossier, actor=officer, final_sha256=data.final_sha256, ip=ip)
+    return signing_queue.approve_request(dossier=dossier, actor=officer, final_sha256=data.final_sha256, ip=ip)
 
 
 ACTIONS: list[Action] = [
@@ -179,7 +179,8 @@ ACTIONS: list[Action] = [
         "phe-duyet",
         _approve,
         gettext_lazy(
-            "Đã phê duyệt. Kết quả đã được ký số và gửi vào kho dữ liệu của người nộp (của chủ hồ sơ khi nộp hộ)."
+            "Đã phê duyệt. Kết quả (nếu có) được ký số và gửi vào kho dữ liệu của người nộp (của chủ hồ sơ khi nộp "
+            "hộ) trong ít giây; trang này tự cập nhật."
         ),
     ),
     Action(

@@ -22,6 +22,7 @@ from dvc.dossiers.backoffice import queues
 from dvc.dossiers.backoffice.actions import BY_API, ActionInput
 from dvc.dossiers.backoffice.audit import audit
 from dvc.dossiers.backoffice.permissions import staff_agencies
+from dvc.dossiers.backoffice.signing_queue import signing_of
 from dvc.dossiers.lifecycle.applicant import postal_address
 from dvc.dossiers.models import Dossier
 from dvc.errors import Forbidden, InvalidInput
@@ -66,6 +67,12 @@ class StaffEventOut(Schema):
     actor: str | None
 
 
+class SigningOut(Schema):
+    state: str = Field(description="queued | running | failed")
+    error: str
+    requested_at: dt.datetime
+
+
 class StaffDossierOut(StaffRowOut):
     applicant: dict[str, Any]
     form_data: dict[str, Any]
@@ -80,6 +87,10 @@ class StaffDossierOut(StaffRowOut):
         description="Địa chỉ bưu điện nhận hồ sơ hoặc gửi kết quả; rỗng nếu không qua bưu chính"
     )
     events: list[StaffEventOut]
+    signing: SigningOut | None = Field(
+        description="Phê duyệt đang ký số (queued, running) hoặc lần ký gần nhất không thành công (failed); null khi "
+        "không có. Sau khi phê duyệt, hỏi lại hồ sơ đến khi status là result_ready."
+    )
 
 
 class ActionIn(Schema):
@@ -209,6 +220,7 @@ def _queue_page(request: HttpRequest, search: QueueSearchIn) -> PageOut:
 
 def _detail(dossier: Dossier) -> StaffDossierOut:
     row = queues.rows([dossier])[0]
+    signing = signing_of(dossier)
     events = [
         StaffEventOut(
             at=e.at,
@@ -233,6 +245,9 @@ def _detail(dossier: Dossier) -> StaffDossierOut:
         submission_method=dossier.submission_method,
         postal_address=postal_address(dossier),
         events=events,
+        signing=SigningOut(state=signing.state, error=signing.error, requested_at=signing.requested_at)
+        if signing
+        else None,
     )
 
 

@@ -39,6 +39,7 @@ from dvc.dossiers.backoffice.control_slip import control_steps
 from dvc.dossiers.backoffice.decision import final_is_current
 from dvc.dossiers.backoffice.extracts import copies_asked
 from dvc.dossiers.backoffice.permissions import ALLOWED, roles_in, staff_agencies
+from dvc.dossiers.backoffice.signing_queue import signing_of
 from dvc.dossiers.documents import notices
 from dvc.dossiers.documents.control_slip import control_slip_pdf
 from dvc.dossiers.documents.postal_label import postal_label_pdf
@@ -46,7 +47,7 @@ from dvc.dossiers.documents.receipt import receipt_pdf
 from dvc.dossiers.lifecycle import postal
 from dvc.dossiers.lifecycle.applicant import postal_address
 from dvc.dossiers.lifecycle.clock import component_days
-from dvc.dossiers.models import Dossier, DossierAttachment, IssuedResult
+from dvc.dossiers.models import Dossier, DossierAttachment, IssuedResult, ResultSigning
 from dvc.errors import DomainError, Forbidden, InvalidInput
 from dvc.payments.selectors import fee_summary
 from dvc.vault.models import StoredFile
@@ -244,7 +245,10 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
     if final is not None and dossier.stage == "approve":  # every page: the leader signs all of them
         count = pages_of(final)
         final_pages = [reverse("staff:document_page", args=[dossier.pk, "ban-cuoi", n]) for n in range(1, count + 1)]
+    signing = signing_of(dossier)
     return {
+        "signing": signing,
+        "signing_active": signing is not None and signing.state in ResultSigning.ACTIVE,
         "copies_asked": copies_asked(dossier, form),
         "officer_fields": officer_fields,
         "final": final,

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from conftest import run_tasks
 from dvc.accounts.services import api_token_create
 from dvc.accounts.tests.factories import UserFactory
 from dvc.dossiers.models import AuditEntry, Dossier
@@ -47,8 +48,11 @@ def test_the_officer_flow_through_the_api(client, office, submitted_dossier):
     assert act(specialist, "generate-result", result_data=RESULT_VALUES).status_code == 200
     assert act(specialist, "propose", decision="approve", note="Đủ điều kiện").json()["stage"] == "approve"
     assert act(specialist, "approve").status_code == 403
-    approved = act(leader, "approve").json()
-    assert approved["status"] == "result_ready"
+    approved = act(leader, "approve").json()  # answered at once; the worker signs (issue 20, part 3)
+    assert approved["status"] == "processing" and approved["signing"]["state"] == "queued"
+    run_tasks()
+    approved = client.get(f"{BASE}/{dossier.pk}", **leader).json()
+    assert approved["status"] == "result_ready" and approved["signing"] is None
     returned = act(officer, "return-result", method="counter", note="Nguyễn Văn An").json()
     assert returned["status"] == "returned"
     assert [e["action"] for e in returned["events"]][-6:] == [

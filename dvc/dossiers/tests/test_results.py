@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from conftest import run_tasks
 from dvc.agencies.models import StaffRole
 from dvc.catalog.models import Procedure
 from dvc.dossiers.documents.result import Signing, result_pdf, valid_until_of
@@ -107,6 +108,7 @@ def approve_through_pages(client, dossier, staff, values: dict):
     sha = found.group(1)
     response = client.post(act("phe-duyet"), {"final_sha256": sha}, follow=True)
     assert "Đã phê duyệt" in response.content.decode()
+    run_tasks()  # the worker signs (issue 20, part 3)
     dossier.refresh_from_db()
     with dossier.result_file.file.open("rb") as handle:
         return handle.read(), sha

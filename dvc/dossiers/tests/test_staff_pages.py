@@ -16,6 +16,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from conftest import run_tasks
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
 from dvc.dossiers.backoffice.appraisal import (
@@ -82,7 +83,10 @@ def test_the_whole_journey_through_the_pages(client, office, submitted_dossier, 
     sha = re.search(r'name="final_sha256" value="([0-9a-f]{64})"', page)
     assert sha, "the final copy is shown before signing"
     page = client.post(act("phe-duyet"), {"final_sha256": sha.group(1)}, follow=True).content.decode()
-    assert "Kết quả đã được ký số" in page
+    assert "Đang ký số và ban hành kết quả" in page and 'http-equiv="refresh"' in page  # the worker signs
+    run_tasks()
+    page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
+    assert "Đang ký số" not in page and 'http-equiv="refresh"' not in page
     # The officer returns it online.
     client.force_login(staff.officer)
     client.post(act("tra-ket-qua"), {"method": "online"})

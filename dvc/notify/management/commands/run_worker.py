@@ -23,6 +23,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from dvc.accounts.throttle import counters_purge
+from dvc.dossiers.backoffice.signing_queue import signings_requeue_stranded
 from dvc.dossiers.tasks import schedule_deadline_reminders
 from dvc.notify.services import messages_requeue_stranded
 from dvc.payments.tasks import schedule_reconciliation
@@ -33,10 +34,14 @@ STRANDED_AFTER = dt.timedelta(minutes=2)
 
 
 def sweep() -> None:
-    """Put lost work back (stranded messages, the recurring jobs' next runs) and drop ended rate-limit windows."""
+    """Put lost work back (stranded messages and result signings, the recurring jobs' next runs) and drop ended
+    rate-limit windows."""
     requeued = messages_requeue_stranded(older_than=STRANDED_AFTER)
     if requeued:
         logger.warning("re-enqueued %d message(s) whose delivery task was lost", requeued)
+    signings = signings_requeue_stranded()
+    if signings:
+        logger.warning("re-enqueued %d result signing(s) whose task was lost", signings)
     schedule_deadline_reminders()
     schedule_reconciliation()
     counters_purge()

@@ -1,0 +1,137 @@
+"""Approval answers at once; the worker signs and issues the result (issue 20, part 3).
+
+Signing the result (the agency's PAdES signature, its timestamp, the register's copies) and writing it into the
+applicant's vault took most of a second inside the leader's request. Now the request checks what the leader may
+do and what they saw (``approve_request``), records a ``ResultSigning`` and enqueues its task in the same
+transaction, and returns; the worker runs ``decision.dossier_approve`` (``signing_run``), whose conditional update
+issues the result once however often the task runs. The staff page shows the state and refreshes itself (no
+script needed); the API's dossier answer carries ``signing``. A request whose task was lost is put back by the
+worker's sweep (``signings_requeue_stranded``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from dvc.accounts.models import User
+from dvc.dossiers.backoffice import decision
+from dvc.dossiers.backoffice.audit import already_handled, audit
+from dvc.dossiers.backoffice.permissions import require
+from dvc.dossiers.models import Dossier, ResultSigning
+from dvc.errors import Conflict, DomainError, InvalidInput
+
+logger = logging.getLogger(__name__)
+STRANDED_AFTER = dt.timedelta(minutes=5)
+
+
+def approve_request(*, dossier: Dossier, actor: User, final_sha256: str = "", ip: str = "") -> Dossier:
+    """The leader approves: a proposal to refuse closes the dossier now (nothing to sign); a result to issue is
+    checked (the final copy seen is still the one to sign) and handed to the worker."""
+    require(actor, dossier, "approve")
+    if ResultSigning.objects.filter(dossier=dossier, state__in=ResultSigning.ACTIVE).exists():
+        raise _being_signed()
+    if dossier.status != Dossier.Status.PROCESSING or not dossier.proposal:
+        raise already_handled(dossier)
+    if dossier.proposal == Dossier.Proposal.REFUSE:
+        return decision.dossier_approve(dossier=dossier, actor=actor, final_sha256=final_sha256, ip=ip)
+    if dossier.draft_result is None:
+        raise InvalidInput({"decision": [_("Chưa có dự thảo kết quả để ký.")]})
+    seen = dossier.final_result
+    current = decision.final_is_current(dossier, actor) and seen is not None and seen.sha256 == final_sha256
+    if final_sha256 and not current:
+        raise Conflict(
+            _("Bản cuối của kết quả đã thay đổi từ khi bạn xem. Vui lòng xem lại bản cuối trước khi ký."),
+            code="final_changed",
+        )
+    try:
+        with transaction.atomic():
+            signing = ResultSigning.objects.create(
+                dossier=dossier, requested_by=actor, final_sha256=final_sha256, ip=ip or None
+            )
+            sign_approved_result.enqueue(signing_id=str(signing.pk))
+            audit(actor, "approve_requested", dossier, ip=ip)
+    except IntegrityError:  # two clicks at once: the other one is being signed
+        raise _being_signed() from None
+    return dossier
+
+
+def _being_signed() -> Conflict:
+    return Conflict(_("Kết quả của hồ sơ này đang được ký số. Vui lòng chờ trong giây lát."), code="signing")
+
+
+@task()
+def sign_approved_result(signing_id: str) -> str:
+    """The worker's half of an approval (``signing_run``)."""
+    return signing_run(signing_id)
+
+
+def signing_run(signing_id: str) -> str:
+    """Sign and issue the result of one request: ``done``, ``failed`` (the reason kept for the leader) or
+    ``skipped`` (already finished)."""
+    now = timezone.now()
+    claimed = ResultSigning.objects.filter(pk=signing_id, state__in=ResultSigning.ACTIVE).update(
+        state=ResultSigning.State.RUNNING, started_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "skipped"
+    signing = ResultSigning.objects.select_related("requested_by").get(pk=signing_id)
+    dossier = Dossier.objects.select_related("procedure", "agency").get(pk=signing.dossier_id)
+    if (
+        dossier.status == Dossier.Status.RESULT_READY
+        and dossier.decided_at
+        and dossier.decided_at >= signing.requested_at
+    ):
+        return _finish(signing, ResultSigning.State.DONE)  # issued by an earlier run whose end was lost
+    try:
+        decision.dossier_approve(
+            dossier=dossier, actor=signing.requested_by, final_sha256=signing.final_sha256, ip=signing.ip or ""
+        )
+    except DomainError as exc:
+        return _finish(signing, ResultSigning.State.FAILED, str(exc.message))
+    except Exception:
+        logger.exception("signing %s of dossier %s failed", signing_id, dossier.code)
+        return _finish(signing, ResultSigning.State.FAILED, _("Lỗi hệ thống khi ký số. Vui lòng ký lại."))
+    return _finish(signing, ResultSigning.State.DONE)
+
+
+def _finish(signing: ResultSigning, state: str, error: str = "") -> str:
+    ResultSigning.objects.filter(pk=signing.pk, state=ResultSigning.State.RUNNING).update(
+        state=state, error=error[:500], finished_at=timezone.now()
+    )
+    return str(state)
+
+
+def signing_of(dossier: Dossier) -> ResultSigning | None:
+    """What the officer's page and the API show: the request being signed, or the last one if it failed while
+    the dossier still waits for the leader (a later request, or the result issued, supersedes it)."""
+    last = ResultSigning.objects.filter(dossier=dossier).order_by("-requested_at").first()
+    if last is None or last.state == ResultSigning.State.DONE:
+        return None
+    if last.state == ResultSigning.State.FAILED and dossier.status != Dossier.Status.PROCESSING:
+        return None
+    return last
+
+
+def signings_requeue_stranded(*, older_than: dt.timedelta = STRANDED_AFTER) -> int:
+    """Enqueue again the requests whose task was lost (a worker killed mid-task, a task row lost): the run issues
+    at most once (``decision.dossier_approve``'s conditional update)."""
+    cutoff = timezone.now() - older_than
+    stranded = list(
+        ResultSigning.objects.filter(state__in=ResultSigning.ACTIVE)
+        .annotate(since=Coalesce("started_at", "requested_at"))
+        .filter(since__lt=cutoff)
+        .values_list("pk", flat=True)
+    )
+    for pk in stranded:
+        # started_at marks when it was put back, so the next sweep leaves it alone for another while.
+        ResultSigning.objects.filter(pk=pk).update(state=ResultSigning.State.QUEUED, started_at=timezone.now())
+        sign_approved_result.enqueue(signing_id=str(pk))
+    return len(stranded)

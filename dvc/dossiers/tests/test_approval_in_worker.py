@@ -1,0 +1,117 @@
+"""Issue 20, part 3: the leader's approval answers at once and the worker signs and issues the result; the page
+shows the progress and refreshes itself (no script), a failure is shown with the reason and can be signed again,
+a lost task is put back by the sweep, and however often the task runs the result is issued once."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from conftest import run_tasks
+from dvc.accounts.tests.factories import UserFactory
+from dvc.dossiers.backoffice.appraisal import dossier_assign, dossier_generate_result, dossier_propose
+from dvc.dossiers.backoffice.decision import dossier_prepare_final
+from dvc.dossiers.backoffice.intake import dossier_receive
+from dvc.dossiers.backoffice.signing_queue import signing_run, signings_requeue_stranded
+from dvc.dossiers.models import AuditEntry, Dossier, IssuedResult, ResultSigning
+from dvc.dossiers.tests.factories import RESULT_VALUES, agency_staff, commune_centre
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def to_sign(submitted_dossier):
+    """A marital-status certificate proposed for approval, its final copy read by the leader."""
+    agency = commune_centre()
+    staff = agency_staff(agency)
+    dossier = dossier_receive(
+        dossier=submitted_dossier(UserFactory(full_name="Nguyễn Văn An"), agency=agency), actor=staff.officer
+    )
+    dossier = dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
+    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist, values=RESULT_VALUES)
+    dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
+    dossier = dossier_prepare_final(dossier=dossier, actor=staff.leader)
+    return dossier, staff
+
+
+def _approve(client, dossier):
+    url = reverse("staff:act", args=[dossier.pk, "phe-duyet"])
+    return client.post(url, {"final_sha256": dossier.final_result.sha256}, follow=True).content.decode()
+
+
+def test_approval_answers_at_once_and_the_worker_issues_the_result(client, to_sign):
+    dossier, staff = to_sign
+    client.force_login(staff.leader)
+    page = _approve(client, dossier)
+    assert "Đang ký số và ban hành kết quả" in page and '<meta http-equiv="refresh" content="3">' in page
+    assert "Ký số và ban hành kết quả</button>" not in page  # no second click while it is being signed
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.PROCESSING and not IssuedResult.objects.filter(dossier=dossier).exists()
+    assert AuditEntry.objects.filter(dossier_id=dossier.pk, action="approve_requested").count() == 1
+    again = client.post(reverse("staff:act", args=[dossier.pk, "phe-duyet"]), {"final_sha256": "0" * 64}, follow=True)
+    assert "đang được ký số" in again.content.decode() and ResultSigning.objects.filter(dossier=dossier).count() == 1
+    run_tasks()
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.RESULT_READY and IssuedResult.objects.filter(dossier=dossier).count() == 1
+    assert ResultSigning.objects.get(dossier=dossier).state == ResultSigning.State.DONE
+    page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
+    assert "Đang ký số" not in page and "http-equiv" not in page
+    assert AuditEntry.objects.filter(dossier_id=dossier.pk, action="approve", actor=staff.leader).count() == 1
+
+
+def test_a_failed_signing_is_shown_with_its_reason_and_can_be_signed_again(client, to_sign, monkeypatch):
+    dossier, staff = to_sign
+    client.force_login(staff.leader)
+
+    def unavailable(*args, **kwargs):
+        raise RuntimeError("HSM offline")
+
+    monkeypatch.setattr("dvc.dossiers.backoffice.decision.sign_result", unavailable)
+    _approve(client, dossier)
+    run_tasks()
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.PROCESSING and dossier.result_file is None
+    page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
+    assert "Ký số kết quả không thành công: Lỗi hệ thống khi ký số. Vui lòng ký lại." in page
+    assert "HSM offline" not in page and "Ký số và ban hành kết quả</button>" in page
+    monkeypatch.undo()
+    _approve(client, dossier)
+    run_tasks()
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.RESULT_READY
+    assert "không thành công" not in client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
+
+
+def test_the_api_answers_at_once_and_tells_the_state(client, to_sign):
+    from dvc.accounts.services import api_token_create
+
+    dossier, staff = to_sign
+    leader = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=staff.leader)}"}
+    url = f"/api/v1/backoffice/dossiers/{dossier.pk}"
+    answer = client.post(f"{url}/approve", {}, content_type="application/json", **leader)
+    assert answer.status_code == 200 and answer.json()["signing"]["state"] == "queued"
+    assert answer.json()["status"] == "processing"
+    run_tasks()
+    done = client.get(url, **leader).json()
+    assert done["status"] == "result_ready" and done["signing"] is None
+
+
+def test_a_lost_task_is_put_back_and_a_repeated_run_issues_once(client, to_sign):
+    dossier, staff = to_sign
+    client.force_login(staff.leader)
+    _approve(client, dossier)
+    signing = ResultSigning.objects.get(dossier=dossier)
+    DBTaskResult.objects.filter(task_path__endswith="sign_approved_result").delete()  # the task row is lost
+    assert signings_requeue_stranded() == 0  # not yet: it may still be on its way
+    ResultSigning.objects.filter(pk=signing.pk).update(requested_at=timezone.now() - dt.timedelta(minutes=10))
+    assert signings_requeue_stranded() == 1
+    assert signings_requeue_stranded() == 0  # put back once, not at every sweep
+    run_tasks()
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.RESULT_READY
+    assert signing_run(str(signing.pk)) == "skipped"  # a second delivery of the task
+    ResultSigning.objects.filter(pk=signing.pk).update(state=ResultSigning.State.RUNNING)  # its end was lost
+    assert signing_run(str(signing.pk)) == "done"
+    assert IssuedResult.objects.filter(dossier=dossier).count() == 1
