@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""The leader's approval against the 100 ms target (issue 20, part 3): the request now, and the signing the worker
+does, which the request used to do.
+
+    .venv/bin/python bench/approval.py [postgres://postgres@127.0.0.1:5432/dvc_bench_approval]
+
+The database named is dropped and made afresh (demo data); APPROVAL_DOSSIERS (default 30) marital-status dossiers
+of phường Ba Đình are received, drafted and proposed, and their final copies prepared, by the demo officers. Each
+approval is then posted through the staff page (Django's test client: the whole middleware stack, DEBUG off) and
+timed; then the worker's half (``signing_run``) is timed for each. Prints p50, p95 and the slowest of both.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import ANSWERS, pdf, server_env  # noqa: E402
+
+URL = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/dvc_bench_approval"
+DOSSIERS = int(os.environ.get("APPROVAL_DOSSIERS", "30"))
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    name = urlsplit(URL).path.lstrip("/")
+    with psycopg.connect(URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def summary(times: list[float]) -> str:
+    ordered = sorted(times)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return f"p50 {statistics.median(ordered):7.1f} ms  p95 {p95:7.1f} ms  slowest {ordered[-1]:7.1f} ms"
+
+
+def main() -> None:
+    recreate_database()
+    var = Path(tempfile.mkdtemp(prefix="dvc-approval-"))
+    os.environ.update(server_env(URL, var))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvc.settings")
+    import django
+
+    django.setup()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    from dvc.accounts.models import User
+    from dvc.agencies.models import Agency
+    from dvc.catalog.models import Procedure
+    from dvc.dossiers.backoffice import appraisal, decision, intake
+    from dvc.dossiers.backoffice.signing_queue import signing_run
+    from dvc.dossiers.citizen import drafting, papers, sending
+    from dvc.dossiers.models import Dossier, ResultSigning
+    from dvc.web.demo import load_demo
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    load_demo()
+    citizen = User.objects.get(id_number="001085012345")
+    officer, specialist, leader = (
+        User.objects.get(id_number=n) for n in ("001193000021", "001088000022", "001172000023")
+    )
+    procedure = Procedure.objects.get(code="1.004873")
+    agency = Agency.objects.get(code="000.01.01.H26")
+    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    ready: list[Dossier] = []
+    for n in range(DOSSIERS):
+        draft = drafting.dossier_start(applicant=citizen, procedure=procedure, agency=agency)
+        drafting.dossier_save_draft(
+            dossier=draft, actor=citizen, form_data=ANSWERS, submission_method="online", result_method="online",
+            delivery_address={}, notify_sms=False, notify_email=False,
+        )  # fmt: skip
+        upload = SimpleUploadedFile("cccd.pdf", pdf(2000), content_type="application/pdf")
+        papers.dossier_attach(dossier=draft, actor=citizen, requirement=identity, upload=upload)
+        dossier = sending.dossier_submit(dossier=draft, actor=citizen, idempotency_key=f"approval-{n}")
+        dossier = intake.dossier_receive(dossier=dossier, actor=officer)
+        dossier = appraisal.dossier_assign(dossier=dossier, actor=officer, specialist=specialist)
+        values = {"tinh_trang_hon_nhan": "Chưa đăng ký kết hôn với ai."}
+        dossier = appraisal.dossier_generate_result(dossier=dossier, actor=specialist, values=values)
+        dossier = appraisal.dossier_propose(dossier=dossier, actor=specialist, decision="approve", note="")
+        ready.append(decision.dossier_prepare_final(dossier=dossier, actor=leader))
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(leader)
+    requests = []
+    for dossier in ready:
+        assert dossier.final_result is not None  # noqa: S101 - the benchmark's own check
+        url = reverse("staff:act", args=[dossier.pk, "phe-duyet"])
+        started = time.perf_counter()
+        answer = client.post(url, {"final_sha256": dossier.final_result.sha256})
+        requests.append((time.perf_counter() - started) * 1000)
+        assert answer.status_code == 302  # noqa: S101
+    signings = []
+    for signing in ResultSigning.objects.filter(state=ResultSigning.State.QUEUED):
+        started = time.perf_counter()
+        assert signing_run(str(signing.pk)) == "done"  # noqa: S101
+        signings.append((time.perf_counter() - started) * 1000)
+    issued = Dossier.objects.filter(pk__in=[d.pk for d in ready], status=Dossier.Status.RESULT_READY).count()
+    print(f"\n{len(ready)} approvals on PostgreSQL, {issued} results issued")
+    print(f"  approval request (page)   {summary(requests)}   target ≤ 100 ms")
+    print(f"  signing in the worker     {summary(signings)}   (what the request did before)")
+
+
+if __name__ == "__main__":
+    main()
