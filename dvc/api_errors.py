@@ -84,6 +84,7 @@ def on_database_unavailable(api: NinjaAPI, request: HttpRequest, exc: Exception)
     """The database restarting or failing over, or the object store not answering: nothing was done, say so and
     when to try again."""
     logger.warning("database or object store unavailable on %s %s: %s", request.method, request.path, exc)
+    request.database_failed = True  # type: ignore[attr-defined]  # a replica's failure is retried on the primary
     body = error_body(
         "unavailable", _("Hệ thống đang bận hoặc bảo trì. Chưa có gì thay đổi; vui lòng thử lại sau ít giây.")
     )

@@ -75,3 +75,29 @@ def logging_config(*, level: str, json_lines: bool) -> dict[str, Any]:
         "root": {"handlers": ["console"], "level": level},
         "loggers": {name: {"level": quiet} for name, quiet in _QUIET.items()},
     }  # fmt: skip
+
+
+def databases(*, url: str, replica_url: str, sqlite_path: str, conn_max_age: int) -> dict[str, Any]:
+    """SQLite at ``sqlite_path`` by default; PostgreSQL at ``url``, with persistent connections checked before each
+    request reuses one (after a restart or fail-over the next request reconnects instead of failing); a streaming
+    replica at ``replica_url`` for public reads (``dvc.db_router``), never migrated, the primary in tests."""
+    import dj_database_url
+
+    if not url:
+        return {"default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": sqlite_path,
+            "OPTIONS": {
+                # Writers queue instead of failing; WAL lets the web server read while the worker writes.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }}  # fmt: skip
+    found = {"default": dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)}
+    if replica_url:
+        replica = dj_database_url.parse(replica_url, conn_max_age=conn_max_age, conn_health_checks=True)
+        # A replica that does not answer must fail fast: the request then reads the primary (dvc.db_router).
+        replica.setdefault("OPTIONS", {})["connect_timeout"] = 2
+        found["replica"] = {**replica, "TEST": {"MIRROR": "default"}}
+    return found

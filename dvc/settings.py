@@ -11,11 +11,10 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from dvc.env import env_bool, env_int, env_list, env_str, logging_config
+from dvc.env import databases, env_bool, env_int, env_list, env_str, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DVC_VAR_DIR", str(BASE_DIR / "var")))
@@ -99,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "dvc.web.middleware.DatabaseUnavailableMiddleware",
+    "dvc.web.middleware.ReplicaReadsMiddleware",  # inside the one above: a replica's 503 is answered from the primary
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -124,29 +124,14 @@ TEMPLATES = [
 
 FORM_RENDERER = "dvc.web.form_renderer.FormRenderer"  # plain widgets without a template each (issue 20)
 
-# Database: SQLite under var/ by default; DATABASE_URL selects PostgreSQL.
+# Database: SQLite under var/ by default; DATABASE_URL selects PostgreSQL, DVC_DATABASE_REPLICA_URL a streaming
+# replica that serves the public reads (catalog, agencies, statistics; dvc.db_router, docs/production.md).
 DATABASE_URL = env_str("DATABASE_URL", "")
-if DATABASE_URL:
-    # Persistent connections, checked before each request reuses one: after a database restart or fail-over the
-    # next request reconnects instead of failing.
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DVC_DB_CONN_MAX_AGE", 60), conn_health_checks=True
-        )
-    }
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(VAR_DIR / "dvc.sqlite3"),
-            "OPTIONS": {
-                # Writers queue instead of failing; WAL lets the web server read while the worker writes.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-        }
-    }
+DATABASES = databases(
+    url=DATABASE_URL, replica_url=env_str("DVC_DATABASE_REPLICA_URL", ""), sqlite_path=str(VAR_DIR / "dvc.sqlite3"),
+    conn_max_age=env_int("DVC_DB_CONN_MAX_AGE", 60),
+)  # fmt: skip
+DATABASE_ROUTERS = ["dvc.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cached public pages (dvc.web.caching). Each process keeps its own by default; with several web processes or nodes,

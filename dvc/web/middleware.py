@@ -1,6 +1,7 @@
 """Language selection (Vietnamese unless the person chose another language), no caching of personal pages, and
 the page shown while the database is unavailable."""
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from dvc import db_router
 from dvc.errors import OBJECT_STORE_ERRORS
 
 
@@ -85,6 +87,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, (OperationalError, *OBJECT_STORE_ERRORS)):
             return None
+        request.database_failed = True  # type: ignore[attr-defined]  # a replica's failure is retried on the primary
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "5"
         return response
@@ -118,3 +121,44 @@ def _without_nul(data: QueryDict) -> QueryDict:
         cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
     cleaned._mutable = False
     return cleaned
+
+
+class ReplicaReadsMiddleware:
+    """Marks the public read-only requests that may read the replica (``dvc.db_router``), keeps a client that just
+    wrote on the primary, and answers again from the primary a request the replica failed (the page's or the API's
+    handler of an unavailable database flags the request)."""
+
+    PATHS = (
+        "/thu-tuc/", "/co-quan/", "/thong-ke/", "/api/v1/procedures", "/api/v1/sectors", "/api/v1/life-events",
+        "/api/v1/admin-units", "/api/v1/agencies", "/api/v1/stats",
+    )  # fmt: skip
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            response = self.get_response(request)
+            if db_router.replica_available():
+                until = int(time.time()) + db_router.PRIMARY_AFTER_WRITE
+                response.set_cookie(
+                    db_router.COOKIE, str(until), max_age=db_router.PRIMARY_AFTER_WRITE, secure=request.is_secure(),
+                    httponly=True, samesite="Lax",
+                )  # fmt: skip
+            return response
+        replica = self._replica_may_answer(request)
+        with db_router.reads_from(replica):
+            response = self.get_response(request)
+        if replica and getattr(request, "database_failed", False):
+            # The replica did not answer (the page or the API said 503): leave it alone a while, read the primary.
+            db_router.replica_failed()
+            request.database_failed = False  # type: ignore[attr-defined]
+            with db_router.reads_from(False):
+                response = self.get_response(request)
+        return response
+
+    def _replica_may_answer(self, request: HttpRequest) -> bool:
+        if not request.path.startswith(self.PATHS) or not db_router.replica_available():
+            return False
+        until = request.COOKIES.get(db_router.COOKIE, "")
+        return not (until.isdigit() and int(until) > time.time())
