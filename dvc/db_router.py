@@ -33,9 +33,13 @@ _reading: ContextVar[bool] = ContextVar("dvc_replica_reads", default=False)
 _down_until = 0.0
 
 
+def replica_configured() -> bool:
+    return REPLICA in settings.DATABASES
+
+
 def replica_available() -> bool:
     """A replica is configured and has not failed in this process in the last ``DOWN_SECONDS``."""
-    return REPLICA in settings.DATABASES and time.monotonic() >= _down_until
+    return replica_configured() and time.monotonic() >= _down_until
 
 
 def replica_failed() -> None:

@@ -97,7 +97,10 @@ def databases(*, url: str, replica_url: str, sqlite_path: str, conn_max_age: int
     found = {"default": dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)}
     if replica_url:
         replica = dj_database_url.parse(replica_url, conn_max_age=conn_max_age, conn_health_checks=True)
-        # A replica that does not answer must fail fast: the request then reads the primary (dvc.db_router).
-        replica.setdefault("OPTIONS", {})["connect_timeout"] = 2
+        # A replica that does not answer, or hangs, must fail fast: the request then reads the primary
+        # (dvc.db_router). Public reads take milliseconds; 5 s is a hung replica.
+        replica.setdefault("OPTIONS", {}).update(
+            connect_timeout=2, options="-c statement_timeout=5000", keepalives=1, keepalives_idle=5
+        )
         found["replica"] = {**replica, "TEST": {"MIRROR": "default"}}
     return found

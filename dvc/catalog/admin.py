@@ -75,6 +75,19 @@ class SectorAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
+    # The search index (and the API's results) carry the sectors' names: a change is a catalog change.
+    def save_model(self, request: HttpRequest, obj: Sector, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        catalog_changed()
+
+    def delete_model(self, request: HttpRequest, obj: Sector) -> None:
+        super().delete_model(request, obj)
+        catalog_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Sector]) -> None:
+        super().delete_queryset(request, queryset)
+        catalog_changed()
+
 
 @admin.register(LifeEvent)
 class LifeEventAdmin(admin.ModelAdmin):

@@ -73,7 +73,8 @@ def catalog_version() -> int:
     read = _version_read
     if read is not None and now - read[0] < VERSION_SECONDS:
         return read[1]
-    state = CatalogState.objects.filter(pk=1).values_list("version", flat=True).first()
+    # The primary's, always: the index built for it must be read from the same database (never a lagging replica).
+    state = CatalogState.objects.using("default").filter(pk=1).values_list("version", flat=True).first()
     _version_read = (now, int(state or 0))
     return _version_read[1]
 
@@ -87,12 +88,14 @@ def forget_version() -> None:
 def _build(version: int) -> Index:
     index = Index(version=version)
     life_events: dict[int, set[str]] = {}
-    for pk, code in Procedure.life_events.through.objects.values_list("procedure_id", "lifeevent__code"):
+    for pk, code in Procedure.life_events.through.objects.using("default").values_list(
+        "procedure_id", "lifeevent__code"
+    ):
         life_events.setdefault(pk, set()).add(code)
     agencies: dict[int, set[str]] = {}
-    for pk, code in Procedure.agencies.through.objects.values_list("procedure_id", "agency__code"):
+    for pk, code in Procedure.agencies.through.objects.using("default").values_list("procedure_id", "agency__code"):
         agencies.setdefault(pk, set()).add(code)
-    rows = Procedure.objects.values_list(
+    rows = Procedure.objects.using("default").values_list(
         "pk",
         "code",
         "name",
@@ -114,7 +117,7 @@ def _build(version: int) -> Index:
             frozenset(life_events.get(pk, ())), frozenset(agencies.get(pk, ())), published, start, end, name, days,
         )  # fmt: skip
         index.sector_names[sector] = sector_name
-    for word, pk in SearchWord.objects.values_list("word", "procedure_id").iterator(chunk_size=5000):
+    for word, pk in SearchWord.objects.using("default").values_list("word", "procedure_id").iterator(chunk_size=5000):
         index.words.setdefault(word, set()).add(pk)
     alphabetical = sorted(index.entries.values(), key=lambda e: (vi_key(names[e.pk]), e.code))
     index.position = {entry.pk: place for place, entry in enumerate(alphabetical)}

@@ -26,6 +26,7 @@ class ResultSigning(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="signings")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     final_sha256 = models.CharField(max_length=64, blank=True)  # the final copy the leader read ("" from the API)
+    proposed_at = models.DateTimeField(null=True, blank=True)  # the proposal approved: a newer one is not signed
     ip = models.GenericIPAddressField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     error = models.CharField(max_length=500, blank=True)

@@ -139,7 +139,7 @@ class ReplicaReadsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             response = self.get_response(request)
-            if db_router.replica_available():
+            if db_router.replica_configured():  # even while this process leaves it alone: others may read it
                 until = int(time.time()) + db_router.PRIMARY_AFTER_WRITE
                 response.set_cookie(
                     db_router.COOKIE, str(until), max_age=db_router.PRIMARY_AFTER_WRITE, secure=request.is_secure(),

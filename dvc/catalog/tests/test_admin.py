@@ -137,3 +137,17 @@ def test_an_agency_admin_cannot_change_national_fields(client):
         and 'name="fees-0-amount"' not in html
         and "Chứng thực bản sao từ bản chính" in html
     )
+
+
+def test_a_sector_renamed_in_the_admin_shows_at_once_in_the_search_api(admin_client):
+    """Review finding (issue 20): the search API answers from the index, which carries the sectors' names."""
+    procedure = Procedure.objects.select_related("sector").get(code="1.004873")
+    sector = procedure.sector
+    assert (
+        admin_client.get("/api/v1/procedures", {"q": "1.004873"}).json()["results"][0]["sector"]["name"] == sector.name
+    )
+    admin_client.post(
+        f"/quan-tri/catalog/sector/{sector.pk}/change/", {"code": sector.code, "name": "Hộ tịch (đổi tên)"}
+    )
+    found = admin_client.get("/api/v1/procedures", {"q": "1.004873"}).json()["results"][0]
+    assert found["sector"]["name"] == "Hộ tịch (đổi tên)"

@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from dvc.errors import Conflict, DomainError, InvalidInput
 
 logger = logging.getLogger(__name__)
 STRANDED_AFTER = dt.timedelta(minutes=5)
+RUNNING_LOST_AFTER = dt.timedelta(minutes=30)
 
 
 def approve_request(*, dossier: Dossier, actor: User, final_sha256: str = "", ip: str = "") -> Dossier:
@@ -54,7 +55,11 @@ def approve_request(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
     try:
         with transaction.atomic():
             signing = ResultSigning.objects.create(
-                dossier=dossier, requested_by=actor, final_sha256=final_sha256, ip=ip or None
+                dossier=dossier,
+                requested_by=actor,
+                final_sha256=final_sha256,
+                proposed_at=dossier.proposed_at,
+                ip=ip or None,
             )
             sign_approved_result.enqueue(signing_id=str(signing.pk))
             audit(actor, "approve_requested", dossier, ip=ip)
@@ -77,7 +82,7 @@ def signing_run(signing_id: str) -> str:
     """Sign and issue the result of one request: ``done``, ``failed`` (the reason kept for the leader) or
     ``skipped`` (already finished)."""
     now = timezone.now()
-    claimed = ResultSigning.objects.filter(pk=signing_id, state__in=ResultSigning.ACTIVE).update(
+    claimed = ResultSigning.objects.filter(pk=signing_id, state=ResultSigning.State.QUEUED).update(
         state=ResultSigning.State.RUNNING, started_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
@@ -90,6 +95,10 @@ def signing_run(signing_id: str) -> str:
         and dossier.decided_at >= signing.requested_at
     ):
         return _finish(signing, ResultSigning.State.DONE)  # issued by an earlier run whose end was lost
+    if dossier.proposed_at != signing.proposed_at:  # sent back and proposed again while it waited
+        return _finish(
+            signing, ResultSigning.State.FAILED, _("Đề xuất đã thay đổi sau khi phê duyệt. Vui lòng xem lại.")
+        )
     try:
         decision.dossier_approve(
             dossier=dossier, actor=signing.requested_by, final_sha256=signing.final_sha256, ip=signing.ip or ""
@@ -112,10 +121,10 @@ def _finish(signing: ResultSigning, state: str, error: str = "") -> str:
 def signing_of(dossier: Dossier) -> ResultSigning | None:
     """What the officer's page and the API show: the request being signed, or the last one if it failed while
     the dossier still waits for the leader (a later request, or the result issued, supersedes it)."""
+    if dossier.status != Dossier.Status.PROCESSING or dossier.proposal != Dossier.Proposal.APPROVE:
+        return None  # issued (even if the request's end was lost), or sent back: nothing to show
     last = ResultSigning.objects.filter(dossier=dossier).order_by("-requested_at").first()
     if last is None or last.state == ResultSigning.State.DONE:
-        return None
-    if last.state == ResultSigning.State.FAILED and dossier.status != Dossier.Status.PROCESSING:
         return None
     return last
 
@@ -123,11 +132,14 @@ def signing_of(dossier: Dossier) -> ResultSigning | None:
 def signings_requeue_stranded(*, older_than: dt.timedelta = STRANDED_AFTER) -> int:
     """Enqueue again the requests whose task was lost (a worker killed mid-task, a task row lost): the run issues
     at most once (``decision.dossier_approve``'s conditional update)."""
-    cutoff = timezone.now() - older_than
+    now = timezone.now()
     stranded = list(
-        ResultSigning.objects.filter(state__in=ResultSigning.ACTIVE)
-        .annotate(since=Coalesce("started_at", "requested_at"))
-        .filter(since__lt=cutoff)
+        ResultSigning.objects.annotate(since=Coalesce("started_at", "requested_at"))
+        .filter(
+            Q(state=ResultSigning.State.QUEUED, since__lt=now - older_than)
+            # A run takes seconds: one still "running" after half an hour died with its worker.
+            | Q(state=ResultSigning.State.RUNNING, since__lt=now - RUNNING_LOST_AFTER)
+        )
         .values_list("pk", flat=True)
     )
     for pk in stranded:

@@ -291,8 +291,11 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
 @staff_required
 def detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     dossier = queues.staff_dossier(request.user, dossier_id)
-    audit(officer_of(request), "view", dossier, ip=client_ip(request))
-    return render(request, "dossiers/staff/detail.html", _detail_context(request, dossier))
+    context = _detail_context(request, dossier)
+    # The page's own refresh while the result is being signed is the same view, not a new one (issue 20, part 3).
+    if not (request.GET.get("dang-ky-so") and context["signing_active"]):
+        audit(officer_of(request), "view", dossier, ip=client_ip(request))
+    return render(request, "dossiers/staff/detail.html", context)
 
 
 def _action_input(request: HttpRequest) -> ActionInput:

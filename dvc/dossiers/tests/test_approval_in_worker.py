@@ -45,11 +45,15 @@ def test_approval_answers_at_once_and_the_worker_issues_the_result(client, to_si
     dossier, staff = to_sign
     client.force_login(staff.leader)
     page = _approve(client, dossier)
-    assert "Đang ký số và ban hành kết quả" in page and '<meta http-equiv="refresh" content="3">' in page
+    refresh = f'<meta http-equiv="refresh" content="3; url=/can-bo/ho-so/{dossier.pk}/?dang-ky-so=1">'
+    assert "Đang ký số và ban hành kết quả" in page and refresh in page
     assert "Ký số và ban hành kết quả</button>" not in page  # no second click while it is being signed
     dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.PROCESSING and not IssuedResult.objects.filter(dossier=dossier).exists()
     assert AuditEntry.objects.filter(dossier_id=dossier.pk, action="approve_requested").count() == 1
+    views = AuditEntry.objects.filter(dossier_id=dossier.pk, action="view").count()
+    client.get(reverse("staff:detail", args=[dossier.pk]) + "?dang-ky-so=1")  # the page's own refresh
+    assert AuditEntry.objects.filter(dossier_id=dossier.pk, action="view").count() == views  # not a new view
     again = client.post(reverse("staff:act", args=[dossier.pk, "phe-duyet"]), {"final_sha256": "0" * 64}, follow=True)
     assert "đang được ký số" in again.content.decode() and ResultSigning.objects.filter(dossier=dossier).count() == 1
     run_tasks()
@@ -112,6 +116,29 @@ def test_a_lost_task_is_put_back_and_a_repeated_run_issues_once(client, to_sign)
     dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.RESULT_READY
     assert signing_run(str(signing.pk)) == "skipped"  # a second delivery of the task
-    ResultSigning.objects.filter(pk=signing.pk).update(state=ResultSigning.State.RUNNING)  # its end was lost
-    assert signing_run(str(signing.pk)) == "done"
+    # A run that issued the result but died before it said so: still "running" half an hour later, put back.
+    long_ago = timezone.now() - dt.timedelta(minutes=31)
+    ResultSigning.objects.filter(pk=signing.pk).update(state=ResultSigning.State.RUNNING, started_at=long_ago)
+    assert signings_requeue_stranded() == 1
+    run_tasks()
+    assert ResultSigning.objects.get(pk=signing.pk).state == ResultSigning.State.DONE
     assert IssuedResult.objects.filter(dossier=dossier).count() == 1
+
+
+def test_an_approval_waiting_in_the_queue_never_signs_a_newer_proposal(client, to_sign):
+    """Review finding: approved through the API, then sent back, drafted and proposed again before the worker ran."""
+    from dvc.accounts.services import api_token_create
+    from dvc.dossiers.backoffice.appraisal import dossier_send_back
+
+    dossier, staff = to_sign
+    leader = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=staff.leader)}"}
+    client.post(f"/api/v1/backoffice/dossiers/{dossier.pk}/approve", {}, content_type="application/json", **leader)
+    dossier = dossier_send_back(dossier=Dossier.objects.get(pk=dossier.pk), actor=staff.leader, note="Sửa lại.")
+    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist, values=RESULT_VALUES)
+    dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="Đã sửa")
+    run_tasks()
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.PROCESSING and not IssuedResult.objects.filter(dossier=dossier).exists()
+    client.force_login(staff.leader)
+    page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
+    assert "Đề xuất đã thay đổi sau khi phê duyệt" in page
