@@ -305,6 +305,20 @@ def drill(processes: list[subprocess.Popen[bytes]]) -> None:
     stop.set()
     for client in clients:
         client.join(timeout=90)
+    failed = verify(base, clients)
+    web.terminate()
+    worker.terminate()
+    web.wait(timeout=30)
+    worker.wait(timeout=30)
+    if mounted:
+        subprocess.run(["umount", str(media)], check=False)  # noqa: S603, S607
+    if failed:
+        raise SystemExit(1)
+
+
+def verify(base: str, clients: list[Client]) -> bool:
+    """Once the load has stopped: wait for the worker, settle the payments, check every guarantee and print the
+    table; True when one failed."""
     note("load stopped; waiting for the task worker to deliver every message")
     django_setup()
     from django.db import close_old_connections
@@ -362,12 +376,6 @@ def drill(processes: list[subprocess.Popen[bytes]]) -> None:
     double_attempts = [d for d, n in paid_attempts.items() if n > 1]
     flagged = PaymentAttempt.objects.filter(flagged=True).count()
     errors = sum((client.errors for client in clients), Counter())
-    web.terminate()
-    worker.terminate()
-    web.wait(timeout=30)
-    worker.wait(timeout=30)
-    if mounted:
-        subprocess.run(["umount", str(media)], check=False)  # noqa: S603, S607
     lost = [code for code in ack_codes if db_codes[code] != 1]
     unacknowledged = [code for code in db_codes if code not in ack_codes]
     duplicated_sms = [message_id for message_id, n in sms_ids.items() if n > 1]
@@ -388,9 +396,9 @@ def drill(processes: list[subprocess.Popen[bytes]]) -> None:
     print(f"| portal answering after the drills | {'yes' if recovered else 'NO'} |")
     print(f"| errors seen by clients during the faults (then retried) | {dict(errors)} |")
     print("\n" + "\n".join(log))
-    failed = lost or unacknowledged or duplicated_sms or missing_sms or not recovered or unapplied or double_receipts
-    if failed:
-        raise SystemExit(1)
+    return bool(
+        lost or unacknowledged or duplicated_sms or missing_sms or not recovered or unapplied or double_receipts
+    )
 
 
 if __name__ == "__main__":
