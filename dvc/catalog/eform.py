@@ -24,6 +24,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -234,14 +235,13 @@ def _compound(spec: dict[str, Any], value: Any, path: str, result: Result) -> An
     value = value if isinstance(value, dict) else {}
     required = bool(spec.get("required"))
     if spec["type"] == "address":
-        province = AdminUnit.objects.filter(
-            level="province", code=str(value.get("province") or ""), effective_to__isnull=True
-        ).first()
-        commune = (
-            AdminUnit.objects.filter(level="commune", code=str(value.get("commune") or ""), parent=province).first()
-            if province
-            else None
-        )
+        chosen = {"code": str(value.get("province") or ""), "effective_to__isnull": True}  # both in one query
+        found = list(AdminUnit.objects.filter(
+            Q(level="province", **chosen) | Q(level="commune", code=str(value.get("commune") or ""),
+                                              **{f"parent__{k}": v for k, v in chosen.items()})
+        ))  # fmt: skip
+        province = next((unit for unit in found if unit.level == "province"), None)
+        commune = next((unit for unit in found if unit.level == "commune"), None) if province else None
         line = _simple(
             {"type": "text", "label": _("Số nhà, đường, thôn, tổ"), "max_length": 255},
             value.get("line"),
