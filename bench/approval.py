@@ -18,23 +18,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import ANSWERS, pdf, server_env  # noqa: E402
+from bench.common import demo_setup, recreate_database, send_demo_dossiers, server_env  # noqa: E402
 
 URL = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/dvc_bench_approval"
 DOSSIERS = int(os.environ.get("APPROVAL_DOSSIERS", "30"))
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    name = urlsplit(URL).path.lstrip("/")
-    with psycopg.connect(URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def summary(times: list[float]) -> str:
@@ -44,47 +34,21 @@ def summary(times: list[float]) -> str:
 
 
 def main() -> None:
-    recreate_database()
-    var = Path(tempfile.mkdtemp(prefix="dvc-approval-"))
-    os.environ.update(server_env(URL, var))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvc.settings")
-    import django
-
-    django.setup()
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.core.management import call_command
+    recreate_database(URL)
+    demo_setup(server_env(URL, Path(tempfile.mkdtemp(prefix="dvc-approval-"))))
     from django.test import Client
     from django.urls import reverse
 
     from dvc.accounts.models import User
-    from dvc.agencies.models import Agency
-    from dvc.catalog.models import Procedure
     from dvc.dossiers.backoffice import appraisal, decision, intake
     from dvc.dossiers.backoffice.signing_queue import signing_run
-    from dvc.dossiers.citizen import drafting, papers, sending
     from dvc.dossiers.models import Dossier, ResultSigning
-    from dvc.web.demo import load_demo
 
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    load_demo()
-    citizen = User.objects.get(id_number="001085012345")
     officer, specialist, leader = (
         User.objects.get(id_number=n) for n in ("001193000021", "001088000022", "001172000023")
     )
-    procedure = Procedure.objects.get(code="1.004873")
-    agency = Agency.objects.get(code="000.01.01.H26")
-    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
     ready: list[Dossier] = []
-    for n in range(DOSSIERS):
-        draft = drafting.dossier_start(applicant=citizen, procedure=procedure, agency=agency)
-        drafting.dossier_save_draft(
-            dossier=draft, actor=citizen, form_data=ANSWERS, submission_method="online", result_method="online",
-            delivery_address={}, notify_sms=False, notify_email=False,
-        )  # fmt: skip
-        upload = SimpleUploadedFile("cccd.pdf", pdf(2000), content_type="application/pdf")
-        papers.dossier_attach(dossier=draft, actor=citizen, requirement=identity, upload=upload)
-        dossier = sending.dossier_submit(dossier=draft, actor=citizen, idempotency_key=f"approval-{n}")
+    for dossier in send_demo_dossiers(DOSSIERS, "approval"):
         dossier = intake.dossier_receive(dossier=dossier, actor=officer)
         dossier = appraisal.dossier_assign(dossier=dossier, actor=officer, specialist=specialist)
         values = {"tinh_trang_hon_nhan": "Chưa đăng ký kết hôn với ai."}

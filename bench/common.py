@@ -10,6 +10,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 # The e-form of 1.004873 (xác nhận tình trạng hôn nhân), answered as the API takes it: the demo answers, for
 # another person.
@@ -63,3 +64,55 @@ def start_gunicorn(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[
             time.sleep(0.5)
     server.kill()
     raise SystemExit("gunicorn did not start")
+
+
+def recreate_database(url: str) -> None:
+    """Drop the PostgreSQL database ``url`` names and create it empty."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def demo_setup(env: dict[str, str]) -> None:
+    """Django in this process on ``env``; migrated, static files collected, demo data loaded."""
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvc.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from dvc.web.demo import load_demo
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    load_demo()
+
+
+def send_demo_dossiers(count: int, key: str) -> list[Any]:
+    """``count`` marital-status dossiers (1.004873) of the demo citizen at phường Ba Đình, sent online."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dvc.accounts.models import User
+    from dvc.agencies.models import Agency
+    from dvc.catalog.models import Procedure
+    from dvc.dossiers.citizen import drafting, papers, sending
+
+    citizen = User.objects.get(id_number="001085012345")
+    procedure = Procedure.objects.get(code="1.004873")
+    agency = Agency.objects.get(code="000.01.01.H26")
+    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    sent = []
+    for n in range(count):
+        draft = drafting.dossier_start(applicant=citizen, procedure=procedure, agency=agency)
+        drafting.dossier_save_draft(
+            dossier=draft, actor=citizen, form_data=ANSWERS, submission_method="online", result_method="online",
+            delivery_address={}, notify_sms=False, notify_email=False,
+        )  # fmt: skip
+        upload = SimpleUploadedFile("cccd.pdf", pdf(2000), content_type="application/pdf")
+        papers.dossier_attach(dossier=draft, actor=citizen, requirement=identity, upload=upload)
+        sent.append(sending.dossier_submit(dossier=draft, actor=citizen, idempotency_key=f"{key}-{n}"))
+    return sent

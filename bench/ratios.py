@@ -23,11 +23,11 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import ANSWERS, pdf, server_env, start_gunicorn  # noqa: E402
+from bench.common import demo_setup, recreate_database, send_demo_dossiers, server_env, start_gunicorn  # noqa: E402
 
 URL = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/dvc_bench_ratios"
 SECONDS = int(os.environ.get("RATIO_SECONDS", "10"))
@@ -42,51 +42,13 @@ QUERIES = ["khai sinh", "ket hon", "thuong tru", "chung thuc", "ho kinh doanh", 
 TARGETS = {"lookup API": 0.5, "lookup page": 0.3, "catalog search API": 0.3}
 
 
-def recreate_database() -> None:
-    parts = urlsplit(URL)
-    name = parts.path.lstrip("/")
-    admin = URL.rsplit("/", 1)[0] + "/postgres"
-    import psycopg
-
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def prepare() -> list[str]:
     """Demo data and submitted dossiers; their codes."""
-    os.environ.update(ENV)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvc.settings")
-    import django
-
-    django.setup()
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.core.management import call_command
+    recreate_database(URL)
+    demo_setup(ENV)
     from django.db import connection
 
-    from dvc.accounts.models import User
-    from dvc.agencies.models import Agency
-    from dvc.catalog.models import Procedure
-    from dvc.dossiers.citizen import drafting, papers, sending
-    from dvc.web.demo import load_demo
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    load_demo()
-    citizen = User.objects.get(id_number="001085012345")
-    procedure = Procedure.objects.get(code="1.004873")
-    agency = Agency.objects.get(code="000.01.01.H26")
-    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
-    codes = []
-    for n in range(DOSSIERS):
-        draft = drafting.dossier_start(applicant=citizen, procedure=procedure, agency=agency)
-        drafting.dossier_save_draft(
-            dossier=draft, actor=citizen, form_data=ANSWERS, submission_method="online", result_method="online",
-            delivery_address={}, notify_sms=False, notify_email=False,
-        )  # fmt: skip
-        upload = SimpleUploadedFile("cccd.pdf", pdf(2000), content_type="application/pdf")
-        papers.dossier_attach(dossier=draft, actor=citizen, requirement=identity, upload=upload)
-        codes.append(sending.dossier_submit(dossier=draft, actor=citizen, idempotency_key=f"ratio-{n}").code)
+    codes = [dossier.code for dossier in send_demo_dossiers(DOSSIERS, "ratio")]
     connection.close()
     return codes
 
@@ -122,7 +84,6 @@ def wrk(base: str, paths: list[str], seconds: int = SECONDS) -> dict[str, float]
 def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
-    recreate_database()
     codes = prepare()
     server, base = start_server()
     paths = {
