@@ -17,6 +17,7 @@ import json
 import re
 import struct
 import sys
+import time
 import uuid
 import zlib
 from pathlib import Path
@@ -153,6 +154,12 @@ def main() -> None:
     final = re.search(r'name="final_sha256" value="([0-9a-f]{64})"', page)
     check(final is not None and "Bản cuối sẽ được ký số" in page, "the leader reads the final copy before signing")
     page = act(dossier_id, "phe-duyet", {"final_sha256": final.group(1) if final else ""})
+    check("Đang ký số và ban hành kết quả" in page, "the approval answers at once; the worker signs")
+    for _ in range(60):  # what the page's own refresh does, every 3 s; here every second
+        if "Kết quả đã ký số" in page:
+            break
+        time.sleep(1)
+        page = request("GET", f"/can-bo/ho-so/{dossier_id}/?dang-ky-so=1")[2]
     verify = re.search(r'href="(/xac-minh/[0-9a-f-]+/)"', page)
     check(verify is not None and "Kết quả đã ký số" in page, "leader approves; the result is signed")
 
