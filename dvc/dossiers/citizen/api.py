@@ -261,7 +261,7 @@ def patch(request: HttpRequest, dossier_id: uuid.UUID, payload: DraftIn) -> Doss
     """Saves what is sent, valid or not yet; ``problems`` lists what must still be fixed before submitting."""
     dossier = selectors.dossier_of(authed_user(request), dossier_id)
     form_data = dossier.form_data if payload.form_data is None else payload.form_data
-    drafting.dossier_save_draft(
+    dossier = drafting.dossier_save_draft(
         dossier=dossier,
         actor=authed_user(request),
         form_data=form_data,
@@ -271,7 +271,6 @@ def patch(request: HttpRequest, dossier_id: uuid.UUID, payload: DraftIn) -> Doss
         notify_sms=dossier.notify_sms if payload.notify_sms is None else payload.notify_sms,
         notify_email=dossier.notify_email if payload.notify_email is None else payload.notify_email,
     )
-    dossier.refresh_from_db()
     return _out(dossier)
 
 

@@ -135,23 +135,26 @@ def dossier_save_draft(
     unsigned: dict[str, Any] = {}
     if form_data != dossier.form_data:  # a signature covers the answers it was given: a change asks for it again
         unsigned = {"signed_form": None, "signed_by": "", "signed_content_sha256": ""}
+    changes = {
+        **unsigned,
+        "form_data": form_data,
+        "applicant_data": {
+            **dossier.applicant_data,
+            "verified_fields": locked,
+            "identity_verified": dossier.applicant.identity_verified_at is not None and not dossier.owner_basis,
+        },
+        "submission_method": submission_method,
+        "result_method": result_method,
+        "delivery_address": delivery_address,
+        "notify_sms": notify_sms,
+        "notify_email": notify_email,
+        "updated_at": timezone.now(),
+    }
     with transaction.atomic():
-        updated = Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(
-            **unsigned,
-            form_data=form_data,
-            applicant_data={
-                **dossier.applicant_data,
-                "verified_fields": locked,
-                "identity_verified": dossier.applicant.identity_verified_at is not None and not dossier.owner_basis,
-            },
-            submission_method=submission_method,
-            result_method=result_method,
-            delivery_address=delivery_address,
-            notify_sms=notify_sms,
-            notify_email=notify_email,
-            updated_at=timezone.now(),
-        )
-        if not updated:
+        if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(**changes):
             raise Conflict(_("Hồ sơ đã được gửi, không sửa được nữa."), code="not_editable")
-    dossier.refresh_from_db()
+    # What was just written, without reading it back (issue 20: the re-read also dropped the procedure and agency
+    # the answer then loaded again).
+    for name, value in changes.items():
+        setattr(dossier, name, value)
     return dossier
