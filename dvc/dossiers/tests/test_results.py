@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from conftest import run_tasks
@@ -220,7 +221,8 @@ def test_marriage_death_and_marital_status_papers_are_shaped_by_their_templates(
     text = flat(pdf_text(signed, tmp_path))
     assert "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN" in text and "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai." in text
     issued = status.issued_results.get()  # 1.004873 issues no extracts
-    assert issued.valid_until == valid_until_of(issued.signed_at.date(), 6)
+    # The paper is dated in Vietnam's time (UTC+7): between 17:00 and 24:00 UTC that is already the next day.
+    assert issued.valid_until == valid_until_of(timezone.localdate(issued.signed_at), 6)
     assert f"đến hết ngày {issued.valid_until:%d/%m/%Y}" in text and "06 tháng" in text
     assert status.result_file.valid_until == issued.valid_until
     # Each kind has its own register: each paper is number 1 of its book.
