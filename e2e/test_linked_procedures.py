@@ -87,7 +87,13 @@ def resolve(pages: dict, code: str, *, officer_fields: dict[str, str] | None = N
     leader.goto(officer.url)
     act(leader, "xem-ban-cuoi")
     act(leader, "phe-duyet")  # answered at once; the worker signs and the page refreshes itself (issue 20)
-    expect(leader.locator("main")).to_contain_text("Kết quả đã ký số", timeout=20_000)
+    for _ in range(3):  # a loaded worker may take longer than the page's own refreshes are watched for
+        try:
+            expect(leader.locator("main")).to_contain_text("Kết quả đã ký số", timeout=15_000)
+            break
+        except AssertionError:
+            leader.reload()
+    expect(leader.locator("main")).to_contain_text("Kết quả đã ký số")
 
 
 def one_person(open_page, who) -> dict:
