@@ -21,6 +21,7 @@ from e2e.conftest import (
     attach,
     file_dossier,
     png,
+    wait_for_signed_result,
 )
 
 
@@ -74,13 +75,7 @@ def test_a_dossier_goes_from_filing_to_signed_result_and_rating(open_page, porta
     expect(final).to_be_visible()
     leader.wait_for_function("img => img.complete && img.naturalWidth > 500", arg=final.element_handle())
     act(leader, "phe-duyet")  # answered at once; the worker signs and the page refreshes itself (issue 20)
-    for _ in range(3):  # a loaded worker may take longer than the page's own refreshes are watched for
-        try:
-            expect(leader.locator("main")).to_contain_text("Kết quả đã ký số", timeout=15_000)
-            break
-        except AssertionError:
-            leader.reload()
-    expect(leader.locator("main")).to_contain_text("Kết quả đã ký số")
+    wait_for_signed_result(leader)
 
     officer.reload()
     act(officer, "tra-ket-qua", method="online")

@@ -11,7 +11,16 @@ import time
 
 from playwright.sync_api import expect
 
-from e2e.conftest import DESKTOP, LEADER, OFFICER, SPECIALIST, accessibility_violations, act, png
+from e2e.conftest import (
+    DESKTOP,
+    LEADER,
+    OFFICER,
+    SPECIALIST,
+    accessibility_violations,
+    act,
+    png,
+    wait_for_signed_result,
+)
 
 CHILD_ID = "001226012345"  # Hà Nội (001), a boy born in the 21st century (2), in 2026 (26)
 BINH = ("024192004321", "+84987000002")
@@ -87,13 +96,7 @@ def resolve(pages: dict, code: str, *, officer_fields: dict[str, str] | None = N
     leader.goto(officer.url)
     act(leader, "xem-ban-cuoi")
     act(leader, "phe-duyet")  # answered at once; the worker signs and the page refreshes itself (issue 20)
-    for _ in range(3):  # a loaded worker may take longer than the page's own refreshes are watched for
-        try:
-            expect(leader.locator("main")).to_contain_text("Kết quả đã ký số", timeout=15_000)
-            break
-        except AssertionError:
-            leader.reload()
-    expect(leader.locator("main")).to_contain_text("Kết quả đã ký số")
+    wait_for_signed_result(leader)
 
 
 def one_person(open_page, who) -> dict:
