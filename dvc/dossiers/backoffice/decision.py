@@ -3,6 +3,7 @@ TT 03/2025/TT-VPCP). The approval signature is the agency's PAdES signature (``v
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -82,12 +83,14 @@ def leader_title(actor: User, dossier: Dossier) -> str:
     return role.title if role else ""
 
 
-def final_is_current(dossier: Dossier, actor: User) -> bool:
+def final_is_current(dossier: Dossier, actor: User, *, on: dt.date | None = None) -> bool:
+    """The final copy the leader read is the one to sign: theirs, and dated the day they sign (``on``, today
+    unless the worker signs an approval given before midnight)."""
     final = dossier.final_result
     return (
         final is not None
         and final.owner_id == actor.pk
-        and timezone.localdate(final.created_at) == timezone.localdate()
+        and timezone.localdate(final.created_at) == (on or timezone.localdate())
     )
 
 
@@ -158,11 +161,14 @@ def _paper_title(dossier: Dossier, title: str) -> str:
     return f"{title} — {person}"[:255] if person and person != holder else title
 
 
-def dossier_approve(*, dossier: Dossier, actor: User, final_sha256: str = "", ip: str = "") -> Dossier:
+def dossier_approve(
+    *, dossier: Dossier, actor: User, final_sha256: str = "", ip: str = "", approved_on: dt.date | None = None
+) -> Dossier:
     """The leader decides on the proposal: a resolved dossier's final result, the one the leader has seen
     (``final_sha256``, from the approval page), is signed by the agency byte for byte and issued into the
     applicant's vault; a proposal to refuse closes the dossier with the specialist's reason. Without
-    ``final_sha256`` (an API client) the final copy is prepared and signed in one step."""
+    ``final_sha256`` (an API client) the final copy is prepared and signed in one step. ``approved_on``: the day
+    the leader approved, when the worker signs later (an approval at 23:59 signed after midnight)."""
     require(actor, dossier, "approve")
     if dossier.status != Dossier.Status.PROCESSING or not dossier.proposal:
         raise already_handled(dossier)
@@ -178,7 +184,8 @@ def dossier_approve(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
     if dossier.draft_result is None:
         raise InvalidInput({"decision": [_("Chưa có dự thảo kết quả để ký.")]})
     seen = dossier.final_result
-    if final_sha256 and not (final_is_current(dossier, actor) and seen is not None and seen.sha256 == final_sha256):
+    current = final_is_current(dossier, actor, on=approved_on)
+    if final_sha256 and not (current and seen is not None and seen.sha256 == final_sha256):
         raise Conflict(
             _("Bản cuối của kết quả đã thay đổi từ khi bạn xem. Vui lòng xem lại bản cuối trước khi ký."),
             code="final_changed",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -31,6 +31,10 @@ from dvc.errors import Conflict, DomainError, InvalidInput
 logger = logging.getLogger(__name__)
 STRANDED_AFTER = dt.timedelta(minutes=5)
 RUNNING_LOST_AFTER = dt.timedelta(minutes=30)
+MAX_ATTEMPTS = 3
+RETRY_PAUSE = dt.timedelta(seconds=10)
+# Errors that pass: a connection dropped or a storage timeout. A run that issued nothing is safe to repeat.
+PASSING = (OperationalError, InterfaceError, OSError)
 
 
 def approve_request(*, dossier: Dossier, actor: User, final_sha256: str = "", ip: str = "") -> Dossier:
@@ -101,14 +105,37 @@ def signing_run(signing_id: str) -> str:
         )
     try:
         decision.dossier_approve(
-            dossier=dossier, actor=signing.requested_by, final_sha256=signing.final_sha256, ip=signing.ip or ""
+            dossier=dossier,
+            actor=signing.requested_by,
+            final_sha256=signing.final_sha256,
+            ip=signing.ip or "",
+            # The final copy is judged on the day the leader approved, not the day the worker gets to it.
+            approved_on=timezone.localdate(signing.requested_at),
         )
     except DomainError as exc:
         return _finish(signing, ResultSigning.State.FAILED, str(exc.message))
+    except PASSING as exc:  # the database or the storage went away for a moment: try again shortly
+        if signing.attempts < MAX_ATTEMPTS:
+            logger.warning("signing %s of dossier %s: %r, retrying", signing_id, dossier.code, exc)
+            return _retry(signing)
+        logger.exception("signing %s of dossier %s failed", signing_id, dossier.code)
+        return _finish(signing, ResultSigning.State.FAILED, _("Lỗi hệ thống khi ký số. Vui lòng ký lại."))
     except Exception:
         logger.exception("signing %s of dossier %s failed", signing_id, dossier.code)
         return _finish(signing, ResultSigning.State.FAILED, _("Lỗi hệ thống khi ký số. Vui lòng ký lại."))
     return _finish(signing, ResultSigning.State.DONE)
+
+
+def _retry(signing: ResultSigning) -> str:
+    """Put the request back in the queue and run it again after a pause that grows with each attempt."""
+    if not connection.in_atomic_block:  # a dropped connection is replaced before the request is put back
+        connection.close_if_unusable_or_obsolete()
+    if ResultSigning.objects.filter(pk=signing.pk, state=ResultSigning.State.RUNNING).update(
+        state=ResultSigning.State.QUEUED, started_at=timezone.now()
+    ):
+        later = timezone.now() + RETRY_PAUSE * signing.attempts
+        sign_approved_result.using(run_after=later).enqueue(signing_id=str(signing.pk))
+    return "retry"
 
 
 def _finish(signing: ResultSigning, state: str, error: str = "") -> str:

@@ -142,3 +142,76 @@ def test_an_approval_waiting_in_the_queue_never_signs_a_newer_proposal(client, t
     client.force_login(staff.leader)
     page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
     assert "Đề xuất đã thay đổi sau khi phê duyệt" in page
+
+
+def test_an_approval_given_before_midnight_is_signed_by_the_worker_after_it(client, to_sign):
+    """Review finding: the leader approved at 23:59 and the worker signed at 00:00; the final copy, dated the day
+    the leader read and approved it, was judged "changed" and the leader had to read it again."""
+    dossier, staff = to_sign
+    client.force_login(staff.leader)
+    _approve(client, dossier)
+    yesterday = dt.timedelta(days=1)
+    final = dossier.final_result
+    type(final).objects.filter(pk=final.pk).update(created_at=final.created_at - yesterday)
+    ResultSigning.objects.filter(dossier=dossier).update(requested_at=timezone.now() - yesterday)
+    run_tasks()
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.RESULT_READY
+    assert ResultSigning.objects.get(dossier=dossier).state == ResultSigning.State.DONE
+    # Dated the day the leader approved (and read) it.
+    issued = IssuedResult.objects.get(dossier=dossier, copy_number=0)
+    assert issued.signed_at is not None and dossier.final_result.created_at.date() < timezone.now().date()
+
+
+def test_a_passing_database_error_is_tried_again_not_failed(client, to_sign, monkeypatch):
+    """Review finding: a dropped connection in the worker failed the signing; the leader had to sign again."""
+    from django.db import OperationalError
+
+    dossier, staff = to_sign
+    client.force_login(staff.leader)
+    calls = []
+    real = __import__("dvc.dossiers.backoffice.decision", fromlist=["sign_result"]).sign_result
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("dvc.dossiers.backoffice.decision.sign_result", flaky)
+    _approve(client, dossier)
+    run_tasks()  # the retry waits a little: not yet due
+    signing = ResultSigning.objects.get(dossier=dossier)
+    assert signing.state == ResultSigning.State.QUEUED and signing.attempts == 1
+    page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
+    assert "Đang ký số và ban hành kết quả" in page and "không thành công" not in page
+    DBTaskResult.objects.filter(task_path__endswith="sign_approved_result").update(
+        run_after=timezone.now() - dt.timedelta(seconds=1)
+    )
+    run_tasks()
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.RESULT_READY and len(calls) == 2
+    assert ResultSigning.objects.get(dossier=dossier).state == ResultSigning.State.DONE
+    assert IssuedResult.objects.filter(dossier=dossier, copy_number=0).count() == 1
+
+
+def test_a_signing_that_keeps_failing_on_passing_errors_stops_after_three_attempts(client, to_sign, monkeypatch):
+    from django.db import OperationalError
+
+    dossier, staff = to_sign
+    client.force_login(staff.leader)
+
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr("dvc.dossiers.backoffice.decision.sign_result", down)
+    _approve(client, dossier)
+    for _ in range(3):
+        DBTaskResult.objects.filter(task_path__endswith="sign_approved_result").update(
+            run_after=timezone.now() - dt.timedelta(seconds=1)
+        )
+        run_tasks()
+    signing = ResultSigning.objects.get(dossier=dossier)
+    assert signing.state == ResultSigning.State.FAILED and signing.attempts == 3
+    page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
+    assert "Ký số kết quả không thành công: Lỗi hệ thống khi ký số. Vui lòng ký lại." in page
