@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from dvc.agencies import units
 from dvc.agencies.models import AdminUnit, Agency, StaffRole
 from dvc.collation import vi_order
 
@@ -43,8 +44,8 @@ def agencies_administered_by(user: Any) -> QuerySet[Agency]:
 
 
 def unit_names(codes: Iterable[str]) -> dict[str, str]:
-    """The names of administrative units by code, in one query."""
-    return dict(AdminUnit.objects.filter(code__in={c for c in codes if c}).values_list("code", "name"))
+    """The names of administrative units by code (read once per process, ``units``)."""
+    return units.unit_names({c for c in codes if c})
 
 
 def address_text(address: dict[str, Any] | None, names: dict[str, str] | None = None) -> str:

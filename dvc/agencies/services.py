@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from dvc.accounts.models import User
+from dvc.agencies import units
 from dvc.agencies.models import AdminUnit, Agency, CalendarDay, OfficeHours, StaffRole
 from dvc.agencies.reference import commune_code, load_reference, province_code
 
@@ -70,6 +71,7 @@ def admin_units_load(*, data: dict[str, Any] | None = None) -> LoadResult:
                 new_communes.append(AdminUnit(level=AdminUnit.Level.COMMUNE, code=code, **fields))
         AdminUnit.objects.bulk_create(new_communes, batch_size=500)
         created += len(new_communes)
+    units.forget()  # bulk_create sends no signal: this process reads the new map at once, others within units.TTL
     return LoadResult(
         provinces=AdminUnit.objects.filter(level=AdminUnit.Level.PROVINCE, effective_to__isnull=True).count(),
         communes=AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE, effective_to__isnull=True).count(),

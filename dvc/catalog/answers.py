@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from dvc.agencies.models import AdminUnit
+from dvc.agencies.selectors import unit_names
 from dvc.catalog import reference
 from dvc.catalog.bilingual import field_text
 from dvc.documents.pdf import shown_answer
@@ -67,7 +67,7 @@ def readable_answers(schema: dict[str, Any] | None, answers: dict[str, Any] | No
     specs = (schema or {}).get("fields", [])
     answers = answers or {}
     codes = _unit_codes(specs, answers)
-    names = dict(AdminUnit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    names = unit_names(set(codes)) if codes else {}
     shown: list[Answer] = []
     for spec in specs:
         value = answers.get(spec["name"])

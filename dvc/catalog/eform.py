@@ -24,12 +24,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dvc.accounts.validators import display_phone, normalize_mobile_phone, normalize_text, validate_cccd
 from dvc.agencies.models import AdminUnit
+from dvc.agencies.units import commune_of, current_province, unit_code
 from dvc.catalog import reference
 from dvc.catalog.bilingual import field_text
 from dvc.collation import vi_order
@@ -235,13 +235,8 @@ def _compound(spec: dict[str, Any], value: Any, path: str, result: Result) -> An
     value = value if isinstance(value, dict) else {}
     required = bool(spec.get("required"))
     if spec["type"] == "address":
-        chosen = {"code": str(value.get("province") or ""), "effective_to__isnull": True}  # both in one query
-        found = list(AdminUnit.objects.filter(
-            Q(level="province", **chosen) | Q(level="commune", code=str(value.get("commune") or ""),
-                                              **{f"parent__{k}": v for k, v in chosen.items()})
-        ))  # fmt: skip
-        province = next((unit for unit in found if unit.level == "province"), None)
-        commune = next((unit for unit in found if unit.level == "commune"), None) if province else None
+        province = current_province(str(value.get("province") or ""))  # the map read once per process
+        commune = commune_of(province, str(value.get("commune") or ""))
         line = _simple(
             {"type": "text", "label": _("Số nhà, đường, thôn, tổ"), "max_length": 255},
             value.get("line"),
@@ -350,8 +345,8 @@ def prefill_answers(schema: dict[str, Any], user: Any) -> dict[str, Any]:
         "phone": display_phone(user.phone),
         "email": user.email,
         "address": {
-            "province": user.province.code if user.province_id else "",
-            "commune": user.commune.code if user.commune_id else "",
+            "province": unit_code(user.province_id),
+            "commune": unit_code(user.commune_id),
             "line": user.address_line,
         },
     }

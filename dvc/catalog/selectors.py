@@ -36,6 +36,16 @@ def published() -> QuerySet[Procedure]:
     )
 
 
+def is_published(procedure: Procedure) -> bool:
+    """``published()`` of one procedure already read (held, ``catalog.held``)."""
+    today = timezone.localdate()
+    return (
+        procedure.is_published
+        and (procedure.effective_from is None or procedure.effective_from <= today)
+        and (procedure.effective_to is None or procedure.effective_to >= today)
+    )
+
+
 def linked_groups_of(code: str) -> list[Procedure]:
     """The published linked procedures (liên thông) that include the procedure ``code`` as one of their parts: a
     citizen about to file one part alone is shown that one filing does them all."""

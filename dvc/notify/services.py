@@ -35,8 +35,9 @@ def message_send(
     expires_at: dt.datetime | None = None,
     attachment: tuple[str, str] | None = None,
 ) -> Message:
-    """Queue one message and enqueue its delivery in the same transaction as the change that caused it."""
-    with transaction.atomic():
+    """Queue one message and enqueue its delivery in the same transaction as the change that caused it (no
+    savepoint of its own: inside that change, a failure here undoes the change)."""
+    with transaction.atomic(savepoint=False):
         message = Message.objects.create(
             channel=channel,
             recipient=recipient,

@@ -36,24 +36,24 @@ def stored_file_save(
     if stream is None:
         raise InvalidInput({"file": [_("Vui lòng chọn tệp để tải lên.")]})
     found = inspect_upload(stream, name=upload.name or "", allowed=allowed, max_bytes=max_bytes)
-    with transaction.atomic():
-        stored = StoredFile(
-            owner=owner,
-            original_name=found.name,
-            kind=found.kind,
-            content_type=found.content_type,
-            size=found.size,
-            sha256=found.sha256,
-            document_type=document_type,
-            title=title[:255],
-        )
-        stream.seek(0)
-        try:
-            stored.file.save(f"upload.{found.kind}", upload, save=False)
-        except STORAGE_ERRORS as exc:  # a full disk, a lost mount, an object store that does not answer: no record
-            # is kept; say so and let them retry
-            raise _unavailable(found.name) from exc
-        stored.save()
+    # One INSERT after the file is written: no transaction of its own (BEGIN and COMMIT would be two more trips).
+    stored = StoredFile(
+        owner=owner,
+        original_name=found.name,
+        kind=found.kind,
+        content_type=found.content_type,
+        size=found.size,
+        sha256=found.sha256,
+        document_type=document_type,
+        title=title[:255],
+    )
+    stream.seek(0)
+    try:
+        stored.file.save(f"upload.{found.kind}", upload, save=False)
+    except STORAGE_ERRORS as exc:  # a full disk, a lost mount, an object store that does not answer: no record
+        # is kept; say so and let them retry
+        raise _unavailable(found.name) from exc
+    stored.save()
     return stored
 
 

@@ -19,6 +19,7 @@ from dvc.accounts.auth import authed_user, bearer
 from dvc.accounts.throttle import client_ip
 from dvc.agencies.models import Agency
 from dvc.catalog import selectors as catalog_selectors
+from dvc.catalog.held import held_procedure_by_code, requirement_of
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.citizen import aftercare, drafting, on_behalf, papers, selectors, sending, supplement
 from dvc.dossiers.citizen.history import citizen_history
@@ -145,8 +146,9 @@ def _out(
     dossier: Dossier, attachments: Iterable[DossierAttachment] | None = None, components: Iterable[Dossier] = ()
 ) -> DossierOut:
     """``attachments``: given by a list that read every dossier's attachments in one query."""
-    if attachments is None:
-        attachments = dossier.attachments.select_related("stored_file")
+    attachments = list(dossier.attachments.select_related("stored_file") if attachments is None else attachments)
+    # The draft's check counts the papers just read instead of asking for them again.
+    given = {a.requirement_id for a in attachments if a.replaced_at is None}
     return DossierOut(
         id=dossier.pk,
         code=dossier.code,
@@ -164,7 +166,7 @@ def _out(
         submitted_at=dossier.submitted_at,
         due_at=dossier.due_at,
         attachments=[_attachment_out(a) for a in attachments],
-        problems=sending.submission_problems(dossier) if dossier.status == Dossier.Status.DRAFT else {},
+        problems=sending.submission_problems(dossier, given=given) if dossier.status == Dossier.Status.DRAFT else {},
         owner_basis=dossier.owner_basis,
         owner=dossier.owner_data,
         parent=dossier.parent_id,
@@ -203,7 +205,9 @@ def my_dossiers(request: HttpRequest, status: str = "") -> list[DossierOut]:
 
 @router.post("/dossiers", auth=bearer, response={201: DossierOut, **_ERRORS}, summary="Tạo hồ sơ (bản nháp)")
 def create(request: HttpRequest, payload: DossierIn) -> Status[DossierOut]:
-    procedure = catalog_selectors.published().filter(code=payload.procedure[:24]).first()
+    procedure = held_procedure_by_code(payload.procedure[:24])
+    if procedure is not None and not catalog_selectors.is_published(procedure):
+        procedure = None
     agency = Agency.objects.filter(code=payload.agency[:16]).first()
     if procedure is None:
         raise InvalidInput({"procedure": [_("Không có thủ tục này.")]})
@@ -281,7 +285,7 @@ def attach(
     request: HttpRequest, dossier_id: uuid.UUID, requirement: Form[int], file: File[UploadedFile]
 ) -> Status[AttachmentOut]:
     dossier = selectors.dossier_of(authed_user(request), dossier_id)
-    found = dossier.procedure.requirements.filter(pk=requirement).first()
+    found = requirement_of(dossier.procedure, requirement)
     if found is None:
         raise InvalidInput({"requirement": [_("Giấy tờ này không thuộc thủ tục của hồ sơ.")]})
     attachment = papers.dossier_attach(dossier=dossier, actor=authed_user(request), requirement=found, upload=file)

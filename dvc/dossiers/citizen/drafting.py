@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from dvc.accounts.models import User
 from dvc.agencies.models import Agency
+from dvc.agencies.units import unit_by_id
 from dvc.catalog import eform, verified
 from dvc.catalog.competence import agency_receives, outside_filing_area
 from dvc.catalog.models import Procedure
@@ -46,7 +47,7 @@ def dossier_start(*, applicant: User, procedure: Procedure, agency: Agency, reus
         )
     if not agency_receives(procedure, agency):
         raise InvalidInput({"agency": [_("Cơ quan này không tiếp nhận thủ tục đã chọn.")]})
-    if outside_filing_area(procedure, agency, applicant.province):
+    if outside_filing_area(procedure, agency, applicant.province_id):
         raise InvalidInput(
             {
                 "agency": [
@@ -54,7 +55,7 @@ def dossier_start(*, applicant: User, procedure: Procedure, agency: Agency, reus
                         "Thủ tục này nộp tại cơ quan tiếp nhận trong tỉnh, thành phố nơi bạn cư trú (%(province)s). "
                         "Nếu bạn đã chuyển nơi ở, hãy cập nhật địa chỉ trong mục Tài khoản."
                     )
-                    % {"province": applicant.province.name if applicant.province else ""}
+                    % {"province": getattr(unit_by_id(applicant.province_id), "name", "")}
                 ]
             }
         )
@@ -150,9 +151,9 @@ def dossier_save_draft(
         "notify_email": notify_email,
         "updated_at": timezone.now(),
     }
-    with transaction.atomic():
-        if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(**changes):
-            raise Conflict(_("Hồ sơ đã được gửi, không sửa được nữa."), code="not_editable")
+    # One statement: no transaction of its own (it would add BEGIN and COMMIT round trips).
+    if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(**changes):
+        raise Conflict(_("Hồ sơ đã được gửi, không sửa được nữa."), code="not_editable")
     # What was just written, without reading it back (issue 20: the re-read also dropped the procedure and agency
     # the answer then loaded again).
     for name, value in changes.items():

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dvc.accounts.models import User
 from dvc.catalog import linked
+from dvc.catalog.held import held_procedure
 from dvc.catalog.models import Procedure
 from dvc.dossiers.lifecycle.linked import competent_agency
 from dvc.dossiers.models import Dossier, DossierAttachment, SupplementRequest
@@ -74,16 +75,18 @@ def waiting_of(dossier: Dossier, components: list[Dossier]) -> list[tuple[str, s
 
 
 def dossier_of(user: Any, dossier_id: uuid.UUID | str) -> Dossier:
-    """The applicant's own dossier, or 404 (never 403: another person's dossier must not be confirmed to exist)."""
+    """The applicant's own dossier, or 404 (never 403: another person's dossier must not be confirmed to exist).
+    Its procedure, with sector, papers and fees, is the one the process holds (``catalog.held``)."""
     dossier = (
-        Dossier.objects.select_related("procedure", "procedure__sector", "agency", "applicant")
-        .filter(pk=dossier_id, applicant=user)
-        .first()
+        Dossier.objects.select_related("agency", "applicant").filter(pk=dossier_id, applicant=user).first()
         if getattr(user, "is_authenticated", False)
         else None
     )
     if dossier is None:
         raise Http404
+    procedure = held_procedure(dossier.procedure_id)
+    if procedure is not None:
+        dossier.procedure = procedure
     return dossier
 
 

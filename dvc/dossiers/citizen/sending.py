@@ -33,14 +33,16 @@ def exempt(requirement: DocumentRequirement, dossier: Dossier) -> bool:
     )
 
 
-def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
-    """Everything that stops a draft from being sent, by field; empty when it can go."""
+def submission_problems(dossier: Dossier, *, given: set[int] | None = None) -> dict[str, list[str]]:
+    """Everything that stops a draft from being sent, by field; empty when it can go. ``given``: the requirements
+    the dossier's current papers answer, when the caller has just read them."""
     problems = dict(eform.validate_answers(dossier.procedure.form_schema, dossier.form_data).errors)
-    given = set(
-        DossierAttachment.objects.filter(dossier=dossier, replaced_at__isnull=True).values_list(
-            "requirement_id", flat=True
+    if given is None:
+        given = set(
+            DossierAttachment.objects.filter(dossier=dossier, replaced_at__isnull=True).values_list(
+                "requirement_id", flat=True
+            )
         )
-    )
     for requirement in dossier.procedure.requirements.all():
         if exempt(requirement, dossier):
             continue

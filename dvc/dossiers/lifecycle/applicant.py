@@ -7,6 +7,7 @@ from typing import Any
 from dvc.accounts.models import User
 from dvc.accounts.validators import display_phone
 from dvc.agencies.selectors import address_text
+from dvc.agencies.units import unit_code
 from dvc.catalog.text import fold
 from dvc.dossiers.models import Dossier
 
@@ -22,8 +23,8 @@ def applicant_snapshot(user: User) -> dict[str, Any]:
         # NĐ 69/2024: signed in with a level-2 electronic identity; the officer sees which data came from it.
         "identity_verified": user.identity_verified_at is not None,
         "address": {
-            "province": user.province.code if user.province_id and user.province else "",
-            "commune": user.commune.code if user.commune_id and user.commune else "",
+            "province": unit_code(user.province_id),
+            "commune": unit_code(user.commune_id),
             "line": user.address_line,
         },
     }

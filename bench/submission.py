@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""A complete submission over the API, counted and timed request by request (issue 20, part 2: ≤ 20 queries and
+≤ 25 ms of server time over the four requests).
+
+    .venv/bin/python bench/submission.py [postgres://postgres@127.0.0.1:5432/dvc_bench_submission]
+
+The database named is dropped and made afresh (demo data). The demo citizen then makes SUBMISSIONS (default 20)
+complete submissions of 1.004873 at phường Ba Đình through Django's test client (the whole middleware stack, DEBUG
+off): create the draft, save the answers, attach a 2 KB PDF, send. Prints, per request, the queries of the last
+submission and the p50 time; SUBMISSION_SQL=1 prints each query of the last one.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import ANSWERS, demo_setup, pdf, recreate_database, server_env  # noqa: E402
+
+URL = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/dvc_bench_submission"
+SUBMISSIONS = int(os.environ.get("SUBMISSIONS", "20"))
+STEPS = ("create", "answers", "attach", "send")
+
+
+def main() -> None:
+    recreate_database(URL)
+    demo_setup(server_env(URL, Path(tempfile.mkdtemp(prefix="dvc-submission-"))))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from dvc.accounts.models import User
+    from dvc.accounts.services import api_token_create
+    from dvc.catalog.models import Procedure
+
+    citizen = User.objects.get(id_number="001085012345")
+    requirement = Procedure.objects.get(code="1.004873").requirements.get(name__startswith="Giấy tờ tùy thân")
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=citizen)}")
+    times: dict[str, list[float]] = {step: [] for step in STEPS}
+    queries: dict[str, list[str]] = {}
+
+    def step(name: str, call):  # type: ignore[no-untyped-def]
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            answer = call()
+            times[name].append((time.perf_counter() - started) * 1000)
+        assert answer.status_code in (200, 201), (name, answer.status_code, answer.content[:300])  # noqa: S101
+        queries[name] = [q["sql"] for q in captured.captured_queries]
+        return answer
+
+    for _ in range(SUBMISSIONS):
+        created = step(
+            "create",
+            lambda: client.post(
+                "/api/v1/dossiers", {"procedure": "1.004873", "agency": "000.01.01.H26"}, content_type="application/json"
+            ),
+        )
+        url = f"/api/v1/dossiers/{created.json()['id']}"
+        step("answers", lambda: client.patch(url, {"form_data": ANSWERS}, content_type="application/json"))
+        upload = SimpleUploadedFile("cccd.pdf", pdf(2000), content_type="application/pdf")
+        step("attach", lambda: client.post(f"{url}/attachments", {"requirement": str(requirement.pk), "file": upload}))
+        step(
+            "send",
+            lambda: client.post(f"{url}/submit", {"idempotency_key": uuid.uuid4().hex}, content_type="application/json"),
+        )
+    total_q = sum(len(queries[s]) for s in STEPS)
+    total_ms = sum(statistics.median(times[s]) for s in STEPS)
+    print(f"\n{SUBMISSIONS} complete submissions over the API on PostgreSQL (p50 per request)")
+    for s in STEPS:
+        print(f"  {s:8} {len(queries[s]):3} queries  {statistics.median(times[s]):6.1f} ms")
+    print(f"  {'total':8} {total_q:3} queries  {total_ms:6.1f} ms   target ≤ 20 queries, ≤ 25 ms")
+    if os.environ.get("SUBMISSION_SQL"):
+        for s in STEPS:
+            print(f"\n-- {s}")
+            for sql in queries[s]:
+                print("  ", sql[:220])
+
+
+if __name__ == "__main__":
+    main()
