@@ -148,7 +148,7 @@ def _out(
     """``attachments``: given by a list that read every dossier's attachments in one query."""
     attachments = list(dossier.attachments.select_related("stored_file") if attachments is None else attachments)
     # The draft's check counts the papers just read instead of asking for them again.
-    given = {a.requirement_id for a in attachments if a.replaced_at is None}
+    given = {a.requirement_id for a in attachments if a.replaced_at is None and a.requirement_id is not None}
     return DossierOut(
         id=dossier.pk,
         code=dossier.code,
