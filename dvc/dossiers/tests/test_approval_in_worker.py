@@ -65,14 +65,17 @@ def test_approval_answers_at_once_and_the_worker_issues_the_result(client, to_si
     assert AuditEntry.objects.filter(dossier_id=dossier.pk, action="approve", actor=staff.leader).count() == 1
 
 
+def _signer_fails(monkeypatch, error: Exception) -> None:
+    def failing(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("dvc.dossiers.backoffice.decision.sign_result", failing)
+
+
 def test_a_failed_signing_is_shown_with_its_reason_and_can_be_signed_again(client, to_sign, monkeypatch):
     dossier, staff = to_sign
     client.force_login(staff.leader)
-
-    def unavailable(*args, **kwargs):
-        raise RuntimeError("HSM offline")
-
-    monkeypatch.setattr("dvc.dossiers.backoffice.decision.sign_result", unavailable)
+    _signer_fails(monkeypatch, RuntimeError("HSM offline"))
     _approve(client, dossier)
     run_tasks()
     dossier.refresh_from_db()
@@ -200,11 +203,7 @@ def test_a_signing_that_keeps_failing_on_passing_errors_stops_after_three_attemp
 
     dossier, staff = to_sign
     client.force_login(staff.leader)
-
-    def down(*args, **kwargs):
-        raise OperationalError("could not connect to server")
-
-    monkeypatch.setattr("dvc.dossiers.backoffice.decision.sign_result", down)
+    _signer_fails(monkeypatch, OperationalError("could not connect to server"))
     _approve(client, dossier)
     for _ in range(3):
         DBTaskResult.objects.filter(task_path__endswith="sign_approved_result").update(
