@@ -12,7 +12,7 @@ task worker). Meanwhile:
   t=6 s   a gunicorn worker is killed with SIGKILL;
   t=14 s  the task worker is killed with SIGKILL, and a new one started 3 s later;
   t=24 s  PostgreSQL is restarted (pg_ctlcluster; needs root — otherwise skipped and said so);
-  t=36 s  the media folder's disk fills up (a 40 MB tmpfs mounted there; needs root), and frees at t=46 s.
+  t=36 s  the media folder's disk fills up (a 400 MB tmpfs mounted there, filled; needs root), and frees at t=46 s.
 
 Afterwards the drill checks that every acknowledged submission exists exactly once, that nothing was submitted
 without being acknowledged, that every submitted dossier's SMS was delivered exactly once, that every payment the
@@ -285,7 +285,7 @@ def drill(processes: list[subprocess.Popen[bytes]]) -> None:
                 note("PostgreSQL restart skipped: needs root and pg_ctlcluster")
         if at(36, "disk full"):
             if root:
-                subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", str(media)], check=True)  # noqa: S603, S607
+                subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400m", "tmpfs", str(media)], check=True)  # noqa: S603, S607
                 mounted = True
                 filler = media / "filler"
                 with open(filler, "wb") as handle:
