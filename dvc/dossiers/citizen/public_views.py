@@ -22,6 +22,7 @@ from dvc.dossiers.citizen.lookup import lookup_allow, lookup_by_code
 from dvc.dossiers.models import IssuedResult
 from dvc.errors import InvalidInput, RateLimited
 from dvc.vault.signing import verify_signed_pdf
+from dvc.web.shell import render_page
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
@@ -56,7 +57,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         if data.get("bm") and lines and not any(line.procedure for line in lines):
             asked.add_error("bm", _("Mã bảo mật không đúng với mã hồ sơ."))
     context = {"by_code": by_code, "by_cccd": by_cccd, "lines": lines}
-    response = render(request, "dossiers/lookup.html", context, status=status)
+    response = render_page(request, "dossiers/lookup.html", context, status=status)
     response["Cache-Control"] = "private, no-store"
     return response
 
