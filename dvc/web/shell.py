@@ -61,9 +61,11 @@ def render_page(
     if not _visitor(request):
         return render(request, template_name, context, status=status)
     page: Template = get_template(template_name).template  # type: ignore[attr-defined]
-    extends = page.nodelist.get_nodes_by_type(ExtendsNode)[0]
+    extends = next((node for node in page.nodelist if isinstance(node, ExtendsNode)), None)
+    if extends is None:  # not a page of the layout
+        return render(request, template_name, context, status=status)
     bound = make_context(context, request)
-    with bound.render_context.push_state(page), bound.bind_template(page):  # type: ignore[attr-defined]
+    with bound.render_context.push_state(page), bound.bind_template(page):
         blocks = {name: block.nodelist.render(bound) for name, block in extends.blocks.items()}
     before, after = _layout(request, {name: blocks[name] for name in LAYOUT_BLOCKS if name in blocks})
     path = quote(request.get_full_path(), safe="/")
