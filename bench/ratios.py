@@ -241,7 +241,7 @@ def main() -> None:
         p99 = max(measured[name]["p99"] for measured in rounds)
         errors = sum(measured[name]["errors"] for measured in rounds)
         target = TARGETS.get(name)
-        verdict = "" if target is None else (f"  target ≥ {target:.2f}: " + ("met" if ratio >= target else "NOT met"))
+        verdict = "" if target is None else (f"  target ≥ {target:g}: " + ("met" if ratio >= target else "NOT met"))
         each = " ".join(f"{r:.3f}" for r in ratios)
         unit = "/s   " if name == SUBMISSION else "req/s"
         print(f"  {name:<22} {rps:8.1f} {unit}  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  "
