@@ -84,7 +84,8 @@ def on_database_unavailable(api: NinjaAPI, request: HttpRequest, exc: Exception)
     """The database restarting or failing over, or the object store not answering: nothing was done, say so and
     when to try again."""
     logger.warning("database or object store unavailable on %s %s: %s", request.method, request.path, exc)
-    request.database_failed = True  # type: ignore[attr-defined]  # a replica's failure is retried on the primary
+    # A database's failure (perhaps the replica's) is retried on the primary; an object store's is not.
+    request.database_failed = isinstance(exc, OperationalError)  # type: ignore[attr-defined]
     body = error_body(
         "unavailable", _("Hệ thống đang bận hoặc bảo trì. Chưa có gì thay đổi; vui lòng thử lại sau ít giây.")
     )

@@ -21,7 +21,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 
 REPLICA = "replica"
 REPLICA_APPS = frozenset({"catalog", "agencies", "stats"})
@@ -47,6 +47,20 @@ def replica_failed() -> None:
     global _down_until
     _down_until = time.monotonic() + DOWN_SECONDS
     connections[REPLICA].close()
+
+
+def replica_answers() -> bool:
+    """Whether the replica answers a query now (asked after a request that read it failed: the failure may have
+    been the primary's or the object store's, and a replica that answers is not left alone)."""
+    replica = connections[REPLICA]
+    replica.close()  # a connection that failed is not reused
+    try:
+        with replica.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        replica.close()
+        return False
+    return True
 
 
 def replica_reading() -> bool:

@@ -87,7 +87,8 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, (OperationalError, *OBJECT_STORE_ERRORS)):
             return None
-        request.database_failed = True  # type: ignore[attr-defined]  # a replica's failure is retried on the primary
+        # A database's failure (perhaps the replica's) is retried on the primary; an object store's is not.
+        request.database_failed = isinstance(exception, OperationalError)  # type: ignore[attr-defined]
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "5"
         return response
@@ -150,8 +151,10 @@ class ReplicaReadsMiddleware:
         with db_router.reads_from(replica):
             response = self.get_response(request)
         if replica and getattr(request, "database_failed", False):
-            # The replica did not answer (the page or the API said 503): leave it alone a while, read the primary.
-            db_router.replica_failed()
+            # A database did not answer (the page or the API said 503): if it was the replica, leave it alone a
+            # while; either way answer again from the primary.
+            if not db_router.replica_answers():
+                db_router.replica_failed()
             request.database_failed = False  # type: ignore[attr-defined]
             with db_router.reads_from(False):
                 response = self.get_response(request)

@@ -99,3 +99,51 @@ def test_a_failing_replica_is_left_alone_and_the_request_answered_from_the_prima
     db_router._down_until = 0.0  # the pause is over: the page tries the replica again, fails, reads the primary
     page = client.get("/thu-tuc/1.001193/")
     assert page.status_code == 200 and "1.001193" in page.content.decode() and not db_router.replica_available()
+
+
+@pytest.fixture
+def live_replica(db, settings, monkeypatch):
+    """A replica that answers: a second connection to the test database (made as ``dead_replica``'s is)."""
+    from django.db import connections
+    from django.db.utils import load_backend
+
+    live = dict(settings.DATABASES["default"])
+    configured = connections.configure_settings({"default": dict(settings.DATABASES["default"]), "replica": live})
+    wrapper = load_backend(live["ENGINE"]).DatabaseWrapper(configured["replica"], "replica")
+    monkeypatch.setattr(connections._connections, "replica", wrapper, raising=False)
+    settings.DATABASES = {**settings.DATABASES, "replica": live}
+    monkeypatch.setattr(db_router, "_down_until", 0.0)
+    yield
+    wrapper.close()
+
+
+def test_a_503_that_was_not_the_replicas_does_not_leave_a_healthy_replica_alone(live_replica):
+    """Review finding: any 503 on a public read marked the replica down for 15 s (an object store that did not
+    answer, the primary restarting). The request is answered again from the primary; a replica that answers a
+    query is kept."""
+    tries = []
+
+    def flaky(request):
+        tries.append(db_router.replica_reading())
+        if len(tries) == 1:
+            request.database_failed = True  # what the 503 handlers say when a database failed
+            return HttpResponse("Hệ thống đang bận", status=503)
+        return HttpResponse("ok")
+
+    response, _seen = _through(RequestFactory().get("/thu-tuc/1.004873/"), view=flaky)
+    assert response.status_code == 200 and tries == [True, False]  # the replica first, then the primary
+    assert db_router.replica_available()  # it answered the check: not left alone
+
+
+def test_an_object_store_failure_is_not_retried_as_a_database_failure(client, monkeypatch):
+    from botocore.exceptions import EndpointConnectionError
+
+    from dvc.web.middleware import DatabaseUnavailableMiddleware
+
+    request = RequestFactory().get("/thu-tuc/1.004873/")
+    response = DatabaseUnavailableMiddleware(lambda r: HttpResponse())(request)
+    assert response.status_code == 200
+    failed = DatabaseUnavailableMiddleware(lambda r: HttpResponse()).process_exception(
+        request, EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+    )
+    assert failed is not None and failed.status_code == 503 and request.database_failed is False
