@@ -29,6 +29,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,6 +105,7 @@ def setup() -> tuple[list[int], list[int], list[int], list[int]]:
     commune_procedures = list(Procedure.objects.filter(level="commune").values_list("pk", flat=True))
     province_procedures = list(Procedure.objects.exclude(level="commune").values_list("pk", flat=True))
     password = User.objects.get(id_number="001085012345").password
+    column_defaults(User)
     with (
         connection.cursor() as cursor,
         cursor.copy(
@@ -118,10 +120,24 @@ def setup() -> tuple[list[int], list[int], list[int], list[int]]:
     return communes, provinces, commune_procedures, province_procedures
 
 
+def column_defaults(model: Any) -> None:
+    """The model's field defaults as the table's own, so that COPY may leave out the columns it does not fill (the
+    model gains columns; Django keeps defaults in Python, and COPY would write NULL)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        for field in model._meta.concrete_fields:
+            default = None if field.null or field.primary_key else field.get_default()  # "" for text without one
+            if default is None:
+                continue
+            value = field.get_db_prep_save(default, connection)
+            cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column}" SET DEFAULT %s', [value])
+
+
 def load(
     communes: list[int], provinces: list[int], commune_procedures: list[int], province_procedures: list[int]
 ) -> None:
     from dvc.accounts.models import User
+    from dvc.dossiers.models import Dossier
 
     users = list(User.objects.filter(id_number__startswith="0790").values_list("pk", flat=True))
     with connection.cursor() as cursor:
@@ -150,6 +166,7 @@ def load(
         "proposal_note, paused_days, decision_note, return_note, applicant_name"
     )
     tz = timezone.get_current_timezone()
+    column_defaults(Dossier)
     with connection.cursor() as cursor, cursor.copy(f"COPY dossiers_dossier ({columns}) FROM STDIN") as copy:
         for n in range(COUNT):
             at_province = n % 10 == 0
