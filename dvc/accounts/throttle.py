@@ -147,13 +147,16 @@ def shared_key(name: str) -> str:
     return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:{name}"
 
 
-def shared_set(key: str, value: bytes, *, seconds: int, only_new: bool = False) -> None:
-    """Write ``key`` (see ``shared_key``) in the shared Redis, if there is one; a failure is logged, not raised."""
+def shared_set(key: str, value: bytes, *, seconds: int, only_new: bool = False) -> bool:
+    """Write ``key`` (see ``shared_key``) in the shared Redis, if there is one; a failure is logged, not raised.
+    False when the shared cache did not answer."""
     if settings.CACHE_URL:
         try:
             _redis().set(key, value, ex=seconds, nx=only_new)
         except Exception:
             logger.warning("shared cache key %s not written: the shared cache did not answer", key)
+            return False
+    return True
 
 
 def hit(key: str, *, window: dt.timedelta) -> Window:

@@ -5,19 +5,25 @@ neither the database nor the ORM. The row holds only what the public may see onc
 the full one) and a keyed hash of the security code. Each change in a dossier's history puts a short *hold* on its
 row after the transaction commits; while it holds, lookups read the database and do not write the row back, so an
 answer read before the commit cannot be cached after it. The row otherwise lives ``ROW_SECONDS``: an agency or a
-procedure renamed in the admin shows within that time. Without Redis (the embedded default) nothing is cached.
+procedure renamed in the admin shows within that time. A hold that cannot be written (Redis not answering at that
+moment) is written by the task worker as soon as Redis answers again, within ``ROW_SECONDS`` of the change, after
+which a row cached before it has expired anyway. Without Redis (the embedded default) nothing is cached.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
+import time
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
 
 from dvc.accounts.throttle import shared_key, shared_set
 from dvc.dossiers.models import Dossier
@@ -25,6 +31,7 @@ from dvc.dossiers.models import Dossier
 ROW_SECONDS = 600
 HOLD = b"hold"
 HOLD_SECONDS = 10
+RETRY_SECONDS = 15
 
 
 def row_key(code: str) -> str:
@@ -38,7 +45,24 @@ def security_digest(security_code: str) -> str:
 def hold_on_commit(dossier: Dossier) -> None:
     """Once the change commits, hold the dossier's cached row (the next lookups read the database)."""
     if settings.CACHE_URL and dossier.code:
-        transaction.on_commit(partial(shared_set, row_key(dossier.code), HOLD, seconds=HOLD_SECONDS))
+        transaction.on_commit(partial(hold, dossier.code))
+
+
+def hold(code: str, *, since: float | None = None) -> bool:
+    """Hold the row of ``code``; if Redis does not answer, the worker tries again shortly (``hold_later``)."""
+    if shared_set(row_key(code), HOLD, seconds=HOLD_SECONDS):
+        return True
+    changed = time.time() if since is None else since
+    if time.time() - changed < ROW_SECONDS:  # afterwards any row cached before the change has expired
+        later = timezone.now() + dt.timedelta(seconds=RETRY_SECONDS)
+        hold_later.using(run_after=later).enqueue(code=code, since=changed)
+    return False
+
+
+@task()
+def hold_later(code: str, since: float) -> bool:
+    """The hold that Redis did not take when the dossier changed (``since``, epoch seconds)."""
+    return hold(code, since=since)
 
 
 def keep(code: str, row: dict[str, Any]) -> None:

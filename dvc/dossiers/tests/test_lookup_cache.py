@@ -9,6 +9,7 @@ import redis
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from dvc.accounts import throttle
 from dvc.accounts.tests.factories import UserFactory
@@ -115,3 +116,31 @@ def commune_centre_code():
     from dvc.dossiers.tests.factories import commune_centre
 
     return commune_centre().code
+
+
+def test_a_hold_redis_did_not_take_is_written_by_the_worker_once_it_answers(
+    client, submitted_dossier, shared_redis, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Review finding: a change made while Redis did not answer left the row cached before it for up to 10 minutes
+    (the hold was not written). The worker now writes the hold as soon as Redis answers again."""
+    from django_tasks_db.models import DBTaskResult
+
+    from conftest import run_tasks
+
+    user = UserFactory()
+    dossier = submitted_dossier(user)
+    assert client.get(f"/api/v1/lookup/{dossier.code}").json()["status"] == "Đã gửi, chờ tiếp nhận"  # cached
+    real = throttle._redis
+
+    class Down:
+        def set(self, *args, **kwargs):
+            raise redis.ConnectionError("Redis does not answer")
+
+    monkeypatch.setattr(throttle, "_redis", lambda: Down())
+    with django_capture_on_commit_callbacks(execute=True):
+        aftercare.dossier_withdraw(dossier=dossier, actor=user, reason="Nộp nhầm thủ tục")
+    monkeypatch.setattr(throttle, "_redis", real)  # Redis answers again
+    assert client.get(f"/api/v1/lookup/{dossier.code}").json()["status"] == "Đã gửi, chờ tiếp nhận"  # still stale
+    DBTaskResult.objects.filter(task_path__endswith="hold_later").update(run_after=timezone.now())
+    run_tasks()
+    assert client.get(f"/api/v1/lookup/{dossier.code}").json()["status"] == "Đã rút"
