@@ -44,11 +44,16 @@ def dossier_receive(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
     now = timezone.now()
     due = due_at_receipt(dossier, now)
     with transaction.atomic():
-        if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.SUBMITTED).update(
-            status=Dossier.Status.PROCESSING, received_at=now, received_by=actor, due_at=due, updated_at=now
-        ):
+        received = {
+            "status": Dossier.Status.PROCESSING, "received_at": now, "received_by": actor, "due_at": due,
+            "updated_at": now,
+        }  # fmt: skip
+        if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.SUBMITTED).update(**received):
             raise already_handled(dossier)
-        dossier.refresh_from_db()
+        # What was just written, without reading the dossier back (issue 20: the re-read also dropped the
+        # procedure, agency and applicant the notice then read again).
+        for name, value in received.items():
+            setattr(dossier, name, value)
         record_event(
             dossier,
             actor=actor,

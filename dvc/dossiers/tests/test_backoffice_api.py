@@ -155,3 +155,26 @@ def test_names_and_id_numbers_are_searched_in_the_body_not_the_address(client, o
         ]
         == []
     )
+
+
+def test_a_receipt_counts_its_figures_in_one_statement_and_reads_nothing_back(client, office, submitted_dossier):
+    """Issue 20, part 2: a receipt over the API was 30 queries (the dossier read back, then its procedure, agency and
+    applicant again for the notice; seven counters, seven UPDATEs). Now 20 on PostgreSQL, with the same figures."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dvc.stats.models import DailyFigure, OpenDossiers
+
+    agency, staff = office
+    officer = bearer(staff.officer)
+    warm = submitted_dossier(UserFactory(), agency=agency)  # the day's figure rows exist after the first receipt
+    client.post(f"{BASE}/{warm.pk}/receive", {}, content_type="application/json", **officer)
+    dossier = submitted_dossier(UserFactory(), agency=agency)
+    with CaptureQueriesContext(connection) as done:
+        received = client.post(f"{BASE}/{dossier.pk}/receive", {}, content_type="application/json", **officer)
+    assert received.status_code == 200 and received.json()["status"] == "processing"
+    limit = 20 if connection.vendor == "postgresql" else 26
+    assert len(done) <= limit, [q["sql"][:80] for q in done.captured_queries]
+    today = DailyFigure.objects.get(agency=agency, day=timezone.localdate())
+    assert today.received_online == 2
+    assert sum(OpenDossiers.objects.filter(agency=agency).values_list("count", flat=True)) == 2
