@@ -33,10 +33,15 @@ def exempt(requirement: DocumentRequirement, dossier: Dossier) -> bool:
     )
 
 
-def submission_problems(dossier: Dossier, *, given: set[int] | None = None) -> dict[str, list[str]]:
+def submission_problems(
+    dossier: Dossier, *, given: set[int] | None = None, checked: eform.Result | None = None
+) -> dict[str, list[str]]:
     """Everything that stops a draft from being sent, by field; empty when it can go. ``given``: the requirements
-    the dossier's current papers answer, when the caller has just read them."""
-    problems = dict(eform.validate_answers(dossier.procedure.form_schema, dossier.form_data).errors)
+    the dossier's current papers answer, when the caller has just read them; ``checked``: the answers' check, when
+    the caller has made it."""
+    if checked is None:
+        checked = eform.validate_answers(dossier.procedure.form_schema, dossier.form_data)
+    problems = dict(checked.errors)
     if given is None:
         given = set(
             DossierAttachment.objects.filter(dossier=dossier, replaced_at__isnull=True).values_list(
@@ -91,14 +96,15 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str) -> Do
         if key and dossier.idempotency_key == key:
             return dossier
         raise Conflict(_("Hồ sơ này đã được gửi."), code="already_submitted")
-    problems = submission_problems(dossier)
+    checked = eform.validate_answers(dossier.procedure.form_schema, dossier.form_data)
+    problems = submission_problems(dossier, checked=checked)
     if problems:
         raise InvalidInput(problems, message=_("Hồ sơ chưa đủ thông tin để gửi. Vui lòng xem các mục được đánh dấu."))
     now = timezone.now()
     local_day = timezone.localdate(now)
     calendar = WorkingCalendar(dossier.agency)
-    # What is sent, billed and shown to the officer are the cleaned answers, never the text as typed.
-    dossier.form_data = eform.validate_answers(dossier.procedure.form_schema, dossier.form_data).answers
+    # What is sent, billed and shown to the officer are the cleaned answers, never the text as typed (checked once).
+    dossier.form_data = checked.answers
     try:
         with transaction.atomic():
             code = next_code(dossier.agency, local_day)
