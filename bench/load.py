@@ -8,7 +8,8 @@ server's ceiling (a constant JSON answer), then a crowd of simulated users.
 
 Environment: LOAD_SECONDS (each scenario, default 20), LOAD_USERS (concurrent users per scenario, default 10),
 LOAD_CROWD (users in the crowd run, default 1000), LOAD_WORKERS (gunicorn workers, default 2), LOAD_ONLY (comma-
-separated scenario names), LOAD_PAGE_CACHE (0 serves every anonymous public page freshly rendered, as on a first
+separated scenario names), LOAD_CACHE_URL (the shared Redis, default redis://127.0.0.1:6379/13; "" for none),
+LOAD_PAGE_CACHE (0 serves every anonymous public page freshly rendered, as on a first
 visit; default 1, the portal's own setting). The server runs with DEBUG off on the embedded defaults for SMS, e-mail
 and payment; the client is on the same machine, so both share its cores, as the ceiling does.
 """
@@ -34,6 +35,9 @@ CROWD = int(os.environ.get("LOAD_CROWD", "1000"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "2"))
 PAGE_CACHE = os.environ.get("LOAD_PAGE_CACHE", "1")
 VAR = Path(tempfile.mkdtemp(prefix="dvc-load-"))
+# As in production: a shared Redis for the cache, the rate windows and the lookup's rows (LOAD_CACHE_URL="" runs
+# without one, each process caching for itself).
+CACHE = os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/13")
 # Every simulated citizen comes from 127.0.0.1: the per-address caps would stop the test, not a real crowd.
 SERVER_ENV = server_env(
     URL,
@@ -41,6 +45,7 @@ SERVER_ENV = server_env(
     DVC_OTP_MAX_REQUESTS_PER_IP_HOUR="100000000",
     DVC_LOGIN_MAX_FAILURES_PER_IP="100000000",
     DVC_PAGE_CACHE=PAGE_CACHE,
+    **({"DVC_CACHE_URL": CACHE, "DVC_CACHE_PREFIX": f"load-{VAR.name}"} if CACHE else {}),
 )
 SCENARIOS = [  # (name, locust user class, users)
     ("public lookup (page)", "Lookup", USERS),
