@@ -71,6 +71,10 @@ def prepare() -> tuple[list[str], list[str], int]:
         import django
 
         django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)  # this run's own folder, as demo_setup does
     else:
         recreate_database(URL)
         demo_setup(ENV)
