@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from dvc.accounts.models import User
 from dvc.agencies.calendar import WorkingCalendar
 from dvc.agencies.models import Agency, StaffRole
+from dvc.catalog.held import held_procedure
 from dvc.catalog.text import fold
 from dvc.dossiers.backoffice.permissions import staff_agencies
 from dvc.dossiers.lifecycle.clock import acknowledgement_late, closing_moment
@@ -235,9 +236,10 @@ def rows(dossiers: list[Dossier]) -> list[Row]:
 
 
 def staff_dossier(user: User | object, dossier_id: uuid.UUID | str) -> Dossier:
-    """A dossier of one of the officer's agencies; ``Forbidden`` for any other agency's dossier."""
+    """A dossier of one of the officer's agencies; ``Forbidden`` for any other agency's dossier. Its procedure is
+    the one the process holds (``catalog.held``: the wide row, its papers and fees, read once per catalog version)."""
     dossier = (
-        Dossier.objects.select_related("procedure", "agency", "applicant", "assigned_to", "received_by", "filed_by")
+        Dossier.objects.select_related("agency", "applicant", "assigned_to", "received_by", "filed_by")
         .exclude(status=S.DRAFT)
         .filter(pk=dossier_id)
         .first()
@@ -246,4 +248,7 @@ def staff_dossier(user: User | object, dossier_id: uuid.UUID | str) -> Dossier:
         raise Http404
     if dossier.agency_id not in staff_agencies(user):
         raise Forbidden(_("Hồ sơ này thuộc cơ quan khác, bạn không có quyền xem."))
+    procedure = held_procedure(dossier.procedure_id)
+    if procedure is not None:
+        dossier.procedure = procedure
     return dossier
