@@ -28,6 +28,8 @@ REPLICA_APPS = frozenset({"catalog", "agencies", "stats"})
 PRIMARY_AFTER_WRITE = 10  # seconds
 DOWN_SECONDS = 15
 COOKIE = "dvc_primary_until"
+PROBE_SECONDS = 1.0
+_probed: tuple[float, bool] = (-PROBE_SECONDS, True)
 
 _reading: ContextVar[bool] = ContextVar("dvc_replica_reads", default=False)
 _down_until = 0.0
@@ -52,15 +54,21 @@ def replica_failed() -> None:
 def replica_answers() -> bool:
     """Whether the replica answers a query now (asked after a request that read it failed: the failure may have
     been the primary's or the object store's, and a replica that answers is not left alone)."""
+    global _probed
+    now = time.monotonic()
+    if now - _probed[0] < PROBE_SECONDS:  # asked a moment ago: not a new connection for every failed request
+        return _probed[1]
     replica = connections[REPLICA]
     replica.close()  # a connection that failed is not reused
     try:
         with replica.cursor() as cursor:
             cursor.execute("SELECT 1")
+        answers = True
     except DatabaseError:
         replica.close()
-        return False
-    return True
+        answers = False
+    _probed = (now, answers)
+    return answers
 
 
 def replica_reading() -> bool:

@@ -159,6 +159,26 @@ def shared_set(key: str, value: bytes, *, seconds: int, only_new: bool = False) 
     return True
 
 
+def shared_drop(pattern: str) -> bool:
+    """Delete every key matching ``pattern`` (see ``shared_key``) in the shared Redis; False when it did not
+    answer."""
+    if settings.CACHE_URL:
+        try:
+            client = _redis()
+            batch: list[bytes] = []
+            for key in client.scan_iter(match=pattern, count=1000):
+                batch.append(key)
+                if len(batch) >= 1000:
+                    client.unlink(*batch)
+                    batch = []
+            if batch:
+                client.unlink(*batch)
+        except Exception:
+            logger.warning("shared cache keys %s not dropped: the shared cache did not answer", pattern)
+            return False
+    return True
+
+
 def hit(key: str, *, window: dt.timedelta) -> Window:
     """Count one event in ``key``'s window, starting a new window when the last one has ended."""
     return hits([Limit(key, window, 2**62)])[0][0]

@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from dvc.agencies.models import AdminUnit
@@ -32,22 +33,38 @@ _units: _Units | None = None
 
 
 def _load() -> _Units:
-    global _units
     found = _units
     if found is not None and time.monotonic() - found.loaded < TTL:
         return found
     with _lock:
-        rows = list(AdminUnit.objects.using("default").all())
-        by_id = {unit.pk: unit for unit in rows}
-        for unit in rows:  # the parent from the same read, so unit.parent makes no query
-            if unit.parent_id is not None and unit.parent_id in by_id:
-                unit.parent = by_id[unit.parent_id]
-        _units = _Units(by_id, {(unit.level, unit.code): unit for unit in rows}, time.monotonic())
-        return _units
+        found = _units  # another thread may have read it meanwhile
+        if found is not None and time.monotonic() - found.loaded < TTL:
+            return found
+        return _read()
+
+
+def _read() -> _Units:
+    global _units
+    rows = list(AdminUnit.objects.using("default").all())
+    by_id = {unit.pk: unit for unit in rows}
+    for unit in rows:  # the parent from the same read, so unit.parent makes no query
+        if unit.parent_id is not None and unit.parent_id in by_id:
+            unit.parent = by_id[unit.parent_id]
+    _units = _Units(by_id, {(unit.level, unit.code): unit for unit in rows}, time.monotonic())
+    return _units
 
 
 def unit_by_id(pk: int | None) -> AdminUnit | None:
-    return _load().by_id.get(pk) if pk is not None else None
+    """The unit ``pk``; one the map does not hold yet (made by another process since it was read) is read afresh
+    with the whole map, at most once a second."""
+    if pk is None:
+        return None
+    units = _load()
+    found = units.by_id.get(pk)
+    if found is None and time.monotonic() - units.loaded > 1.0:
+        with _lock:
+            found = _read().by_id.get(pk)
+    return found
 
 
 def unit_code(pk: int | None) -> str:
@@ -87,6 +104,7 @@ def forget() -> None:
 
 def _changed(**_kwargs: object) -> None:
     forget()
+    transaction.on_commit(forget)  # again once the change is visible: a read meanwhile may have kept the old map
 
 
 post_save.connect(_changed, sender=AdminUnit, dispatch_uid="units-forget-save")

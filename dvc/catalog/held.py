@@ -13,35 +13,39 @@ What is held is shared by the requests of a process: read it, never change it.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from dvc.catalog.models import DocumentRequirement, Fee, Procedure, Sector
 from dvc.catalog.search_index import catalog_version
 
 MAX_HELD = 2000  # procedures; the national catalog has about 1,900 in force
+MAX_AGE = 600.0  # seconds: a backstop, should a change ever reach the catalog without changing its version
 
 _lock = threading.Lock()
 _held: dict[int, Procedure] = {}
 _codes: dict[str, int] = {}
 _version: int | None = None
+_emptied = 0.0
 
 
-def _store() -> dict[int, Procedure]:
-    global _version
+def _store() -> tuple[dict[int, Procedure], int]:
+    global _version, _emptied
     version = catalog_version()
-    if version != _version:
+    if version != _version or time.monotonic() - _emptied > MAX_AGE:
         with _lock:
             _held.clear()
             _codes.clear()
-            _version = version
-    return _held
+            _version, _emptied = version, time.monotonic()
+    return _held, version
 
 
 def held_procedure(pk: int) -> Procedure | None:
     """The procedure ``pk`` with its sector, papers (``requirements.all()``) and fees (``fees.all()``)."""
-    store = _store()
+    store, version = _store()
     found = store.get(pk)
     if found is None:
         found = (
@@ -54,16 +58,19 @@ def held_procedure(pk: int) -> Procedure | None:
         if found is None:
             return None
         with _lock:
-            if len(store) >= MAX_HELD:
-                store.clear()
-                _codes.clear()
-            store[pk] = found
+            # Kept only under the version it was read for: a change committed while it was read has emptied the
+            # store and moved the version, and this copy may predate it.
+            if _version == version:
+                if len(store) >= MAX_HELD:
+                    store.clear()
+                    _codes.clear()
+                store[pk] = found
     return found
 
 
 def held_procedure_by_code(code: str) -> Procedure | None:
     """The procedure of that code (in force or not: the caller checks), held as ``held_procedure``."""
-    _store()
+    _store()  # the codes are emptied with the procedures
     pk = _codes.get(code)
     if pk is None:
         pk = Procedure.objects.using("default").filter(code=code).values_list("pk", flat=True).first()
@@ -88,6 +95,7 @@ def forget() -> None:
 
 def _changed(**_kwargs: Any) -> None:
     forget()
+    transaction.on_commit(forget)  # again once the change is visible: a read meanwhile may have kept the old row
 
 
 for _model in (Procedure, DocumentRequirement, Fee, Sector):

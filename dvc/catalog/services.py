@@ -334,6 +334,8 @@ def catalog_import(*, data: Any) -> ImportReport:
                     for code in sorted(missing)
                 ]
             )
+        if catalog.sectors or catalog.life_events:
+            catalog_changed()  # a renamed sector or life event is a change even when no procedure changed
     return report
 
 

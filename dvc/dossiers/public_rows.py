@@ -6,8 +6,8 @@ the full one) and a keyed hash of the security code. Each change in a dossier's 
 row after the transaction commits; while it holds, lookups read the database and do not write the row back, so an
 answer read before the commit cannot be cached after it. The row otherwise lives ``ROW_SECONDS``: an agency or a
 procedure renamed in the admin shows within that time. A hold that cannot be written (Redis not answering at that
-moment) is written by the task worker as soon as Redis answers again, within ``ROW_SECONDS`` of the change, after
-which a row cached before it has expired anyway. Without Redis (the embedded default) nothing is cached.
+moment) makes the task worker drop every cached row as soon as Redis answers again (one task, however many changes
+were missed). Without Redis (the embedded default) nothing is cached.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from dvc.accounts.throttle import shared_key, shared_set
+from dvc.accounts.throttle import shared_drop, shared_key, shared_set
 from dvc.dossiers.models import Dossier
 
 ROW_SECONDS = 600
@@ -45,24 +45,39 @@ def security_digest(security_code: str) -> str:
 def hold_on_commit(dossier: Dossier) -> None:
     """Once the change commits, hold the dossier's cached row (the next lookups read the database)."""
     if settings.CACHE_URL and dossier.code:
-        transaction.on_commit(partial(hold, dossier.code))
+        transaction.on_commit(partial(hold, dossier.code), robust=True)  # never fails the committed change
 
 
-def hold(code: str, *, since: float | None = None) -> bool:
-    """Hold the row of ``code``; if Redis does not answer, the worker tries again shortly (``hold_later``)."""
+def hold(code: str) -> bool:
+    """Hold the row of ``code``; if Redis does not answer, every row is dropped once it answers again
+    (``drop_rows``)."""
     if shared_set(row_key(code), HOLD, seconds=HOLD_SECONDS):
         return True
-    changed = time.time() if since is None else since
-    if time.time() - changed < ROW_SECONDS:  # afterwards any row cached before the change has expired
-        later = timezone.now() + dt.timedelta(seconds=RETRY_SECONDS)
-        hold_later.using(run_after=later).enqueue(code=code, since=changed)
+    _drop_rows_later()
     return False
 
 
+_drop_pending_until = 0.0
+
+
+def _drop_rows_later() -> None:
+    """One task per process and retry interval, however many changes Redis missed (review finding: one task per
+    change, retried every 15 s, was thousands a second on a rush day)."""
+    global _drop_pending_until
+    if time.monotonic() < _drop_pending_until:
+        return
+    _drop_pending_until = time.monotonic() + RETRY_SECONDS
+    drop_rows.using(run_after=timezone.now() + dt.timedelta(seconds=RETRY_SECONDS)).enqueue()
+
+
 @task()
-def hold_later(code: str, since: float) -> bool:
-    """The hold that Redis did not take when the dossier changed (``since``, epoch seconds)."""
-    return hold(code, since=since)
+def drop_rows() -> str:
+    """Redis missed a change's hold: once it answers, drop every cached row (the next lookups read the database and
+    cache afresh; a cold cache, never a stale answer)."""
+    if shared_drop(row_key("*")):
+        return "dropped"
+    drop_rows.using(run_after=timezone.now() + dt.timedelta(seconds=RETRY_SECONDS)).enqueue()
+    return "retry"
 
 
 def keep(code: str, row: dict[str, Any]) -> None:

@@ -38,3 +38,22 @@ def test_an_address_follows_the_map_as_it_changes(client, monkeypatch):
     assert _save_address(client, headers, url, "99990") is None
     monkeypatch.setattr(units, "TTL", 0.0)  # ...until its hold runs out
     assert _save_address(client, headers, url, "99990") is not None
+
+
+def test_a_unit_made_by_another_process_is_found_by_its_id(monkeypatch):
+    """Review finding: an agency whose unit another process had just imported had no province in this process's
+    map, so the filing-area rule was skipped for it. A unit the map does not hold is read afresh (at most once a
+    second)."""
+    assert units.unit_by_id(province("01").pk) is not None  # the map is held
+    AdminUnit.objects.bulk_create(  # no signal: as another process's import
+        [
+            AdminUnit(
+                level=AdminUnit.Level.COMMUNE, code="99991", name="Xã Mới", division_type="Xã", parent=province("01")
+            )
+        ]
+    )
+    made = AdminUnit.objects.get(code="99991")
+    held = units._units
+    monkeypatch.setattr(units, "_units", units._Units(held.by_id, held.by_code, held.loaded - 2.0))
+    found = units.unit_by_id(made.pk)
+    assert found is not None and found.code == "99991" and found.parent.code == "01"

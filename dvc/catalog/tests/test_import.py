@@ -98,3 +98,18 @@ def test_management_commands(tmp_path, demo, capsys):
     (tmp_path / "notjson.json").write_text("{", encoding="utf-8")
     with pytest.raises(CommandError, match="cannot read"):
         call_command("catalog_import", str(tmp_path / "notjson.json"))
+
+
+def test_a_sector_renamed_by_an_import_reaches_every_process(client, demo):
+    """Review finding: an import that only renamed a sector left the catalog's version alone, so other processes kept
+    the old name in their search index and held procedures. The procedure page and the API show the new name."""
+    from dvc.catalog.models import CatalogState
+
+    before = CatalogState.objects.get(pk=1).version
+    data = copy.deepcopy(demo)
+    sector = next(s for s in data["sectors"] if s["code"] == Procedure.objects.get(code="1.004873").sector.code)
+    sector["name"] = "Hộ tịch (đã đổi tên)"
+    report = catalog_import(data=data)
+    assert report.created == [] and report.updated == []  # no procedure changed
+    assert CatalogState.objects.get(pk=1).version != before
+    assert client.get("/api/v1/procedures/1.004873").json()["sector"]["name"] == "Hộ tịch (đã đổi tên)"

@@ -26,15 +26,18 @@ from dvc.dossiers.backoffice import decision
 from dvc.dossiers.backoffice.audit import already_handled, audit
 from dvc.dossiers.backoffice.permissions import require
 from dvc.dossiers.models import Dossier, ResultSigning
-from dvc.errors import Conflict, DomainError, InvalidInput
+from dvc.errors import OBJECT_STORE_ERRORS, Conflict, DomainError, InvalidInput, StorageUnavailable
 
 logger = logging.getLogger(__name__)
 STRANDED_AFTER = dt.timedelta(minutes=5)
 RUNNING_LOST_AFTER = dt.timedelta(minutes=30)
 MAX_ATTEMPTS = 3
 RETRY_PAUSE = dt.timedelta(seconds=10)
-# Errors that pass: a connection dropped or a storage timeout. A run that issued nothing is safe to repeat.
-PASSING = (OperationalError, InterfaceError, OSError)
+# Errors that pass: a connection dropped, a storage or object store timeout (``StorageUnavailable`` too, caught
+# before the other domain errors). A run that issued nothing is safe to repeat.
+PASSING: tuple[type[Exception], ...] = (
+    OperationalError, InterfaceError, OSError, StorageUnavailable, *OBJECT_STORE_ERRORS
+)  # fmt: skip
 
 
 def approve_request(*, dossier: Dossier, actor: User, final_sha256: str = "", ip: str = "") -> Dossier:
@@ -112,14 +115,14 @@ def signing_run(signing_id: str) -> str:
             # The final copy is judged on the day the leader approved, not the day the worker gets to it.
             approved_on=timezone.localdate(signing.requested_at),
         )
-    except DomainError as exc:
-        return _finish(signing, ResultSigning.State.FAILED, str(exc.message))
-    except PASSING as exc:  # the database or the storage went away for a moment: try again shortly
+    except PASSING as exc:  # the database or a store went away a moment: try again shortly
         if signing.attempts < MAX_ATTEMPTS:
             logger.warning("signing %s of dossier %s: %r, retrying", signing_id, dossier.code, exc)
             return _retry(signing)
         logger.exception("signing %s of dossier %s failed", signing_id, dossier.code)
         return _finish(signing, ResultSigning.State.FAILED, _("Lỗi hệ thống khi ký số. Vui lòng ký lại."))
+    except DomainError as exc:
+        return _finish(signing, ResultSigning.State.FAILED, str(exc.message))
     except Exception:
         logger.exception("signing %s of dossier %s failed", signing_id, dossier.code)
         return _finish(signing, ResultSigning.State.FAILED, _("Lỗi hệ thống khi ký số. Vui lòng ký lại."))

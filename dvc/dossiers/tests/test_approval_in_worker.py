@@ -214,3 +214,31 @@ def test_a_signing_that_keeps_failing_on_passing_errors_stops_after_three_attemp
     assert signing.state == ResultSigning.State.FAILED and signing.attempts == 3
     page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
     assert "Ký số kết quả không thành công: Lỗi hệ thống khi ký số. Vui lòng ký lại." in page
+
+
+def test_a_store_that_does_not_answer_is_tried_again_not_failed(client, to_sign, monkeypatch):
+    """Review finding: a full disk or an object store that did not answer (``StorageUnavailable``, a domain error)
+    failed the signing at once; it is now tried again like a dropped connection."""
+    from dvc.errors import StorageUnavailable
+
+    dossier, staff = to_sign
+    client.force_login(staff.leader)
+    calls = []
+    real = __import__("dvc.dossiers.backoffice.decision", fromlist=["sign_result"]).sign_result
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise StorageUnavailable({"file": ["Hệ thống tạm thời chưa lưu được tệp."]})
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("dvc.dossiers.backoffice.decision.sign_result", flaky)
+    _approve(client, dossier)
+    run_tasks()
+    assert ResultSigning.objects.get(dossier=dossier).state == ResultSigning.State.QUEUED
+    DBTaskResult.objects.filter(task_path__endswith="sign_approved_result").update(
+        run_after=timezone.now() - dt.timedelta(seconds=1)
+    )
+    run_tasks()
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.RESULT_READY and len(calls) == 2

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 def with_replica(settings, monkeypatch):
     settings.DATABASES = {**settings.DATABASES, "replica": dict(settings.DATABASES["default"])}
     monkeypatch.setattr(db_router, "_down_until", 0.0)
+    monkeypatch.setattr(db_router, "_probed", (-db_router.PROBE_SECONDS, True))
 
 
 def _through(request, view=None):
@@ -86,6 +87,7 @@ def dead_replica(db, settings, monkeypatch, free_port):
     monkeypatch.setattr(connections._connections, "replica", wrapper, raising=False)
     settings.DATABASES = {**settings.DATABASES, "replica": dead}
     monkeypatch.setattr(db_router, "_down_until", 0.0)
+    monkeypatch.setattr(db_router, "_probed", (-db_router.PROBE_SECONDS, True))
     yield
     wrapper.close()
 
@@ -113,6 +115,7 @@ def live_replica(db, settings, monkeypatch):
     monkeypatch.setattr(connections._connections, "replica", wrapper, raising=False)
     settings.DATABASES = {**settings.DATABASES, "replica": live}
     monkeypatch.setattr(db_router, "_down_until", 0.0)
+    monkeypatch.setattr(db_router, "_probed", (-db_router.PROBE_SECONDS, True))
     yield
     wrapper.close()
 
