@@ -65,6 +65,21 @@ def test_approval_answers_at_once_and_the_worker_issues_the_result(client, to_si
     assert AuditEntry.objects.filter(dossier_id=dossier.pk, action="approve", actor=staff.leader).count() == 1
 
 
+def _signer_fails_once(monkeypatch, error: Exception) -> list[int]:
+    """The signer raises ``error`` on its first call and signs afterwards; the calls, counted."""
+    calls: list[int] = []
+    real = __import__("dvc.dossiers.backoffice.decision", fromlist=["sign_result"]).sign_result
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise error
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("dvc.dossiers.backoffice.decision.sign_result", flaky)
+    return calls
+
+
 def _signer_fails(monkeypatch, error: Exception) -> None:
     def failing(*args, **kwargs):
         raise error
@@ -172,16 +187,7 @@ def test_a_passing_database_error_is_tried_again_not_failed(client, to_sign, mon
 
     dossier, staff = to_sign
     client.force_login(staff.leader)
-    calls = []
-    real = __import__("dvc.dossiers.backoffice.decision", fromlist=["sign_result"]).sign_result
-
-    def flaky(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 1:
-            raise OperationalError("server closed the connection unexpectedly")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr("dvc.dossiers.backoffice.decision.sign_result", flaky)
+    calls = _signer_fails_once(monkeypatch, OperationalError("server closed the connection unexpectedly"))
     _approve(client, dossier)
     run_tasks()  # the retry waits a little: not yet due
     signing = ResultSigning.objects.get(dossier=dossier)
@@ -223,16 +229,7 @@ def test_a_store_that_does_not_answer_is_tried_again_not_failed(client, to_sign,
 
     dossier, staff = to_sign
     client.force_login(staff.leader)
-    calls = []
-    real = __import__("dvc.dossiers.backoffice.decision", fromlist=["sign_result"]).sign_result
-
-    def flaky(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 1:
-            raise StorageUnavailable({"file": ["Hệ thống tạm thời chưa lưu được tệp."]})
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr("dvc.dossiers.backoffice.decision.sign_result", flaky)
+    calls = _signer_fails_once(monkeypatch, StorageUnavailable({"file": ["Hệ thống tạm thời chưa lưu được tệp."]}))
     _approve(client, dossier)
     run_tasks()
     assert ResultSigning.objects.get(dossier=dossier).state == ResultSigning.State.QUEUED

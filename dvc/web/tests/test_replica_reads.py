@@ -77,15 +77,20 @@ def test_a_client_that_wrote_reads_the_primary_for_a_while(with_replica):
 def dead_replica(db, settings, monkeypatch, free_port):
     """A replica configured on a port where nothing listens: every query on it fails to connect. (The connection is
     made here, outside Django's configured aliases, which the test database guard would refuse.)"""
+    dead = {"ENGINE": "django.db.backends.postgresql", "NAME": "dvc", "HOST": "127.0.0.1", "PORT": str(free_port()),
+            "USER": "postgres", "OPTIONS": {"connect_timeout": 1}}  # fmt: skip
+    yield from _replica_at(dead, settings, monkeypatch)
+
+
+def _replica_at(replica, settings, monkeypatch):
+    """Configure ``replica`` as the replica alias for one test, its connection made outside the guarded aliases."""
     from django.db import connections
     from django.db.utils import load_backend
 
-    dead = {"ENGINE": "django.db.backends.postgresql", "NAME": "dvc", "HOST": "127.0.0.1", "PORT": str(free_port()),
-            "USER": "postgres", "OPTIONS": {"connect_timeout": 1}}  # fmt: skip
-    configured = connections.configure_settings({"default": dict(settings.DATABASES["default"]), "replica": dead})
-    wrapper = load_backend(dead["ENGINE"]).DatabaseWrapper(configured["replica"], "replica")
+    configured = connections.configure_settings({"default": dict(settings.DATABASES["default"]), "replica": replica})
+    wrapper = load_backend(replica["ENGINE"]).DatabaseWrapper(configured["replica"], "replica")
     monkeypatch.setattr(connections._connections, "replica", wrapper, raising=False)
-    settings.DATABASES = {**settings.DATABASES, "replica": dead}
+    settings.DATABASES = {**settings.DATABASES, "replica": replica}
     monkeypatch.setattr(db_router, "_down_until", 0.0)
     monkeypatch.setattr(db_router, "_probed", (-db_router.PROBE_SECONDS, True))
     yield
@@ -106,18 +111,7 @@ def test_a_failing_replica_is_left_alone_and_the_request_answered_from_the_prima
 @pytest.fixture
 def live_replica(db, settings, monkeypatch):
     """A replica that answers: a second connection to the test database (made as ``dead_replica``'s is)."""
-    from django.db import connections
-    from django.db.utils import load_backend
-
-    live = dict(settings.DATABASES["default"])
-    configured = connections.configure_settings({"default": dict(settings.DATABASES["default"]), "replica": live})
-    wrapper = load_backend(live["ENGINE"]).DatabaseWrapper(configured["replica"], "replica")
-    monkeypatch.setattr(connections._connections, "replica", wrapper, raising=False)
-    settings.DATABASES = {**settings.DATABASES, "replica": live}
-    monkeypatch.setattr(db_router, "_down_until", 0.0)
-    monkeypatch.setattr(db_router, "_probed", (-db_router.PROBE_SECONDS, True))
-    yield
-    wrapper.close()
+    yield from _replica_at(dict(settings.DATABASES["default"]), settings, monkeypatch)
 
 
 def test_a_503_that_was_not_the_replicas_does_not_leave_a_healthy_replica_alone(live_replica):
