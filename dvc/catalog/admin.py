@@ -70,32 +70,39 @@ class RequirementInline(admin.StackedInline):
     extra = 0
 
 
-@admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
+class CatalogDeletes(admin.ModelAdmin):
+    """A deletion here is a catalog change: every process's search index and held procedures are read again."""
 
-    # The search index (and the API's results) carry the sectors' names: a change is a catalog change.
-    def save_model(self, request: HttpRequest, obj: Sector, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        catalog_changed()
-
-    def delete_model(self, request: HttpRequest, obj: Sector) -> None:
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
         super().delete_model(request, obj)
         catalog_changed()
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Sector]) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         super().delete_queryset(request, queryset)
         catalog_changed()
 
 
+class CatalogEdits(CatalogDeletes):
+    """A save here is a catalog change too (the index, the API and the held procedures carry these names)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        catalog_changed()
+
+
+@admin.register(Sector)
+class SectorAdmin(CatalogEdits):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
 @admin.register(LifeEvent)
-class LifeEventAdmin(admin.ModelAdmin):
+class LifeEventAdmin(CatalogEdits):
     list_display = ["name", "code", "audience", "position"]
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(CatalogDeletes):
     form = ProcedureForm
     list_display = ["code", "name", "sector", "level", "service_level", "processing_days", "is_published"]
     list_filter = ["level", "service_level", "sector", "is_published"]
@@ -149,14 +156,6 @@ class ProcedureAdmin(admin.ModelAdmin):
         if db_field.name == "agencies" and not request.user.is_superuser:
             kwargs["queryset"] = agencies_administered_by(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def delete_model(self, request: HttpRequest, obj: Procedure) -> None:
-        super().delete_model(request, obj)
-        catalog_changed()
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> None:
-        super().delete_queryset(request, queryset)
-        catalog_changed()
 
     def get_urls(self) -> list[URLPattern]:
         preview = path("preview/", self.admin_site.admin_view(self.preview_view), name="catalog_procedure_preview")
