@@ -91,7 +91,15 @@ def attach_stored(*, dossier: Dossier, requirement: DocumentRequirement, stored:
     if dossier.status not in EDITABLE:
         raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
     with transaction.atomic():
-        if not Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).update(updated_at=timezone.now()):
+        # The paper must still be in the catalog (another process's import may have taken it out while this one
+        # held the procedure): checked in the same statement that marks the dossier changed.
+        current = Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE, procedure__requirements=requirement)
+        if not current.update(updated_at=timezone.now()):
+            if Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).exists():
+                raise Conflict(
+                    _("Danh sách giấy tờ của thủ tục vừa được cập nhật. Vui lòng tải lại trang rồi đính kèm lại."),
+                    code="catalog_changed",
+                )
             raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
         DossierAttachment.objects.filter(dossier=dossier, requirement=requirement, replaced_at__isnull=True).update(
             replaced_at=timezone.now()

@@ -282,3 +282,33 @@ def test_a_catalog_change_reaches_a_draft_at_once_in_this_process_and_soon_in_ot
     assert key in problems()  # within the interval this process trusts the version it read
     monkeypatch.setattr(search_index, "VERSION_SECONDS", 0.0)  # the interval has passed
     assert key not in problems()
+
+
+def test_a_paper_taken_out_of_the_catalog_meanwhile_is_refused_with_a_message(client, auth):
+    """Reviewer's check: another process's import removed a paper while this process still held the procedure with
+    it; attaching to it failed the foreign key at commit (a 500). Now a 409 that says to reload; the file stays
+    in the applicant's vault."""
+    from django.db.models.signals import post_delete
+
+    from dvc.catalog import held
+    from dvc.catalog.models import DocumentRequirement
+    from dvc.vault.models import StoredFile
+
+    user, headers = auth
+    dossier_id = create_draft(client, headers, "1.004873", commune_centre().code).json()["id"]
+    procedure = Procedure.objects.get(code="1.004873")
+    paper = DocumentRequirement.objects.create(procedure=procedure, position=98, name="Giấy tờ sắp bỏ", required=False)
+    held.forget()
+    assert held.requirement_of(held.held_procedure(procedure.pk), paper.pk) is not None  # held here
+    uid = "held-DocumentRequirement-delete"
+    post_delete.disconnect(sender=DocumentRequirement, dispatch_uid=uid)  # removed by another process
+    try:
+        DocumentRequirement.objects.filter(pk=paper.pk).delete()
+    finally:
+        post_delete.connect(held._changed, sender=DocumentRequirement, dispatch_uid=uid)
+    answer = client.post(
+        f"{API}/dossiers/{dossier_id}/attachments", {"requirement": paper.pk, "file": pdf_upload()}, headers=headers
+    )
+    assert answer.status_code == 409 and answer.json()["code"] == "catalog_changed"
+    assert "tải lại trang" in answer.json()["message"]
+    assert StoredFile.objects.filter(owner=user).exists()  # the upload is kept
