@@ -19,7 +19,7 @@ from dvc.accounts.auth import authed_user, bearer
 from dvc.accounts.throttle import client_ip
 from dvc.agencies.models import Agency
 from dvc.catalog import selectors as catalog_selectors
-from dvc.catalog.held import held_procedure_by_code, requirement_of
+from dvc.catalog.held import held_procedure, held_procedure_by_code, requirement_of
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.citizen import aftercare, drafting, on_behalf, papers, selectors, sending, supplement
 from dvc.dossiers.citizen.history import citizen_history
@@ -200,7 +200,15 @@ def my_dossiers(request: HttpRequest, status: str = "") -> list[DossierOut]:
     if status:
         found = found.filter(status=status[:20])
     with_files = Prefetch("attachments", DossierAttachment.objects.select_related("stored_file"))
-    return [_out(d, d.attachments.all()) for d in found.prefetch_related(with_files)[:200]]
+    listed = list(found.prefetch_related(with_files)[:200])
+    user = authed_user(request)
+    for dossier in listed:
+        if dossier.status == Dossier.Status.DRAFT:
+            # What still stops a draft is judged against its procedure's papers, held by the process, and its
+            # applicant, who asks (a draft is only its filer's): no query per draft.
+            dossier.procedure = held_procedure(dossier.procedure_id) or dossier.procedure
+            dossier.applicant = user
+    return [_out(d, d.attachments.all()) for d in listed]
 
 
 @router.post("/dossiers", auth=bearer, response={201: DossierOut, **_ERRORS}, summary="Tạo hồ sơ (bản nháp)")
