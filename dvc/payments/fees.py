@@ -70,10 +70,12 @@ def copies_asked(dossier: Dossier) -> int:
     return max(copies, 0)
 
 
-def fee_lines_set(dossier: Dossier) -> int:
-    """Fix the dossier's fee lines (at submission); returns the total in đồng."""
+def fee_lines_set(dossier: Dossier, *, first: bool = False) -> int:
+    """Fix the dossier's fee lines (at submission); returns the total in đồng. ``first``: a draft being sent,
+    which never has lines (they are written only in the same transaction that sends it), so none to remove."""
     lines = fee_lines_for(dossier)
-    FeeLine.objects.filter(dossier=dossier).delete()
+    if not first:
+        FeeLine.objects.filter(dossier=dossier).delete()
     FeeLine.objects.bulk_create(lines)
     return sum(line.amount for line in lines)
 

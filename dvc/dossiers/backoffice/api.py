@@ -255,8 +255,8 @@ def _detail(dossier: Dossier) -> StaffDossierOut:
     "/backoffice/dossiers/{dossier_id}", auth=bearer, response={200: StaffDossierOut, **_ERRORS}, summary="Một hồ sơ"
 )
 def dossier_detail(request: HttpRequest, dossier_id: uuid.UUID) -> StaffDossierOut:
-    user, _mine = _officer(request)
-    dossier = queues.staff_dossier(user, dossier_id)
+    user, mine = _officer(request)
+    dossier = queues.staff_dossier(user, dossier_id, agencies=mine)
     audit(user, "view", dossier, ip=client_ip(request), detail="api")
     return _detail(dossier)
 
@@ -271,10 +271,11 @@ def dossier_act(request: HttpRequest, dossier_id: uuid.UUID, action: str, payloa
     """``action``: receive, request-supplement, refuse, suspend, assign, generate-result, propose, send-back,
     approve, return-result, extend. Two officers acting at once: one succeeds, the other gets 409 saying who
     handled the dossier."""
-    user, _mine = _officer(request)
+    user, mine = _officer(request)
     found = BY_API.get(action)
     if found is None:
         raise InvalidInput({"action": [_("Không có thao tác này.")]})
-    dossier = queues.staff_dossier(user, dossier_id)
+    dossier = queues.staff_dossier(user, dossier_id, agencies=mine)
     found.run(dossier, user, ActionInput(**payload.dict()), client_ip(request))
-    return _detail(queues.staff_dossier(user, dossier_id))
+    # Read again as the action left it; the action itself checked the officer's roles as they stand now.
+    return _detail(queues.staff_dossier(user, dossier_id, agencies=mine))

@@ -224,7 +224,7 @@ def create(request: HttpRequest, payload: DossierIn) -> Status[DossierOut]:
     dossier = drafting.dossier_start(
         applicant=authed_user(request), procedure=procedure, agency=agency, reuse_previous=payload.reuse_previous
     )
-    return Status(201, _out(dossier))
+    return Status(201, _out(dossier, attachments=()))  # a new draft has no papers yet
 
 
 @router.get(
@@ -304,9 +304,13 @@ def attach(
 def submit(request: HttpRequest, dossier_id: uuid.UUID, payload: SubmitIn) -> DossierOut:
     """Issues the dossier code. Repeating the call with the same ``idempotency_key`` returns the same dossier."""
     dossier = selectors.dossier_of(authed_user(request), dossier_id)
-    return _out(
-        sending.dossier_submit(dossier=dossier, actor=authed_user(request), idempotency_key=payload.idempotency_key)
+    # The papers are read once: for the check before sending and for the answer (sending does not change them).
+    attachments = list(dossier.attachments.select_related("stored_file"))
+    given = {a.requirement_id for a in attachments if a.replaced_at is None and a.requirement_id is not None}
+    sent = sending.dossier_submit(
+        dossier=dossier, actor=authed_user(request), idempotency_key=payload.idempotency_key, given=given
     )
+    return _out(sent, attachments if sent is dossier else None)
 
 
 @router.post("/dossiers/{dossier_id}/withdraw", auth=bearer, response={200: DossierOut, **_ERRORS}, summary="Rút hồ sơ")

@@ -83,11 +83,12 @@ class _AlreadySent(Exception):
     """The conditional update found the dossier already sent (inside ``dossier_submit`` only)."""
 
 
-def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str) -> Dossier:
+def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str, given: set[int] | None = None) -> Dossier:
     """Send a complete draft: issue its code, set the expected return date, notify. Repeats are harmless.
 
     A second request with the same idempotency key for the same dossier (a double click, a retried request, two
-    at once) answers with the dossier the first one sent; the key of another dossier is refused (409).
+    at once) answers with the dossier the first one sent; the key of another dossier is refused (409). ``given``:
+    the requirements the draft's current papers answer, when the caller has just read them.
     """
     key = (idempotency_key or "")[:64] or None
     if key and Dossier.objects.filter(applicant=dossier.applicant, idempotency_key=key).exclude(pk=dossier.pk).exists():
@@ -97,7 +98,7 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str) -> Do
             return dossier
         raise Conflict(_("Hồ sơ này đã được gửi."), code="already_submitted")
     checked = eform.validate_answers(dossier.procedure.form_schema, dossier.form_data)
-    problems = submission_problems(dossier, checked=checked)
+    problems = submission_problems(dossier, given=given, checked=checked)
     if problems:
         raise InvalidInput(problems, message=_("Hồ sơ chưa đủ thông tin để gửi. Vui lòng xem các mục được đánh dấu."))
     now = timezone.now()
@@ -108,7 +109,7 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str) -> Do
     try:
         with transaction.atomic():
             code = next_code(dossier.agency, local_day)
-            owed = fee_lines_set(dossier)
+            owed = fee_lines_set(dossier, first=True)
             sent = {
                 "security_code": new_security_code(),
                 "form_data": dossier.form_data,
