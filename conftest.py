@@ -90,11 +90,12 @@ def _fresh_search_index() -> None:
     a cached page."""
     from django.core.cache import cache
 
-    from dvc.agencies import units
+    from dvc.agencies import calendar_held, units
     from dvc.catalog import held, search_index
     from dvc.stats import services as stats_services
 
     units.forget()
+    calendar_held.forget()
     held.forget()
     search_index._index = None
     search_index.forget_version()

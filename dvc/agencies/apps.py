@@ -9,3 +9,4 @@ class AgenciesConfig(AppConfig):
 
     def ready(self) -> None:
         from dvc import collation  # noqa: F401 -- registers the Vietnamese collation on SQLite connections
+        from dvc.agencies import calendar_held  # noqa: F401 -- its signals announce a calendar change to every process

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 
-from dvc.agencies.models import Agency, CalendarDay, OfficeHours
+from dvc.agencies import calendar_held
+from dvc.agencies.models import Agency, CalendarDay
 
 LOCAL_TZ = ZoneInfo(settings.TIME_ZONE)
 
@@ -57,14 +58,8 @@ class WorkingCalendar:
         self._years.add(year)
         with _NATIONAL_LOCK:  # the shared holidays object fills in a year on first use; do it once, safely
             _ = dt.date(year, 1, 1) in self._national
-        rows = CalendarDay.objects.filter(date__year=year)
-        if self.agency is None:
-            rows = rows.filter(agency__isnull=True)
-        else:
-            rows = rows.filter(agency__isnull=True) | rows.filter(agency=self.agency)
-        # Agency rows win over national rows for the same day.
-        for row in sorted(rows, key=lambda r: r.agency_id is not None):
-            self._overrides[row.date] = row.kind
+        # Agency rows win over national rows for the same day (held per process: ``calendar_held``).
+        self._overrides.update(calendar_held.days(self.agency.pk if self.agency is not None else None, year))
 
     def is_working_day(self, day: dt.date) -> bool:
         known = self._known.get(day)
@@ -107,10 +102,7 @@ class WorkingCalendar:
 
     @cached_property
     def _hours_by_weekday(self) -> dict[int, list[tuple[dt.time, dt.time]]]:
-        by_day: dict[int, list[tuple[dt.time, dt.time]]] = {}
-        if self.agency is not None:
-            for row in OfficeHours.objects.filter(agency=self.agency).order_by("weekday", "opens_at"):
-                by_day.setdefault(row.weekday, []).append((row.opens_at, row.closes_at))
+        by_day = calendar_held.hours(self.agency.pk) if self.agency is not None else {}
         if not by_day:
             by_day = {weekday: list(DEFAULT_OFFICE_HOURS) for weekday in range(5)}
         return by_day

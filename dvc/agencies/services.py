@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from dvc.accounts.models import User
-from dvc.agencies import units
+from dvc.agencies import calendar_held, units
 from dvc.agencies.models import AdminUnit, Agency, CalendarDay, OfficeHours, StaffRole
 from dvc.agencies.reference import commune_code, load_reference, province_code
 
@@ -89,6 +89,7 @@ def office_hours_set(*, agency: Agency, periods: dict[int, list[tuple[dt.time, d
             for weekday, day_periods in periods.items()
             for opens, closes in day_periods
         )
+        calendar_held.changed()  # bulk_create sends no signal
 
 
 def calendar_day_set(
