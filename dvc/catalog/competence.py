@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dvc.agencies.models import AdminUnit, Agency
@@ -35,13 +35,29 @@ def receiving_agencies(procedure: Procedure) -> list[Agency]:
     return list(receiving_agencies_query(procedure).select_related("admin_unit").order_by(vi_order("name")))
 
 
-def agency_receives(procedure: Procedure, agency: Agency) -> bool:
-    """One agency's eligibility, in one query (a commune procedure has 3,321 eligible centres): listed for the
-    procedure, or of its level when the catalog lists no agency in force."""
+def _receiving(procedure: Procedure) -> QuerySet[Agency]:
     effective = Agency.objects.effective(timezone.localdate())
     kinds = _KINDS_BY_LEVEL[Procedure.Level(procedure.level)]
     by_level = Q(level=procedure.level, kind__in=kinds) & ~Exists(effective.filter(procedures=procedure))
-    return effective.filter(pk=agency.pk).filter(Q(procedures=procedure) | by_level).exists()
+    return effective.filter(Q(procedures=procedure) | by_level)
+
+
+def agency_receives(procedure: Procedure, agency: Agency) -> bool:
+    """One agency's eligibility, in one query (a commune procedure has 3,321 eligible centres): listed for the
+    procedure, or of its level when the catalog lists no agency in force. An agency that ``agency_for`` read with
+    this procedure carries the answer already: no query."""
+    if getattr(agency, "receives_procedure", None) == procedure.pk:
+        return True
+    return _receiving(procedure).filter(pk=agency.pk).exists()
+
+
+def agency_for(procedure: Procedure, code: str) -> Agency | None:
+    """The agency of that code, read with its eligibility for ``procedure`` in the same query (a draft's start)."""
+    receives = Exists(_receiving(procedure).filter(pk=OuterRef("pk")))
+    found = Agency.objects.filter(code=code).annotate(receiving=receives).first()
+    if found is not None and getattr(found, "receiving", False):
+        found.receives_procedure = procedure.pk  # type: ignore[attr-defined]  # read by agency_receives
+    return found
 
 
 def in_province(agencies: QuerySet[Agency], province_code: str) -> QuerySet[Agency]:

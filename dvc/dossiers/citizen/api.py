@@ -17,8 +17,8 @@ from ninja.files import UploadedFile
 
 from dvc.accounts.auth import authed_user, bearer
 from dvc.accounts.throttle import client_ip
-from dvc.agencies.models import Agency
 from dvc.catalog import selectors as catalog_selectors
+from dvc.catalog.competence import agency_for
 from dvc.catalog.held import held_procedure, held_procedure_by_code, requirement_of
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.citizen import aftercare, drafting, on_behalf, papers, selectors, sending, supplement
@@ -216,9 +216,9 @@ def create(request: HttpRequest, payload: DossierIn) -> Status[DossierOut]:
     procedure = held_procedure_by_code(payload.procedure[:24])
     if procedure is not None and not catalog_selectors.is_published(procedure):
         procedure = None
-    agency = Agency.objects.filter(code=payload.agency[:16]).first()
     if procedure is None:
         raise InvalidInput({"procedure": [_("Không có thủ tục này.")]})
+    agency = agency_for(procedure, payload.agency[:16])  # with its eligibility, in the same query
     if agency is None:
         raise InvalidInput({"agency": [_("Không có cơ quan này.")]})
     dossier = drafting.dossier_start(

@@ -79,6 +79,12 @@ def submission_problems(
     return problems
 
 
+def _refuse_reused_key(dossier: Dossier, key: str | None) -> None:
+    """409 when another dossier of the applicant was sent with ``key`` (said before any other refusal)."""
+    if key and Dossier.objects.filter(applicant=dossier.applicant, idempotency_key=key).exclude(pk=dossier.pk).exists():
+        raise Conflict(_("Mã chống gửi trùng này đã được dùng cho một hồ sơ khác."), code="idempotency_key_reused")
+
+
 class _AlreadySent(Exception):
     """The conditional update found the dossier already sent (inside ``dossier_submit`` only)."""
 
@@ -91,16 +97,17 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str, given
     the requirements the draft's current papers answer, when the caller has just read them.
     """
     key = (idempotency_key or "")[:64] or None
-    if key and Dossier.objects.filter(applicant=dossier.applicant, idempotency_key=key).exclude(pk=dossier.pk).exists():
-        raise Conflict(_("Mã chống gửi trùng này đã được dùng cho một hồ sơ khác."), code="idempotency_key_reused")
     if dossier.status != Dossier.Status.DRAFT:
         if key and dossier.idempotency_key == key:
             return dossier
+        _refuse_reused_key(dossier, key)
         raise Conflict(_("Hồ sơ này đã được gửi."), code="already_submitted")
     checked = eform.validate_answers(dossier.procedure.form_schema, dossier.form_data)
     problems = submission_problems(dossier, given=given, checked=checked)
     if problems:
+        _refuse_reused_key(dossier, key)
         raise InvalidInput(problems, message=_("Hồ sơ chưa đủ thông tin để gửi. Vui lòng xem các mục được đánh dấu."))
+    # A key another dossier used is otherwise refused by the unique constraint when the dossier is sent (no query).
     now = timezone.now()
     local_day = timezone.localdate(now)
     calendar = WorkingCalendar(dossier.agency)
