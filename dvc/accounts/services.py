@@ -26,6 +26,7 @@ from dvc.agencies.models import AdminUnit
 from dvc.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited
 from dvc.notify.models import Message
 from dvc.notify.services import message_send, notice_post
+from dvc.rows import one_row
 
 OTP_PURPOSE_TEXT = {
     OtpChallenge.Purpose.REGISTER: "kích hoạt tài khoản",
@@ -415,16 +416,14 @@ def api_token_use(*, raw: str) -> ApiToken | None:
     """The live token for ``raw``, its idle clock restarted; None when unknown, revoked, expired or idle."""
     now = timezone.now()
     idle_limit = now - dt.timedelta(minutes=settings.DVC_API_TOKEN_IDLE_MINUTES)
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(
+    token = one_row(
+        ApiToken.objects.select_related("user").filter(
             key_digest=_token_digest(raw),
             revoked_at__isnull=True,
             expires_at__gt=now,
             last_used_at__gt=idle_limit,
             user__is_active=True,
         )
-        .first()
     )
     if token is None:
         return None

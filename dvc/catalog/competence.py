@@ -9,6 +9,7 @@ from dvc.agencies.models import AdminUnit, Agency
 from dvc.agencies.units import unit_by_id
 from dvc.catalog.models import Procedure
 from dvc.collation import vi_order
+from dvc.rows import one_row
 
 # The agencies of a procedure's level that receive it when the catalog lists none.
 _KINDS_BY_LEVEL = {
@@ -54,7 +55,7 @@ def agency_receives(procedure: Procedure, agency: Agency) -> bool:
 def agency_for(procedure: Procedure, code: str) -> Agency | None:
     """The agency of that code, read with its eligibility for ``procedure`` in the same query (a draft's start)."""
     receives = Exists(_receiving(procedure).filter(pk=OuterRef("pk")))
-    found = Agency.objects.filter(code=code).annotate(receiving=receives).first()
+    found = one_row(Agency.objects.filter(code=code).annotate(receiving=receives))
     if found is not None and getattr(found, "receiving", False):
         found.receives_procedure = procedure.pk  # type: ignore[attr-defined]  # read by agency_receives
     return found

@@ -21,6 +21,7 @@ from django.db.models.signals import post_delete, post_save
 
 from dvc.catalog.models import DocumentRequirement, Fee, Procedure, Sector
 from dvc.catalog.search_index import catalog_version
+from dvc.rows import one_row
 
 MAX_HELD = 2000  # procedures; the national catalog has about 1,900 in force
 MAX_AGE = 600.0  # seconds: a backstop, should a change ever reach the catalog without changing its version
@@ -48,12 +49,11 @@ def held_procedure(pk: int) -> Procedure | None:
     store, version = _store()
     found = store.get(pk)
     if found is None:
-        found = (
+        found = one_row(
             Procedure.objects.using("default")
             .select_related("sector")
             .prefetch_related("requirements", "fees")
             .filter(pk=pk)
-            .first()
         )
         if found is None:
             return None

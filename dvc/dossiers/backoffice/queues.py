@@ -25,6 +25,7 @@ from dvc.dossiers.backoffice.permissions import staff_agencies
 from dvc.dossiers.lifecycle.clock import acknowledgement_late, closing_moment
 from dvc.dossiers.models import Dossier
 from dvc.errors import Forbidden
+from dvc.rows import one_row
 
 S = Dossier.Status
 DUE_SOON_WORKING_DAYS = 2
@@ -241,16 +242,24 @@ def staff_dossier(
     """A dossier of one of the officer's agencies; ``Forbidden`` for any other agency's dossier. Its procedure is
     the one the process holds (``catalog.held``: the wide row, its papers and fees, read once per catalog version).
     ``agencies``: the officer's ``staff_agencies``, when the request has just read them."""
-    dossier = (
-        Dossier.objects.select_related("agency", "applicant", "assigned_to", "received_by", "filed_by")
-        .exclude(status=S.DRAFT)
-        .filter(pk=dossier_id)
-        .first()
+    # Two joins, then the officers named on it in one query: PostgreSQL took longer to plan the six-way join of
+    # the same wide user table (about 1.5 ms) than both reads take to run.
+    dossier = one_row(
+        Dossier.objects.select_related("agency", "applicant").exclude(status=S.DRAFT).filter(pk=dossier_id)
     )
     if dossier is None:
         raise Http404
     if dossier.agency_id not in (staff_agencies(user) if agencies is None else agencies):
         raise Forbidden(_("Hồ sơ này thuộc cơ quan khác, bạn không có quyền xem."))
+    officers = {
+        "assigned_to": dossier.assigned_to_id,
+        "received_by": dossier.received_by_id,
+        "filed_by": dossier.filed_by_id,
+    }
+    found = User.objects.in_bulk({pk for pk in officers.values() if pk is not None})
+    for name, pk in officers.items():
+        if pk is not None and pk in found:
+            setattr(dossier, name, found[pk])
     procedure = held_procedure(dossier.procedure_id)
     if procedure is not None:
         dossier.procedure = procedure

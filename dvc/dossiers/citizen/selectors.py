@@ -20,6 +20,7 @@ from dvc.catalog.models import Procedure
 from dvc.dossiers.lifecycle.linked import competent_agency
 from dvc.dossiers.models import Dossier, DossierAttachment, SupplementRequest
 from dvc.dossiers.public_rows import security_digest
+from dvc.rows import one_row
 
 # Seed 004: the folders of "Hồ sơ của tôi".
 FOLDERS: dict[str, tuple[Promise, tuple[str, ...]]] = {
@@ -78,12 +79,13 @@ def dossier_of(user: Any, dossier_id: uuid.UUID | str) -> Dossier:
     """The applicant's own dossier, or 404 (never 403: another person's dossier must not be confirmed to exist).
     Its procedure, with sector, papers and fees, is the one the process holds (``catalog.held``)."""
     dossier = (
-        Dossier.objects.select_related("agency", "applicant").filter(pk=dossier_id, applicant=user).first()
+        one_row(Dossier.objects.select_related("agency").filter(pk=dossier_id, applicant=user))
         if getattr(user, "is_authenticated", False)
         else None
     )
     if dossier is None:
         raise Http404
+    dossier.applicant = user  # who asks: the query matched on it
     procedure = held_procedure(dossier.procedure_id)
     if procedure is not None:
         dossier.procedure = procedure
@@ -96,10 +98,10 @@ def readable_dossier(user: Any, dossier_id: uuid.UUID | str) -> Dossier:
     if not getattr(user, "is_authenticated", False):
         raise Http404
     readable = Q(applicant=user) | (Q(owner=user) & ~Q(status=Dossier.Status.DRAFT))
-    dossier = (
-        Dossier.objects.select_related("procedure", "procedure__sector", "agency", "applicant")
-        .filter(readable, pk=dossier_id)
-        .first()
+    dossier = one_row(
+        Dossier.objects.select_related("procedure", "procedure__sector", "agency", "applicant").filter(
+            readable, pk=dossier_id
+        )
     )
     if dossier is None:
         raise Http404
@@ -108,8 +110,8 @@ def readable_dossier(user: Any, dossier_id: uuid.UUID | str) -> Dossier:
 
 def attachment_of(user: Any, dossier_id: uuid.UUID | str, attachment_id: int) -> DossierAttachment:
     dossier = readable_dossier(user, dossier_id)
-    attachment = (
-        DossierAttachment.objects.select_related("stored_file").filter(pk=attachment_id, dossier=dossier).first()
+    attachment = one_row(
+        DossierAttachment.objects.select_related("stored_file").filter(pk=attachment_id, dossier=dossier)
     )
     if attachment is None:
         raise Http404
