@@ -42,6 +42,48 @@ def server_env(database_url: str, var: Path, **extra: str) -> dict[str, str]:
     }
 
 
+NGINX = """worker_processes 1;
+worker_rlimit_nofile 8192;
+pid {root}/nginx.pid;
+error_log {root}/nginx-error.log;
+user root;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_max_body_size 30m;
+  client_body_temp_path {root}/nginx-body;
+  proxy_temp_path {root}/nginx-proxy;
+  fastcgi_temp_path {root}/nginx-fastcgi;
+  uwsgi_temp_path {root}/nginx-uwsgi;
+  scgi_temp_path {root}/nginx-scgi;
+  upstream portal {{
+{servers}
+    keepalive 32;
+  }}
+  server {{
+    listen 127.0.0.1:{port} backlog=4096;
+    location / {{
+      proxy_pass http://portal;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host:$server_port;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_connect_timeout 1s;
+      proxy_next_upstream error timeout http_502;  # a node gone: the other answers (GET; a POST is not resent)
+    }}
+  }}
+}}
+"""
+
+
+def start_nginx(root: Path, port: int, nodes: list[int]) -> subprocess.Popen[bytes]:
+    """Debian's nginx on ``port`` in front of the web nodes on ``nodes`` (loopback ports), its files in ``root``."""
+    servers = "\n".join(f"    server 127.0.0.1:{node} max_fails=1 fail_timeout=30s;" for node in nodes)
+    conf = root / "nginx.conf"
+    conf.write_text(NGINX.format(root=root, servers=servers, port=port), encoding="utf-8")
+    return subprocess.Popen(["nginx", "-c", str(conf), "-p", str(root), "-g", "daemon off;"])  # noqa: S603, S607
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -9,9 +9,11 @@ server's ceiling (a constant JSON answer), then a crowd of simulated users.
 Environment: LOAD_SECONDS (each scenario, default 20), LOAD_USERS (concurrent users per scenario, default 10),
 LOAD_CROWD (users in the crowd run, default 1000), LOAD_WORKERS (gunicorn workers, default 2), LOAD_ONLY (comma-
 separated scenario names), LOAD_CACHE_URL (the shared Redis, default redis://127.0.0.1:6379/13; "" for none),
-LOAD_PAGE_CACHE (0 serves every anonymous public page freshly rendered, as on a first
-visit; default 1, the portal's own setting). The server runs with DEBUG off on the embedded defaults for SMS, e-mail
-and payment; the client is on the same machine, so both share its cores, as the ceiling does.
+LOAD_PAGE_CACHE (0 serves every anonymous public page freshly rendered, as on a first visit; default 1, the portal's
+own setting), LOAD_NODES (web nodes, default 1; 2 runs two gunicorn nodes of LOAD_WORKERS workers each behind
+Debian's nginx, as the scale-out drill does: ``apt-get install nginx``). The server runs with DEBUG off on the
+embedded defaults for SMS, e-mail and payment; the client is on the same machine, so both share its cores, as the
+ceiling does.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import server_env, start_gunicorn  # noqa: E402
+from bench.common import free_port, server_env, start_gunicorn, start_nginx  # noqa: E402
 
 URL = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/dvc_bench_stats"
 SECONDS = int(os.environ.get("LOAD_SECONDS", "20"))
@@ -34,6 +38,7 @@ USERS = int(os.environ.get("LOAD_USERS", "10"))
 CROWD = int(os.environ.get("LOAD_CROWD", "1000"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "2"))
 PAGE_CACHE = os.environ.get("LOAD_PAGE_CACHE", "1")
+NODES = int(os.environ.get("LOAD_NODES", "1"))
 VAR = Path(tempfile.mkdtemp(prefix="dvc-load-"))
 # As in production: a shared Redis for the cache, the rate windows and the lookup's rows (LOAD_CACHE_URL="" runs
 # without one, each process caching for itself).
@@ -103,8 +108,30 @@ def prepare() -> Path:
     return path
 
 
-def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    return start_gunicorn(SERVER_ENV, WORKERS)
+def start_server() -> tuple[list[subprocess.Popen[bytes]], str]:
+    """One gunicorn node, or NODES of them behind nginx (which must answer before the run starts)."""
+    if NODES == 1:
+        server, base = start_gunicorn(SERVER_ENV, WORKERS)
+        return [server], base
+    nodes = [start_gunicorn(SERVER_ENV, WORKERS) for _ in range(NODES)]
+    port = free_port()
+    proxy = start_nginx(VAR, port, [int(base.rsplit(":", 1)[1]) for _server, base in nodes])
+    processes, base = [*(server for server, _base in nodes), proxy], f"http://127.0.0.1:{port}"
+    for _ in range(60):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 -- loopback
+                return processes, base
+        except OSError:
+            time.sleep(0.5)
+    stop(processes)
+    raise SystemExit("nginx did not start")
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=30)
 
 
 def run_locust(base: str, data: Path, user_class: str, users: int, seconds: int, spawn: int | None = None) -> dict:
@@ -128,7 +155,7 @@ def line(name: str, row: dict, ceiling: float | None = None) -> str:
 def main() -> None:
     data = prepare()
     facts = json.loads(data.read_text(encoding="utf-8"))
-    server, base = start_server()
+    servers, base = start_server()
     only = {s.strip() for s in os.environ.get("LOAD_ONLY", "").split(",") if s.strip()}
     rows = []
     try:
@@ -152,10 +179,10 @@ def main() -> None:
         end_row = run_locust(base, data, "Ceiling", USERS, SECONDS)["Aggregated"]
         rows.append(line("ceiling again, after the runs", end_row))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(servers)
     cache = "on" if PAGE_CACHE != "0" else "off (every page rendered)"
-    print(f"\n{facts['dossiers']:,} dossiers; gunicorn {WORKERS} sync workers; {USERS} users per scenario, "
+    nodes = f"{NODES} nodes of gunicorn behind nginx, each with" if NODES > 1 else "gunicorn"
+    print(f"\n{facts['dossiers']:,} dossiers; {nodes} {WORKERS} sync workers; {USERS} users per scenario, "
           f"{SECONDS} s each; anonymous page cache {cache}; locust on the same machine\n")  # fmt: skip
     print("| scenario | req/s | of ceiling | p50 ms | p95 ms | p99 ms | failures / requests |")
     print("|---|---|---|---|---|---|---|")

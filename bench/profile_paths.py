@@ -6,8 +6,10 @@ stack, DEBUG off), timed plainly and then sampled by pyinstrument (issue 20: pro
     .venv/bin/python bench/ratios.py                      # makes the database with demo data and dossiers
     .venv/bin/python bench/profile_paths.py lookup-page [N] [postgres://postgres@127.0.0.1:5432/dvc_bench_ratios]
 
-Paths: ceiling (``/healthz``), lookup-api, lookup-page (dossier codes rotated), catalog-search. Redis as the shared
-cache (PROFILE_CACHE_URL, default redis://127.0.0.1:6379/15), as in ``bench/ratios.py``.
+Paths: ceiling (``/healthz``), lookup-api, lookup-page (dossier codes rotated), catalog-search, my-dossiers (a
+citizen's list over the API, as the crowd asks it: a benchmark citizen of ``bench/stats_scale.py`` when the database
+has them, else the demo citizen). Redis as the shared cache (PROFILE_CACHE_URL, default redis://127.0.0.1:6379/15),
+as in ``bench/ratios.py``.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ def main() -> None:
     from django.test import Client
     from pyinstrument import Profiler
 
+    from dvc.accounts.models import User
+    from dvc.accounts.services import api_token_create
     from dvc.dossiers.models import Dossier
 
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -48,9 +52,16 @@ def main() -> None:
         "lookup-api": lambda i: f"/api/v1/lookup/{codes[i % len(codes)]}",
         "lookup-page": lambda i: f"/tra-cuu/?ma={codes[i % len(codes)]}",
         "catalog-search": lambda i: "/api/v1/procedures?q=khai%20sinh",
+        "my-dossiers": lambda i: "/api/v1/dossiers",
     }
     path = paths[WHICH]
-    client = Client(HTTP_HOST="127.0.0.1")
+    headers = {}
+    if WHICH == "my-dossiers":
+        citizen = User.objects.filter(id_number__startswith="0790").order_by("pk").first()
+        citizen = citizen or User.objects.get(id_number="001085012345")
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {api_token_create(user=citizen)}"
+        print(f"{citizen.id_number}: {Dossier.objects.filter(applicant=citizen).count()} dossiers")
+    client = Client(HTTP_HOST="127.0.0.1", **headers)
     for i in range(len(codes)):
         assert client.get(path(i)).status_code == 200  # noqa: S101 - a benchmark's own check
     started = time.perf_counter()

@@ -36,43 +36,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench import fault_drills as drill  # noqa: E402
-from bench.common import free_port  # noqa: E402
+from bench.common import free_port, start_nginx  # noqa: E402
 from bench.replica import PRIMARY_PORT, REPLICA_PORT, start_clusters, stop_cluster  # noqa: E402
 
 DURATION = 36
 PUBLIC = ["/api/v1/procedures/1.001193", "/thu-tuc/1.004873/", "/api/v1/sectors", "/thu-tuc/?q=khai+sinh", "/"]
-NGINX = """worker_processes 1;
-pid {root}/nginx.pid;
-error_log {root}/nginx-error.log;
-user root;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-  client_max_body_size 30m;
-  client_body_temp_path {root}/nginx-body;
-  proxy_temp_path {root}/nginx-proxy;
-  fastcgi_temp_path {root}/nginx-fastcgi;
-  uwsgi_temp_path {root}/nginx-uwsgi;
-  scgi_temp_path {root}/nginx-scgi;
-  upstream portal {{
-    server 127.0.0.1:{a} max_fails=1 fail_timeout=30s;
-    server 127.0.0.1:{b} max_fails=1 fail_timeout=30s;
-    keepalive 16;
-  }}
-  server {{
-    listen 127.0.0.1:{port};
-    location / {{
-      proxy_pass http://portal;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host:$server_port;
-      proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_connect_timeout 1s;
-      proxy_next_upstream error timeout http_502;  # a node gone: the other answers (GET; a POST is not resent)
-    }}
-  }}
-}}
-"""
 
 
 class Reader(threading.Thread):
@@ -129,12 +97,10 @@ def main() -> None:
         a, b, port = free_port(), free_port(), free_port()
         base = f"http://127.0.0.1:{port}"
         drill.ENV["DVC_SITE_URL"] = base
-        conf = root / "nginx.conf"
-        conf.write_text(NGINX.format(root=root, a=a, b=b, port=port), encoding="utf-8")
         node_a, node_b = node(a), node(b)
         worker_command = [drill.PY, "manage.py", "run_worker", "--interval", "0.2"]
         workers = [subprocess.Popen(worker_command, cwd=ROOT, env=drill.ENV) for _ in range(2)]  # noqa: S603
-        proxy = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(root), "-g", "daemon off;"])  # noqa: S603, S607
+        proxy = start_nginx(root, port, [a, b])
         processes += [node_a, node_b, *workers, proxy]
         while not (
             drill.answers(f"http://127.0.0.1:{a}") and drill.answers(f"http://127.0.0.1:{b}") and drill.answers(base)

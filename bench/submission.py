@@ -47,33 +47,59 @@ def main() -> None:
 
     citizen = User.objects.get(id_number="001085012345")
     requirement = Procedure.objects.get(code="1.004873").requirements.get(name__startswith="Giấy tờ tùy thân")
-    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=citizen)}")
+    client = Client(HTTP_HOST="127.0.0.1")
     times: dict[str, list[float]] = {step: [] for step in (*STEPS, *OFFICER_STEPS)}
     queries: dict[str, list[str]] = {}
 
+    counting = [False]
+
     def step(name: str, method: str, path: str, data: dict[str, Any], **extra: Any) -> Any:
-        with CaptureQueriesContext(connection) as captured:
+        # Counted once (the debug cursor that records each query costs time of its own), timed without it.
+        if counting[0]:
+            with CaptureQueriesContext(connection) as captured:
+                answer = getattr(client, method)(path, data, **extra)
+            queries[name] = [q["sql"] for q in captured.captured_queries]
+        else:
             started = time.perf_counter()
             answer = getattr(client, method)(path, data, **extra)
             times[name].append((time.perf_counter() - started) * 1000)
         assert answer.status_code in (200, 201), (name, answer.status_code, answer.content[:300])  # noqa: S101
-        queries[name] = [q["sql"] for q in captured.captured_queries]
         return answer
 
     json_body = {"content_type": "application/json"}
-    sent = []
-    for _ in range(SUBMISSIONS):
-        created = step("create", "post", "/api/v1/dossiers", {"procedure": "1.004873", "agency": AGENCY}, **json_body)
-        url = f"/api/v1/dossiers/{created.json()['id']}"
-        step("answers", "patch", url, {"form_data": ANSWERS}, **json_body)
-        upload = SimpleUploadedFile("cccd.pdf", pdf(2000), content_type="application/pdf")
-        step("attach", "post", f"{url}/attachments", {"requirement": str(requirement.pk), "file": upload})
-        sent.append(step("send", "post", f"{url}/submit", {"idempotency_key": uuid.uuid4().hex}, **json_body).json())
-    officer = User.objects.get(id_number="001193000021")  # the demo one-stop officer of phường Ba Đình
-    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {api_token_create(user=officer)}"
-    for dossier in sent:
-        step("queue", "get", "/api/v1/backoffice/dossiers", {"queue": "moi"})
-        step("receive", "post", f"/api/v1/backoffice/dossiers/{dossier['id']}/receive", {}, **json_body)
+
+    def submit_and_receive(count: int) -> None:
+        sent = []
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {citizen_token}"
+        for _ in range(count):
+            body = {"procedure": "1.004873", "agency": AGENCY}
+            created = step("create", "post", "/api/v1/dossiers", body, **json_body)
+            url = f"/api/v1/dossiers/{created.json()['id']}"
+            step("answers", "patch", url, {"form_data": ANSWERS}, **json_body)
+            upload = SimpleUploadedFile("cccd.pdf", pdf(2000), content_type="application/pdf")
+            step("attach", "post", f"{url}/attachments", {"requirement": str(requirement.pk), "file": upload})
+            key = {"idempotency_key": uuid.uuid4().hex}
+            sent.append(step("send", "post", f"{url}/submit", key, **json_body).json())
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {officer_token}"
+        for dossier in sent:
+            step("queue", "get", "/api/v1/backoffice/dossiers", {"queue": "moi"})
+            step("receive", "post", f"/api/v1/backoffice/dossiers/{dossier['id']}/receive", {}, **json_body)
+
+    citizen_token = api_token_create(user=citizen)
+    officer_token = api_token_create(user=User.objects.get(id_number="001193000021"))  # phường Ba Đình's officer
+    submit_and_receive(2)  # what each process holds (procedure, map, calendar) is read once
+    counting[0] = True
+    submit_and_receive(1)
+    counting[0] = False
+    for values in times.values():
+        values.clear()
+    submit_and_receive(SUBMISSIONS)
+    if os.environ.get("SUBMISSION_PROFILE"):
+        from pyinstrument import Profiler
+
+        with Profiler(interval=0.0002) as profiler:
+            submit_and_receive(SUBMISSIONS)
+        print(profiler.output_text(unicode=True, color=False, show_all=False))
     total_q = sum(len(queries[s]) for s in STEPS)
     total_ms = sum(statistics.median(times[s]) for s in STEPS)
     print(f"\n{SUBMISSIONS} complete submissions over the API on PostgreSQL (p50 per request)")
