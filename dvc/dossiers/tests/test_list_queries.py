@@ -40,6 +40,9 @@ def test_the_citizens_list_costs_the_same_for_5_or_15_dossiers(client):
     few = (queries(page), queries(api))
     add(10)
     assert (queries(page), queries(api)) == few
+    listed = api().json()
+    assert len(listed) == 15 and all([a["name"] for a in d["attachments"]] == ["anh.jpg"] for d in listed)
+    assert {d["procedure"] for d in listed} == {"1.004873"} and all(d["agency"] for d in listed)
 
 
 def _file(owner):
