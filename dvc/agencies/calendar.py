@@ -102,7 +102,8 @@ class WorkingCalendar:
 
     @cached_property
     def _hours_by_weekday(self) -> dict[int, list[tuple[dt.time, dt.time]]]:
-        by_day = calendar_held.hours(self.agency.pk) if self.agency is not None else {}
+        held = calendar_held.hours(self.agency.pk) if self.agency is not None else {}
+        by_day = {weekday: list(periods) for weekday, periods in held.items()}  # the process's copy stays as read
         if not by_day:
             by_day = {weekday: list(DEFAULT_OFFICE_HOURS) for weekday in range(5)}
         return by_day
