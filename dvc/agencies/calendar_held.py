@@ -5,8 +5,10 @@ agency's ``OfficeHours``: two queries for rows that change a few times a year. T
 version kept in the shared cache (Redis in production). A change of either, in any process, writes a new version
 once committed, so every process reads the calendar afresh at its next use: a day off declared by one node governs
 the next deadline computed on any other. When the shared cache does not answer, nothing held is used (the rows are
-read as before). What is held is also dropped after ``MAX_AGE``: the only case it covers is a change made while the
-shared cache was down, or processes that share none (the embedded default runs one).
+read as before, and the cache is asked again after a few seconds). A version lost with Redis (evicted, restarted) is
+replaced by a new one, so what a process held before is not taken as current. The rows are read from the primary.
+What is held is also dropped after ``MAX_AGE``: the only case it covers is a change made while the shared cache was
+down, or processes that share none (the embedded default runs one).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "calendar-version"
 MAX_AGE = 60.0  # seconds
+DOWN_SECONDS = 5.0  # after the shared cache failed to answer, how long before it is asked again
 
 
 class _Unknown:
@@ -40,14 +43,23 @@ _days: dict[tuple[int | None, int], dict[dt.date, str]] = {}
 _hours: dict[int, dict[int, list[tuple[dt.time, dt.time]]]] = {}
 _version: object = _UNKNOWN
 _emptied = 0.0
+_down_until = 0.0
 
 
 def _shared_version() -> object:
+    global _down_until
+    if time.monotonic() < _down_until:
+        return _UNKNOWN
     try:
-        return cache.get(VERSION_KEY)  # None until a calendar is first changed
+        version = cache.get(VERSION_KEY)
+        if version is None:  # never written, or lost with Redis (evicted, restarted): a new one, never "unchanged"
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
     except Exception:
         logger.warning("calendar read from the database: the shared cache did not answer")
+        _down_until = time.monotonic() + DOWN_SECONDS  # each use would otherwise wait for the cache's timeout
         return _UNKNOWN
+    return version if version is not None else _UNKNOWN
 
 
 def _usable() -> object:
@@ -73,7 +85,8 @@ def days(agency_id: int | None, year: int) -> dict[dt.date, str]:
     found = _days.get(key) if version is not _UNKNOWN else None
     if found is not None:
         return found
-    rows = CalendarDay.objects.filter(date__year=year)
+    # The primary's, always: a lagging replica's rows would be kept for every deadline this process computes.
+    rows = CalendarDay.objects.using("default").filter(date__year=year)
     if agency_id is None:
         rows = rows.filter(agency__isnull=True)
     else:
@@ -92,7 +105,7 @@ def hours(agency_id: int) -> dict[int, list[tuple[dt.time, dt.time]]]:
     if found is not None:
         return found
     found = {}
-    for row in OfficeHours.objects.filter(agency_id=agency_id).order_by("weekday", "opens_at"):
+    for row in OfficeHours.objects.using("default").filter(agency_id=agency_id).order_by("weekday", "opens_at"):
         found.setdefault(row.weekday, []).append((row.opens_at, row.closes_at))
     _keep(_hours, agency_id, found, version)
     return found
@@ -109,7 +122,8 @@ def _keep(store: dict[Any, Any], key: Any, value: Any, version: object) -> None:
 
 def forget() -> None:
     """Read the calendars afresh at the next use in this process."""
-    global _version
+    global _version, _down_until
+    _down_until = 0.0
     with _lock:
         _days.clear()
         _hours.clear()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from dvc.accounts.throttle import client_ip
 from dvc.dossiers.backoffice import queues
 from dvc.dossiers.backoffice.actions import BY_PAGE, ActionInput
+from dvc.dossiers.backoffice.permissions import staff_agencies
 from dvc.dossiers.backoffice.views import officer_of, staff_required
 from dvc.errors import DomainError, InvalidInput
 
@@ -43,9 +44,10 @@ def batch(request: HttpRequest) -> HttpResponse:
     data = ActionInput(specialist_pk=request.POST.get("specialist", ""), from_page=True)
     done: list[str] = []
     failed: list[str] = []
+    mine = staff_agencies(officer)  # read once for the batch; each action checks the roles it needs as they stand
     for dossier_id in ids:
         try:
-            dossier = queues.staff_dossier(officer, dossier_id)
+            dossier = queues.staff_dossier(officer, dossier_id, agencies=mine)
         except (Http404, DomainError):
             failed.append(str(_("một hồ sơ không có trong hàng đợi của bạn")))
             continue
