@@ -98,14 +98,21 @@ def start_gunicorn(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[
                "--backlog", "4096", "--log-level", "warning"]  # fmt: skip
     server = subprocess.Popen(command, cwd=root, env=env)  # noqa: S603
     base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 -- loopback
-                return server, base
-        except OSError:
-            time.sleep(0.5)
+    if wait_until_answering(base):
+        return server, base
     server.kill()
     raise SystemExit("gunicorn did not start")
+
+
+def wait_until_answering(base: str, tries: int = 120) -> bool:
+    """True once ``base`` answers ``/healthz`` (half a second between tries); False after ``tries``."""
+    for _ in range(tries):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 -- loopback
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
 
 
 def recreate_database(url: str) -> None:

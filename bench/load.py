@@ -24,13 +24,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import free_port, server_env, start_gunicorn, start_nginx  # noqa: E402
+from bench.common import free_port, server_env, start_gunicorn, start_nginx, wait_until_answering  # noqa: E402
 
 URL = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/dvc_bench_stats"
 SECONDS = int(os.environ.get("LOAD_SECONDS", "20"))
@@ -117,12 +115,8 @@ def start_server() -> tuple[list[subprocess.Popen[bytes]], str]:
     port = free_port()
     proxy = start_nginx(VAR, port, [int(base.rsplit(":", 1)[1]) for _server, base in nodes])
     processes, base = [*(server for server, _base in nodes), proxy], f"http://127.0.0.1:{port}"
-    for _ in range(60):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 -- loopback
-                return processes, base
-        except OSError:
-            time.sleep(0.5)
+    if wait_until_answering(base, tries=60):
+        return processes, base
     stop(processes)
     raise SystemExit("nginx did not start")
 
