@@ -195,8 +195,9 @@ def my_dossiers(request: HttpRequest, status: str = "") -> list[DossierOut]:
     # The codes of the procedure and the agency are all the list shows of them: read those two columns, not the
     # procedures' e-forms and texts, for each of up to 200 dossiers (a draft's check reads its own procedure). Each
     # by its key beside the row: joining the 3,400 agencies made PostgreSQL hash them all for every list.
+    user = authed_user(request)
     found = (
-        selectors.dossiers_of(authed_user(request))
+        selectors.dossiers_of(user)
         .select_related(None)
         .annotate(
             procedure_code=Subquery(Procedure.objects.filter(pk=OuterRef("procedure_id")).values("code")[:1]),
@@ -212,7 +213,6 @@ def my_dossiers(request: HttpRequest, status: str = "") -> list[DossierOut]:
         "stored_file"
     ):
         files.setdefault(attachment.dossier_id, []).append(attachment)
-    user = authed_user(request)
     for dossier in listed:
         if dossier.status == Dossier.Status.DRAFT:
             # What still stops a draft is judged against its procedure's papers, held by the process, and its
