@@ -285,15 +285,15 @@ def act(page: Any, slug: str, **fields: str) -> None:
     form.locator("button[type=submit]").click()
 
 
-def wait_for_signed_result(page: Any) -> None:
-    """The worker signs an approved result; the staff page refreshes itself until it shows it. A loaded worker may
-    take longer than one wait: look again after a reload (issue 20, part 3)."""
+def wait_for_worker(page: Any, text: str) -> None:
+    """The worker makes the leader's final copy, or signs an approved result; the staff page refreshes itself until
+    it shows ``text``. A loaded worker may take longer than one wait: look again after a reload (issue 20, part 3)."""
     from playwright.sync_api import expect
 
     for _ in range(3):
         try:
-            expect(page.locator("main")).to_contain_text("Kết quả đã ký số", timeout=15_000)
+            expect(page.locator("main")).to_contain_text(text, timeout=15_000)
             return
         except AssertionError:
             page.reload()
-    expect(page.locator("main")).to_contain_text("Kết quả đã ký số")
+    expect(page.locator("main")).to_contain_text(text)

@@ -21,7 +21,7 @@ from e2e.conftest import (
     attach,
     file_dossier,
     png,
-    wait_for_signed_result,
+    wait_for_worker,
 )
 
 
@@ -71,11 +71,12 @@ def test_a_dossier_goes_from_filing_to_signed_result_and_rating(open_page, porta
     leader.click("main a:text-is('Chờ phê duyệt')")
     leader.click(f"main a:text-is('{code}')")
     act(leader, "xem-ban-cuoi")  # the leader reads the final copy, number and signer included, before signing
+    wait_for_worker(leader, "Bản cuối sẽ được ký số")  # the worker draws it; the page refreshes itself
     final = leader.locator("main figure.page-image img").first
     expect(final).to_be_visible()
     leader.wait_for_function("img => img.complete && img.naturalWidth > 500", arg=final.element_handle())
     act(leader, "phe-duyet")  # answered at once; the worker signs and the page refreshes itself (issue 20)
-    wait_for_signed_result(leader)
+    wait_for_worker(leader, "Kết quả đã ký số")
 
     officer.reload()
     act(officer, "tra-ket-qua", method="online")

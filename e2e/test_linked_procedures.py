@@ -19,7 +19,7 @@ from e2e.conftest import (
     accessibility_violations,
     act,
     png,
-    wait_for_signed_result,
+    wait_for_worker,
 )
 
 CHILD_ID = "001226012345"  # Hà Nội (001), a boy born in the 21st century (2), in 2026 (26)
@@ -95,8 +95,9 @@ def resolve(pages: dict, code: str, *, officer_fields: dict[str, str] | None = N
     leader = pages["leader"]
     leader.goto(officer.url)
     act(leader, "xem-ban-cuoi")
+    wait_for_worker(leader, "Bản cuối sẽ được ký số")  # the worker draws it; the page refreshes itself
     act(leader, "phe-duyet")  # answered at once; the worker signs and the page refreshes itself (issue 20)
-    wait_for_signed_result(leader)
+    wait_for_worker(leader, "Kết quả đã ký số")
 
 
 def one_person(open_page, who) -> dict:

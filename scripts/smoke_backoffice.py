@@ -95,6 +95,17 @@ def multipart(fields: dict[str, str], name: str, filename: str, content: bytes) 
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
+def until_shown(dossier_id: str, page: str, text: str) -> str:
+    """The staff page as it refreshes itself while the worker works (every 2–3 s; here every second), until it
+    shows ``text`` or a minute has passed."""
+    for _ in range(60):
+        if text in page:
+            break
+        time.sleep(1)
+        page = request("GET", f"/can-bo/ho-so/{dossier_id}/?dang-ky-so=1")[2]
+    return page
+
+
 def act(dossier_id: str, action: str, data: dict[str, str] | None = None) -> str:
     path = f"/can-bo/ho-so/{dossier_id}/"
     request("GET", path)
@@ -151,15 +162,13 @@ def main() -> None:
 
     page_login(LEADER)
     page = act(dossier_id, "xem-ban-cuoi")
+    check("Đang lập bản cuối của kết quả" in page, "the final copy is asked for; the worker draws it")
+    page = until_shown(dossier_id, page, "Bản cuối sẽ được ký số")
     final = re.search(r'name="final_sha256" value="([0-9a-f]{64})"', page)
     check(final is not None and "Bản cuối sẽ được ký số" in page, "the leader reads the final copy before signing")
     page = act(dossier_id, "phe-duyet", {"final_sha256": final.group(1) if final else ""})
     check("Đang ký số và ban hành kết quả" in page, "the approval answers at once; the worker signs")
-    for _ in range(60):  # what the page's own refresh does, every 3 s; here every second
-        if "Kết quả đã ký số" in page:
-            break
-        time.sleep(1)
-        page = request("GET", f"/can-bo/ho-so/{dossier_id}/?dang-ky-so=1")[2]
+    page = until_shown(dossier_id, page, "Kết quả đã ký số")
     verify = re.search(r'href="(/xac-minh/[0-9a-f-]+/)"', page)
     check(verify is not None and "Kết quả đã ký số" in page, "leader approves; the result is signed")
 

@@ -1,4 +1,5 @@
-"""A leader's approval waiting for the worker to sign and issue the result (issue 20, part 3)."""
+"""The leader's steps that the worker does (issue 20, part 3): making the final copy the leader reads, and signing
+and issuing the result once approved."""
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ResultSigning(models.Model):
-    """One request to sign and issue a dossier's result: the page answers at once and the worker does the signing;
-    the officer's page shows the state and refreshes itself until the request is done or has failed."""
+    """One request for the worker: make the final copy of a dossier's result for the leader to read (``prepare``),
+    or sign and issue it (``sign``). The page answers at once; the officer's page shows the state and refreshes
+    itself until the request is done or has failed. One at a time per dossier."""
+
+    class Step(models.TextChoices):
+        PREPARE = "prepare", _("Lập bản cuối")
+        SIGN = "sign", _("Ký số và ban hành")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Chờ ký số")
@@ -24,6 +30,7 @@ class ResultSigning(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="signings")
+    step = models.CharField(max_length=8, choices=Step.choices, default=Step.SIGN)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     final_sha256 = models.CharField(max_length=64, blank=True)  # the final copy the leader read ("" from the API)
     proposed_at = models.DateTimeField(null=True, blank=True)  # the proposal approved: a newer one is not signed

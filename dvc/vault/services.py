@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dvc.accounts.models import User
+from dvc.documents.preview import NotAPdf, TooHeavy, page_count
 from dvc.errors import OBJECT_STORE_ERRORS, InvalidInput, StorageUnavailable
 from dvc.vault.document_types import DOCUMENT_TYPES
 from dvc.vault.inspection import inspect_upload
@@ -106,6 +108,37 @@ def stored_file_from_bytes(
         except STORAGE_ERRORS:  # the store went away too: the original error is the one to report
             logger.warning("could not remove %s after a failed write", stored.file.name, exc_info=True)
         raise
+
+
+PAGES_KEPT_SECONDS = 7 * 24 * 3600
+
+
+def stored_pages(stored: StoredFile) -> int:
+    """How many pages a stored PDF has: 0 for a photo (shown as itself) or a PDF that cannot be read. Counting
+    starts a sandboxed child process (``documents.preview``), so the count is kept in the shared cache by content:
+    the worker that makes a leader's final copy counts it, and the page that shows it asks no child."""
+    if stored.kind != StoredFile.Kind.PDF:
+        return 0
+    key = f"pdf-pages:{stored.sha256}"
+    try:
+        known = cache.get(key)
+    except Exception:  # a shared cache that does not answer: count here
+        logger.warning("cache unavailable for a page count", exc_info=True)
+        known = None
+    if known is not None:
+        return int(known)
+    try:
+        with stored.file.open("rb") as handle:
+            count = page_count(handle.read())
+    except NotAPdf:
+        count = 0
+    except TooHeavy:  # perhaps only a busy moment: not kept
+        return 0
+    try:
+        cache.set(key, count, PAGES_KEPT_SECONDS)
+    except Exception:
+        logger.warning("cache unavailable for a page count", exc_info=True)
+    return count
 
 
 def vault_add(*, owner: User, upload: UploadedFile, document_type: str, valid_until: dt.date | None) -> StoredFile:

@@ -171,8 +171,8 @@ ACTIONS: list[Action] = [
     Action(
         "prepare-final",
         "xem-ban-cuoi",
-        lambda d, u, p, ip: decision.dossier_prepare_final(dossier=d, actor=u, ip=ip),
-        gettext_lazy("Bản cuối của kết quả đã sẵn sàng. Vui lòng đọc kỹ trước khi ký số."),
+        lambda d, u, p, ip: signing_queue.final_request(dossier=d, actor=u, ip=ip),
+        gettext_lazy("Đã yêu cầu lập bản cuối của kết quả. Khi bản cuối hiện ra, vui lòng đọc kỹ trước khi ký số."),
     ),
     Action(
         "approve",

@@ -68,6 +68,7 @@ class StaffEventOut(Schema):
 
 
 class SigningOut(Schema):
+    step: str = Field(description="prepare (lập bản cuối) | sign (ký số và ban hành)")
     state: str = Field(description="queued | running | failed")
     error: str
     requested_at: dt.datetime
@@ -88,8 +89,9 @@ class StaffDossierOut(StaffRowOut):
     )
     events: list[StaffEventOut]
     signing: SigningOut | None = Field(
-        description="Phê duyệt đang ký số (queued, running) hoặc lần ký gần nhất không thành công (failed); null khi "
-        "không có. Sau khi phê duyệt, hỏi lại hồ sơ đến khi status là result_ready."
+        description="Bản cuối đang được lập (step prepare) hoặc phê duyệt đang ký số (step sign), ở trạng thái queued, "
+        "running, hoặc lần gần nhất không thành công (failed); null khi không có. Sau prepare-final, hỏi lại hồ sơ "
+        "đến khi signing là null; sau khi phê duyệt, đến khi status là result_ready."
     )
 
 
@@ -245,7 +247,9 @@ def _detail(dossier: Dossier) -> StaffDossierOut:
         submission_method=dossier.submission_method,
         postal_address=postal_address(dossier),
         events=events,
-        signing=SigningOut(state=signing.state, error=signing.error, requested_at=signing.requested_at)
+        signing=SigningOut(
+            step=signing.step, state=signing.state, error=signing.error, requested_at=signing.requested_at
+        )
         if signing
         else None,
     )

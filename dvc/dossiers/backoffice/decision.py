@@ -94,30 +94,40 @@ def final_is_current(dossier: Dossier, actor: User, *, on: dt.date | None = None
     )
 
 
-def dossier_prepare_final(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
-    """The final result as it will be signed, for the leader to read first: a templated result gets its number in
-    the civil-status register (taken now, kept by the dossier if it is sent back), the date, and the leader's
-    name and title; a result made elsewhere is signed as it is. Nothing is signed yet."""
+def final_checks(dossier: Dossier, actor: User) -> tuple[StoredFile, result_form.ResultForm | None, str]:
+    """What would stop the final copy from being made, said before the worker is asked to make it: the leader may
+    approve, the proposal waits for them with a draft, a civil-status paper was made from its template, and the
+    leader has a title to sign under. The draft, the result's template and that title."""
     require(actor, dossier, "approve")
     if dossier.status != Dossier.Status.PROCESSING or dossier.proposal != Dossier.Proposal.APPROVE:
         raise already_handled(dossier)
-    if dossier.draft_result is None:
+    draft = dossier.draft_result
+    if draft is None:
         raise InvalidInput({"decision": [_("Chưa có dự thảo kết quả để ký.")]})
-    if final_is_current(dossier, actor):
-        return dossier
     form = result_form.parse(dossier.procedure.result_form or {})
     if form and form.civil_register and not dossier.draft_generated:
         raise InvalidInput(
             {"decision": [_("Giấy tờ hộ tịch phải lập theo mẫu để ghi số vào sổ. Vui lòng trả lại chuyên viên.")]}
         )
+    title = leader_title(actor, dossier) if dossier.draft_generated else ""
+    if dossier.draft_generated and form and not title:
+        raise InvalidInput(
+            {"decision": [_("Tài khoản của bạn chưa có chức vụ để ghi dưới chữ ký. Quản trị cơ quan cần "
+                            "nhập chức vụ (ví dụ “Phó Chủ tịch”) trước khi ký văn bản này.")]}
+        )  # fmt: skip
+    return draft, form, title
+
+
+def dossier_prepare_final(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
+    """The final result as it will be signed, for the leader to read first: a templated result gets its number in
+    the civil-status register (taken now, kept by the dossier if it is sent back), the date, and the leader's
+    name and title; a result made elsewhere is signed as it is. Nothing is signed yet. The staff page asks the
+    worker for it (``signing_queue.final_request``): drawing the PDF takes a few hundred milliseconds."""
+    draft, form, title = final_checks(dossier, actor)
+    if final_is_current(dossier, actor):
+        return dossier
     with transaction.atomic():
         if dossier.draft_generated:
-            title = leader_title(actor, dossier)
-            if form and not title:
-                raise InvalidInput(
-                    {"decision": [_("Tài khoản của bạn chưa có chức vụ để ghi dưới chữ ký. Quản trị cơ quan cần "
-                                    "nhập chức vụ (ví dụ “Phó Chủ tịch”) trước khi ký văn bản này.")]}
-                )  # fmt: skip
             number = book = ""
             if form and form.civil_register:
                 entry = register_take(dossier, kind=form.civil_register, person=_registered_person(dossier))
@@ -125,7 +135,7 @@ def dossier_prepare_final(*, dossier: Dossier, actor: User, ip: str = "") -> Dos
             signing = Signing(actor.full_name, title, timezone.localdate(), number, book)
             content = result_pdf(dossier, signing)
         else:
-            with dossier.draft_result.file.open("rb") as handle:
+            with draft.file.open("rb") as handle:
                 content = handle.read()
         with stored_file_from_bytes(
             owner=actor, content=content, name=f"ban-cuoi-{dossier.code}.pdf", title=dossier.procedure.result_document

@@ -1,4 +1,9 @@
-"""Approval answers at once; the worker signs and issues the result (issue 20, part 3).
+"""The leader's final copy and approval answer at once; the worker makes the copy, and signs and issues the result
+(issue 20, part 3).
+
+Drawing the final copy (the register's number, the leader's name and title) takes a few hundred milliseconds, so
+the leader's "read the final copy" is a request too (``final_request``): what would stop it is said at once, the
+worker makes it and counts its pages, and the page shows it when it refreshes.
 
 Signing the result (the agency's PAdES signature, its timestamp, the register's copies) and writing it into the
 applicant's vault took most of a second inside the leader's request. Now the request checks what the leader may
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
@@ -27,6 +33,7 @@ from dvc.dossiers.backoffice.audit import already_handled, audit
 from dvc.dossiers.backoffice.permissions import require
 from dvc.dossiers.models import Dossier, ResultSigning
 from dvc.errors import OBJECT_STORE_ERRORS, Conflict, DomainError, InvalidInput, StorageUnavailable
+from dvc.vault.services import stored_pages
 
 logger = logging.getLogger(__name__)
 STRANDED_AFTER = dt.timedelta(minutes=5)
@@ -40,12 +47,28 @@ PASSING: tuple[type[Exception], ...] = (
 )  # fmt: skip
 
 
+def final_request(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
+    """The leader asks to read the final copy before signing: checked now, made by the worker (``signing_run``).
+    A second click while it is being made changes nothing."""
+    decision.final_checks(dossier, actor)
+    if decision.final_is_current(dossier, actor):
+        return dossier
+    active = ResultSigning.objects.filter(dossier=dossier, state__in=ResultSigning.ACTIVE).only("step").first()
+    if active is not None:
+        if active.step == ResultSigning.Step.PREPARE:
+            return dossier
+        raise _being_signed()
+    _queue(dossier, actor, ResultSigning.Step.PREPARE, ip=ip)  # False: two clicks at once, the other one is made
+    return dossier
+
+
 def approve_request(*, dossier: Dossier, actor: User, final_sha256: str = "", ip: str = "") -> Dossier:
     """The leader approves: a proposal to refuse closes the dossier now (nothing to sign); a result to issue is
     checked (the final copy seen is still the one to sign) and handed to the worker."""
     require(actor, dossier, "approve")
-    if ResultSigning.objects.filter(dossier=dossier, state__in=ResultSigning.ACTIVE).exists():
-        raise _being_signed()
+    active = ResultSigning.objects.filter(dossier=dossier, state__in=ResultSigning.ACTIVE).only("step").first()
+    if active is not None:
+        raise _being_signed() if active.step == ResultSigning.Step.SIGN else _being_prepared()
     if dossier.status != Dossier.Status.PROCESSING or not dossier.proposal:
         raise already_handled(dossier)
     if dossier.proposal == Dossier.Proposal.REFUSE:
@@ -59,35 +82,51 @@ def approve_request(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
             _("Bản cuối của kết quả đã thay đổi từ khi bạn xem. Vui lòng xem lại bản cuối trước khi ký."),
             code="final_changed",
         )
+    if not _queue(dossier, actor, ResultSigning.Step.SIGN, ip=ip, final_sha256=final_sha256):
+        raise _being_signed()  # two clicks at once: the other one is being signed
+    return dossier
+
+
+def _queue(dossier: Dossier, actor: User, step: str, *, ip: str, final_sha256: str = "") -> bool:
+    """Record the leader's request and enqueue its task in one transaction; False when another request of the
+    dossier is already waiting or running (the unique constraint: one at a time)."""
     try:
         with transaction.atomic():
             signing = ResultSigning.objects.create(
                 dossier=dossier,
+                step=step,
                 requested_by=actor,
                 final_sha256=final_sha256,
                 proposed_at=dossier.proposed_at,
                 ip=ip or None,
             )
             sign_approved_result.enqueue(signing_id=str(signing.pk))
-            audit(actor, "approve_requested", dossier, ip=ip)
-    except IntegrityError:  # two clicks at once: the other one is being signed
-        raise _being_signed() from None
-    return dossier
+            action = "prepare_final_requested" if step == ResultSigning.Step.PREPARE else "approve_requested"
+            audit(actor, action, dossier, ip=ip)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _being_signed() -> Conflict:
     return Conflict(_("Kết quả của hồ sơ này đang được ký số. Vui lòng chờ trong giây lát."), code="signing")
 
 
+def _being_prepared() -> Conflict:
+    return Conflict(
+        _("Bản cuối của kết quả đang được lập. Vui lòng chờ trong giây lát rồi đọc trước khi ký."), code="preparing"
+    )
+
+
 @task()
 def sign_approved_result(signing_id: str) -> str:
-    """The worker's half of an approval (``signing_run``)."""
+    """The worker's half of a leader's request (``signing_run``): the final copy made, or the result signed."""
     return signing_run(signing_id)
 
 
 def signing_run(signing_id: str) -> str:
-    """Sign and issue the result of one request: ``done``, ``failed`` (the reason kept for the leader) or
-    ``skipped`` (already finished)."""
+    """Make the final copy, or sign and issue the result, of one request: ``done``, ``failed`` (the reason kept for
+    the leader) or ``skipped`` (already finished)."""
     now = timezone.now()
     claimed = ResultSigning.objects.filter(pk=signing_id, state=ResultSigning.State.QUEUED).update(
         state=ResultSigning.State.RUNNING, started_at=now, attempts=F("attempts") + 1
@@ -96,6 +135,12 @@ def signing_run(signing_id: str) -> str:
         return "skipped"
     signing = ResultSigning.objects.select_related("requested_by").get(pk=signing_id)
     dossier = Dossier.objects.select_related("procedure", "agency").get(pk=signing.dossier_id)
+    if signing.step == ResultSigning.Step.PREPARE:
+        if dossier.proposed_at != signing.proposed_at:  # sent back and proposed again while it waited
+            return _finish(signing, ResultSigning.State.FAILED, _("Đề xuất đã thay đổi. Vui lòng xem lại."))
+        return _attempt(
+            signing, dossier, lambda: _prepare(signing, dossier), _("Lỗi hệ thống khi lập bản cuối. Vui lòng thử lại.")
+        )
     if (
         dossier.status == Dossier.Status.RESULT_READY
         and dossier.decided_at
@@ -106,26 +151,45 @@ def signing_run(signing_id: str) -> str:
         return _finish(
             signing, ResultSigning.State.FAILED, _("Đề xuất đã thay đổi sau khi phê duyệt. Vui lòng xem lại.")
         )
-    try:
-        decision.dossier_approve(
+    return _attempt(
+        signing,
+        dossier,
+        lambda: decision.dossier_approve(
             dossier=dossier,
             actor=signing.requested_by,
             final_sha256=signing.final_sha256,
             ip=signing.ip or "",
             # The final copy is judged on the day the leader approved, not the day the worker gets to it.
             approved_on=timezone.localdate(signing.requested_at),
-        )
-    except PASSING as exc:  # the database or a store went away a moment: try again shortly
+        ),
+        _("Lỗi hệ thống khi ký số. Vui lòng ký lại."),
+    )
+
+
+def _prepare(signing: ResultSigning, dossier: Dossier) -> None:
+    """The final copy as the leader will sign it (``decision.dossier_prepare_final`` makes it once however often it
+    runs), its pages counted for the page that shows them."""
+    dossier = decision.dossier_prepare_final(dossier=dossier, actor=signing.requested_by, ip=signing.ip or "")
+    if dossier.final_result is not None:
+        stored_pages(dossier.final_result)
+
+
+def _attempt(signing: ResultSigning, dossier: Dossier, work: Callable[[], object], failed: str) -> str:
+    """Run the request's work: done; failed with the reason the leader reads (a rule, or ``failed`` for a fault);
+    put back for a later run when the database or a store went away a moment."""
+    try:
+        work()
+    except PASSING as exc:
         if signing.attempts < MAX_ATTEMPTS:
-            logger.warning("signing %s of dossier %s: %r, retrying", signing_id, dossier.code, exc)
+            logger.warning("%s %s of dossier %s: %r, retrying", signing.step, signing.pk, dossier.code, exc)
             return _retry(signing)
-        logger.exception("signing %s of dossier %s failed", signing_id, dossier.code)
-        return _finish(signing, ResultSigning.State.FAILED, _("Lỗi hệ thống khi ký số. Vui lòng ký lại."))
+        logger.exception("%s %s of dossier %s failed", signing.step, signing.pk, dossier.code)
+        return _finish(signing, ResultSigning.State.FAILED, failed)
     except DomainError as exc:
         return _finish(signing, ResultSigning.State.FAILED, str(exc.message))
     except Exception:
-        logger.exception("signing %s of dossier %s failed", signing_id, dossier.code)
-        return _finish(signing, ResultSigning.State.FAILED, _("Lỗi hệ thống khi ký số. Vui lòng ký lại."))
+        logger.exception("%s %s of dossier %s failed", signing.step, signing.pk, dossier.code)
+        return _finish(signing, ResultSigning.State.FAILED, failed)
     return _finish(signing, ResultSigning.State.DONE)
 
 

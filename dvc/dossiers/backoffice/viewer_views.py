@@ -18,9 +18,10 @@ from dvc.accounts.throttle import client_ip
 from dvc.documents.preview import NotAPdf, TooHeavy, page_png
 from dvc.dossiers.backoffice import queues
 from dvc.dossiers.backoffice.audit import audit
-from dvc.dossiers.backoffice.views import officer_of, pages_of, read_stored, staff_required
+from dvc.dossiers.backoffice.views import officer_of, read_stored, staff_required
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.vault.models import StoredFile
+from dvc.vault.services import stored_pages
 
 DOCUMENTS = {
     "to-khai-ky-so": ("signed_form", _("Tờ khai đã ký số")),
@@ -84,7 +85,7 @@ def view_document(request: HttpRequest, dossier_id: uuid.UUID, name: str) -> Htt
     dossier = queues.staff_dossier(request.user, dossier_id)
     stored = _document(dossier, name)
     audit(officer_of(request), "view_document", dossier, ip=client_ip(request), detail=name)
-    total = pages_of(stored)
+    total = stored_pages(stored)
     images = [reverse("staff:document_page", args=[dossier.pk, name, n]) for n in range(1, min(total, SHOWN_PAGES) + 1)]
     download = reverse("staff:document", args=[dossier.pk, name])
     return _viewer(request, dossier, str(DOCUMENTS[name][1]), images, download, total)
@@ -98,7 +99,7 @@ def view_attachment(request: HttpRequest, dossier_id: uuid.UUID, attachment_id: 
     download = reverse("staff:attachment", args=[dossier.pk, attachment_id])
     total = 1
     if stored.kind == StoredFile.Kind.PDF:
-        total = pages_of(stored)
+        total = stored_pages(stored)
         images = [
             reverse("staff:attachment_page", args=[dossier.pk, attachment_id, n])
             for n in range(1, min(total, SHOWN_PAGES) + 1)

@@ -30,7 +30,6 @@ from dvc.agencies.models import Agency, StaffRole
 from dvc.catalog import result_form
 from dvc.catalog.answers import readable_answers
 from dvc.collation import vi_order
-from dvc.documents.preview import NotAPdf, TooHeavy, page_count
 from dvc.documents.responses import pdf_response
 from dvc.dossiers.backoffice import queues
 from dvc.dossiers.backoffice.actions import BY_PAGE, ActionInput
@@ -51,6 +50,7 @@ from dvc.dossiers.models import Dossier, DossierAttachment, IssuedResult, Result
 from dvc.errors import DomainError, Forbidden, InvalidInput
 from dvc.payments.selectors import fee_summary
 from dvc.vault.models import StoredFile
+from dvc.vault.services import stored_pages
 from dvc.vault.views import file_response
 
 # Session key: the claim codes of the walk-in citizens this officer has just filed for, to print on their form 01.
@@ -201,16 +201,6 @@ def read_stored(stored: StoredFile) -> bytes:
         return handle.read()
 
 
-def pages_of(stored: StoredFile) -> int:
-    """How many pages a stored PDF has (0 for a photo, which is shown as itself, or a PDF that cannot be read)."""
-    if stored.kind != StoredFile.Kind.PDF:
-        return 0
-    try:
-        return page_count(read_stored(stored))
-    except (NotAPdf, TooHeavy):
-        return 0
-
-
 def linked_family(dossier: Dossier) -> dict[str, Any]:
     """A linked dossier's group and all its parts, for the officer of any one of them (issue 19)."""
     if not (dossier.parent_id or dossier.is_group):
@@ -243,7 +233,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
     final = dossier.final_result if final_is_current(dossier, officer) else None
     final_pages = []
     if final is not None and dossier.stage == "approve":  # every page: the leader signs all of them
-        count = pages_of(final)
+        count = stored_pages(final)
         final_pages = [reverse("staff:document_page", args=[dossier.pk, "ban-cuoi", n]) for n in range(1, count + 1)]
     signing = signing_of(dossier)
     return {

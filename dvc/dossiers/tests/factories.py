@@ -103,6 +103,20 @@ def agency_staff(agency):
     )
 
 
+def proposed_for_approval(submitted_dossier):
+    """A marital-status certificate of a commune's centre, drafted from its template and proposed to the leader,
+    who has not read its final copy yet; with the agency's staff."""
+    from dvc.dossiers.backoffice.appraisal import dossier_assign, dossier_generate_result, dossier_propose
+    from dvc.dossiers.backoffice.intake import dossier_receive
+
+    staff = agency_staff(agency := commune_centre())
+    dossier = submitted_dossier(UserFactory(full_name="Nguyễn Văn An"), agency=agency)
+    dossier = dossier_receive(dossier=dossier, actor=staff.officer)
+    dossier = dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
+    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist, values=RESULT_VALUES)
+    return dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note=""), staff
+
+
 def ensure_catalog():
     """A transactional test starts from an empty database: load the units and the demo catalog."""
     import json

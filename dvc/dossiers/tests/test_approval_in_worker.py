@@ -10,13 +10,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import run_tasks
-from dvc.accounts.tests.factories import UserFactory
-from dvc.dossiers.backoffice.appraisal import dossier_assign, dossier_generate_result, dossier_propose
+from dvc.dossiers.backoffice.appraisal import dossier_generate_result, dossier_propose
 from dvc.dossiers.backoffice.decision import dossier_prepare_final
-from dvc.dossiers.backoffice.intake import dossier_receive
 from dvc.dossiers.backoffice.signing_queue import signing_run, signings_requeue_stranded
 from dvc.dossiers.models import AuditEntry, Dossier, IssuedResult, ResultSigning
-from dvc.dossiers.tests.factories import RESULT_VALUES, agency_staff, commune_centre
+from dvc.dossiers.tests.factories import RESULT_VALUES, proposed_for_approval
 
 pytestmark = pytest.mark.django_db
 
@@ -24,16 +22,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def to_sign(submitted_dossier):
     """A marital-status certificate proposed for approval, its final copy read by the leader."""
-    agency = commune_centre()
-    staff = agency_staff(agency)
-    dossier = dossier_receive(
-        dossier=submitted_dossier(UserFactory(full_name="Nguyễn Văn An"), agency=agency), actor=staff.officer
-    )
-    dossier = dossier_assign(dossier=dossier, actor=staff.officer, specialist=staff.specialist)
-    dossier = dossier_generate_result(dossier=dossier, actor=staff.specialist, values=RESULT_VALUES)
-    dossier = dossier_propose(dossier=dossier, actor=staff.specialist, decision="approve", note="")
-    dossier = dossier_prepare_final(dossier=dossier, actor=staff.leader)
-    return dossier, staff
+    dossier, staff = proposed_for_approval(submitted_dossier)
+    return dossier_prepare_final(dossier=dossier, actor=staff.leader), staff
 
 
 def _approve(client, dossier):

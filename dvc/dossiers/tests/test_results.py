@@ -98,6 +98,7 @@ def approve_through_pages(client, dossier, staff, values: dict):
     act = lambda name: reverse("staff:act", args=[dossier.pk, name])  # noqa: E731
     drafted_and_proposed(client, dossier, staff, values)
     client.post(act("xem-ban-cuoi"))
+    run_tasks()  # the worker draws the final copy (issue 20, part 3)
     page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
     assert "Bản cuối sẽ được ký số" in page
     image = reverse("staff:document_page", args=[dossier.pk, "ban-cuoi", 1])
@@ -260,6 +261,7 @@ def test_the_leader_signs_only_the_copy_seen(client, ba_dinh):
     page = client.post(sign, {}).content.decode()  # one click no longer signs
     assert "Vui lòng xem bản cuối của kết quả trước khi ký số." in page
     client.post(reverse("staff:act", args=[dossier.pk, "xem-ban-cuoi"]))
+    run_tasks()
     response = client.post(sign, {"final_sha256": "0" * 64}, follow=True).content.decode()
     assert "đã thay đổi từ khi bạn xem" in response
     dossier.refresh_from_db()
@@ -277,6 +279,7 @@ def test_a_number_held_for_a_copy_not_yet_signed_says_so_in_the_register(client,
     dossier = awaiting(agency, staff, "1.004873", dict(DossierFactory.build().form_data))
     drafted_and_proposed(client, dossier, staff, {"tinh_trang_hon_nhan": "Chưa kết hôn."})
     client.post(reverse("staff:act", args=[dossier.pk, "xem-ban-cuoi"]))
+    run_tasks()
     client.post(reverse("staff:act", args=[dossier.pk, "tra-lai"]), {"note": "Sửa lại."})
     page = client.get(reverse("staff:civil_register") + "?so=xac_nhan_hon_nhan").content.decode()
     assert dossier.code in page and "chờ lãnh đạo ký" in page
@@ -297,6 +300,7 @@ def test_a_refused_dossier_keeps_its_number_struck_out_in_the_register(client, b
     dossier = awaiting(agency, staff, "1.004873", dict(DossierFactory.build().form_data))
     drafted_and_proposed(client, dossier, staff, {"tinh_trang_hon_nhan": "Chưa kết hôn."})
     client.post(reverse("staff:act", args=[dossier.pk, "xem-ban-cuoi"]))
+    run_tasks()
     client.post(reverse("staff:act", args=[dossier.pk, "tu-choi"]), {"reason": "Phát hiện đã kết hôn."})
     page = client.get(reverse("staff:civil_register") + "?so=xac_nhan_hon_nhan").content.decode()
     assert dossier.code in page and "Đã hủy: Phát hiện đã kết hôn." in page

@@ -80,6 +80,9 @@ def test_the_whole_journey_through_the_pages(client, office, submitted_dossier, 
     client.force_login(staff.leader)
     assert dossier.code in client.get(reverse("staff:queue") + "?hang=cho-duyet").content.decode()
     page = client.post(act("xem-ban-cuoi"), follow=True).content.decode()
+    assert "Đang lập bản cuối của kết quả" in page and 'http-equiv="refresh"' in page  # the worker draws it
+    run_tasks()
+    page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
     sha = re.search(r'name="final_sha256" value="([0-9a-f]{64})"', page)
     assert sha, "the final copy is shown before signing"
     page = client.post(act("phe-duyet"), {"final_sha256": sha.group(1)}, follow=True).content.decode()
