@@ -120,6 +120,43 @@ def test_me_without_or_with_a_bad_token(client):
     assert client.get(f"{API}/me", headers={"Authorization": "Bearer nope"}).status_code == 401
 
 
+def test_a_token_is_refused_once_expired_idle_revoked_or_its_account_closed(client, settings):
+    """The token and its account are read in one statement written out (issue 20): each rule still holds."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dvc.accounts.models import ApiToken
+    from dvc.accounts.services import api_token_create
+
+    user = UserFactory(full_name="Lê Văn Cường")
+    now = timezone.now()
+
+    def me(raw):
+        return client.get(f"{API}/me", headers={"Authorization": f"Bearer {raw}"})
+
+    raw = api_token_create(user=user)
+    token = ApiToken.objects.get(user=user)
+    assert me(raw).status_code == 200 and me(raw).json()["full_name"] == "Lê Văn Cường"
+    # Used after a pause: its idle clock starts again.
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now - dt.timedelta(minutes=5))
+    assert me(raw).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at > now - dt.timedelta(seconds=5)
+    idle = dt.timedelta(minutes=settings.DVC_API_TOKEN_IDLE_MINUTES, seconds=1)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now - idle)
+    assert me(raw).status_code == 401  # idle too long
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, expires_at=now - dt.timedelta(seconds=1))
+    assert me(raw).status_code == 401  # past its absolute expiry
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=now + dt.timedelta(hours=1), revoked_at=now)
+    assert me(raw).status_code == 401  # logged out
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=None)
+    assert me(raw).status_code == 200
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert me(raw).status_code == 401  # the account was closed
+    assert me(raw + "x").status_code == 401
+
+
 def test_unknown_api_path_is_a_json_404(client):
     response = client.get(f"{API}/no/such/thing")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
