@@ -115,8 +115,9 @@ PAGES_KEPT_SECONDS = 7 * 24 * 3600
 
 def stored_pages(stored: StoredFile) -> int:
     """How many pages a stored PDF has: 0 for a photo (shown as itself) or a PDF that cannot be read. Counting
-    starts a sandboxed child process (``documents.preview``), so the count is kept in the shared cache by content:
-    the worker that makes a leader's final copy counts it, and the page that shows it asks no child."""
+    starts a sandboxed child process (``documents.preview``), so the count is kept in the cache by content: with
+    the shared cache of production (Redis) the worker that makes a leader's final copy counts it and the page that
+    shows it asks no child; with the per-process default each process counts it once."""
     if stored.kind != StoredFile.Kind.PDF:
         return 0
     key = f"pdf-pages:{stored.sha256}"

@@ -21,6 +21,7 @@ from dvc.agencies.models import Agency
 from dvc.dossiers.backoffice import queues
 from dvc.dossiers.backoffice.actions import BY_API, ActionInput
 from dvc.dossiers.backoffice.audit import audit
+from dvc.dossiers.backoffice.decision import final_is_current
 from dvc.dossiers.backoffice.permissions import staff_agencies
 from dvc.dossiers.backoffice.signing_queue import signing_of
 from dvc.dossiers.lifecycle.applicant import postal_address
@@ -90,8 +91,13 @@ class StaffDossierOut(StaffRowOut):
     events: list[StaffEventOut]
     signing: SigningOut | None = Field(
         description="Bản cuối đang được lập (step prepare) hoặc phê duyệt đang ký số (step sign), ở trạng thái queued, "
-        "running, hoặc lần gần nhất không thành công (failed); null khi không có. Sau prepare-final, hỏi lại hồ sơ "
-        "đến khi signing là null; sau khi phê duyệt, đến khi status là result_ready."
+        "running, hoặc lần gần nhất không thành công (failed, kèm error); null khi không có. Sau prepare-final, hỏi "
+        "lại hồ sơ đến khi final_sha256 có giá trị hoặc signing ở trạng thái failed; sau khi phê duyệt, đến khi status "
+        "là result_ready hoặc signing ở trạng thái failed."
+    )
+    final_sha256: str | None = Field(
+        description="SHA-256 của bản cuối người hỏi (lãnh đạo) đã yêu cầu lập hôm nay, để gửi kèm khi phê duyệt; null "
+        "khi chưa có"
     )
 
 
@@ -220,9 +226,12 @@ def _queue_page(request: HttpRequest, search: QueueSearchIn) -> PageOut:
     )
 
 
-def _detail(dossier: Dossier) -> StaffDossierOut:
+def _detail(dossier: Dossier, officer: User) -> StaffDossierOut:
     row = queues.rows([dossier])[0]
     signing = signing_of(dossier)
+    # The final copy this leader asked for, to approve with (a query only when the dossier has one).
+    current = dossier.final_result_id is not None and dossier.status == Dossier.Status.PROCESSING
+    final = dossier.final_result if current and final_is_current(dossier, officer) else None
     events = [
         StaffEventOut(
             at=e.at,
@@ -252,6 +261,7 @@ def _detail(dossier: Dossier) -> StaffDossierOut:
         )
         if signing
         else None,
+        final_sha256=final.sha256 if final is not None else None,
     )
 
 
@@ -262,7 +272,7 @@ def dossier_detail(request: HttpRequest, dossier_id: uuid.UUID) -> StaffDossierO
     user, mine = _officer(request)
     dossier = queues.staff_dossier(user, dossier_id, agencies=mine)
     audit(user, "view", dossier, ip=client_ip(request), detail="api")
-    return _detail(dossier)
+    return _detail(dossier, user)
 
 
 @router.post(
@@ -282,4 +292,4 @@ def dossier_act(request: HttpRequest, dossier_id: uuid.UUID, action: str, payloa
     dossier = queues.staff_dossier(user, dossier_id, agencies=mine)
     found.run(dossier, user, ActionInput(**payload.dict()), client_ip(request))
     # Read again as the action left it; the action itself checked the officer's roles as they stand now.
-    return _detail(queues.staff_dossier(user, dossier_id, agencies=mine))
+    return _detail(queues.staff_dossier(user, dossier_id, agencies=mine), user)

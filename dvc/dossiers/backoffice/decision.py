@@ -140,8 +140,12 @@ def dossier_prepare_final(*, dossier: Dossier, actor: User, ip: str = "") -> Dos
         with stored_file_from_bytes(
             owner=actor, content=content, name=f"ban-cuoi-{dossier.code}.pdf", title=dossier.procedure.result_document
         ) as stored:
+            # Still the proposal it was drawn for: one sent back and proposed again meanwhile has another draft.
             if not Dossier.objects.filter(
-                pk=dossier.pk, status=Dossier.Status.PROCESSING, proposal=Dossier.Proposal.APPROVE
+                pk=dossier.pk,
+                status=Dossier.Status.PROCESSING,
+                proposal=Dossier.Proposal.APPROVE,
+                proposed_at=dossier.proposed_at,
             ).update(final_result=stored, updated_at=timezone.now()):
                 raise already_handled(dossier)
         dossier.refresh_from_db()

@@ -49,16 +49,17 @@ PASSING: tuple[type[Exception], ...] = (
 
 def final_request(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
     """The leader asks to read the final copy before signing: checked now, made by the worker (``signing_run``).
-    A second click while it is being made changes nothing."""
+    The same leader's second click while it is being made changes nothing; another request of the dossier under
+    way (another leader's copy, or the result being signed) is said so."""
     decision.final_checks(dossier, actor)
     if decision.final_is_current(dossier, actor):
         return dossier
-    active = ResultSigning.objects.filter(dossier=dossier, state__in=ResultSigning.ACTIVE).only("step").first()
-    if active is not None:
-        if active.step == ResultSigning.Step.PREPARE:
-            return dossier
-        raise _being_signed()
-    _queue(dossier, actor, ResultSigning.Step.PREPARE, ip=ip)  # False: two clicks at once, the other one is made
+    active = _active(dossier)
+    if active is None and _queue(dossier, actor, ResultSigning.Step.PREPARE, ip=ip):
+        return dossier
+    active = active or _active(dossier)  # two requests at once: the other one won
+    if active is not None and not (active.step == ResultSigning.Step.PREPARE and active.requested_by_id == actor.pk):
+        raise _busy(active)
     return dossier
 
 
@@ -66,9 +67,9 @@ def approve_request(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
     """The leader approves: a proposal to refuse closes the dossier now (nothing to sign); a result to issue is
     checked (the final copy seen is still the one to sign) and handed to the worker."""
     require(actor, dossier, "approve")
-    active = ResultSigning.objects.filter(dossier=dossier, state__in=ResultSigning.ACTIVE).only("step").first()
+    active = _active(dossier)
     if active is not None:
-        raise _being_signed() if active.step == ResultSigning.Step.SIGN else _being_prepared()
+        raise _busy(active)
     if dossier.status != Dossier.Status.PROCESSING or not dossier.proposal:
         raise already_handled(dossier)
     if dossier.proposal == Dossier.Proposal.REFUSE:
@@ -83,8 +84,18 @@ def approve_request(*, dossier: Dossier, actor: User, final_sha256: str = "", ip
             code="final_changed",
         )
     if not _queue(dossier, actor, ResultSigning.Step.SIGN, ip=ip, final_sha256=final_sha256):
-        raise _being_signed()  # two clicks at once: the other one is being signed
+        active = _active(dossier)  # two requests at once: the other one won
+        raise _busy(active) if active is not None else _being_signed()
     return dossier
+
+
+def _active(dossier: Dossier) -> ResultSigning | None:
+    """The dossier's request waiting for the worker or running, if any (one at a time)."""
+    return (
+        ResultSigning.objects.filter(dossier=dossier, state__in=ResultSigning.ACTIVE)
+        .only("step", "requested_by_id")
+        .first()
+    )
 
 
 def _queue(dossier: Dossier, actor: User, step: str, *, ip: str, final_sha256: str = "") -> bool:
@@ -106,6 +117,10 @@ def _queue(dossier: Dossier, actor: User, step: str, *, ip: str, final_sha256: s
     except IntegrityError:
         return False
     return True
+
+
+def _busy(active: ResultSigning) -> Conflict:
+    return _being_signed() if active.step == ResultSigning.Step.SIGN else _being_prepared()
 
 
 def _being_signed() -> Conflict:
@@ -171,7 +186,10 @@ def _prepare(signing: ResultSigning, dossier: Dossier) -> None:
     runs), its pages counted for the page that shows them."""
     dossier = decision.dossier_prepare_final(dossier=dossier, actor=signing.requested_by, ip=signing.ip or "")
     if dossier.final_result is not None:
-        stored_pages(dossier.final_result)
+        try:
+            stored_pages(dossier.final_result)
+        except Exception:  # the copy is made: the page counts its pages itself
+            logger.warning("final copy of dossier %s: pages not counted", dossier.code, exc_info=True)
 
 
 def _attempt(signing: ResultSigning, dossier: Dossier, work: Callable[[], object], failed: str) -> str:

@@ -145,11 +145,82 @@ def test_the_api_asks_for_the_copy_and_tells_its_state(client, proposed):
     answer = client.post(f"{url}/prepare-final", {}, content_type="application/json", **leader)
     assert answer.status_code == 200
     assert answer.json()["signing"]["step"] == "prepare" and answer.json()["signing"]["state"] == "queued"
+    assert answer.json()["final_sha256"] is None
     run_tasks()
-    assert client.get(url, **leader).json()["signing"] is None
+    ready = client.get(url, **leader).json()
+    assert ready["signing"] is None and ready["final_sha256"]
     dossier.refresh_from_db()
-    approve = {"final_sha256": dossier.final_result.sha256}
+    assert ready["final_sha256"] == dossier.final_result.sha256
+    approve = {"final_sha256": ready["final_sha256"]}
     answer = client.post(f"{url}/approve", approve, content_type="application/json", **leader)
     assert answer.json()["signing"]["step"] == "sign" and answer.json()["signing"]["state"] == "queued"
     run_tasks()
     assert client.get(url, **leader).json()["status"] == "result_ready"
+
+
+def test_another_leader_is_told_the_copy_is_being_drawn(client, proposed):
+    """Review finding: a second leader's click was dropped in silence; the copy drawn was the first leader's."""
+    from dvc.agencies.models import StaffRole
+    from dvc.dossiers.tests.factories import staff_member
+
+    dossier, staff = proposed
+    other = staff_member(dossier.agency, StaffRole.Role.LEADER, full_name="Võ Thị Phó")
+    StaffRole.objects.filter(user=other).update(title="Phó Chủ tịch")
+    client.force_login(staff.leader)
+    _ask(client, dossier)
+    client.force_login(other)
+    page = _ask(client, dossier).content.decode()
+    assert "Bản cuối của kết quả đang được lập" in page
+    assert ResultSigning.objects.filter(dossier=dossier).count() == 1
+
+
+def test_a_copy_asked_while_the_result_is_signed_is_refused_with_a_reason(client, proposed):
+    dossier, staff = proposed
+    ResultSigning.objects.create(dossier=dossier, requested_by=staff.leader, proposed_at=dossier.proposed_at)
+    client.force_login(staff.leader)
+    page = _ask(client, dossier).content.decode()
+    assert "đang được ký số" in page and ResultSigning.objects.filter(dossier=dossier).count() == 1
+
+
+def test_the_leader_can_send_back_while_the_copy_is_drawn(client, proposed):
+    """Review finding: while the copy waited for the worker the page hid every decision, sending back included."""
+    dossier, staff = proposed
+    client.force_login(staff.leader)
+    page = _ask(client, dossier).content.decode()
+    assert "Trả lại chuyên viên</button>" in page and "Ký số và ban hành kết quả</button>" not in page
+    client.post(reverse("staff:act", args=[dossier.pk, "tra-lai"]), {"note": "Sửa lại ngày sinh."})
+    run_tasks()
+    dossier.refresh_from_db()
+    assert dossier.final_result is None and dossier.proposal == ""
+    assert not RegisterEntry.objects.filter(dossier=dossier).exists()  # no number taken for it
+    assert ResultSigning.objects.get(dossier=dossier).state == ResultSigning.State.FAILED
+
+
+def test_a_copy_drawn_for_an_older_proposal_is_not_kept(proposed):
+    """Review finding: sent back and proposed again while the copy was drawn, the old draft's copy was kept."""
+    from dvc.dossiers.backoffice.decision import dossier_prepare_final
+    from dvc.errors import Conflict
+
+    dossier, staff = proposed
+    Dossier.objects.filter(pk=dossier.pk).update(proposed_at=timezone.now() + dt.timedelta(seconds=1))
+    with pytest.raises(Conflict):
+        dossier_prepare_final(dossier=dossier, actor=staff.leader)  # the worker's copy of the dossier, now old
+    assert Dossier.objects.get(pk=dossier.pk).final_result is None
+    assert not RegisterEntry.objects.filter(dossier=dossier).exists()
+
+
+def test_a_page_count_that_fails_leaves_the_copy_made(client, proposed, monkeypatch):
+    """Review finding: the copy was made, but a failed page count marked the request failed."""
+
+    def broken(stored):
+        raise OSError("storage hiccup")
+
+    dossier, staff = proposed
+    monkeypatch.setattr("dvc.dossiers.backoffice.signing_queue.stored_pages", broken)
+    client.force_login(staff.leader)
+    _ask(client, dossier)
+    run_tasks()
+    assert ResultSigning.objects.get(dossier=dossier).state == ResultSigning.State.DONE
+    monkeypatch.undo()
+    page = _page(client, dossier)
+    assert "Bản cuối sẽ được ký số" in page and "không thành công" not in page
