@@ -49,6 +49,27 @@ def dossiers_of(user: Any, folder: str = "") -> QuerySet[Dossier]:
     return found
 
 
+# The API's list (``GET /dossiers``) in a statement written out: the same rows and order as ``dossiers_of`` (a test
+# holds them equal), each with its procedure's and agency's code read by key beside it. The ORM spent more than
+# half of the list's time building this query, at 10 M dossiers too (issue 20: the crowd's most costly request).
+_LISTED = (
+    "SELECT d.*, (SELECT p.code FROM catalog_procedure p WHERE p.id = d.procedure_id) AS procedure_code, "
+    "(SELECT a.code FROM agencies_agency a WHERE a.id = d.agency_id) AS agency_code FROM dossiers_dossier d "
+    "WHERE (d.applicant_id = %s OR (d.owner_id = %s AND d.status <> 'draft')) AND d.parent_id IS NULL"
+)
+_NEWEST_FIRST = " ORDER BY d.updated_at DESC LIMIT %s"
+
+
+def listed_dossiers(user: User, status: str = "", limit: int = 200) -> list[Dossier]:
+    """The newest ``limit`` dossiers of ``dossiers_of(user)`` (of one status when given), with ``procedure_code`` and
+    ``agency_code`` set; their procedure and agency are not read."""
+    if status:
+        rows = Dossier.objects.raw(_LISTED + " AND d.status = %s" + _NEWEST_FIRST, [user.pk, user.pk, status, limit])
+    else:
+        rows = Dossier.objects.raw(_LISTED + _NEWEST_FIRST, [user.pk, user.pk, limit])
+    return list(rows)
+
+
 def components_of(dossier: Dossier) -> list[Dossier]:
     """The components of the citizen's linked dossier, in the order they opened, each with its signed result."""
     if not dossier.is_group:
