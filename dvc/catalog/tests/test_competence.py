@@ -45,40 +45,27 @@ def _answers(procedure: Procedure, agencies: dict[str, Agency]) -> dict[str, boo
     return answers
 
 
-def test_a_commune_procedure_nobody_is_listed_for_goes_to_every_commune_agency_in_force(agencies):
-    procedure = Procedure.objects.get(code="1.004873")
-    procedure.agencies.clear()
-    assert _answers(procedure, agencies) == {
-        "centre": True, "committee": True, "closed": False, "future": False, "department": False,
-        "province_centre": False,
-    }  # fmt: skip
+COMMUNE_AGENCIES = {"centre", "committee"}
 
 
-def test_a_listed_agency_in_force_is_the_only_one_that_receives(agencies):
-    procedure = Procedure.objects.get(code="1.004873")
-    procedure.agencies.set([agencies["committee"], agencies["department"]])
-    assert _answers(procedure, agencies) == {
-        "centre": False, "committee": True, "closed": False, "future": False, "department": True,
-        "province_centre": False,
-    }  # fmt: skip
-
-
-def test_when_only_agencies_out_of_force_are_listed_the_level_decides(agencies):
-    procedure = Procedure.objects.get(code="1.004873")
-    procedure.agencies.set([agencies["closed"], agencies["future"]])
-    assert _answers(procedure, agencies) == {
-        "centre": True, "committee": True, "closed": False, "future": False, "department": False,
-        "province_centre": False,
-    }  # fmt: skip
-
-
-def test_a_province_procedure_goes_to_its_departments_and_centre(agencies):
-    procedure = Procedure.objects.filter(level=Procedure.Level.PROVINCE).first()
-    procedure.agencies.clear()
-    assert _answers(procedure, agencies) == {
-        "centre": False, "committee": False, "closed": False, "future": False, "department": True,
-        "province_centre": True,
-    }  # fmt: skip
+@pytest.mark.parametrize(
+    ("level", "listed", "receiving"),
+    [
+        # A commune procedure nobody is listed for goes to every commune agency in force.
+        (Procedure.Level.COMMUNE, [], COMMUNE_AGENCIES),
+        # A listed agency in force is the only one that receives it, whatever its level.
+        (Procedure.Level.COMMUNE, ["committee", "department"], {"committee", "department"}),
+        # When only agencies out of force are listed, the level decides.
+        (Procedure.Level.COMMUNE, ["closed", "future"], COMMUNE_AGENCIES),
+        # A province procedure goes to its departments and centre.
+        (Procedure.Level.PROVINCE, [], {"department", "province_centre"}),
+    ],
+)
+def test_the_statement_says_what_the_rule_says(agencies, level, listed, receiving):
+    procedure = Procedure.objects.filter(level=level).order_by("code").first()
+    procedure.agencies.set([agencies[name] for name in listed])
+    answers = _answers(procedure, agencies)
+    assert {name for name, received in answers.items() if received} == receiving
 
 
 def test_an_unknown_code_is_no_agency(agencies):
