@@ -31,10 +31,24 @@ def record_event(
 
     Called inside the transaction of the change, so the figures commit or roll back with it.
     """
-    event = DossierEvent.objects.create(
+    event = event_for(dossier, actor=actor, action=action, before=before, after=after, note=note)
+    event.save(force_insert=True)
+    event_counted(event)
+    return event
+
+
+def event_for(
+    dossier: Dossier, *, actor: User | None, action: str, before: str = "", after: str = "", note: str = ""
+) -> DossierEvent:
+    """The history row of a change, not yet written: for a caller that writes it in the same statement as the
+    change (``together.writes_together``), then calls ``event_counted`` in the change's transaction."""
+    return DossierEvent(
         dossier=dossier, actor=actor, action=action, from_status=before, to_status=after, note=note,
         data=dossier_facts(dossier),
     )  # fmt: skip
+
+
+def event_counted(event: DossierEvent) -> None:
+    """What a written history row changes besides itself: the statistics, and the public lookup's cached row."""
     figures_apply(event)
-    hold_on_commit(dossier)  # the public lookup's cached row (issue 20)
-    return event
+    hold_on_commit(event.dossier)  # the public lookup's cached row (issue 20)
