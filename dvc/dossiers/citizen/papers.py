@@ -18,6 +18,7 @@ from dvc.dossiers.lifecycle.states import EDITABLE
 from dvc.dossiers.lifecycle.supplement_scope import require_paper_in_scope
 from dvc.dossiers.models import Dossier, DossierAttachment, IssuedResult
 from dvc.errors import Conflict, InvalidInput
+from dvc.together import Insert, Update, writes_together
 from dvc.vault.combine import paper_limit_mb
 from dvc.vault.models import StoredFile
 from dvc.vault.services import stored_file_save
@@ -101,10 +102,11 @@ def attach_stored(*, dossier: Dossier, requirement: DocumentRequirement, stored:
                     code="catalog_changed",
                 )
             raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
-        DossierAttachment.objects.filter(dossier=dossier, requirement=requirement, replaced_at__isnull=True).update(
-            replaced_at=timezone.now()
-        )
-        attachment = DossierAttachment.objects.create(dossier=dossier, requirement=requirement, stored_file=stored)
+        # The earlier paper replaced and the new one added in one statement on PostgreSQL (issue 20, part 2). It
+        # starts after the update above has locked the dossier, so it sees a paper another request attached first.
+        attachment = DossierAttachment(dossier=dossier, requirement=requirement, stored_file=stored)
+        earlier = DossierAttachment.objects.filter(dossier=dossier, requirement=requirement, replaced_at__isnull=True)
+        writes_together([Update(earlier, {"replaced_at": timezone.now()}), Insert(attachment)])
     return attachment
 
 
