@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from dvc.notify.models import Message, Notice
 from dvc.notify.tasks import deliver_message
+from dvc.together import Insert, writes_together
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,15 @@ def _render(template: str, suffix: str, context: dict[str, Any]) -> str:
         return str(source.render(Context(context, autoescape=False))).strip()
 
 
-def message_send(
+def message_send(**fields: Any) -> Message:
+    """Queue one message (``message_for``'s arguments) and enqueue its delivery in the same transaction as the
+    change that caused it (no savepoint of its own: inside that change, a failure here undoes the change)."""
+    message = message_for(**fields)
+    told_save([message])
+    return message
+
+
+def message_for(
     *,
     channel: str,
     recipient: str,
@@ -35,26 +44,35 @@ def message_send(
     expires_at: dt.datetime | None = None,
     attachment: tuple[str, str] | None = None,
 ) -> Message:
-    """Queue one message and enqueue its delivery in the same transaction as the change that caused it (no
-    savepoint of its own: inside that change, a failure here undoes the change)."""
+    """The message ``message_send`` queues, not yet written: for ``told_save`` with the others of the same change."""
+    return Message(
+        channel=channel,
+        recipient=recipient,
+        template=template,
+        subject=_render(template, "subject.txt", context) if channel == Message.Channel.EMAIL else "",
+        body=_render(template, "txt", context),
+        sensitive=sensitive,
+        expires_at=expires_at,
+        # (file name, storage path): a PDF attached to an e-mail, within DVC_EMAIL_ATTACH_MAX_BYTES.
+        **(
+            {"attachment_name": attachment[0][:120], "attachment_path": attachment[1][:255]}
+            if attachment and channel == Message.Channel.EMAIL
+            else {}
+        ),
+    )
+
+
+def told_save(told: list[Notice | Message]) -> None:
+    """Write the notices and messages of one change, in one statement on PostgreSQL (issue 20, part 2: a
+    submission's notice and SMS were a round trip each), and enqueue each message's delivery, in the transaction of
+    the change (no savepoint of its own: a failure here undoes the change)."""
+    if not told:
+        return
     with transaction.atomic(savepoint=False):
-        message = Message.objects.create(
-            channel=channel,
-            recipient=recipient,
-            template=template,
-            subject=_render(template, "subject.txt", context) if channel == Message.Channel.EMAIL else "",
-            body=_render(template, "txt", context),
-            sensitive=sensitive,
-            expires_at=expires_at,
-            # (file name, storage path): a PDF attached to an e-mail, within DVC_EMAIL_ATTACH_MAX_BYTES.
-            **(
-                {"attachment_name": attachment[0][:120], "attachment_path": attachment[1][:255]}
-                if attachment and channel == Message.Channel.EMAIL
-                else {}
-            ),
-        )
-        deliver_message.enqueue(message_id=str(message.id))
-    return message
+        writes_together([Insert(item) for item in told])
+        for item in told:
+            if isinstance(item, Message):
+                deliver_message.enqueue(message_id=str(item.id))
 
 
 def messages_requeue_stranded(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
@@ -72,14 +90,21 @@ def messages_requeue_stranded(*, older_than: dt.timedelta = dt.timedelta(minutes
 
 
 def notice_post(*, user: Any, template: str, context: dict[str, Any], link: str = "") -> Notice:
-    """Keep the notice in the person's "Thông báo" page, in the transaction of the change it tells of; its title is
-    the e-mail's subject when the message has one, its text the message's."""
+    """Keep the notice in the person's "Thông báo" page, in the transaction of the change it tells of."""
+    notice = notice_for(user=user, template=template, context=context, link=link)
+    notice.save(force_insert=True)
+    return notice
+
+
+def notice_for(*, user: Any, template: str, context: dict[str, Any], link: str = "") -> Notice:
+    """The notice ``notice_post`` keeps, not yet written (``told_save``): its title is the e-mail's subject when the
+    message has one, its text the message's."""
     try:
         title = _render(template, "subject.txt", context)
     except TemplateDoesNotExist:
         title = ""
     body = _render(template, "txt", context).removeprefix("DVC: ")
-    return Notice.objects.create(user=user, template=template, title=(title or body)[:255], body=body, link=link[:255])
+    return Notice(user=user, template=template, title=(title or body)[:255], body=body, link=link[:255])
 
 
 def notices_mark_read(*, user_id: Any) -> int:

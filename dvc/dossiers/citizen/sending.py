@@ -13,13 +13,14 @@ from dvc.catalog.bilingual import name_of
 from dvc.catalog.models import DocumentRequirement
 from dvc.dossiers.citizen.on_behalf import owner_account, owner_problems
 from dvc.dossiers.citizen.signing import declaration_sha256
-from dvc.dossiers.lifecycle.codes import new_security_code, next_code
-from dvc.dossiers.lifecycle.events import record_event
+from dvc.dossiers.lifecycle.codes import code_clause, new_security_code, next_code
+from dvc.dossiers.lifecycle.events import event_counted, event_for
 from dvc.dossiers.lifecycle.linked import group_of, group_problems, group_start
 from dvc.dossiers.lifecycle.messages import notify_applicant
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import Conflict, InvalidInput
 from dvc.payments.fees import fee_lines_set
+from dvc.together import Insert, Update, writes_together
 
 
 def exempt(requirement: DocumentRequirement, dossier: Dossier) -> bool:
@@ -115,13 +116,12 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str, given
     dossier.form_data = checked.answers
     try:
         with transaction.atomic():
-            code = next_code(dossier.agency, local_day)
             owed = fee_lines_set(dossier, first=True)
+            numbered = code_clause(dossier.agency, local_day, name="number")
             sent = {
                 "security_code": new_security_code(),
                 "form_data": dossier.form_data,
                 "status": Dossier.Status.SUBMITTED,
-                "code": code,
                 "submitted_at": now,
                 "due_at": calendar.due_moment(now, dossier.procedure.processing_days),
                 "fee_status": Dossier.FeeStatus.UNPAID if owed else Dossier.FeeStatus.NOT_REQUIRED,
@@ -131,15 +131,29 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str, given
                 # The owner's account as it stands now (one opened since the draft began sees the dossier too).
                 "owner": owner_account(dossier.owner_data) if dossier.owner_basis else None,
             }
-            if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(**sent):
-                raise _AlreadySent
-            # What was just written, without reading the dossier back (its procedure, agency and applicant stay
-            # loaded for the notification).
+            # What is written, without reading the dossier back (its procedure, agency and applicant stay loaded
+            # for the notification).
             for name, value in sent.items():
                 setattr(dossier, name, value)
-            record_event(
+            event = event_for(
                 dossier, actor=actor, action="submitted", before=Dossier.Status.DRAFT, after=Dossier.Status.SUBMITTED
             )
+            # The day's number, the dossier and its history row: one statement on PostgreSQL (issue 20, part 2).
+            # The update is conditional: a dossier another request sent meanwhile is left as that one sent it, and
+            # the transaction is rolled back (the number and the history row with it).
+            code = numbered[1] if numbered else next_code(dossier.agency, local_day)
+            written, _event_pk = writes_together(
+                [
+                    Update(Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT), {**sent, "code": code},
+                           returning="code"),
+                    Insert(event),
+                ],
+                before=numbered[0] if numbered else None,
+            )  # fmt: skip
+            if written is None:
+                raise _AlreadySent
+            dossier.code = written
+            event_counted(event)
             notify_applicant(dossier, "dossier_submitted")
             if dossier.is_group:
                 group_start(dossier, now=now)

@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models.expressions import RawSQL
 
 from dvc.agencies.models import Agency
 from dvc.dossiers.models import DailySequence
@@ -27,6 +28,26 @@ def next_code(agency: Agency, day: dt.date) -> str:
         else:
             last = 1
     return f"{agency.code}-{day:%y%m%d}-{last:04d}"
+
+
+# The day's number taken by the statement that sends the dossier (PostgreSQL): the first of the day creates the row,
+# a later one adds to it under its row lock, held until the commit as ``next_code``'s UPDATE holds it. The number is
+# padded to four digits, and a ten-thousandth keeps all of its own, as ``next_code`` writes them.
+_NUMBER_SQL = (
+    'INSERT INTO "dossiers_dailysequence" ("agency_id", "day", "last") VALUES (%s, %s, 1) '
+    'ON CONFLICT ("agency_id", "day") DO UPDATE SET "last" = "dossiers_dailysequence"."last" + 1 RETURNING "last"'
+)
+_CODE_SQL = "(SELECT %s || CASE WHEN last < 10000 THEN lpad(last::text, 4, '0') ELSE last::text END FROM {name})"
+
+
+def code_clause(agency: Agency, day: dt.date, *, name: str) -> tuple[tuple[str, str, list[object]], RawSQL] | None:
+    """On PostgreSQL, ``next_code`` as a clause of the statement that writes the dossier (``together.writes_together``
+    with ``before``), and the code it gives as a value of that write (issue 20, part 2: one round trip fewer per
+    submission). ``None`` elsewhere: call ``next_code``."""
+    if connection.vendor != "postgresql":
+        return None
+    clause = (name, _NUMBER_SQL, [agency.pk, day])
+    return clause, RawSQL(_CODE_SQL.format(name=name), [f"{agency.code}-{day:%y%m%d}-"])  # noqa: S611 - a constant name
 
 
 def _increment(agency: Agency, day: dt.date) -> int | None:

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from dvc.dossiers.models import Dossier
 from dvc.formatting import moment_short
-from dvc.notify.models import Message
-from dvc.notify.services import message_send, notice_post
+from dvc.notify.models import Message, Notice
+from dvc.notify.services import message_for, notice_for, told_save
 
 
 def notify_applicant(
@@ -37,20 +37,27 @@ def notify_applicant(
         "security_code": dossier.security_code if dossier.fee_status == Dossier.FeeStatus.UNPAID else "",
         **(extra or {}),
     }
-    notice_post(user=dossier.applicant, template=template, context=context, link=f"/ho-so/{dossier.pk}/")
+    # Every notice and message of the change in one statement (issue 20, part 2).
+    told: list[Notice | Message] = [
+        notice_for(user=dossier.applicant, template=template, context=context, link=f"/ho-so/{dossier.pk}/")
+    ]
     phone = dossier.applicant.phone
     email = dossier.applicant_data.get("email") or dossier.applicant.email
     if dossier.notify_sms and phone:
-        message_send(channel=Message.Channel.SMS, recipient=phone, template=template, context=context)
+        told.append(message_for(channel=Message.Channel.SMS, recipient=phone, template=template, context=context))
     if dossier.notify_email and email:
-        message_send(
-            channel=Message.Channel.EMAIL, recipient=email, template=template, context=context, attachment=attachment
-        )
+        told.append(
+            message_for(
+                channel=Message.Channel.EMAIL, recipient=email, template=template, context=context,
+                attachment=attachment,
+            )
+        )  # fmt: skip
     if dossier.owner_basis and template in OWNER_TEMPLATES:
         filer = str(dossier.applicant_data.get("full_name", ""))
         owner_context = {**context, "procedure": _("%(name)s, do %(filer)s nộp hộ") % {"name": context["procedure"],
                                                                                     "filer": filer}}  # fmt: skip
-        _notify_owner(dossier, template, owner_context, attachment)
+        told += _owner_told(dossier, template, owner_context, attachment)
+    told_save(told)
 
 
 # What the owner of a dossier filed on their behalf is told: its steps and its result, not what only the filer can
@@ -61,19 +68,25 @@ OWNER_TEMPLATES = frozenset({
 })  # fmt: skip
 
 
-def _notify_owner(dossier: Dossier, template: str, context: dict[str, Any], attachment: tuple[str, str] | None) -> None:
+def _owner_told(
+    dossier: Dossier, template: str, context: dict[str, Any], attachment: tuple[str, str] | None
+) -> list[Notice | Message]:
     """A dossier filed on someone's behalf tells its owner too, as the owner chose (issue 19, part 6)."""
+    told: list[Notice | Message] = []
     owner = dossier.owner if dossier.owner_id and dossier.owner_id != dossier.applicant_id else None
     if owner is not None:
-        notice_post(user=owner, template=template, context=context, link=f"/ho-so/{dossier.pk}/")
+        told.append(notice_for(user=owner, template=template, context=context, link=f"/ho-so/{dossier.pk}/"))
     phone = (dossier.owner_data or {}).get("phone") or (owner.phone if owner else "")
     if dossier.owner_notify_sms and phone and phone != dossier.applicant.phone:
-        message_send(channel=Message.Channel.SMS, recipient=phone, template=template, context=context)
+        told.append(message_for(channel=Message.Channel.SMS, recipient=phone, template=template, context=context))
     if dossier.owner_notify_email and owner is not None and owner.email:
-        message_send(
-            channel=Message.Channel.EMAIL, recipient=owner.email, template=template, context=context,
-            attachment=attachment,
+        told.append(
+            message_for(
+                channel=Message.Channel.EMAIL, recipient=owner.email, template=template, context=context,
+                attachment=attachment,
+            )
         )  # fmt: skip
+    return told
 
 
 RESULT_LINK_DAYS = 7

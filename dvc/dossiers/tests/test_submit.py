@@ -16,6 +16,19 @@ from dvc.tests.parallel import in_parallel
 pytestmark = pytest.mark.django_db
 
 
+def _ready_draft(user, agency):
+    """A draft of 1.004873 with its answers and its paper: ready to send."""
+    procedure = Procedure.objects.get(code="1.004873")
+    dossier = dossier_start(applicant=user, procedure=procedure, agency=agency)
+    dossier_save_draft(
+        dossier=dossier, actor=user, form_data=MARITAL_ANSWERS, submission_method="online", result_method="online",
+        delivery_address={}, notify_sms=False, notify_email=False,
+    )  # fmt: skip
+    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    dossier_attach(dossier=dossier, actor=user, requirement=identity, upload=photo_upload())
+    return dossier
+
+
 def test_the_same_idempotency_key_returns_the_first_dossier(submitted_dossier):
     user = UserFactory()
     first = submitted_dossier(user, key="same-key")
@@ -37,13 +50,7 @@ def test_six_sends_of_one_dossier_with_one_key_at_once_all_get_the_same_answer(s
         pytest.skip("concurrency is proved on PostgreSQL; SQLite serialises every writer")
     ensure_catalog()
     user = UserFactory()
-    draft = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.004873"), agency=commune_centre())
-    dossier_save_draft(
-        dossier=draft, actor=user, form_data=MARITAL_ANSWERS, submission_method="online", result_method="online",
-        delivery_address={}, notify_sms=False, notify_email=False,
-    )  # fmt: skip
-    identity = draft.procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
-    dossier_attach(dossier=draft, actor=user, requirement=identity, upload=photo_upload())
+    draft = _ready_draft(user, commune_centre())
     answers = in_parallel(
         lambda: dossier_submit(dossier=Dossier.objects.get(pk=draft.pk), actor=user, idempotency_key="k6"), 6
     )
@@ -87,18 +94,10 @@ def test_50_concurrent_submissions_get_50_consecutive_codes():
         pytest.skip("concurrency is proved on PostgreSQL; SQLite serialises every writer")
     ensure_catalog()
     agency = commune_centre()
-    procedure = Procedure.objects.get(code="1.004873")
-    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
     drafts = []
     for _ in range(50):
         user = UserFactory()
-        dossier = dossier_start(applicant=user, procedure=procedure, agency=agency)
-        dossier_save_draft(
-            dossier=dossier, actor=user, form_data=MARITAL_ANSWERS, submission_method="online", result_method="online",
-            delivery_address={}, notify_sms=False, notify_email=False,
-        )  # fmt: skip
-        dossier_attach(dossier=dossier, actor=user, requirement=identity, upload=photo_upload())
-        drafts.append((user, dossier))
+        drafts.append((user, _ready_draft(user, agency)))
     barrier = threading.Barrier(len(drafts))
     errors = []
 
@@ -120,3 +119,39 @@ def test_50_concurrent_submissions_get_50_consecutive_codes():
     assert errors == []
     numbers = sorted(int(code[-4:]) for code in Dossier.objects.filter(agency=agency).values_list("code", flat=True))
     assert numbers == list(range(1, 51))
+
+
+def test_the_ten_thousandth_dossier_of_a_day_keeps_all_its_digits(submitted_dossier):
+    """The day's number is taken in the statement that sends the dossier on PostgreSQL (issue 20, part 2): past 9999
+    it is written whole, as ``next_code`` writes it elsewhere, and the code stays unique."""
+    from django.utils import timezone
+
+    from dvc.dossiers.models import DailySequence
+
+    agency = commune_centre()
+    DailySequence.objects.create(agency=agency, day=timezone.localdate(), last=9998)
+    codes = [submitted_dossier(UserFactory(), agency=agency, key=f"k{n}").code for n in range(2)]
+    assert [code.rsplit("-", 1)[1] for code in codes] == ["9999", "10000"]
+    assert DailySequence.objects.get(agency=agency).last == 10000
+
+
+@pytest.mark.run_last
+@pytest.mark.django_db(transaction=True)
+def test_a_dossier_sent_by_two_requests_at_once_takes_one_number():
+    """The losing request's number is given back with its transaction: the next dossier takes the next one."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is proved on PostgreSQL; SQLite serialises every writer")
+    ensure_catalog()
+    agency = commune_centre()
+    user = UserFactory()
+    dossier = _ready_draft(user, agency)
+
+    def send():
+        return dossier_submit(dossier=Dossier.objects.get(pk=dossier.pk), actor=user, idempotency_key="once-only-key")
+
+    outcomes = in_parallel(send, 4)
+    assert {o.code for o in outcomes if isinstance(o, Dossier)} == {Dossier.objects.get(pk=dossier.pk).code}
+    assert Dossier.objects.get(pk=dossier.pk).events.filter(action="submitted").count() == 1
+    other = _ready_draft(user, agency)
+    sent = dossier_submit(dossier=other, actor=user, idempotency_key="the-next-one")
+    assert sent.code.endswith("-0002")
