@@ -268,7 +268,8 @@ def owner_authorization(request: HttpRequest, dossier_id: uuid.UUID, file: File[
 @router.patch("/dossiers/{dossier_id}", auth=bearer, response={200: DossierOut, **_ERRORS}, summary="Sửa bản nháp")
 def patch(request: HttpRequest, dossier_id: uuid.UUID, payload: DraftIn) -> DossierOut:
     """Saves what is sent, valid or not yet; ``problems`` lists what must still be fixed before submitting."""
-    dossier = selectors.dossier_of(authed_user(request), dossier_id)
+    # The papers are read with the dossier, for the answer (saving answers does not change them).
+    dossier, attachments = selectors.dossier_with_papers(authed_user(request), dossier_id)
     form_data = dossier.form_data if payload.form_data is None else payload.form_data
     dossier = drafting.dossier_save_draft(
         dossier=dossier,
@@ -280,7 +281,7 @@ def patch(request: HttpRequest, dossier_id: uuid.UUID, payload: DraftIn) -> Doss
         notify_sms=dossier.notify_sms if payload.notify_sms is None else payload.notify_sms,
         notify_email=dossier.notify_email if payload.notify_email is None else payload.notify_email,
     )
-    return _out(dossier)
+    return _out(dossier, attachments)
 
 
 @router.post(
@@ -300,9 +301,9 @@ def attach(
 @router.post("/dossiers/{dossier_id}/submit", auth=bearer, response={200: DossierOut, **_ERRORS}, summary="Gửi hồ sơ")
 def submit(request: HttpRequest, dossier_id: uuid.UUID, payload: SubmitIn) -> DossierOut:
     """Issues the dossier code. Repeating the call with the same ``idempotency_key`` returns the same dossier."""
-    dossier = selectors.dossier_of(authed_user(request), dossier_id)
-    # The papers are read once: for the check before sending and for the answer (sending does not change them).
-    attachments = list(dossier.attachments.select_related("stored_file"))
+    # The papers are read once, with the dossier: for the check before sending and for the answer (sending does not
+    # change them).
+    dossier, attachments = selectors.dossier_with_papers(authed_user(request), dossier_id)
     given = {a.requirement_id for a in attachments if a.replaced_at is None and a.requirement_id is not None}
     sent = sending.dossier_submit(
         dossier=dossier, actor=authed_user(request), idempotency_key=payload.idempotency_key, given=given

@@ -7,9 +7,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Aggregate, JSONField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.http import Http404
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +24,7 @@ from dvc.dossiers.lifecycle.linked import competent_agency
 from dvc.dossiers.models import Dossier, DossierAttachment, SupplementRequest
 from dvc.dossiers.public_rows import security_digest
 from dvc.rows import one_row
+from dvc.vault.models import StoredFile
 
 # Seed 004: the folders of "Hồ sơ của tôi".
 FOLDERS: dict[str, tuple[Promise, tuple[str, ...]]] = {
@@ -111,6 +115,68 @@ def dossier_of(user: Any, dossier_id: uuid.UUID | str) -> Dossier:
     if procedure is not None:
         dossier.procedure = procedure
     return dossier
+
+
+def dossier_with_papers(user: Any, dossier_id: uuid.UUID | str) -> tuple[Dossier, list[DossierAttachment]]:
+    """``dossier_of`` with the dossier's papers, current and replaced, in the same query (issue 20, part 2: a save
+    and a submission over the API read them for their answer, a second round trip each). The papers carry what an
+    answer shows: their requirement, purpose, times, and their file's name, kind and size."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    papers = (
+        DossierAttachment.objects.filter(dossier=OuterRef("pk"))
+        .order_by()
+        .values("dossier")
+        .annotate(
+            rows=_JSONList(
+                JSONObject(
+                    id="id", requirement_id="requirement_id", purpose="purpose", created_at="created_at",
+                    replaced_at="replaced_at", stored_file_id="stored_file_id",
+                    name="stored_file__original_name", kind="stored_file__kind", size="stored_file__size",
+                )
+            )
+        )
+        .values("rows")
+    )  # fmt: skip
+    rows = Dossier.objects.select_related("agency").filter(pk=dossier_id, applicant=user)
+    dossier = one_row(rows.annotate(papers=Subquery(papers, output_field=JSONField())))
+    if dossier is None:
+        raise Http404
+    read = [_paper(dossier, row) for row in (getattr(dossier, "papers", None) or [])]
+    dossier.applicant = user  # who asks: the query matched on it
+    procedure = held_procedure(dossier.procedure_id)
+    if procedure is not None:
+        dossier.procedure = procedure
+    return dossier, sorted(read, key=lambda a: (a.created_at, a.pk))
+
+
+class _JSONList(Aggregate):
+    """The rows' JSON objects as one JSON array (``json_group_array`` in SQLite, ``jsonb_agg`` in PostgreSQL)."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra)
+
+
+def _moment(value: str) -> dt.datetime:
+    """A time as the JSON of either database writes it (SQLite's has no offset: UTC, as Django stores it)."""
+    moment = parse_datetime(value)
+    if moment is None:
+        raise ValueError(value)
+    return timezone.make_aware(moment, dt.UTC) if timezone.is_naive(moment) else moment
+
+
+def _paper(dossier: Dossier, row: dict[str, Any]) -> DossierAttachment:
+    stored = StoredFile(
+        id=uuid.UUID(str(row["stored_file_id"])), original_name=row["name"], kind=row["kind"], size=row["size"]
+    )
+    return DossierAttachment(
+        id=row["id"], dossier=dossier, requirement_id=row["requirement_id"], purpose=row["purpose"],
+        created_at=_moment(row["created_at"]), stored_file=stored,
+        replaced_at=_moment(row["replaced_at"]) if row["replaced_at"] else None,
+    )  # fmt: skip
 
 
 def readable_dossier(user: Any, dossier_id: uuid.UUID | str) -> Dossier:
