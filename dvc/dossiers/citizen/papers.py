@@ -9,6 +9,7 @@ import hashlib
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,7 +95,10 @@ def attach_stored(*, dossier: Dossier, requirement: DocumentRequirement, stored:
     with transaction.atomic():
         # The paper must still be in the catalog (another process's import may have taken it out while this one
         # held the procedure): checked in the same statement that marks the dossier changed.
-        current = Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE, procedure__requirements=requirement)
+        # The status is checked on the row being updated (a filter through the procedure's papers made a join, and
+        # PostgreSQL then re-checked the status of the subquery's copy after waiting on a send's lock).
+        in_catalog = DocumentRequirement.objects.filter(pk=requirement.pk, procedure_id=OuterRef("procedure_id"))
+        current = Dossier.objects.filter(Exists(in_catalog), pk=dossier.pk, status__in=EDITABLE)
         if not current.update(updated_at=timezone.now()):
             if Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).exists():
                 raise Conflict(

@@ -183,3 +183,46 @@ def test_papers_uploaded_for_one_requirement_at_once_leave_one_current():
         assert all(isinstance(o, DossierAttachment) for o in outcomes), outcomes
     rows = DossierAttachment.objects.filter(dossier=dossier, requirement=requirement)
     assert rows.count() == 20 and rows.filter(replaced_at__isnull=True).count() == 1
+
+
+@pytest.mark.run_last
+@pytest.mark.django_db(transaction=True)
+def test_a_paper_cannot_be_attached_while_the_dossier_is_being_sent():
+    """Review of issue 20: the guard that marks the draft changed filtered through the procedure's papers, so
+    PostgreSQL checked the status on the subquery's copy of the row. An upload waiting on the send's lock then went
+    through once the dossier was sent, and replaced the paper sent with it."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from dvc.dossiers.models import Dossier
+    from dvc.dossiers.tests.factories import ensure_catalog
+    from dvc.errors import Conflict
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is proved on PostgreSQL; SQLite serialises every writer")
+    ensure_catalog()
+    user = UserFactory()
+    dossier = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre())
+    requirement = dossier.procedure.requirements.get(name="Giấy chứng sinh")
+    sent_with = dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("gui.pdf"))
+    locked = threading.Event()
+
+    def send():
+        try:
+            with transaction.atomic():
+                Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.SUBMITTED)
+                locked.set()
+                time.sleep(1.5)
+        finally:
+            connection.close()
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    locked.wait(timeout=10)
+    with pytest.raises(Conflict, match="đã được gửi"):
+        dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("muon.pdf"))
+    sender.join(timeout=10)
+    current = DossierAttachment.objects.get(dossier=dossier, requirement=requirement, replaced_at__isnull=True)
+    assert current.pk == sent_with.pk
