@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import ProgrammingError, connections, router, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.sql import InsertQuery, UpdateQuery
 
@@ -33,9 +33,8 @@ class Insert:
 @dataclass(frozen=True)
 class Update:
     """``rows.update(**values)``; its result is the number of rows changed, or ``returning``'s value in the one row
-    changed (None when none was). ``before``: a data-modifying clause of the caller's own, named ``name``, that the
-    values may read (``RawSQL("(SELECT … FROM name)")``), run in the same statement; elsewhere it is not run and
-    the values must not read it (the caller gives other values there)."""
+    changed (None when none was; more than one is refused, on either database). The values may read a clause given
+    as ``writes_together``'s ``before`` (``RawSQL("(SELECT … FROM name)")``), on PostgreSQL only."""
 
     rows: QuerySet[Any]
     values: dict[str, Any]
@@ -52,18 +51,24 @@ def writes_together(
     model = type(first.obj) if isinstance(first, Insert) else first.rows.model
     alias = router.db_for_write(model)
     connection = connections[alias]
+    for write in writes:
+        if isinstance(write, Insert):  # as save() does: a related object not yet saved is refused, not written NULL
+            obj: Any = write.obj
+            obj._prepare_related_fields_for_save(operation_name="writes_together")
     compiled = [_compiled(write, alias) for write in writes]
+    row: list[Any] = []
     if connection.vendor != "postgresql":
         # One statement each (INSERT and UPDATE … RETURNING: SQLite ≥ 3.35), in one transaction.
         if before is not None:
             raise ValueError("a clause of one's own runs only on PostgreSQL")
-        row: list[Any] = []
         with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
             for (sql, values, _), write in zip(compiled, writes, strict=True):
                 cursor.execute(sql, values)
                 returned = cursor.fetchall()
                 if isinstance(write, Update) and not write.returning:
                     row.append(len(returned))
+                elif len(returned) > 1:  # as PostgreSQL refuses it: the transaction is rolled back
+                    raise ProgrammingError("more than one row returned by a subquery used as an expression")
                 else:
                     row.append(returned[0][0] if returned else None)
     else:
@@ -76,14 +81,25 @@ def writes_together(
             clauses.append(f"w{n} AS ({sql})")
             params.extend(values)
         results = ", ".join(result.format(name=f"w{n}") for n, (_, _, result) in enumerate(compiled))
-        with connection.cursor() as cursor:
+        # A failure marks the caller's transaction for rollback, as save() and update() do.
+        with transaction.mark_for_rollback_on_error(using=alias), connection.cursor() as cursor:
             cursor.execute(f"WITH {', '.join(clauses)} SELECT {results}", params)
             row = list(cursor.fetchone())
     for n, write in enumerate(writes):
         if isinstance(write, Insert):
             _saved(write.obj, row[n], alias)
             row[n] = write.obj.pk
+        elif write.returning and row[n] is not None:
+            row[n] = _from_db(write.rows.model._meta.get_field(write.returning), row[n], connection)
     return row
+
+
+def _from_db(field: Any, value: Any, connection: Any) -> Any:
+    """A returned value as the ORM reads it (a UUID, an aware time), whichever database returned it."""
+    column = field.get_col(field.model._meta.db_table)
+    for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+        value = converter(value, column, connection)
+    return value
 
 
 def _compiled(write: Insert | Update, alias: str) -> tuple[str, list[Any], str]:
@@ -111,6 +127,6 @@ def _compiled(write: Insert | Update, alias: str) -> tuple[str, list[Any], str]:
 
 
 def _saved(obj: Model, pk: Any, alias: str) -> None:
-    obj.pk = obj._meta.pk.to_python(pk)
+    obj.pk = _from_db(obj._meta.pk, pk, connections[alias])
     obj._state.adding = False
     obj._state.db = alias

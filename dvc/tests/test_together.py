@@ -1,9 +1,12 @@
 """Several writes in one statement (``dvc.together``): what each write leaves is what ``save()`` or ``update()``
 would leave, on either database, and the writes succeed or fail together."""
 
-import pytest
-from django.db import IntegrityError, connection
+import uuid
 
+import pytest
+from django.db import IntegrityError, ProgrammingError, connection, transaction
+
+from dvc.accounts.models import User
 from dvc.accounts.tests.factories import UserFactory
 from dvc.notify.models import Message, Notice
 from dvc.together import Insert, Update, writes_together
@@ -39,6 +42,7 @@ def test_an_update_says_how_many_rows_it_changed_or_what_the_one_it_changed_hold
     assert set(Notice.objects.values_list("title", "body")) == {("đổi", "b"), ("1", "mới"), ("2", "mới")}
 
 
+@pytest.mark.run_last
 @pytest.mark.django_db(transaction=True)
 def test_when_one_write_fails_none_is_kept():
     """Outside any transaction of the caller's: on PostgreSQL the one statement fails whole; elsewhere the writes'
@@ -64,3 +68,36 @@ def test_a_clause_of_ones_own_runs_only_where_it_can():
         with pytest.raises(ValueError, match="PostgreSQL"):
             writes_together([Insert(notice)], before=before)
         assert not Notice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_what_a_write_returns_is_read_as_the_orm_reads_it_on_either_database():
+    user = UserFactory()
+    notice = Notice.objects.create(user=user, template="t", title="t", body="b")
+    message = Message.objects.create(channel=Message.Channel.SMS, recipient="0912345678", template="t", body="b")
+    moment, key = writes_together(
+        [
+            Update(Notice.objects.filter(pk=notice.pk), {"body": "c"}, returning="created_at"),
+            Update(Message.objects.filter(pk=message.pk), {"body": "c"}, returning="id"),
+        ]
+    )
+    assert moment == notice.created_at and moment.tzinfo is not None
+    assert key == message.pk and isinstance(key, uuid.UUID)
+
+
+@pytest.mark.django_db
+def test_a_value_returned_from_several_rows_is_refused_and_nothing_is_kept():
+    user = UserFactory()
+    for n in range(2):
+        Notice.objects.create(user=user, template="t", title=f"{n}", body="b")
+    with pytest.raises(ProgrammingError), transaction.atomic():
+        writes_together([Update(Notice.objects.filter(user=user), {"body": "c"}, returning="title")])
+    assert set(Notice.objects.values_list("body", flat=True)) == {"b"}
+
+
+@pytest.mark.django_db
+def test_a_row_that_points_to_an_unsaved_one_is_refused_as_save_refuses_it():
+    unsaved = User(full_name="Chưa lưu")
+    with pytest.raises(ValueError, match="unsaved"):
+        writes_together([Insert(Notice(user=unsaved, template="t", title="t", body="b"))])
+    assert not Notice.objects.exists()

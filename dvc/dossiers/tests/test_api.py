@@ -1,7 +1,9 @@
+import datetime as dt
 import io
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from pypdf import PdfReader
 
 from dvc.accounts.services import api_token_create
@@ -9,7 +11,7 @@ from dvc.accounts.tests.factories import UserFactory
 from dvc.agencies.models import Agency
 from dvc.catalog.models import Procedure
 from dvc.dossiers.backoffice.appraisal import dossier_request_supplement
-from dvc.dossiers.models import DailySequence, Dossier
+from dvc.dossiers.models import DailySequence, Dossier, DossierAttachment
 from dvc.dossiers.tests.factories import (
     MARITAL_ANSWERS,
     DossierFactory,
@@ -273,6 +275,14 @@ def test_a_save_answers_with_every_paper_as_the_dossier_shows_them(client, auth)
         ("sau.pdf", False),
     ]
     assert saved["problems"] == shown["problems"] and f"requirement-{identity.pk}" not in saved["problems"]
+    # Listed by when each was given, whatever order the database keeps the rows in.
+    DossierAttachment.objects.filter(stored_file__original_name="truoc.pdf").update(
+        created_at=timezone.now() + dt.timedelta(minutes=1)
+    )
+    saved = client.patch(url, {"form_data": MARITAL_ANSWERS}, content_type="application/json", headers=headers).json()
+    shown = client.get(url, headers=headers).json()
+    assert [a["name"] for a in saved["attachments"]] == ["sau.pdf", "truoc.pdf"]
+    assert saved["attachments"] == shown["attachments"]
     sent = client.post(f"{url}/submit", {"idempotency_key": "papers-key-01"}, content_type="application/json",
                        headers=headers).json()  # fmt: skip
     assert sent["attachments"] == shown["attachments"] and sent["code"]
