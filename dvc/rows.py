@@ -9,7 +9,7 @@ at most and needs no order.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
@@ -19,3 +19,11 @@ M = TypeVar("M", bound=Model)
 def one_row(rows: QuerySet[M]) -> M | None:
     """The row ``rows`` selects by a primary or unique key, or None."""
     return next(iter(rows.order_by()[:1]), None)
+
+
+def from_db_value(field: Any, value: Any, connection: Any) -> Any:
+    """A value a statement written out read for ``field``, as the ORM would read it (a UUID, an aware time, JSON)."""
+    column = field.get_col(field.model._meta.db_table)
+    for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+        value = converter(value, column, connection)
+    return value

@@ -22,6 +22,8 @@ from django.db import ProgrammingError, connections, router, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.sql import InsertQuery, UpdateQuery
 
+from dvc.rows import from_db_value
+
 
 @dataclass(frozen=True)
 class Insert:
@@ -90,16 +92,8 @@ def writes_together(
             _saved(write.obj, row[n], alias)
             row[n] = write.obj.pk
         elif write.returning and row[n] is not None:
-            row[n] = _from_db(write.rows.model._meta.get_field(write.returning), row[n], connection)
+            row[n] = from_db_value(write.rows.model._meta.get_field(write.returning), row[n], connection)
     return row
-
-
-def _from_db(field: Any, value: Any, connection: Any) -> Any:
-    """A returned value as the ORM reads it (a UUID, an aware time), whichever database returned it."""
-    column = field.get_col(field.model._meta.db_table)
-    for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
-        value = converter(value, column, connection)
-    return value
 
 
 def _compiled(write: Insert | Update, alias: str) -> tuple[str, list[Any], str]:
@@ -127,6 +121,6 @@ def _compiled(write: Insert | Update, alias: str) -> tuple[str, list[Any], str]:
 
 
 def _saved(obj: Model, pk: Any, alias: str) -> None:
-    obj.pk = _from_db(obj._meta.pk, pk, connections[alias])
+    obj.pk = from_db_value(obj._meta.pk, pk, connections[alias])
     obj._state.adding = False
     obj._state.db = alias
