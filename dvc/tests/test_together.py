@@ -47,6 +47,9 @@ def test_an_update_says_how_many_rows_it_changed_or_what_the_one_it_changed_hold
 def test_when_one_write_fails_none_is_kept():
     """Outside any transaction of the caller's: on PostgreSQL the one statement fails whole; elsewhere the writes'
     own transaction is rolled back."""
+    from dvc.dossiers.tests.factories import ensure_catalog
+
+    ensure_catalog()  # a transactional test starts from an empty database
     user = UserFactory()
     taken = Message.objects.create(channel=Message.Channel.SMS, recipient="0912345678", template="t", body="b")
     notice = Notice(user=user, template="t", title="không được giữ", body="b")

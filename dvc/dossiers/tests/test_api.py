@@ -119,6 +119,12 @@ def test_another_citizen_gets_404_through_the_api(client, auth, submitted_dossie
     ]:
         response = getattr(client, method)(url, {"reason": "x"}, content_type="application/json", headers=headers)
         assert response.status_code == 404, url
+    # The dossier read as one statement written out keeps the applicant's scope (issue 20).
+    sent = client.post(f"{API}/dossiers/{dossier.pk}/submit", {"idempotency_key": "not-my-dossier"},
+                       content_type="application/json", headers=headers)  # fmt: skip
+    attached = client.post(f"{API}/dossiers/{dossier.pk}/attachments", {"requirement": 1, "file": pdf_upload()},
+                           headers=headers)  # fmt: skip
+    assert (sent.status_code, attached.status_code) == (404, 404)
     assert client.get(f"{API}/dossiers/{dossier.pk}").status_code == 401
     assert Dossier.objects.get(pk=dossier.pk).status == Dossier.Status.SUBMITTED
 
