@@ -136,13 +136,13 @@ def _own_dossier(user: Any, dossier_id: uuid.UUID | str, *, papers: bool) -> tup
     dossier = found[0]
     dossier.agency = Agency.from_db(
         db, [f.attname for f in _AGENCY_FIELDS],
-        [from_db_value(f, getattr(dossier, f"agency__{f.column}"), connection) for f in _AGENCY_FIELDS],
+        [from_db_value(f, dossier.__dict__.pop(f"agency__{f.column}"), connection) for f in _AGENCY_FIELDS],
     )  # fmt: skip
     dossier.applicant = user  # who asks: the query matched on it
     procedure = held_procedure(dossier.procedure_id)
     if procedure is not None:
         dossier.procedure = procedure
-    rows = getattr(dossier, "papers", None) or []
+    rows = dossier.__dict__.pop("papers", None) or []  # no column of the read is left on the dossier
     read = [_paper(dossier, row) for row in (json.loads(rows) if isinstance(rows, str) else rows)]
     return dossier, sorted(read, key=lambda a: (a.created_at, a.pk))
 

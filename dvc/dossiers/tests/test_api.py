@@ -119,12 +119,6 @@ def test_another_citizen_gets_404_through_the_api(client, auth, submitted_dossie
     ]:
         response = getattr(client, method)(url, {"reason": "x"}, content_type="application/json", headers=headers)
         assert response.status_code == 404, url
-    # The dossier read as one statement written out keeps the applicant's scope (issue 20).
-    sent = client.post(f"{API}/dossiers/{dossier.pk}/submit", {"idempotency_key": "not-my-dossier"},
-                       content_type="application/json", headers=headers)  # fmt: skip
-    attached = client.post(f"{API}/dossiers/{dossier.pk}/attachments", {"requirement": 1, "file": pdf_upload()},
-                           headers=headers)  # fmt: skip
-    assert (sent.status_code, attached.status_code) == (404, 404)
     assert client.get(f"{API}/dossiers/{dossier.pk}").status_code == 401
     assert Dossier.objects.get(pk=dossier.pk).status == Dossier.Status.SUBMITTED
 
@@ -262,6 +256,46 @@ def test_saving_answers_reads_back_nothing_it_just_wrote(client, auth, django_as
     assert body["form_data"]["muc_dich"] == MARITAL_ANSWERS["muc_dich"]
     stored = Dossier.objects.get(pk=dossier_id)
     assert stored.notify_email is True and stored.form_data == body["form_data"]
+
+
+def test_another_citizens_draft_cannot_be_written_through_the_api(client, auth):
+    """The dossier read as one statement written out keeps the applicant's scope (issue 20): a stranger's save, paper
+    and send on someone's draft answer 404 and leave it as it was."""
+    from dvc.dossiers.citizen.drafting import dossier_start
+
+    owner = UserFactory()
+    procedure = Procedure.objects.get(code="1.004873")
+    draft = dossier_start(applicant=owner, procedure=procedure, agency=commune_centre())
+    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    _user, headers = auth
+    url = f"{API}/dossiers/{draft.pk}"
+    saved = client.patch(url, {"form_data": MARITAL_ANSWERS}, content_type="application/json", headers=headers)
+    attached = client.post(f"{url}/attachments", {"requirement": identity.pk, "file": pdf_upload()}, headers=headers)
+    sent = client.post(f"{url}/submit", {"idempotency_key": "not-my-dossier"}, content_type="application/json",
+                       headers=headers)  # fmt: skip
+    assert (saved.status_code, attached.status_code, sent.status_code) == (404, 404, 404)
+    kept = Dossier.objects.get(pk=draft.pk)
+    assert kept.status == Dossier.Status.DRAFT and kept.form_data == draft.form_data
+    assert not DossierAttachment.objects.filter(dossier=draft).exists()
+
+
+def test_the_citizens_dossier_read_written_out_is_the_orms_read(auth, submitted_dossier):
+    """``dossier_of`` reads with one statement written out (issue 20): every field of the dossier and its agency,
+    converted as the ORM converts it on this database, and nothing else left on the instance."""
+    from dvc.dossiers.citizen import selectors
+
+    user, _headers = auth
+    dossier = submitted_dossier(user)
+    Dossier.objects.filter(pk=dossier.pk).update(is_group=True, due_at=timezone.now() + dt.timedelta(days=3))
+    read = selectors.dossier_of(user, str(dossier.pk))
+    orm = Dossier.objects.select_related("agency").get(pk=dossier.pk)
+    for model, mine, theirs in ((Dossier, read, orm), (Agency, read.agency, orm.agency)):
+        for field in model._meta.concrete_fields:
+            ours, expected = getattr(mine, field.attname), getattr(theirs, field.attname)
+            assert (ours, type(ours)) == (expected, type(expected)), field.name
+    assert (read._state.db, read._state.adding, read.agency._state.adding) == (orm._state.db, False, False)
+    assert not [name for name in vars(read) if name.startswith("agency__") or name == "papers"]
+    assert read.get_deferred_fields() == set()
 
 
 def test_a_save_answers_with_every_paper_as_the_dossier_shows_them(client, auth):
