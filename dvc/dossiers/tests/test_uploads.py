@@ -160,22 +160,28 @@ def test_a_full_disk_refuses_the_upload_clearly_and_keeps_the_draft(client, draf
     assert api.status_code == 503 and api.json()["code"] == "storage_unavailable"
 
 
-@pytest.mark.run_last
-@pytest.mark.django_db(transaction=True)
-def test_papers_uploaded_for_one_requirement_at_once_leave_one_current():
-    """Issue 20, part 2: the earlier paper is replaced in the same statement that adds the new one, after the dossier
-    is locked, so that statement sees a paper another request has just added (a double click, two tabs)."""
+def _draft_on_postgresql():
+    """A citizen's birth-registration draft for a race test (PostgreSQL only; a transactional test starts empty)."""
     from django.db import connection
 
     from dvc.dossiers.tests.factories import ensure_catalog
-    from dvc.tests.parallel import in_parallel
 
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is proved on PostgreSQL; SQLite serialises every writer")
     ensure_catalog()
     user = UserFactory()
     dossier = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre())
-    requirement = dossier.procedure.requirements.get(name="Giấy chứng sinh")
+    return user, dossier, dossier.procedure.requirements.get(name="Giấy chứng sinh")
+
+
+@pytest.mark.run_last
+@pytest.mark.django_db(transaction=True)
+def test_papers_uploaded_for_one_requirement_at_once_leave_one_current():
+    """Issue 20, part 2: the earlier paper is replaced in the same statement that adds the new one, after the dossier
+    is locked, so that statement sees a paper another request has just added (a double click, two tabs)."""
+    from dvc.tests.parallel import in_parallel
+
+    user, dossier, requirement = _draft_on_postgresql()
     for _round in range(5):
         outcomes = in_parallel(
             lambda: dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload()), 4
@@ -197,15 +203,9 @@ def test_a_paper_cannot_be_attached_while_the_dossier_is_being_sent():
     from django.db import connection, transaction
 
     from dvc.dossiers.models import Dossier
-    from dvc.dossiers.tests.factories import ensure_catalog
     from dvc.errors import Conflict
 
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency is proved on PostgreSQL; SQLite serialises every writer")
-    ensure_catalog()
-    user = UserFactory()
-    dossier = dossier_start(applicant=user, procedure=Procedure.objects.get(code="1.001193"), agency=commune_centre())
-    requirement = dossier.procedure.requirements.get(name="Giấy chứng sinh")
+    user, dossier, requirement = _draft_on_postgresql()
     sent_with = dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("gui.pdf"))
     locked = threading.Event()
 
