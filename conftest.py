@@ -15,8 +15,6 @@ from django_tasks_db.models import DBTaskResult
 
 from dvc.agencies.services import admin_units_load
 from dvc.catalog.services import catalog_import
-from dvc.dossiers.citizen.drafting import dossier_save_draft, dossier_start
-from dvc.dossiers.citizen.papers import dossier_attach
 from dvc.dossiers.citizen.sending import dossier_submit
 from dvc.web.demo import DEMO_CATALOG
 
@@ -135,25 +133,10 @@ def tasks() -> Iterator[Any]:
 def submitted_dossier() -> Any:
     """A submitted 1.004873 dossier (xác nhận tình trạng hôn nhân) of the given citizen."""
 
-    from dvc.catalog.models import Procedure
-    from dvc.dossiers.tests.factories import MARITAL_ANSWERS, commune_centre, photo_upload
+    from dvc.dossiers.tests.factories import ready_draft
 
     def make(user: Any, agency: Any = None, key: str = "k1") -> Any:
-        agency = agency or commune_centre()
-        procedure = Procedure.objects.get(code="1.004873")
-        dossier = dossier_start(applicant=user, procedure=procedure, agency=agency)
-        dossier_save_draft(
-            dossier=dossier,
-            actor=user,
-            form_data=MARITAL_ANSWERS,
-            submission_method="online",
-            result_method="online",
-            delivery_address={},
-            notify_sms=True,
-            notify_email=False,
-        )
-        identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
-        dossier_attach(dossier=dossier, actor=user, requirement=identity, upload=photo_upload())
+        dossier = ready_draft(user, agency, notify_sms=True)
         return dossier_submit(dossier=dossier, actor=user, idempotency_key=key)
 
     return make

@@ -214,3 +214,19 @@ class DossierFactory(factory.django.DjangoModelFactory[Dossier]):
                 amount=amount,
                 position=position,
             )
+
+
+def ready_draft(user, agency=None, *, notify_sms=False):
+    """A draft of 1.004873 (xác nhận tình trạng hôn nhân) with its answers and its identity paper: ready to send."""
+    from dvc.dossiers.citizen.drafting import dossier_save_draft, dossier_start
+    from dvc.dossiers.citizen.papers import dossier_attach
+
+    procedure = Procedure.objects.get(code="1.004873")
+    dossier = dossier_start(applicant=user, procedure=procedure, agency=agency or commune_centre())
+    dossier_save_draft(
+        dossier=dossier, actor=user, form_data=MARITAL_ANSWERS, submission_method="online", result_method="online",
+        delivery_address={}, notify_sms=notify_sms, notify_email=False,
+    )  # fmt: skip
+    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
+    dossier_attach(dossier=dossier, actor=user, requirement=identity, upload=photo_upload())
+    return dossier

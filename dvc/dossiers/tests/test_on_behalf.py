@@ -18,15 +18,13 @@ from dvc.dossiers.backoffice.appraisal import dossier_assign, dossier_generate_r
 from dvc.dossiers.backoffice.decision import dossier_approve
 from dvc.dossiers.backoffice.intake import dossier_receive
 from dvc.dossiers.citizen.drafting import dossier_save_draft, dossier_start
-from dvc.dossiers.citizen.papers import dossier_attach
 from dvc.dossiers.models import Dossier
 from dvc.dossiers.tests.factories import (
-    MARITAL_ANSWERS,
     RESULT_VALUES,
     agency_staff,
     commune_centre,
     pdf_upload,
-    photo_upload,
+    ready_draft,
 )
 from dvc.notify.models import Notice
 from dvc.vault.models import StoredFile
@@ -49,16 +47,7 @@ def owner():
 
 @pytest.fixture
 def draft(filer):
-    agency = commune_centre()
-    procedure = Procedure.objects.get(code="1.004873")
-    dossier = dossier_start(applicant=filer, procedure=procedure, agency=agency)
-    dossier_save_draft(
-        dossier=dossier, actor=filer, form_data=MARITAL_ANSWERS, submission_method="online", result_method="online",
-        delivery_address={}, notify_sms=True, notify_email=False,
-    )  # fmt: skip
-    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
-    dossier_attach(dossier=dossier, actor=filer, requirement=identity, upload=photo_upload())
-    return Dossier.objects.get(pk=dossier.pk)
+    return Dossier.objects.get(pk=ready_draft(filer, notify_sms=True).pk)
 
 
 def set_owner(client, dossier, **fields):

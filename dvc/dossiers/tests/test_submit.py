@@ -6,27 +6,13 @@ from django.db import close_old_connections, connection
 from dvc.accounts.tests.factories import UserFactory
 from dvc.catalog.models import Procedure
 from dvc.dossiers.citizen.drafting import dossier_save_draft, dossier_start
-from dvc.dossiers.citizen.papers import dossier_attach
 from dvc.dossiers.citizen.sending import dossier_submit
 from dvc.dossiers.models import Dossier
-from dvc.dossiers.tests.factories import MARITAL_ANSWERS, commune_centre, ensure_catalog, photo_upload
+from dvc.dossiers.tests.factories import commune_centre, ensure_catalog, ready_draft
 from dvc.errors import Conflict, InvalidInput
 from dvc.tests.parallel import in_parallel
 
 pytestmark = pytest.mark.django_db
-
-
-def _ready_draft(user, agency):
-    """A draft of 1.004873 with its answers and its paper: ready to send."""
-    procedure = Procedure.objects.get(code="1.004873")
-    dossier = dossier_start(applicant=user, procedure=procedure, agency=agency)
-    dossier_save_draft(
-        dossier=dossier, actor=user, form_data=MARITAL_ANSWERS, submission_method="online", result_method="online",
-        delivery_address={}, notify_sms=False, notify_email=False,
-    )  # fmt: skip
-    identity = procedure.requirements.get(name__startswith="Giấy tờ tùy thân")
-    dossier_attach(dossier=dossier, actor=user, requirement=identity, upload=photo_upload())
-    return dossier
 
 
 def test_the_same_idempotency_key_returns_the_first_dossier(submitted_dossier):
@@ -50,7 +36,7 @@ def test_six_sends_of_one_dossier_with_one_key_at_once_all_get_the_same_answer(s
         pytest.skip("concurrency is proved on PostgreSQL; SQLite serialises every writer")
     ensure_catalog()
     user = UserFactory()
-    draft = _ready_draft(user, commune_centre())
+    draft = ready_draft(user, commune_centre())
     answers = in_parallel(
         lambda: dossier_submit(dossier=Dossier.objects.get(pk=draft.pk), actor=user, idempotency_key="k6"), 6
     )
@@ -97,7 +83,7 @@ def test_50_concurrent_submissions_get_50_consecutive_codes():
     drafts = []
     for _ in range(50):
         user = UserFactory()
-        drafts.append((user, _ready_draft(user, agency)))
+        drafts.append((user, ready_draft(user, agency)))
     barrier = threading.Barrier(len(drafts))
     errors = []
 
@@ -144,7 +130,7 @@ def test_a_dossier_sent_by_two_requests_at_once_takes_one_number():
     ensure_catalog()
     agency = commune_centre()
     user = UserFactory()
-    dossier = _ready_draft(user, agency)
+    dossier = ready_draft(user, agency)
 
     def send():
         return dossier_submit(dossier=Dossier.objects.get(pk=dossier.pk), actor=user, idempotency_key="once-only-key")
@@ -152,6 +138,6 @@ def test_a_dossier_sent_by_two_requests_at_once_takes_one_number():
     outcomes = in_parallel(send, 4)
     assert {o.code for o in outcomes if isinstance(o, Dossier)} == {Dossier.objects.get(pk=dossier.pk).code}
     assert Dossier.objects.get(pk=dossier.pk).events.filter(action="submitted").count() == 1
-    other = _ready_draft(user, agency)
+    other = ready_draft(user, agency)
     sent = dossier_submit(dossier=other, actor=user, idempotency_key="the-next-one")
     assert sent.code.endswith("-0002")
