@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import ProgrammingError, connections, router, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, signals
 from django.db.models.sql import InsertQuery, UpdateQuery
 
 from dvc.rows import from_db_value
@@ -27,7 +27,8 @@ from dvc.rows import from_db_value
 
 @dataclass(frozen=True)
 class Insert:
-    """A new row: ``obj`` gets its primary key as ``save()`` would give it."""
+    """A new row: ``obj`` gets its primary key as ``save()`` would give it; the model's ``pre_save`` and
+    ``post_save`` receivers run as for ``save()`` (an ``Update`` sends none, as ``QuerySet.update`` sends none)."""
 
     obj: Model
 
@@ -57,6 +58,8 @@ def writes_together(
         if isinstance(write, Insert):  # as save() does: a related object not yet saved is refused, not written NULL
             obj: Any = write.obj
             obj._prepare_related_fields_for_save(operation_name="writes_together")
+            # and the model's pre_save receivers run (django-tasks-db's sets a task row's run_after)
+            signals.pre_save.send(sender=type(obj), instance=obj, raw=False, using=alias, update_fields=None)
     compiled = [_compiled(write, alias) for write in writes]
     row: list[Any] = []
     if connection.vendor != "postgresql":
@@ -91,6 +94,9 @@ def writes_together(
         if isinstance(write, Insert):
             _saved(write.obj, row[n], alias)
             row[n] = write.obj.pk
+            signals.post_save.send(
+                sender=type(write.obj), instance=write.obj, created=True, raw=False, using=alias, update_fields=None
+            )
         elif write.returning and row[n] is not None:
             row[n] = from_db_value(write.rows.model._meta.get_field(write.returning), row[n], connection)
     return row

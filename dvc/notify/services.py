@@ -10,6 +10,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.template import Context, Engine, TemplateDoesNotExist
 from django.utils import timezone, translation
+from django_tasks.signals import task_enqueued
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from dvc.notify.models import Message, Notice
 from dvc.notify.tasks import deliver_message
@@ -63,16 +66,42 @@ def message_for(
 
 
 def told_save(told: list[Notice | Message]) -> None:
-    """Write the notices and messages of one change, in one statement on PostgreSQL (issue 20, part 2: a
-    submission's notice and SMS were a round trip each), and enqueue each message's delivery, in the transaction of
-    the change (no savepoint of its own: a failure here undoes the change)."""
+    """Write the notices and messages of one change and the task rows that deliver the messages, in one statement
+    on PostgreSQL (issue 20, part 2: a submission's notice, SMS and task were a round trip each), in the transaction
+    of the change (no savepoint of its own: a failure here undoes the change)."""
     if not told:
         return
+    messages = [item for item in told if isinstance(item, Message)]
+    backend, tasks = _delivery_rows(messages)
     with transaction.atomic(savepoint=False):
-        writes_together([Insert(item) for item in told])
-        for item in told:
-            if isinstance(item, Message):
-                deliver_message.enqueue(message_id=str(item.id))
+        writes_together([Insert(item) for item in [*told, *tasks]])
+        for row in tasks:
+            task_enqueued.send(type(backend), task_result=row.task_result)
+        if not tasks:
+            for message in messages:
+                deliver_message.enqueue(message_id=str(message.id))
+
+
+def _delivery_rows(messages: list[Message]) -> tuple[Any, list[DBTaskResult]]:
+    """The task rows that deliver ``messages``, not yet written, to go in the messages' statement (issue 20, part
+    2: the database's task backend wrote each in a round trip of its own). They are the rows its ``enqueue``
+    writes. No rows for another backend, or one that makes its own ids: each message is then enqueued as usual."""
+    backend = deliver_message.get_backend()
+    if not messages or type(backend) is not DatabaseBackend or backend.options.get("id_function"):
+        return backend, []
+    backend.validate_task(deliver_message)
+    rows: list[DBTaskResult] = [
+        DBTaskResult(
+            args_kwargs={"args": [], "kwargs": {"message_id": str(message.id)}},
+            priority=deliver_message.priority,
+            task_path=deliver_message.module_path,
+            queue_name=deliver_message.queue_name,
+            run_after=deliver_message.run_after,  # type: ignore[misc] # None: its pre_save sets "whenever"
+            backend_name=backend.alias,
+        )
+        for message in messages
+    ]
+    return backend, rows
 
 
 def messages_requeue_stranded(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:

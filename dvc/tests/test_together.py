@@ -104,3 +104,32 @@ def test_a_row_that_points_to_an_unsaved_one_is_refused_as_save_refuses_it():
     with pytest.raises(ValueError, match="unsaved"):
         writes_together([Insert(Notice(user=unsaved, template="t", title="t", body="b"))])
     assert not Notice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_row_written_together_has_its_models_save_signals_and_an_update_none():
+    """As ``save()``: a model's ``pre_save`` receivers may fill a field (django-tasks-db's fills a task row's
+    ``run_after``), and ``post_save`` says the row was created; as ``update()``, an update sends neither."""
+    from django.db.models.signals import post_save, pre_save
+
+    heard = []
+
+    def before(sender, instance, **kwargs):
+        instance.title = "điền trước khi ghi"
+        heard.append(("pre", instance.pk))
+
+    def after(sender, instance, created, **kwargs):
+        heard.append(("post", instance.pk, created))
+
+    pre_save.connect(before, sender=Notice, dispatch_uid="together-test-pre")
+    post_save.connect(after, sender=Notice, dispatch_uid="together-test-post")
+    try:
+        user = UserFactory()
+        notice = Notice(user=user, template="t", title="", body="b")
+        writes_together([Insert(notice)])
+        writes_together([Update(Notice.objects.filter(pk=notice.pk), {"body": "c"})])
+    finally:
+        pre_save.disconnect(sender=Notice, dispatch_uid="together-test-pre")
+        post_save.disconnect(sender=Notice, dispatch_uid="together-test-post")
+    assert heard == [("pre", None), ("post", notice.pk, True)]
+    assert Notice.objects.get(pk=notice.pk).title == "điền trước khi ghi"

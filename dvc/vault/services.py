@@ -34,11 +34,24 @@ def stored_file_save(
     *, owner: User, upload: UploadedFile, allowed: list[str], max_bytes: int, document_type: str = "", title: str = ""
 ) -> StoredFile:
     """Check ``upload`` by content and size, then store it privately for ``owner``."""
+    stored = stored_file_put(
+        owner=owner, upload=upload, allowed=allowed, max_bytes=max_bytes, document_type=document_type, title=title
+    )
+    # One INSERT after the file is written: no transaction of its own (BEGIN and COMMIT would be two more trips).
+    stored.save()
+    return stored
+
+
+def stored_file_put(
+    *, owner: User, upload: UploadedFile, allowed: list[str], max_bytes: int, document_type: str = "", title: str = ""
+) -> StoredFile:
+    """Check ``upload`` by content and size and store its bytes privately for ``owner``; its row is not yet
+    written: the caller writes it with what the file belongs to (``papers.attach_stored``), or removes the bytes
+    (``stored_file_discard``) when that is refused."""
     stream = upload.file
     if stream is None:
         raise InvalidInput({"file": [_("Vui lòng chọn tệp để tải lên.")]})
     found = inspect_upload(stream, name=upload.name or "", allowed=allowed, max_bytes=max_bytes)
-    # One INSERT after the file is written: no transaction of its own (BEGIN and COMMIT would be two more trips).
     stored = StoredFile(
         owner=owner,
         original_name=found.name,
@@ -55,8 +68,15 @@ def stored_file_save(
     except STORAGE_ERRORS as exc:  # a full disk, a lost mount, an object store that does not answer: no record
         # is kept; say so and let them retry
         raise _unavailable(found.name) from exc
-    stored.save()
     return stored
+
+
+def stored_file_discard(stored: StoredFile) -> None:
+    """Remove the bytes ``stored_file_put`` kept when their row was not written; a storage that fails is logged."""
+    try:
+        stored.file.delete(save=False)
+    except STORAGE_ERRORS:
+        logger.warning("stored bytes %s left behind: the storage did not answer", stored.file.name)
 
 
 def _unavailable(name: str) -> StorageUnavailable:

@@ -22,7 +22,7 @@ from dvc.errors import Conflict, InvalidInput
 from dvc.together import Insert, Update, writes_together
 from dvc.vault.combine import paper_limit_mb
 from dvc.vault.models import StoredFile
-from dvc.vault.services import stored_file_save
+from dvc.vault.services import stored_file_discard, stored_file_put
 from dvc.vault.signing import verify_signed_pdf
 
 
@@ -36,7 +36,7 @@ def dossier_attach(
     if dossier.status not in EDITABLE:
         raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
     require_paper_in_scope(dossier, requirement.pk)
-    stored = stored_file_save(
+    stored = stored_file_put(  # its row is written with the paper's (attach_stored)
         owner=dossier.applicant,
         upload=upload,
         allowed=list(requirement.accepted_types) or ["pdf", "jpg", "png"],
@@ -90,6 +90,24 @@ def dossier_attach_from_vault(
 
 
 def attach_stored(*, dossier: Dossier, requirement: DocumentRequirement, stored: StoredFile) -> DossierAttachment:
+    """Give ``stored`` as the dossier's paper for ``requirement``, the earlier one kept as replaced. A file just put
+    in storage (``stored_file_put``) has its row written with the paper's, in one statement. When the paper is
+    refused (the dossier sent meanwhile, the paper taken out of the catalog), the file is still kept in the
+    applicant's vault: an upload is never lost. When the database fails, its bytes are removed."""
+    new = stored._state.adding
+    try:
+        return _attach(dossier=dossier, requirement=requirement, stored=stored, new=new)
+    except Conflict:
+        if new:
+            stored.save()
+        raise
+    except BaseException:
+        if new:
+            stored_file_discard(stored)
+        raise
+
+
+def _attach(*, dossier: Dossier, requirement: DocumentRequirement, stored: StoredFile, new: bool) -> DossierAttachment:
     if dossier.status not in EDITABLE:
         raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
     with transaction.atomic():
@@ -106,11 +124,13 @@ def attach_stored(*, dossier: Dossier, requirement: DocumentRequirement, stored:
                     code="catalog_changed",
                 )
             raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
-        # The earlier paper replaced and the new one added in one statement on PostgreSQL (issue 20, part 2). It
-        # starts after the update above has locked the dossier, so it sees a paper another request attached first.
+        # The file's row, the earlier paper replaced and the new one added, in one statement on PostgreSQL (issue
+        # 20, part 2). It starts after the update above has locked the dossier, so it sees a paper another request
+        # attached first.
         attachment = DossierAttachment(dossier=dossier, requirement=requirement, stored_file=stored)
         earlier = DossierAttachment.objects.filter(dossier=dossier, requirement=requirement, replaced_at__isnull=True)
-        writes_together([Update(earlier, {"replaced_at": timezone.now()}), Insert(attachment)])
+        file_row = [Insert(stored)] if new else []
+        writes_together([*file_row, Update(earlier, {"replaced_at": timezone.now()}), Insert(attachment)])
     return attachment
 
 

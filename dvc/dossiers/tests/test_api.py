@@ -352,19 +352,20 @@ def _submit_counted(client, headers, agency_code, identity_pk, key):
 
 
 def test_a_complete_submission_reads_its_procedure_and_the_map_once_per_process(client, auth):
-    """Issue 20, part 2: 61 queries over the four requests at the start, 20 now (PostgreSQL, BEGIN and COMMIT
+    """Issue 20, part 2: 61 queries over the four requests at the start, 18 now (PostgreSQL, BEGIN and COMMIT
     counted): the procedure with its papers and fees, the administrative units and the agency's calendar are held
     by the process; the agency is read with its eligibility; a new draft's answer reads no papers; a save and a send
     read the papers with the dossier; sending leaves a reused key to the unique constraint and removes no fee lines
-    from a draft. Writes go together in one statement on PostgreSQL: a draft with its history row; the replaced
-    paper with the new one; the day's number, the sent dossier and its history row; the notice with the SMS."""
+    from a draft. Writes go together in one statement on PostgreSQL: a draft with its history row; the file's row,
+    the replaced paper and the new one; the day's number, the sent dossier and its history row; the notice with the
+    SMS and the SMS's task row."""
     _user, headers = auth
     agency = commune_centre()
     identity = Procedure.objects.get(code="1.004873").requirements.get(name__startswith="Giấy tờ tùy thân")
     _submit_counted(client, headers, agency.code, identity.pk, "warm-up-key-0001")  # the first one reads what is held
     counts = _submit_counted(client, headers, agency.code, identity.pk, "counted-key-0002")
     if connection.vendor == "postgresql":
-        assert counts == {"create": 3, "answers": 3, "attach": 7, "send": 7}, counts
+        assert counts == {"create": 3, "answers": 3, "attach": 6, "send": 6}, counts
     else:  # one statement per write (SQLite has no data-modifying WITH)
         assert counts == {"create": 4, "answers": 3, "attach": 8, "send": 10}, counts
 

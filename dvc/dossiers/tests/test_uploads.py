@@ -112,6 +112,50 @@ def test_replacing_a_file_keeps_the_old_one_in_the_history(draft):
     ]
 
 
+def test_a_paper_refused_because_the_dossier_was_sent_meanwhile_stays_in_the_vault(draft):
+    """Issue 20, part 2: the file's row is now written in the statement that adds the paper. When the paper is
+    refused (another request sent the dossier after this one read it), the upload is still kept in the applicant's
+    vault, row and bytes, as it was when the row was written first; the paper sent stays the dossier's."""
+    from dvc.dossiers.models import Dossier
+    from dvc.errors import Conflict
+
+    user, dossier, requirement = draft
+    storage = StoredFile._meta.get_field("file").storage
+    files_before = set(storage.listdir(f"files/{user.pk}")[1])
+    Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.SUBMITTED)  # this request still holds a draft
+    with pytest.raises(Conflict, match="đã được gửi"):
+        dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("muon.pdf"))
+    kept = StoredFile.objects.get(owner=user, original_name="muon.pdf")
+    assert set(storage.listdir(f"files/{user.pk}")[1]) == files_before | {kept.file.name.rsplit("/", 1)[1]}
+    assert not DossierAttachment.objects.filter(stored_file=kept).exists()
+    assert (
+        DossierAttachment.objects.get(dossier=dossier, replaced_at__isnull=True).stored_file.original_name
+        == "truoc.pdf"
+    )
+
+
+def test_a_paper_the_database_fails_to_write_leaves_no_bytes_behind(draft, monkeypatch):
+    """Issue 20, part 2: the file's bytes are stored before its row, which is written with the paper's. When that
+    statement fails, the bytes are removed (no row points at them) and the error goes up to the page's handler."""
+    from django.db import DatabaseError
+
+    from dvc.dossiers.citizen import papers
+
+    user, dossier, requirement = draft
+    storage = StoredFile._meta.get_field("file").storage
+    files_before = storage.listdir(f"files/{user.pk}")[1]
+    rows_before = StoredFile.objects.count()
+
+    def failing(writes, **kwargs):
+        raise DatabaseError("the server closed the connection")
+
+    monkeypatch.setattr(papers, "writes_together", failing)
+    with pytest.raises(DatabaseError):
+        dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("muon.pdf"))
+    assert storage.listdir(f"files/{user.pk}")[1] == files_before
+    assert StoredFile.objects.count() == rows_before
+
+
 def test_stored_files_never_keep_the_uploaders_name_on_disk(draft):
     _user, dossier, _requirement = draft
     stored = DossierAttachment.objects.get(dossier=dossier).stored_file

@@ -84,6 +84,49 @@ def test_delivery_is_enqueued_with_the_transaction_that_caused_it(outbox, tasks)
     assert outbox.sms() == []
 
 
+def test_the_delivery_task_is_written_with_the_message_as_the_task_backend_writes_it(outbox, tasks):
+    """Issue 20, part 2: the task row that delivers a message goes in the message's statement instead of a round
+    trip of its own; it is the row the database backend's ``enqueue`` writes, it is announced as enqueued (the
+    request id the worker logs), and the worker delivers it."""
+    from django.dispatch import receiver
+    from django_tasks.signals import task_enqueued
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from dvc.notify.tasks import deliver_message
+
+    announced = []
+
+    @receiver(task_enqueued)
+    def heard(sender, task_result, **kwargs):
+        announced.append(str(task_result.id))
+
+    try:
+        message = send_sms()
+        reference = deliver_message.enqueue(message_id=str(message.id)).id  # as the backend writes it
+    finally:
+        task_enqueued.disconnect(heard)
+    written = DBTaskResult.objects.exclude(pk=reference).get()
+    by_backend = DBTaskResult.objects.get(pk=reference)
+    fields = [f.name for f in DBTaskResult._meta.concrete_fields if f.name not in {"id", "enqueued_at"}]
+    assert {f: getattr(written, f) for f in fields} == {f: getattr(by_backend, f) for f in fields}
+    assert written.args_kwargs == {"args": [], "kwargs": {"message_id": str(message.id)}}
+    assert written.run_after == get_date_max() and written.status == "READY"
+    assert announced == [str(written.pk), str(reference)]
+    tasks()
+    assert Message.objects.get().status == Message.Status.SENT
+    assert len(outbox.sms()) == 1  # the second task found it sent
+
+
+def test_another_task_backend_enqueues_each_message_itself(outbox, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    send_sms()
+    assert Message.objects.get().status == Message.Status.SENT  # run at once by that backend
+    assert not DBTaskResult.objects.exists()
+    assert len(outbox.sms()) == 1
+
+
 def test_http_gateway_receives_json_with_token(http_sms, tasks):
     with Gateway() as gateway:
         http_sms.DVC_SMS_HTTP_URL = gateway.url
