@@ -72,8 +72,8 @@ def told_save(told: list[Notice | Message]) -> None:
     if not told:
         return
     messages = [item for item in told if isinstance(item, Message)]
-    backend, tasks = _delivery_rows(messages)
     with transaction.atomic(savepoint=False):
+        backend, tasks = _delivery_rows(messages)
         writes_together([Insert(item) for item in [*told, *tasks]])
         for row in tasks:
             task_enqueued.send(type(backend), task_result=row.task_result)

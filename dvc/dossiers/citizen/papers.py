@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,14 +92,15 @@ def dossier_attach_from_vault(
 def attach_stored(*, dossier: Dossier, requirement: DocumentRequirement, stored: StoredFile) -> DossierAttachment:
     """Give ``stored`` as the dossier's paper for ``requirement``, the earlier one kept as replaced. A file just put
     in storage (``stored_file_put``) has its row written with the paper's, in one statement. When the paper is
-    refused (the dossier sent meanwhile, the paper taken out of the catalog), the file is still kept in the
-    applicant's vault: an upload is never lost. When the database fails, its bytes are removed."""
+    refused (the dossier sent meanwhile, the paper taken out of the catalog, even as the paper was being added),
+    the file is still kept in the applicant's vault. When the database fails, its bytes are removed: the page says
+    the upload did not go through."""
     new = stored._state.adding
     try:
         return _attach(dossier=dossier, requirement=requirement, stored=stored, new=new)
     except Conflict:
         if new:
-            stored.save()
+            _keep(stored)
         raise
     except BaseException:
         if new:
@@ -107,31 +108,52 @@ def attach_stored(*, dossier: Dossier, requirement: DocumentRequirement, stored:
         raise
 
 
+def _keep(stored: StoredFile) -> None:
+    try:
+        stored.save()
+    except BaseException:
+        stored_file_discard(stored)
+        raise
+
+
 def _attach(*, dossier: Dossier, requirement: DocumentRequirement, stored: StoredFile, new: bool) -> DossierAttachment:
     if dossier.status not in EDITABLE:
         raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
-    with transaction.atomic():
-        # The paper must still be in the catalog (another process's import may have taken it out while this one
-        # held the procedure): checked in the same statement that marks the dossier changed.
-        # The status is checked on the row being updated (a filter through the procedure's papers made a join, and
-        # PostgreSQL then re-checked the status of the subquery's copy after waiting on a send's lock).
-        in_catalog = DocumentRequirement.objects.filter(pk=requirement.pk, procedure_id=OuterRef("procedure_id"))
-        current = Dossier.objects.filter(Exists(in_catalog), pk=dossier.pk, status__in=EDITABLE)
-        if not current.update(updated_at=timezone.now()):
-            if Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).exists():
-                raise Conflict(
-                    _("Danh sách giấy tờ của thủ tục vừa được cập nhật. Vui lòng tải lại trang rồi đính kèm lại."),
-                    code="catalog_changed",
-                )
-            raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
-        # The file's row, the earlier paper replaced and the new one added, in one statement on PostgreSQL (issue
-        # 20, part 2). It starts after the update above has locked the dossier, so it sees a paper another request
-        # attached first.
-        attachment = DossierAttachment(dossier=dossier, requirement=requirement, stored_file=stored)
-        earlier = DossierAttachment.objects.filter(dossier=dossier, requirement=requirement, replaced_at__isnull=True)
-        file_row = [Insert(stored)] if new else []
-        writes_together([*file_row, Update(earlier, {"replaced_at": timezone.now()}), Insert(attachment)])
+    try:
+        with transaction.atomic():
+            # The paper must still be in the catalog (another process's import may have taken it out while this one
+            # held the procedure): checked in the same statement that marks the dossier changed.
+            # The status is checked on the row being updated (a filter through the procedure's papers made a join,
+            # and PostgreSQL then re-checked the status of the subquery's copy after waiting on a send's lock).
+            in_catalog = DocumentRequirement.objects.filter(pk=requirement.pk, procedure_id=OuterRef("procedure_id"))
+            current = Dossier.objects.filter(Exists(in_catalog), pk=dossier.pk, status__in=EDITABLE)
+            if not current.update(updated_at=timezone.now()):
+                if Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE).exists():
+                    raise _catalog_changed()
+                raise Conflict(_("Hồ sơ đã được gửi, không thêm tệp được nữa."), code="not_editable")
+            # The file's row, the earlier paper replaced and the new one added, in one statement on PostgreSQL
+            # (issue 20, part 2). It starts after the update above has locked the dossier, so it sees a paper
+            # another request attached first.
+            attachment = DossierAttachment(dossier=dossier, requirement=requirement, stored_file=stored)
+            earlier = DossierAttachment.objects.filter(
+                dossier=dossier, requirement=requirement, replaced_at__isnull=True
+            )
+            file_row = [Insert(stored)] if new else []
+            writes_together([*file_row, Update(earlier, {"replaced_at": timezone.now()}), Insert(attachment)])
+    except IntegrityError as exc:
+        # Foreign keys are checked at COMMIT: a paper an import took out of the catalog after the check above
+        # fails there.
+        if not DocumentRequirement.objects.filter(pk=requirement.pk).exists():
+            raise _catalog_changed() from exc
+        raise
     return attachment
+
+
+def _catalog_changed() -> Conflict:
+    return Conflict(
+        _("Danh sách giấy tờ của thủ tục vừa được cập nhật. Vui lòng tải lại trang rồi đính kèm lại."),
+        code="catalog_changed",
+    )
 
 
 def dossier_remove_attachment(*, dossier: Dossier, actor: User, attachment: DossierAttachment) -> None:

@@ -430,3 +430,60 @@ def test_a_paper_taken_out_of_the_catalog_meanwhile_is_refused_with_a_message(cl
     assert answer.status_code == 409 and answer.json()["code"] == "catalog_changed"
     assert "tải lại trang" in answer.json()["message"]
     assert StoredFile.objects.filter(owner=user).exists()  # the upload is kept
+
+
+@pytest.mark.run_last
+@pytest.mark.django_db(transaction=True)
+def test_a_paper_taken_out_of_the_catalog_while_it_is_added_is_refused_and_the_file_kept(client):
+    """Review of issue 20: the file's row is written with the paper's. An import that takes the paper out of the
+    catalog after the check, before the COMMIT, fails the foreign key there: a 500, and the upload was lost. Now the
+    same 409 as above, and the file stays in the applicant's vault (PostgreSQL: another connection deletes)."""
+    import threading
+
+    from django.db import connection as default_connection
+    from django.db.models.signals import post_delete
+
+    from dvc.catalog import held
+    from dvc.catalog.models import DocumentRequirement
+    from dvc.dossiers.citizen import papers
+    from dvc.dossiers.tests.factories import ensure_catalog
+    from dvc.vault.models import StoredFile
+
+    if default_connection.vendor != "postgresql":
+        pytest.skip("two connections at once are proved on PostgreSQL; SQLite serialises every writer")
+    ensure_catalog()  # a transactional test starts from an empty database
+    user = UserFactory()
+    headers = {"Authorization": f"Bearer {api_token_create(user=user)}"}
+    dossier_id = create_draft(client, headers, "1.004873", commune_centre().code).json()["id"]
+    procedure = Procedure.objects.get(code="1.004873")
+    paper = DocumentRequirement.objects.create(procedure=procedure, position=98, name="Giấy tờ sắp bỏ", required=False)
+    real = papers.writes_together
+
+    def import_meanwhile(writes, **kwargs):  # after the check in the guard, before the paper's statement
+        def remove():
+            try:
+                DocumentRequirement.objects.filter(pk=paper.pk).delete()
+            finally:
+                default_connection.close()
+
+        remover = threading.Thread(target=remove)
+        remover.start()
+        remover.join(timeout=10)
+        return real(writes, **kwargs)
+
+    uid = "held-DocumentRequirement-delete"
+    post_delete.disconnect(sender=DocumentRequirement, dispatch_uid=uid)  # removed by another process
+    papers.writes_together = import_meanwhile
+    try:
+        answer = client.post(
+            f"{API}/dossiers/{dossier_id}/attachments", {"requirement": paper.pk, "file": pdf_upload()}, headers=headers
+        )
+    finally:
+        papers.writes_together = real
+        post_delete.connect(held._changed, sender=DocumentRequirement, dispatch_uid=uid)
+        held.forget()
+    assert not DocumentRequirement.objects.filter(pk=paper.pk).exists()
+    assert answer.status_code == 409 and answer.json()["code"] == "catalog_changed", answer.content
+    kept = StoredFile.objects.get(owner=user)  # the upload is kept in the vault, bytes and row
+    assert kept.file.storage.exists(kept.file.name)
+    assert not DossierAttachment.objects.filter(dossier_id=dossier_id).exists()

@@ -134,6 +134,29 @@ def test_a_paper_refused_because_the_dossier_was_sent_meanwhile_stays_in_the_vau
     )
 
 
+def test_a_refused_paper_the_database_fails_to_keep_leaves_no_bytes_behind(draft, monkeypatch):
+    """Review of issue 20: a refused paper's file is kept in the vault; when that write fails too, its bytes are
+    removed (no row points at them) and the error goes up."""
+    from django.db import DatabaseError
+
+    from dvc.dossiers.models import Dossier
+
+    user, dossier, requirement = draft
+    storage = StoredFile._meta.get_field("file").storage
+    files_before = storage.listdir(f"files/{user.pk}")[1]
+    rows_before = StoredFile.objects.count()
+    Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.SUBMITTED)  # this request still holds a draft
+
+    def failing(self, *args, **kwargs):
+        raise DatabaseError("the server closed the connection")
+
+    monkeypatch.setattr(StoredFile, "save", failing)
+    with pytest.raises(DatabaseError):
+        dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("muon.pdf"))
+    assert storage.listdir(f"files/{user.pk}")[1] == files_before
+    assert StoredFile.objects.count() == rows_before
+
+
 def test_a_paper_the_database_fails_to_write_leaves_no_bytes_behind(draft, monkeypatch):
     """Issue 20, part 2: the file's bytes are stored before its row, which is written with the paper's. When that
     statement fails, the bytes are removed (no row points at them) and the error goes up to the page's handler."""

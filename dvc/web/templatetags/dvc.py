@@ -45,7 +45,9 @@ def field(bound: BoundField, mark_required: bool = False) -> SafeString:
     and its errors, each error and the help tied to the widget by their ids. ``mark_required`` marks a field the
     form checks as required although the field itself is optional (a choice another answer makes required).
     Written in Python (issue 20): the included template it replaces was a tenth of the lookup page's form and
-    rendering."""
+    rendering. A field the form does not have shows nothing, as a template's missing variable does."""
+    if not isinstance(bound, BoundField):
+        return mark_safe("")
     errors = bound.errors
     widget = accessible(bound)
     if getattr(bound.field.widget, "input_type", "") == "checkbox":  # the box inside its label, before the text

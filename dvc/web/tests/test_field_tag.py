@@ -72,6 +72,11 @@ def test_label_help_and_errors_are_escaped():
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
+def test_a_field_the_form_does_not_have_shows_nothing():
+    """As the included template it replaces: a template's missing variable shows nothing, never an error page."""
+    assert _shown(Sample(), "nope") == ""
+
+
 @pytest.mark.django_db
 def test_the_lookup_page_ties_its_error_to_the_code_field(client):
     response = client.get(reverse("dossiers:lookup"), {"ma": "X" * 41})
