@@ -134,45 +134,29 @@ def test_a_paper_refused_because_the_dossier_was_sent_meanwhile_stays_in_the_vau
     )
 
 
-def test_a_refused_paper_the_database_fails_to_keep_leaves_no_bytes_behind(draft, monkeypatch):
-    """Review of issue 20: a refused paper's file is kept in the vault; when that write fails too, its bytes are
-    removed (no row points at them) and the error goes up."""
+@pytest.mark.parametrize("failing_write", ["the paper's statement", "the refused paper's file kept alone"])
+def test_an_upload_the_database_fails_to_write_leaves_no_bytes_behind(draft, monkeypatch, failing_write):
+    """Issue 20, part 2, and its review: the file's bytes are stored before its row, which is written with the
+    paper's, or alone when the paper is refused (kept in the vault). When that write fails, the bytes are removed
+    (no row points at them) and the error goes up to the page's handler."""
     from django.db import DatabaseError
 
+    from dvc.dossiers.citizen import papers
     from dvc.dossiers.models import Dossier
 
     user, dossier, requirement = draft
     storage = StoredFile._meta.get_field("file").storage
     files_before = storage.listdir(f"files/{user.pk}")[1]
     rows_before = StoredFile.objects.count()
-    Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.SUBMITTED)  # this request still holds a draft
 
-    def failing(self, *args, **kwargs):
+    def failing(*args, **kwargs):
         raise DatabaseError("the server closed the connection")
 
-    monkeypatch.setattr(StoredFile, "save", failing)
-    with pytest.raises(DatabaseError):
-        dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("muon.pdf"))
-    assert storage.listdir(f"files/{user.pk}")[1] == files_before
-    assert StoredFile.objects.count() == rows_before
-
-
-def test_a_paper_the_database_fails_to_write_leaves_no_bytes_behind(draft, monkeypatch):
-    """Issue 20, part 2: the file's bytes are stored before its row, which is written with the paper's. When that
-    statement fails, the bytes are removed (no row points at them) and the error goes up to the page's handler."""
-    from django.db import DatabaseError
-
-    from dvc.dossiers.citizen import papers
-
-    user, dossier, requirement = draft
-    storage = StoredFile._meta.get_field("file").storage
-    files_before = storage.listdir(f"files/{user.pk}")[1]
-    rows_before = StoredFile.objects.count()
-
-    def failing(writes, **kwargs):
-        raise DatabaseError("the server closed the connection")
-
-    monkeypatch.setattr(papers, "writes_together", failing)
+    if failing_write == "the paper's statement":
+        monkeypatch.setattr(papers, "writes_together", failing)
+    else:
+        Dossier.objects.filter(pk=dossier.pk).update(status=Dossier.Status.SUBMITTED)  # this request holds a draft
+        monkeypatch.setattr(StoredFile, "save", failing)
     with pytest.raises(DatabaseError):
         dossier_attach(dossier=dossier, actor=user, requirement=requirement, upload=pdf_upload("muon.pdf"))
     assert storage.listdir(f"files/{user.pk}")[1] == files_before
