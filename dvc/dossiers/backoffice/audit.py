@@ -13,7 +13,17 @@ from dvc.errors import Conflict, InvalidInput
 
 def audit(actor: User, action: str, dossier: Dossier | None = None, *, ip: str = "", detail: str = "") -> AuditEntry:
     """One line of the audit log: who, what, which dossier, from which client address."""
-    return AuditEntry.objects.create(
+    entry = audit_for(actor, action, dossier, ip=ip, detail=detail)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_for(
+    actor: User, action: str, dossier: Dossier | None = None, *, ip: str = "", detail: str = ""
+) -> AuditEntry:
+    """The line ``audit`` writes, not yet written: for a change that writes it in its own statement
+    (``together.writes_together``)."""
+    return AuditEntry(
         actor=actor,
         action=action,
         dossier_id=dossier.pk if dossier else None,

@@ -20,19 +20,24 @@ from dvc.accounts.registration import account_claim_issue, walk_in_account
 from dvc.agencies.models import Agency
 from dvc.catalog import eform
 from dvc.catalog.models import Procedure
-from dvc.dossiers.backoffice.audit import already_handled, audit
+from dvc.dossiers.backoffice.audit import already_handled, audit, audit_for
 from dvc.dossiers.backoffice.permissions import ALLOWED, require, roles_in
 from dvc.dossiers.lifecycle.applicant import applicant_name_key, applicant_snapshot
 from dvc.dossiers.lifecycle.clock import due_at_receipt
 from dvc.dossiers.lifecycle.codes import new_security_code, next_code
-from dvc.dossiers.lifecycle.events import record_event
+from dvc.dossiers.lifecycle.events import event_counted, event_for, record_event
 from dvc.dossiers.lifecycle.linked import group_of, group_problems, group_start
 from dvc.dossiers.lifecycle.messages import notify_applicant
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import Forbidden, InvalidInput
 from dvc.formatting import moment_short
 from dvc.payments.fees import fee_lines_set
+from dvc.together import Insert, Update, writes_together
 from dvc.vault.services import stored_file_save
+
+
+class _Lost(Exception):
+    """Another officer changed the dossier first: this change is rolled back."""
 
 
 def dossier_receive(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
@@ -43,27 +48,43 @@ def dossier_receive(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
     require(actor, dossier, "receive")
     now = timezone.now()
     due = due_at_receipt(dossier, now)
-    with transaction.atomic():
-        received = {
-            "status": Dossier.Status.PROCESSING, "received_at": now, "received_by": actor, "due_at": due,
-            "updated_at": now,
-        }  # fmt: skip
-        if not Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.SUBMITTED).update(**received):
-            raise already_handled(dossier)
-        # What was just written, without reading the dossier back (issue 20: the re-read also dropped the
-        # procedure, agency and applicant the notice then read again).
-        for name, value in received.items():
+    received = {
+        "status": Dossier.Status.PROCESSING, "received_at": now, "received_by": actor, "due_at": due,
+        "updated_at": now,
+    }  # fmt: skip
+    # What is written, without reading the dossier back (issue 20: the re-read also dropped the procedure, agency
+    # and applicant the notice then read again); as it was if another officer got there first.
+    before = {name: getattr(dossier, name) for name in received}
+    for name, value in received.items():
+        setattr(dossier, name, value)
+    event = event_for(
+        dossier,
+        actor=actor,
+        action="received",
+        before=Dossier.Status.SUBMITTED,
+        after=Dossier.Status.PROCESSING,
+        note=_("Hẹn trả kết quả: %(due)s") % {"due": moment_short(due)},
+    )
+    try:
+        with transaction.atomic():
+            # The conditional update, its history row and the audit line: one statement on PostgreSQL (issue 20,
+            # part 2). A dossier another officer received first is left as they left it, and the rows written with
+            # the update are rolled back.
+            changed, _event_pk, _audit_pk = writes_together(
+                [
+                    Update(Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.SUBMITTED), received),
+                    Insert(event),
+                    Insert(audit_for(actor, "receive", dossier, ip=ip)),
+                ]
+            )
+            if not changed:
+                raise _Lost
+            event_counted(event)
+            notify_applicant(dossier, "dossier_received")
+    except _Lost:
+        for name, value in before.items():
             setattr(dossier, name, value)
-        record_event(
-            dossier,
-            actor=actor,
-            action="received",
-            before=Dossier.Status.SUBMITTED,
-            after=Dossier.Status.PROCESSING,
-            note=_("Hẹn trả kết quả: %(due)s") % {"due": moment_short(due)},
-        )
-        audit(actor, "receive", dossier, ip=ip)
-        notify_applicant(dossier, "dossier_received")
+        raise already_handled(dossier) from None  # told after the rollback: who received it, not this attempt
     return dossier
 
 

@@ -94,6 +94,8 @@ def test_the_second_of_two_receives_is_told_who_got_there_first(office, submitte
         dossier_receive(dossier=stale, actor=other)
     assert "Lê Văn Một Cửa" in str(raised.value.message) and "tiếp nhận" in str(raised.value.message)
     assert DossierEvent.objects.filter(dossier=dossier, action="received").count() == 1
+    assert (stale.status, stale.received_by_id) == (Dossier.Status.SUBMITTED, None)  # as read, not as attempted
+    assert not AuditEntry.objects.filter(dossier_id=dossier.pk, actor=other).exists()
 
 
 def test_officers_of_another_agency_and_citizens_are_forbidden_every_action(office, submitted_dossier):
