@@ -81,10 +81,12 @@ def dossier_receive(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
                 raise _Lost
             event_counted(event)
             notify_applicant(dossier, "dossier_received")
-    except _Lost:
+    except BaseException as exc:  # nothing was kept: the dossier as it was read
         for name, value in before.items():
             setattr(dossier, name, value)
-        raise already_handled(dossier) from None  # told after the rollback: who received it, not this attempt
+        if isinstance(exc, _Lost):
+            raise already_handled(dossier) from None  # told after the rollback: who received it, not this attempt
+        raise
     return dossier
 
 

@@ -98,6 +98,30 @@ def test_the_second_of_two_receives_is_told_who_got_there_first(office, submitte
     assert not AuditEntry.objects.filter(dossier_id=dossier.pk, actor=other).exists()
 
 
+def test_a_receipt_the_database_fails_to_write_leaves_the_dossier_as_it_was_read(
+    office, submitted_dossier, monkeypatch
+):
+    """Issue 20: the receipt's update, history row and audit line are written together; when that write fails,
+    nothing is kept and the dossier the page holds is not shown as received."""
+    from django.db import DatabaseError
+
+    from dvc.dossiers.backoffice import intake
+
+    agency, staff = office
+    dossier = submitted_dossier(UserFactory(), agency=agency)
+
+    def failing(writes, **kwargs):
+        raise DatabaseError("the server closed the connection")
+
+    monkeypatch.setattr(intake, "writes_together", failing)
+    with pytest.raises(DatabaseError):
+        dossier_receive(dossier=dossier, actor=staff.officer)
+    assert (dossier.status, dossier.received_by_id, dossier.received_at) == (Dossier.Status.SUBMITTED, None, None)
+    assert Dossier.objects.get(pk=dossier.pk).status == Dossier.Status.SUBMITTED
+    assert not DossierEvent.objects.filter(dossier=dossier, action="received").exists()
+    assert not AuditEntry.objects.filter(dossier_id=dossier.pk, action="receive").exists()
+
+
 def test_officers_of_another_agency_and_citizens_are_forbidden_every_action(office, submitted_dossier):
     agency, _staff = office
     dossier = submitted_dossier(UserFactory(), agency=agency)
