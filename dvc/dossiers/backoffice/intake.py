@@ -28,16 +28,13 @@ from dvc.dossiers.lifecycle.codes import new_security_code, next_code
 from dvc.dossiers.lifecycle.events import event_counted, event_for, record_event
 from dvc.dossiers.lifecycle.linked import group_of, group_problems, group_start
 from dvc.dossiers.lifecycle.messages import notify_applicant
+from dvc.dossiers.lifecycle.states import ChangedMeanwhile
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import Forbidden, InvalidInput
 from dvc.formatting import moment_short
 from dvc.payments.fees import fee_lines_set
 from dvc.together import Insert, Update, writes_together
 from dvc.vault.services import stored_file_save
-
-
-class _Lost(Exception):
-    """Another officer changed the dossier first: this change is rolled back."""
 
 
 def dossier_receive(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
@@ -78,13 +75,13 @@ def dossier_receive(*, dossier: Dossier, actor: User, ip: str = "") -> Dossier:
                 ]
             )
             if not changed:
-                raise _Lost
+                raise ChangedMeanwhile
             event_counted(event)
             notify_applicant(dossier, "dossier_received")
     except BaseException as exc:  # nothing was kept: the dossier as it was read
         for name, value in before.items():
             setattr(dossier, name, value)
-        if isinstance(exc, _Lost):
+        if isinstance(exc, ChangedMeanwhile):
             raise already_handled(dossier) from None  # told after the rollback: who received it, not this attempt
         raise
     return dossier

@@ -17,6 +17,7 @@ from dvc.dossiers.lifecycle.codes import code_clause, new_security_code, next_co
 from dvc.dossiers.lifecycle.events import event_counted, event_for
 from dvc.dossiers.lifecycle.linked import group_of, group_problems, group_start
 from dvc.dossiers.lifecycle.messages import notify_applicant
+from dvc.dossiers.lifecycle.states import ChangedMeanwhile
 from dvc.dossiers.models import Dossier, DossierAttachment
 from dvc.errors import Conflict, InvalidInput
 from dvc.payments.fees import fee_lines_set
@@ -86,10 +87,6 @@ def _refuse_reused_key(dossier: Dossier, key: str | None) -> None:
         raise Conflict(_("Mã chống gửi trùng này đã được dùng cho một hồ sơ khác."), code="idempotency_key_reused")
 
 
-class _AlreadySent(Exception):
-    """The conditional update found the dossier already sent (inside ``dossier_submit`` only)."""
-
-
 def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str, given: set[int] | None = None) -> Dossier:
     """Send a complete draft: issue its code, set the expected return date, notify. Repeats are harmless.
 
@@ -151,7 +148,7 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str, given
                 before=numbered[0] if numbered else None,
             )  # fmt: skip
             if written is None:
-                raise _AlreadySent
+                raise ChangedMeanwhile
             dossier.code = written
             event_counted(event)
             notify_applicant(dossier, "dossier_submitted")
@@ -161,7 +158,7 @@ def dossier_submit(*, dossier: Dossier, actor: User, idempotency_key: str, given
         raise Conflict(
             _("Mã chống gửi trùng này đã được dùng cho một hồ sơ khác."), code="idempotency_key_reused"
         ) from exc
-    except _AlreadySent:
+    except ChangedMeanwhile:
         # Another request sent it first: with the same key, that one's answer is this one's too.
         current = Dossier.objects.get(pk=dossier.pk)
         if key and current.idempotency_key == key:

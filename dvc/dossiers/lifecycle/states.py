@@ -8,6 +8,13 @@ from dvc.dossiers.models import Dossier
 
 S = Dossier.Status
 
+
+class ChangedMeanwhile(Exception):
+    """A change's conditional update found the dossier no longer in the state the change starts from (another
+    request changed it first). Raised inside the change's transaction, so that what was written with the update
+    rolls back; the caller then answers with a ``Conflict`` that says what happened."""
+
+
 # A draft, or a dossier sent back for more papers, may be edited by its applicant.
 EDITABLE = (S.DRAFT, S.NEEDS_SUPPLEMENT)
 # NĐ 118/2025: more papers may be asked for before receipt or while processing (the clock then
