@@ -26,6 +26,7 @@ from dvc.agencies.models import AdminUnit
 from dvc.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited
 from dvc.notify.models import Message
 from dvc.notify.services import message_send, notice_post
+from dvc.rows import raw_models
 
 OTP_PURPOSE_TEXT = {
     OtpChallenge.Purpose.REGISTER: "kích hoạt tài khoản",
@@ -431,7 +432,7 @@ def api_token_use(*, raw: str) -> ApiToken | None:
     touched = now - dt.timedelta(seconds=TOKEN_TOUCH_SECONDS)
     digest = _token_digest(raw)
     params = [stamp(touched), digest, stamp(now), stamp(idle_limit)]
-    found = list(User.objects.db_manager(db).raw(_BEARER_SQL, params))
+    found = raw_models(User, _BEARER_SQL, params, using=db)
     if not found:
         return None
     user = found[0]

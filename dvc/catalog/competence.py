@@ -10,6 +10,7 @@ from dvc.agencies.models import AdminUnit, Agency
 from dvc.agencies.units import unit_by_id
 from dvc.catalog.models import Procedure
 from dvc.collation import vi_order
+from dvc.rows import raw_models
 
 # The agencies of a procedure's level that receive it when the catalog lists none.
 _KINDS_BY_LEVEL = {
@@ -74,7 +75,7 @@ def agency_for(procedure: Procedure, code: str) -> Agency | None:
     today = connections[db].ops.adapt_datefield_value(timezone.localdate())
     # A level with one kind of agency names it twice.
     params = [today, today, procedure.pk, str(level), kinds[0], kinds[-1], procedure.pk, today, today, code]
-    found = next(iter(Agency.objects.db_manager(db).raw(_AGENCY_FOR_SQL, params)), None)
+    found = next(iter(raw_models(Agency, _AGENCY_FOR_SQL, params, using=db)), None)
     if found is not None and found.receiving:  # type: ignore[attr-defined]
         found.receives_procedure = procedure.pk  # type: ignore[attr-defined]  # read by agency_receives
     return found

@@ -25,7 +25,7 @@ from dvc.catalog.models import Procedure
 from dvc.dossiers.lifecycle.linked import competent_agency
 from dvc.dossiers.models import Dossier, DossierAttachment, SupplementRequest
 from dvc.dossiers.public_rows import security_digest
-from dvc.rows import from_db_value, one_row
+from dvc.rows import one_row, raw_models, related_columns
 from dvc.vault.models import StoredFile
 
 # Seed 004: the folders of "Hồ sơ của tôi".
@@ -70,10 +70,10 @@ def listed_dossiers(user: User, status: str = "", limit: int = 200) -> list[Doss
     """The newest ``limit`` dossiers of ``dossiers_of(user)`` (of one status when given), with ``procedure_code`` and
     ``agency_code`` set; their procedure and agency are not read."""
     if status:
-        rows = Dossier.objects.raw(_LISTED + " AND d.status = %s" + _NEWEST_FIRST, [user.pk, user.pk, status, limit])
+        sql, params = _LISTED + " AND d.status = %s" + _NEWEST_FIRST, [user.pk, user.pk, status, limit]
     else:
-        rows = Dossier.objects.raw(_LISTED + _NEWEST_FIRST, [user.pk, user.pk, limit])
-    return list(rows)
+        sql, params = _LISTED + _NEWEST_FIRST, [user.pk, user.pk, limit]
+    return raw_models(Dossier, sql, params, using=router.db_for_read(Dossier))
 
 
 def components_of(dossier: Dossier) -> list[Dossier]:
@@ -130,14 +130,10 @@ def _own_dossier(user: Any, dossier_id: uuid.UUID | str, *, papers: bool) -> tup
     connection = connections[db]
     params = [Dossier._meta.pk.get_db_prep_value(key, connection), user.pk]
     sql = _OWN_SQL["postgresql" if connection.vendor == "postgresql" else "sqlite", papers]
-    found = list(Dossier.objects.db_manager(db).raw(sql, params))
+    found = raw_models(Dossier, sql, params, using=db, related={"agency": Agency})
     if not found:
         raise Http404
     dossier = found[0]
-    dossier.agency = Agency.from_db(
-        db, [f.attname for f in _AGENCY_FIELDS],
-        [from_db_value(f, dossier.__dict__.pop(f"agency__{f.column}"), connection) for f in _AGENCY_FIELDS],
-    )  # fmt: skip
     dossier.applicant = user  # who asks: the query matched on it
     procedure = held_procedure(dossier.procedure_id)
     if procedure is not None:
@@ -147,7 +143,6 @@ def _own_dossier(user: Any, dossier_id: uuid.UUID | str, *, papers: bool) -> tup
     return dossier, sorted(read, key=lambda a: (a.created_at, a.pk))
 
 
-_AGENCY_FIELDS = Agency._meta.concrete_fields
 _PAPER_KEYS = (
     ("id", "p.id"), ("requirement_id", "p.requirement_id"), ("purpose", "p.purpose"), ("created_at", "p.created_at"),
     ("replaced_at", "p.replaced_at"), ("stored_file_id", "p.stored_file_id"), ("name", "f.original_name"),
@@ -157,7 +152,7 @@ _PAPER_KEYS = (
 
 def _own_sql(array: str, obj: str, *, papers: bool) -> str:
     """The dossier by key and applicant, its agency's columns as ``agency__<column>``, its papers as a JSON array."""
-    agency = ", ".join(f'a."{f.column}" AS "agency__{f.column}"' for f in _AGENCY_FIELDS)
+    agency = related_columns(Agency, "a", "agency")
     pairs = ", ".join(f"'{name}', {column}" for name, column in _PAPER_KEYS)
     listed = (
         f", (SELECT {array}({obj}({pairs})) FROM dossiers_dossierattachment p "  # noqa: S608 - model columns
