@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -95,22 +96,29 @@ def check_cccd_matches_person(cccd: str, *, birth_date: dt.date | None, sex: str
 def normalize_mobile_phone(value: str) -> str:
     """A Vietnamese mobile number in E.164 (+849...), from forms like 0912 345 678 or +84 912 345 678."""
     raw = (value or "").strip()
-    error = ValidationError(
-        _("Số điện thoại di động không hợp lệ. Vui lòng nhập số di động Việt Nam, ví dụ 0912345678."),
-        code="phone_invalid",
-    )
-    if not raw or len(raw) > 20:
-        raise error
+    e164 = _mobile_e164(raw) if raw and len(raw) <= 20 else None
+    if e164 is None:
+        raise ValidationError(
+            _("Số điện thoại di động không hợp lệ. Vui lòng nhập số di động Việt Nam, ví dụ 0912345678."),
+            code="phone_invalid",
+        )
+    return e164
+
+
+@lru_cache(maxsize=4096)
+def _mobile_e164(raw: str) -> str | None:
+    """The number in E.164 when it is a Vietnamese mobile one, else None (kept per process: an e-form's check asks
+    for each phone answer, and parsing one took longer than the rest of the answer's check; issue 20)."""
     try:
         parsed = phonenumbers.parse(raw, "VN")
-    except phonenumbers.NumberParseException as exc:
-        raise error from exc
+    except phonenumbers.NumberParseException:
+        return None
     if (
         parsed.country_code != 84
         or not phonenumbers.is_valid_number(parsed)
         or phonenumbers.number_type(parsed) != phonenumbers.PhoneNumberType.MOBILE
     ):
-        raise error
+        return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -213,8 +213,7 @@ def _simple(spec: dict[str, Any], value: Any, path: str, result: Result) -> Any:
             return day.isoformat()
         if kind == "select":
             text = reference.canonical(spec, text)
-            allowed = {option["value"] for option in reference.options_of(spec)}
-            if text not in allowed:
+            if text not in reference.allowed(spec):
                 raise ValidationError(_("Vui lòng chọn “%(label)s” trong danh sách.") % {"label": label})
             return text
         if kind == "email":

@@ -39,14 +39,33 @@ def options_of(spec: dict[str, Any]) -> list[dict[str, str]]:
     return [{"value": i["vi"], "label": i["vi"], "label_en": i["en"]} for i in _items(source)]
 
 
+def allowed(spec: dict[str, Any]) -> frozenset[str]:
+    """The values a ``select`` field accepts (a reference list's, kept per process: every answer's check asks)."""
+    source = spec.get("options_from")
+    if source not in LISTS:
+        return frozenset(option["value"] for option in spec.get("options") or [])
+    return _values(source)
+
+
+@cache
+def _values(name: str) -> frozenset[str]:
+    return frozenset(i["vi"] for i in _items(name))
+
+
+@cache
+def _by_folded(name: str) -> dict[str, str]:
+    """Each item's Vietnamese and English names, folded, to its Vietnamese name (the first item wins a tie)."""
+    found: dict[str, str] = {}
+    for item in _items(name):
+        for written in (item["vi"], item["en"]):
+            found.setdefault(fold(written), item["vi"])
+    return found
+
+
 def canonical(spec: dict[str, Any], value: Any) -> Any:
     """A reference-list answer as the list writes it: "Việt nam", "viet nam" or "Vietnam" typed when the field was
     free text become "Việt Nam", so answers kept from before the lists still count (unknown ones stay as typed)."""
     source = spec.get("options_from")
     if source not in LISTS or not isinstance(value, str) or not value.strip():
         return value
-    wanted = fold(value)
-    for item in _items(source):
-        if wanted in (fold(item["vi"]), fold(item["en"])):
-            return item["vi"]
-    return value
+    return _by_folded(source).get(fold(value), value)

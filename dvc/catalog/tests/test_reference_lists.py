@@ -59,3 +59,20 @@ def test_answers_typed_before_the_lists_still_count():
     assert checked.errors == {} and checked.answers == {"quoc_tich": "Việt Nam", "dan_toc": "Kinh"}
     assert validate_answers(schema, {"quoc_tich": "Vietnam", "dan_toc": "Kinh"}).answers["quoc_tich"] == "Việt Nam"
     assert "quoc_tich" in validate_answers(schema, {"quoc_tich": "Xứ Sở Thần Tiên", "dan_toc": "Kinh"}).errors
+
+
+@pytest.mark.parametrize("spec", [ETHNICITY, NATIONALITY])
+def test_every_item_is_accepted_by_its_name_in_either_language_however_typed(spec):
+    """The accepted values and the names typed before the lists, kept per process (issue 20), cover every item."""
+    schema = {"version": 1, "fields": [spec]}
+    for option in options_of(spec):
+        for typed in (option["value"], option["label_en"].upper(), f"  {option['value'].lower()} "):
+            checked = validate_answers(schema, {spec["name"]: typed})
+            assert checked.errors == {} and checked.answers[spec["name"]] == option["value"], typed
+
+
+def test_a_form_with_its_own_options_accepts_only_those():
+    schema = {"version": 1, "fields": [{"name": "c", "type": "select", "label": "Chọn", "options": [
+        {"value": "a", "label": "A"}, {"value": "b", "label": "B"}]}]}  # fmt: skip
+    assert validate_answers(schema, {"c": "b"}).answers == {"c": "b"}
+    assert "c" in validate_answers(schema, {"c": "Kinh"}).errors
