@@ -55,7 +55,7 @@ def raw_models(
         rows = cursor.fetchall()
     if not rows:
         return []
-    plans = _plans(model, tuple(sorted((related or {}).items())), columns, using, connection.vendor)
+    plans = row_plans(model, tuple(sorted((related or {}).items())), columns, using, connection.vendor)
     found = []
     for row in rows:
         values = list(row)
@@ -64,6 +64,9 @@ def raw_models(
             for position, convs, expression in converters:
                 value = values[position]
                 for convert in convs:
+                    # The backend's converters by name, from this thread's connection (a plan outlives the one
+                    # whose methods it read).
+                    convert = getattr(connection.ops, convert) if isinstance(convert, str) else convert
                     value = convert(value, expression, connection)
                 values[position] = value
             if name and values[positions[names.index(kind._meta.pk.attname)]] is None:
@@ -86,12 +89,13 @@ def related_columns(kind: type[Model], alias: str, name: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _plans(
+def row_plans(
     model: type[Model], related: tuple[tuple[str, type[Model]], ...], columns: tuple[str, ...], using: str, vendor: str
 ) -> dict[str, tuple[Any, ...]]:
-    """For ``model`` (under "") and each related name: (the model, its field names, their columns' positions, the
-    other columns with their positions, the converters by position), for rows of ``columns`` (``vendor``: a
-    database of another kind converts otherwise). The other columns all go to ``model``."""
+    """The plan of ``raw_models``, kept per process: for ``model`` (under "") and each related name, (the model, its
+    field names, their columns' positions, the other columns with their positions, the converters by position), for
+    rows of ``columns`` (``vendor``: a database of another kind converts otherwise). The other columns all go to
+    ``model``. A backend's converter is kept by its name: its method belongs to one thread's connection."""
     connection = connections[using]
     identifier = connection.introspection.identifier_converter
     prefixes = {name: f"{name}__" for name, _kind in related}
@@ -121,7 +125,11 @@ def _plan(kind: type[Model], columns: tuple[tuple[int, str], ...], connection: A
     converters = []
     for field in fields:
         expression = field.get_col(kind._meta.db_table)
-        convs = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        backend = [
+            convert.__name__ if getattr(convert, "__self__", None) is connection.ops else convert
+            for convert in connection.ops.get_db_converters(expression)
+        ]
+        convs = backend + expression.get_db_converters(connection)
         if convs:
             converters.append((at[identifier(field.column)], convs, expression))
     return kind, names, positions, others, converters

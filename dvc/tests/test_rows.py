@@ -11,7 +11,7 @@ from dvc.accounts.tests.factories import UserFactory
 from dvc.agencies.models import Agency
 from dvc.dossiers.models import Dossier
 from dvc.dossiers.tests.factories import DossierFactory, ensure_catalog
-from dvc.rows import _plans, raw_models, related_columns
+from dvc.rows import raw_models, related_columns, row_plans
 
 
 def _values(instance):
@@ -56,12 +56,44 @@ def test_the_plan_is_made_once_per_statement_shape():
     user = UserFactory()
     sql = "SELECT u.id, u.full_name, u.is_active FROM accounts_user u WHERE u.id = %s"
     raw_models(User, sql, [user.pk], using="default")
-    before = _plans.cache_info()
+    before = row_plans.cache_info()
     (again,) = raw_models(User, sql, [user.pk], using="default")
-    after = _plans.cache_info()
+    after = row_plans.cache_info()
     assert (after.hits, after.misses) == (before.hits + 1, before.misses)
     assert again.full_name == user.full_name
     assert "phone" in again.get_deferred_fields()  # a column not read is deferred, as with raw()
+
+
+@pytest.mark.django_db
+def test_a_plan_holds_no_method_of_one_connection():
+    """A plan outlives the thread whose connection made it: the backend's converters are kept by name (SQLite has
+    them for times, UUIDs and booleans), and called on the connection of the thread that reads."""
+    ensure_catalog()
+    dossier = DossierFactory()
+    sql = f"SELECT d.*, {related_columns(User, 'u', 'applicant')} FROM dossiers_dossier d "  # noqa: S608
+    sql += "INNER JOIN accounts_user u ON u.id = d.applicant_id WHERE d.id = %s"
+    key = Dossier._meta.pk.get_db_prep_value(dossier.pk, connection)
+    (read,) = raw_models(Dossier, sql, [key], using="default", related={"applicant": User})
+    assert read.pk == dossier.pk and read.applicant.pk == dossier.applicant_id
+    plans = row_plans(
+        Dossier, (("applicant", User),), tuple(c for c in _columns(sql, key)), "default", connection.vendor
+    )
+    converters = [
+        c for _kind, _n, _p, _e, by_position in plans.values() for _at, convs, _x in by_position for c in convs
+    ]
+    assert converters  # JSON answers, at least
+    for convert in converters:
+        assert (
+            hasattr(connection.ops, convert)
+            if isinstance(convert, str)
+            else getattr(convert, "__self__", None) is not connection.ops
+        )
+
+
+def _columns(sql, key):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        return [column[0] for column in cursor.description]
 
 
 @pytest.mark.django_db
