@@ -18,6 +18,7 @@ from dvc.accounts.auth import authed_user, bearer
 from dvc.accounts.models import User
 from dvc.accounts.throttle import client_ip
 from dvc.agencies.models import Agency
+from dvc.api_schema import BuiltOut
 from dvc.dossiers.backoffice import queues
 from dvc.dossiers.backoffice.actions import BY_API, ActionInput
 from dvc.dossiers.backoffice.audit import audit
@@ -32,7 +33,7 @@ router = Router(tags=["Một cửa (cán bộ)"])
 _ERRORS = {400: dict, 401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
 
 
-class StaffRowOut(Schema):
+class StaffRowOut(BuiltOut):
     id: uuid.UUID
     code: str | None
     procedure: str
@@ -51,7 +52,7 @@ class StaffRowOut(Schema):
     late_acknowledgement: bool = Field(description="Hồ sơ trực tuyến quá 8 giờ làm việc chưa được tiếp nhận")
 
 
-class PageOut(Schema):
+class PageOut(BuiltOut):
     count: int
     count_capped: bool = Field(description="Có nhiều hơn số đếm: hãy lọc thêm")
     page: int
@@ -59,7 +60,7 @@ class PageOut(Schema):
     results: list[StaffRowOut]
 
 
-class StaffEventOut(Schema):
+class StaffEventOut(BuiltOut):
     at: dt.datetime
     action: str
     from_status: str
@@ -68,7 +69,7 @@ class StaffEventOut(Schema):
     actor: str | None
 
 
-class SigningOut(Schema):
+class SigningOut(BuiltOut):
     step: str = Field(description="prepare (lập bản cuối) | sign (ký số và ban hành)")
     state: str = Field(description="queued | running | failed")
     error: str

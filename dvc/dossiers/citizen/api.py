@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 
 from dvc.accounts.auth import authed_user, bearer
 from dvc.accounts.throttle import client_ip
+from dvc.api_schema import BuiltOut
 from dvc.catalog import selectors as catalog_selectors
 from dvc.catalog.competence import agency_for
 from dvc.catalog.held import held_procedure, held_procedure_by_code, requirement_of
@@ -48,7 +49,7 @@ class DraftIn(Schema):
     notify_email: bool | None = None
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(BuiltOut):
     id: int
     requirement_id: int | None
     name: str
@@ -57,7 +58,7 @@ class AttachmentOut(Schema):
     replaced_at: dt.datetime | None
 
 
-class ComponentOut(Schema):
+class ComponentOut(BuiltOut):
     """A part of a linked dossier (liên thông), at its own agency."""
 
     id: uuid.UUID
@@ -78,7 +79,7 @@ class OwnerIn(Schema):
     notify_sms: bool = True
 
 
-class DossierOut(Schema):
+class DossierOut(BuiltOut):
     id: uuid.UUID
     code: str | None
     security_code: str = Field(default="", description="Mã bảo mật: cùng mã hồ sơ để tra cứu đầy đủ và thanh toán")
