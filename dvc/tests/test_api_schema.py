@@ -61,6 +61,8 @@ def test_a_row_is_read_as_django_ninja_reads_it():
 
 def test_a_schema_with_resolvers_still_uses_them():
     assert ResolvedOut.model_validate({"id": 5, "label": "bỏ qua"}).label == "#5"
+    made = ResolvedOut.model_construct(id=6, label="bỏ qua")  # an instance too is read through its resolvers
+    assert ResolvedOut.model_validate(made).label == "#6"
 
 
 def test_an_answer_in_a_list_is_not_checked_again():
