@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Model, QuerySet
 
@@ -31,6 +32,16 @@ def from_db_value(field: Any, value: Any, connection: Any) -> Any:
     for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
         value = converter(value, column, connection)
     return value
+
+
+def key_param(model: type[Model], value: Any, connection: Any) -> Any | None:
+    """``value`` as a statement written out takes ``model``'s primary key on ``connection`` (a UUID is 32 hex digits
+    on SQLite), or None when it is not a key of that kind (an id typed in an address: a 404, not an error)."""
+    field = model._meta.pk
+    try:
+        return field.get_db_prep_value(field.to_python(value), connection)
+    except ValidationError:
+        return None
 
 
 def raw_models(
@@ -60,7 +71,7 @@ def raw_models(
     for row in rows:
         values = list(row)
         made: dict[str, Any] = {}
-        for name, (kind, names, positions, extras, converters) in plans.items():
+        for name, (kind, names, positions, key_at, extras, converters) in plans.items():
             for position, convs, expression in converters:
                 value = values[position]
                 for convert in convs:
@@ -69,7 +80,7 @@ def raw_models(
                     convert = getattr(connection.ops, convert) if isinstance(convert, str) else convert
                     value = convert(value, expression, connection)
                 values[position] = value
-            if name and values[positions[names.index(kind._meta.pk.attname)]] is None:
+            if name and values[key_at] is None:
                 made[name] = None  # no row joined
                 continue
             instance = kind.from_db(using, names, [values[p] for p in positions])
@@ -93,7 +104,8 @@ def row_plans(
     model: type[Model], related: tuple[tuple[str, type[Model]], ...], columns: tuple[str, ...], using: str, vendor: str
 ) -> dict[str, tuple[Any, ...]]:
     """The plan of ``raw_models``, kept per process: for ``model`` (under "") and each related name, (the model, its
-    field names, their columns' positions, the other columns with their positions, the converters by position), for
+    field names, their columns' positions, its key's position, the other columns with their positions, the converters
+    by position), for
     rows of ``columns`` (``vendor``: a database of another kind converts otherwise). The other columns all go to
     ``model``. A backend's converter is kept by its name: its method belongs to one thread's connection."""
     connection = connections[using]
@@ -132,4 +144,4 @@ def _plan(kind: type[Model], columns: tuple[tuple[int, str], ...], connection: A
         convs = backend + expression.get_db_converters(connection)
         if convs:
             converters.append((at[identifier(field.column)], convs, expression))
-    return kind, names, positions, others, converters
+    return kind, names, positions, at[identifier(kind._meta.pk.column)], others, converters

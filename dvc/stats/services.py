@@ -15,7 +15,7 @@ The rules (NĐ 118/2025/NĐ-CP; TT 03/2025/TT-VPCP on the reporting of one-stop 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any
 
 from django.db import IntegrityError, connections, router, transaction
@@ -86,10 +86,10 @@ def _bump_all(bumps: list[Bump]) -> None:
     clauses: list[str] = []
     params: list[Any] = []
     for n, (model, key, counts) in enumerate(bumps):
-        sql, keys = _bump_sql(model, tuple(key), tuple(counts))
+        sql, fields = _bump_sql(model, tuple(key), tuple(counts))
         clauses.append(f"b{n} AS ({sql})")
         params.extend(counts.values())
-        params.extend(prepare(key[name], connection) for name, prepare in keys)
+        params.extend(field.get_db_prep_value(key[name], connection, prepared=False) for name, field in fields)
     found = ", ".join(f"(SELECT count(*) FROM b{n})" for n in range(len(bumps)))  # noqa: S608 - numbered names
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(clauses)} SELECT {found}", params)
@@ -103,18 +103,13 @@ def _bump_all(bumps: list[Bump]) -> None:
 def _bump_sql(model: Any, keys: tuple[str, ...], counters: tuple[str, ...]) -> tuple[str, tuple[Any, ...]]:
     """``UPDATE … SET counter = counter + %s … WHERE key = %s … RETURNING 1`` for one table, written once per
     process (the ORM took longer to build a receipt's seven updates than PostgreSQL took to run them; issue 20),
-    with each key's preparation of its value, as the ORM prepares it."""
+    with each key's name and field, whose values are prepared as the ORM prepares them."""
     meta = model._meta
     column = {name: meta.get_field(name).column for name in (*keys, *counters)}
     changes = ", ".join(f'"{column[c]}" = "{column[c]}" + %s' for c in counters)
     where = " AND ".join(f'"{column[k]}" = %s' for k in keys)
     sql = f'UPDATE "{meta.db_table}" SET {changes} WHERE {where} RETURNING 1'  # noqa: S608 - the model's names
-    fields = {name: meta.get_field(name) for name in keys}
-    return sql, tuple((name, partial(_prepared, fields[name])) for name in keys)
-
-
-def _prepared(field: Any, value: Any, connection: Any) -> Any:
-    return field.get_db_prep_value(value, connection, prepared=False)
+    return sql, tuple((name, meta.get_field(name)) for name in keys)
 
 
 def counts_add(day: dt.date, agency: int, procedure: int, *, into: list[Bump] | None = None, **counts: int) -> None:

@@ -11,7 +11,7 @@ from dvc.accounts.tests.factories import UserFactory
 from dvc.agencies.models import Agency
 from dvc.dossiers.models import Dossier
 from dvc.dossiers.tests.factories import DossierFactory, ensure_catalog
-from dvc.rows import raw_models, related_columns, row_plans
+from dvc.rows import key_param, raw_models, related_columns, row_plans
 
 
 def _values(instance):
@@ -79,7 +79,10 @@ def test_a_plan_holds_no_method_of_one_connection():
         Dossier, (("applicant", User),), tuple(c for c in _columns(sql, key)), "default", connection.vendor
     )
     converters = [
-        c for _kind, _n, _p, _e, by_position in plans.values() for _at, convs, _x in by_position for c in convs
+        c
+        for plan in plans.values()
+        for _at, convs, _x in plan[-1]
+        for c in convs  # the converters come last
     ]
     assert converters  # JSON answers, at least
     for convert in converters:
@@ -108,3 +111,15 @@ def test_related_columns_name_each_column_of_the_model():
     quote = connection.ops.quote_name
     assert listed.count(" AS ") == len(Agency._meta.concrete_fields)
     assert f"a.{quote('code')} AS {quote('agency__code')}" in listed
+
+
+@pytest.mark.django_db
+def test_a_key_is_taken_as_the_database_keeps_it_and_anything_else_is_none():
+    ensure_catalog()
+    dossier = DossierFactory()
+    sql = "SELECT d.* FROM dossiers_dossier d WHERE d.id = %s"
+    for given in (dossier.pk, str(dossier.pk), dossier.pk.hex):
+        (read,) = raw_models(Dossier, sql, [key_param(Dossier, given, connection)], using="default")
+        assert read.pk == dossier.pk
+    for typed in ("abc", "", "1 OR 1=1", "ffffffff-ffff"):
+        assert key_param(Dossier, typed, connection) is None

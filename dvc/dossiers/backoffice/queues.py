@@ -26,7 +26,7 @@ from dvc.dossiers.backoffice.permissions import staff_agencies
 from dvc.dossiers.lifecycle.clock import acknowledgement_late, closing_moment
 from dvc.dossiers.models import Dossier
 from dvc.errors import Forbidden
-from dvc.rows import raw_models, related_columns
+from dvc.rows import key_param, raw_models, related_columns
 
 S = Dossier.Status
 DUE_SOON_WORKING_DAYS = 2
@@ -254,12 +254,11 @@ def staff_dossier(
     # the same wide user table (about 1.5 ms) than both reads take to run. Both are written out: the ORM took
     # longer to build the first (the dossier's 60 columns with its agency's and its applicant's) than PostgreSQL
     # took to run it (issue 20: the officer's receipt).
-    try:
-        key = uuid.UUID(str(dossier_id))
-    except ValueError:
-        raise Http404 from None
     db = router.db_for_read(Dossier)
-    params = [Dossier._meta.pk.get_db_prep_value(key, connections[db]), S.DRAFT]
+    key = key_param(Dossier, dossier_id, connections[db])
+    if key is None:
+        raise Http404
+    params = [key, S.DRAFT]
     found = raw_models(Dossier, _STAFF_SQL, params, using=db, related={"agency": Agency, "applicant": User})
     if not found:
         raise Http404

@@ -25,7 +25,7 @@ from dvc.catalog.models import Procedure
 from dvc.dossiers.lifecycle.linked import competent_agency
 from dvc.dossiers.models import Dossier, DossierAttachment, SupplementRequest
 from dvc.dossiers.public_rows import security_digest
-from dvc.rows import one_row, raw_models, related_columns
+from dvc.rows import key_param, one_row, raw_models, related_columns
 from dvc.vault.models import StoredFile
 
 # Seed 004: the folders of "Hồ sơ của tôi".
@@ -122,13 +122,12 @@ def _own_dossier(user: Any, dossier_id: uuid.UUID | str, *, papers: bool) -> tup
     1–2 ms for the statement, on every request about a citizen's own dossier)."""
     if not getattr(user, "is_authenticated", False):
         raise Http404
-    try:
-        key = uuid.UUID(str(dossier_id))
-    except ValueError:
-        raise Http404 from None
     db = router.db_for_read(Dossier)
     connection = connections[db]
-    params = [Dossier._meta.pk.get_db_prep_value(key, connection), user.pk]
+    key = key_param(Dossier, dossier_id, connection)
+    if key is None:
+        raise Http404
+    params = [key, user.pk]
     sql = _OWN_SQL["postgresql" if connection.vendor == "postgresql" else "sqlite", papers]
     found = raw_models(Dossier, sql, params, using=db, related={"agency": Agency})
     if not found:
